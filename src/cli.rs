@@ -1,0 +1,200 @@
+//! The command line: `cargo lto <command>` (clap derive, `bin_name = "cargo"`).
+//! Cargo's own flags keep cargo's names and meanings; clap's `ValueEnum` types
+//! stay in this layer and are converted to domain types.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::workspace::CargoFlags;
+
+/// `cargo lto …`, as cargo invokes the `cargo-lto` binary.
+#[derive(Debug, Parser)]
+#[command(name = "cargo", bin_name = "cargo", styles = clap::builder::styling::Styles::styled())]
+pub enum Cargo {
+    /// Measure what LTO and release-profile settings cost and buy for your binary.
+    Lto(LtoCli),
+}
+
+/// `cargo lto`'s own options and command.
+#[derive(Debug, Args)]
+#[command(version, about, long_about = None)]
+pub struct LtoCli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the binary under a matrix of release settings and measure each:
+    /// clean build time, CPU, peak memory, the link step, a rebuild, binary size.
+    Measure(MeasureArgs),
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned table for a terminal.
+    Table,
+    /// The results document (schema in docs/results-schema.md).
+    Json,
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// On a terminal.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Cargo's flags, with cargo's names.
+#[derive(Debug, Args)]
+pub struct CargoArgs {
+    /// Path to Cargo.toml.
+    #[arg(long, value_name = "PATH", help_heading = "Cargo options")]
+    pub manifest_path: Option<PathBuf>,
+    /// Package with the binary to measure.
+    #[arg(short, long, value_name = "SPEC", help_heading = "Cargo options")]
+    pub package: Option<String>,
+    /// Binary target to measure.
+    #[arg(long, value_name = "NAME", help_heading = "Cargo options")]
+    pub bin: Option<String>,
+    /// Space or comma separated features to activate.
+    #[arg(
+        short = 'F',
+        long,
+        value_name = "FEATURES",
+        help_heading = "Cargo options"
+    )]
+    pub features: Vec<String>,
+    /// Activate all available features.
+    #[arg(long, help_heading = "Cargo options")]
+    pub all_features: bool,
+    /// Do not activate the `default` feature.
+    #[arg(long, help_heading = "Cargo options")]
+    pub no_default_features: bool,
+    /// Build for the target triple.
+    #[arg(long, value_name = "TRIPLE", help_heading = "Cargo options")]
+    pub target: Option<String>,
+    /// Directory for all generated artifacts [env: CARGO_TARGET_DIR honoured through cargo].
+    #[arg(long, value_name = "DIRECTORY", help_heading = "Cargo options")]
+    pub target_dir: Option<PathBuf>,
+    /// Assert that Cargo.lock will remain unchanged.
+    #[arg(long, help_heading = "Cargo options")]
+    pub locked: bool,
+    /// Run without accessing the network.
+    #[arg(long, help_heading = "Cargo options")]
+    pub offline: bool,
+    /// Equivalent to specifying both --locked and --offline.
+    #[arg(long, help_heading = "Cargo options")]
+    pub frozen: bool,
+    /// Number of parallel jobs.
+    #[arg(short, long, value_name = "N", help_heading = "Cargo options")]
+    pub jobs: Option<String>,
+}
+
+impl From<&CargoArgs> for CargoFlags {
+    fn from(a: &CargoArgs) -> CargoFlags {
+        CargoFlags {
+            manifest_path: a.manifest_path.clone(),
+            package: a.package.clone(),
+            bin: a.bin.clone(),
+            features: a.features.clone(),
+            all_features: a.all_features,
+            no_default_features: a.no_default_features,
+            target: a.target.clone(),
+            target_dir: a.target_dir.clone(),
+            locked: a.locked,
+            offline: a.offline,
+            frozen: a.frozen,
+            jobs: a.jobs.clone(),
+        }
+    }
+}
+
+/// `cargo lto measure`.
+#[derive(Debug, Args)]
+pub struct MeasureArgs {
+    /// Cargo's flags.
+    #[command(flatten)]
+    pub cargo: CargoArgs,
+    /// Built-in matrix: `quick` (baseline, off, thin, fat, fat-cgu1) or
+    /// `standard` (adds thin-local, off-cgu1, thin-cgu1, size-s, size-z).
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Add (or replace) a configuration, e.g. `--with small:lto=fat,opt-level=z,panic=abort`.
+    #[arg(long = "with", value_name = "NAME:KEY=VALUE,…")]
+    pub with: Vec<String>,
+    /// Measure only these configurations (comma separated).
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// The profile configurations inherit from, and baseline builds.
+    #[arg(long, value_name = "NAME", default_value = "release")]
+    pub base_profile: String,
+    /// Reuse each configuration's build directory: times are then labelled warm.
+    #[arg(long)]
+    pub warm: bool,
+    /// Skip the rebuild-after-touch measurement.
+    #[arg(long)]
+    pub no_rebuild: bool,
+    /// Stop a build after this long (e.g. `90s`, `20m`); it is recorded as timed out.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Print no progress.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Echo cargo's output.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Colour in cargo's echoed output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+/// Parses `90`, `90s`, `20m`, `1h`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, scale) = match text.char_indices().last() {
+        Some((i, 's')) => (&text[..i], 1.0),
+        Some((i, 'm')) => (&text[..i], 60.0),
+        Some((i, 'h')) => (&text[..i], 3600.0),
+        _ => (text, 1.0),
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration: use e.g. 90s, 20m or 1h"))?;
+    if !(value > 0.0 && value.is_finite()) {
+        return Err(format!("`{text}` must be positive"));
+    }
+    Ok(Duration::from_secs_f64(value * scale))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cargo::command().debug_assert();
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
+        assert_eq!(parse_duration("0.5s").unwrap(), Duration::from_millis(500));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("-1s").is_err());
+    }
+}

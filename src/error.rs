@@ -1,0 +1,55 @@
+//! Errors the user can act on, and the documented exit codes.
+
+use thiserror::Error;
+
+/// Exit codes of `cargo lto`, documented in README.md.
+pub mod exit {
+    /// Everything measured.
+    pub const OK: i32 = 0;
+    /// The sweep ran, but at least one configuration failed or timed out.
+    pub const CONFIG_FAILED: i32 = 1;
+    /// Bad input: command line, project, or configuration. Nothing was built.
+    pub const USAGE: i32 = 2;
+    /// Something else went wrong (I/O, cargo could not be started, …).
+    pub const ERROR: i32 = 3;
+    /// Interrupted by Ctrl-C; what was measured so far is saved.
+    pub const INTERRUPTED: i32 = 130;
+}
+
+/// Bad input, found before any build starts. Exit code 2.
+#[derive(Debug, Error)]
+pub enum UsageError {
+    /// A profile key cargo-lto does not know.
+    #[error(
+        "{origin}: unknown setting `{key}` (known: lto, codegen-units, opt-level, panic, strip, debug, incremental, debug-assertions, overflow-checks)"
+    )]
+    UnknownSetting {
+        /// where it was written
+        origin: String,
+        /// the key
+        key: String,
+    },
+    /// A value Cargo would reject.
+    #[error("{origin}: invalid value {value} for `{key}`: expected {expected}")]
+    InvalidSetting {
+        /// where it was written
+        origin: String,
+        /// the key
+        key: String,
+        /// the value as written
+        value: String,
+        /// what would be accepted
+        expected: String,
+    },
+    /// Malformed text.
+    #[error("{origin}: {message}")]
+    Syntax {
+        /// where it was written
+        origin: String,
+        /// what is wrong
+        message: String,
+    },
+    /// The project cannot be measured as asked; the message says what to do.
+    #[error("{0}")]
+    Project(String),
+}

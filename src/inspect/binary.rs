@@ -1,0 +1,112 @@
+//! What is in a built binary: its size on disk, the sizes of the section
+//! groups that change with profile settings, and its symbol count — read
+//! with the `object` crate (ELF, Mach-O, PE).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use object::{Object, ObjectSection};
+use serde::{Deserialize, Serialize};
+
+/// Size of a binary and of its section groups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BinaryInfo {
+    /// Where the binary is (under the configuration's target directory).
+    pub path: PathBuf,
+    /// Size on disk in bytes.
+    pub size_bytes: u64,
+    /// Section groups in bytes: `text` (machine code), `rodata` (constants,
+    /// strings), `data_bss` (writable data, relro data, TLS, and .bss, which
+    /// takes memory but no file space), `unwind` (.eh_frame, .eh_frame_hdr,
+    /// .gcc_except_table), `debug` (.debug_*), `other` (the remaining
+    /// allocated and non-allocated sections, symbol tables included).
+    pub sections: BTreeMap<String, u64>,
+    /// Entries in the static symbol table (0 when stripped).
+    pub symbols: u64,
+}
+
+/// The group a section belongs to, by name (ELF and Mach-O spellings).
+pub fn section_group(name: &str) -> &'static str {
+    let name = name.trim_start_matches('_');
+    match name {
+        _ if name.starts_with(".debug")
+            || name.starts_with("debug_")
+            || name.starts_with(".zdebug") =>
+        {
+            "debug"
+        }
+        ".text" | "text" | ".init" | ".fini" | ".plt" | ".plt.got" | ".plt.sec" | "stubs" => "text",
+        _ if name.starts_with(".text.") => "text",
+        ".eh_frame" | ".eh_frame_hdr" | ".gcc_except_table" | "eh_frame" | "unwind_info"
+        | ".pdata" | ".xdata" => "unwind",
+        ".rodata" | "const" | "cstring" | ".rdata" | "literal4" | "literal8" | "literal16" => {
+            "rodata"
+        }
+        _ if name.starts_with(".rodata") => "rodata",
+        ".data" | ".bss" | ".tdata" | ".tbss" | ".data.rel.ro" | "data" | "bss" | "thread_data"
+        | "thread_bss" | "common" => "data_bss",
+        _ if name.starts_with(".data.") => "data_bss",
+        _ => "other",
+    }
+}
+
+/// Reads `path` and measures it.
+pub fn analyse(path: &Path) -> Result<BinaryInfo> {
+    let data = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let file = object::File::parse(&*data)
+        .with_context(|| format!("{} is not an executable object file", path.display()))?;
+    let mut sections: BTreeMap<String, u64> =
+        ["text", "rodata", "data_bss", "unwind", "debug", "other"]
+            .into_iter()
+            .map(|g| (g.to_string(), 0))
+            .collect();
+    for section in file.sections() {
+        let name = section.name().unwrap_or("");
+        if name.is_empty() {
+            continue;
+        }
+        *sections.entry(section_group(name).to_string()).or_default() += section.size();
+    }
+    Ok(BinaryInfo {
+        path: path.to_path_buf(),
+        size_bytes: data.len() as u64,
+        sections,
+        symbols: file.symbols().count() as u64,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_by_name() {
+        assert_eq!(section_group(".text"), "text");
+        assert_eq!(section_group(".rodata.str1.1"), "rodata");
+        assert_eq!(section_group(".debug_info"), "debug");
+        assert_eq!(section_group(".eh_frame_hdr"), "unwind");
+        assert_eq!(section_group(".bss"), "data_bss");
+        assert_eq!(section_group(".data.rel.ro"), "data_bss");
+        assert_eq!(section_group("__text"), "text");
+        assert_eq!(section_group(".symtab"), "other");
+    }
+
+    #[test]
+    fn reads_our_own_test_binary() {
+        let exe = std::env::current_exe().unwrap();
+        let info = analyse(&exe).unwrap();
+        assert_eq!(info.size_bytes, std::fs::metadata(&exe).unwrap().len());
+        assert!(info.sections["text"] > 0);
+        assert!(info.symbols > 0);
+    }
+
+    #[test]
+    fn not_an_object_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x");
+        std::fs::write(&p, b"#!/bin/sh\necho hi\n").unwrap();
+        let err = analyse(&p).unwrap_err().to_string();
+        assert!(err.contains("not an executable"), "{err}");
+    }
+}

@@ -1,0 +1,3 @@
+//! Reading built binaries.
+
+pub mod binary;

@@ -1,0 +1,28 @@
+//! `cargo lto`: measure what link-time optimisation and the other release
+//! profile settings cost (build time, CPU, memory) and buy (size, speed) for
+//! one project's binary, by building it under a matrix of configurations.
+//!
+//! The binary is a thin shell over this library: [`run`] executes a parsed
+//! command line; [`build::wrapper::run`] is the rustc-wrapper mode.
+#![warn(missing_docs)]
+
+pub mod build;
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod inspect;
+pub mod measure;
+pub mod profile;
+pub mod progress;
+pub mod report;
+pub mod workspace;
+
+use anyhow::Result;
+
+/// Runs a parsed command line; returns the process exit code.
+pub fn run(cli: cli::Cargo) -> Result<i32> {
+    let cli::Cargo::Lto(lto) = cli;
+    match &lto.command {
+        cli::Command::Measure(args) => commands::measure::run(args),
+    }
+}

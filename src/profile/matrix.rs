@@ -1,0 +1,278 @@
+//! The matrix the user asked for: a preset, then configurations from
+//! `[workspace.metadata.cargo-lto]` / `[package.metadata.cargo-lto]`, then
+//! `--with` on the command line (later ones replace earlier ones of the same
+//! name), narrowed by `--only`. Every name and value is checked here, before
+//! any build starts.
+
+use super::presets::{BASELINE, Configuration, Preset};
+use super::settings::Settings;
+use crate::error::UsageError;
+
+/// What the command line says about the matrix.
+#[derive(Debug, Clone, Default)]
+pub struct MatrixRequest {
+    /// `--preset`, if given (it wins over the metadata's `preset`).
+    pub preset: Option<String>,
+    /// `--with NAME:KEY=VALUE,…`, in order.
+    pub with: Vec<String>,
+    /// `--only NAME,…`: measure just these.
+    pub only: Vec<String>,
+}
+
+/// A `[*.metadata.cargo-lto]` table and where it was found.
+#[derive(Debug, Clone)]
+pub struct MetadataSource {
+    /// For messages: `[workspace.metadata.cargo-lto] in /p/Cargo.toml`.
+    pub origin: String,
+    /// The table's content, as cargo metadata reports it.
+    pub value: serde_json::Value,
+}
+
+/// The keys allowed in a `cargo-lto` metadata table.
+const METADATA_KEYS: &[&str] = &["preset", "configurations"];
+
+fn check_name(name: &str, origin: &str) -> Result<(), UsageError> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !ok {
+        return Err(UsageError::Syntax {
+            origin: origin.to_string(),
+            message: format!(
+                "configuration name `{name}` must be 1–64 letters, digits, `-` or `_`"
+            ),
+        });
+    }
+    if name == BASELINE {
+        return Err(UsageError::Syntax {
+            origin: origin.to_string(),
+            message: "`baseline` is the project's own profile and cannot be redefined (use --base-profile to choose it)".into(),
+        });
+    }
+    Ok(())
+}
+
+fn upsert(list: &mut Vec<Configuration>, config: Configuration) {
+    match list.iter_mut().find(|c| c.name == config.name) {
+        Some(slot) => *slot = config,
+        None => list.push(config),
+    }
+}
+
+/// Builds the configuration list, baseline first.
+pub fn build(
+    request: &MatrixRequest,
+    metadata: &[MetadataSource],
+) -> Result<Vec<Configuration>, UsageError> {
+    let mut preset_name = None;
+    let mut from_metadata = Vec::new();
+    for source in metadata {
+        let serde_json::Value::Object(map) = &source.value else {
+            return Err(UsageError::Syntax {
+                origin: source.origin.clone(),
+                message: "must be a table".into(),
+            });
+        };
+        for (key, value) in map {
+            match key.as_str() {
+                "preset" => match value.as_str() {
+                    Some(p) => preset_name = Some((p.to_string(), source.origin.clone())),
+                    None => {
+                        return Err(UsageError::Syntax {
+                            origin: source.origin.clone(),
+                            message: "`preset` must be a string: \"quick\" or \"standard\"".into(),
+                        });
+                    }
+                },
+                "configurations" => {
+                    let Some(configs) = value.as_object() else {
+                        return Err(UsageError::Syntax {
+                            origin: source.origin.clone(),
+                            message: "`configurations` must be a table of tables".into(),
+                        });
+                    };
+                    for (name, table) in configs {
+                        let origin = format!("{} configurations.{name}", source.origin);
+                        check_name(name, &origin)?;
+                        let table = toml::Value::try_from(table)
+                            .ok()
+                            .and_then(|v| v.as_table().cloned())
+                            .ok_or_else(|| UsageError::Syntax {
+                                origin: origin.clone(),
+                                message: "must be a table of profile keys".into(),
+                            })?;
+                        let settings = Settings::from_table(&table, &origin)?;
+                        from_metadata.push(Configuration {
+                            name: name.clone(),
+                            settings,
+                        });
+                    }
+                }
+                other => {
+                    return Err(UsageError::Syntax {
+                        origin: source.origin.clone(),
+                        message: format!(
+                            "unknown key `{other}` (known: {})",
+                            METADATA_KEYS.join(", ")
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    let (preset_name, preset_origin) = match &request.preset {
+        Some(p) => (p.clone(), "--preset".to_string()),
+        None => preset_name.unwrap_or_else(|| ("quick".into(), "default".into())),
+    };
+    let preset = Preset::parse(&preset_name).ok_or_else(|| UsageError::Syntax {
+        origin: preset_origin,
+        message: format!("unknown preset `{preset_name}`: use `quick` or `standard`"),
+    })?;
+    let mut list = preset.configurations();
+    for config in from_metadata {
+        upsert(&mut list, config);
+    }
+    for with in &request.with {
+        let origin = format!("--with '{with}'");
+        let (name, settings) = with.split_once(':').ok_or_else(|| UsageError::Syntax {
+            origin: origin.clone(),
+            message: "expected NAME:KEY=VALUE[,KEY=VALUE…], e.g. `small:lto=fat,opt-level=z`"
+                .into(),
+        })?;
+        let name = name.trim();
+        check_name(name, &origin)?;
+        let settings = Settings::parse_list(settings, &origin)?;
+        if settings.is_empty() {
+            return Err(UsageError::Syntax {
+                origin,
+                message: "sets no key; name at least one, e.g. `lto=fat`".into(),
+            });
+        }
+        upsert(
+            &mut list,
+            Configuration {
+                name: name.to_string(),
+                settings,
+            },
+        );
+    }
+    if !request.only.is_empty() {
+        for name in &request.only {
+            if !list.iter().any(|c| &c.name == name) {
+                let known: Vec<&str> = list.iter().map(|c| c.name.as_str()).collect();
+                return Err(UsageError::Syntax {
+                    origin: "--only".into(),
+                    message: format!(
+                        "no configuration named `{name}` (known: {})",
+                        known.join(", ")
+                    ),
+                });
+            }
+        }
+        list.retain(|c| request.only.contains(&c.name));
+    }
+    Ok(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn names(list: &[Configuration]) -> Vec<&str> {
+        list.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    #[test]
+    fn default_is_quick() {
+        let list = build(&MatrixRequest::default(), &[]).unwrap();
+        assert_eq!(names(&list), ["baseline", "off", "thin", "fat", "fat-cgu1"]);
+    }
+
+    #[test]
+    fn metadata_and_cli_add_and_replace() {
+        let meta = MetadataSource {
+            origin: "[workspace.metadata.cargo-lto]".into(),
+            value: json!({"configurations": {"small": {"lto": "fat", "opt-level": "z"}, "fat": {"lto": true, "codegen-units": 2}}}),
+        };
+        let request = MatrixRequest {
+            with: vec![
+                "mine:lto=thin,codegen-units=1".into(),
+                "small:opt-level=s".into(),
+            ],
+            ..Default::default()
+        };
+        let list = build(&request, &[meta]).unwrap();
+        assert_eq!(
+            names(&list),
+            [
+                "baseline", "off", "thin", "fat", "fat-cgu1", "small", "mine"
+            ]
+        );
+        let fat = &list[3];
+        assert_eq!(fat.settings.codegen_units, Some(2));
+        assert_eq!(list[5].settings.to_string(), "opt-level=\"s\"");
+    }
+
+    #[test]
+    fn errors_name_the_culprit() {
+        let bad_key = MetadataSource {
+            origin: "[workspace.metadata.cargo-lto]".into(),
+            value: json!({"configurations": {"x": {"ltp": "fat"}}}),
+        };
+        let err = build(&MatrixRequest::default(), &[bad_key])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("configurations.x") && err.contains("ltp"),
+            "{err}"
+        );
+
+        let unknown_top = MetadataSource {
+            origin: "[m]".into(),
+            value: json!({"presets": "x"}),
+        };
+        let err = build(&MatrixRequest::default(), &[unknown_top])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("presets"), "{err}");
+
+        let req = MatrixRequest {
+            preset: Some("fast".into()),
+            ..Default::default()
+        };
+        assert!(
+            build(&req, &[])
+                .unwrap_err()
+                .to_string()
+                .contains("unknown preset `fast`")
+        );
+
+        let req = MatrixRequest {
+            with: vec!["a b:lto=fat".into()],
+            ..Default::default()
+        };
+        assert!(build(&req, &[]).is_err());
+        let req = MatrixRequest {
+            with: vec!["baseline:lto=fat".into()],
+            ..Default::default()
+        };
+        assert!(build(&req, &[]).is_err());
+        let req = MatrixRequest {
+            only: vec!["fatt".into()],
+            ..Default::default()
+        };
+        assert!(build(&req, &[]).unwrap_err().to_string().contains("fatt"));
+    }
+
+    #[test]
+    fn only_narrows() {
+        let req = MatrixRequest {
+            only: vec!["fat".into(), "off".into()],
+            ..Default::default()
+        };
+        assert_eq!(names(&build(&req, &[]).unwrap()), ["off", "fat"]);
+    }
+}

@@ -1,0 +1,124 @@
+//! The built-in configuration matrices (`--preset`).
+
+use super::settings::{DebugLevel, Lto, OptLevel, Settings, Strip};
+
+/// One named point of the matrix: settings laid over the base profile.
+/// `baseline` has no settings: it is the user's profile as it resolves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Configuration {
+    /// Short name, also the directory under `<target-dir>/cargo-lto/`.
+    pub name: String,
+    /// The keys overridden on top of the base profile.
+    pub settings: Settings,
+}
+
+/// The name of the configuration that is the user's own profile.
+pub const BASELINE: &str = "baseline";
+
+/// Which built-in matrix to start from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    /// baseline, off, thin, fat, fat-cgu1.
+    Quick,
+    /// quick plus thin-local, off-cgu1, thin-cgu1, size-s, size-z.
+    Standard,
+}
+
+impl Preset {
+    /// Parses a preset name.
+    pub fn parse(name: &str) -> Option<Preset> {
+        match name {
+            "quick" => Some(Preset::Quick),
+            "standard" => Some(Preset::Standard),
+            _ => None,
+        }
+    }
+
+    /// The preset's configurations, baseline first.
+    pub fn configurations(self) -> Vec<Configuration> {
+        let lto = |lto| Settings {
+            lto: Some(lto),
+            ..Settings::default()
+        };
+        let cgu1 = |l| Settings {
+            lto: Some(l),
+            codegen_units: Some(1),
+            ..Settings::default()
+        };
+        let size = |level: &str| Settings {
+            lto: Some(Lto::Fat),
+            codegen_units: Some(1),
+            opt_level: Some(OptLevel(level.to_string())),
+            panic: Some("abort".to_string()),
+            strip: Some(Strip("symbols".to_string())),
+            debug: Some(DebugLevel("none".to_string())),
+            ..Settings::default()
+        };
+        let mut list = vec![
+            (BASELINE, Settings::default()),
+            ("off", lto(Lto::Off)),
+            ("thin", lto(Lto::Thin)),
+            ("fat", lto(Lto::Fat)),
+            ("fat-cgu1", cgu1(Lto::Fat)),
+        ];
+        if self == Preset::Standard {
+            list.splice(
+                2..2,
+                [
+                    ("off-cgu1", cgu1(Lto::Off)),
+                    ("thin-local", lto(Lto::ThinLocal)),
+                ],
+            );
+            list.insert(5, ("thin-cgu1", cgu1(Lto::Thin)));
+            list.extend([("size-s", size("s")), ("size-z", size("z"))]);
+        }
+        list.into_iter()
+            .map(|(name, settings)| Configuration {
+                name: name.to_string(),
+                settings,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(p: Preset) -> Vec<String> {
+        p.configurations().into_iter().map(|c| c.name).collect()
+    }
+
+    #[test]
+    fn quick_is_the_five_of_the_issue() {
+        assert_eq!(
+            names(Preset::Quick),
+            ["baseline", "off", "thin", "fat", "fat-cgu1"]
+        );
+    }
+
+    #[test]
+    fn standard_extends_quick() {
+        let standard = names(Preset::Standard);
+        for name in names(Preset::Quick) {
+            assert!(standard.contains(&name), "{name} missing");
+        }
+        for name in ["off-cgu1", "thin-cgu1", "thin-local", "size-s", "size-z"] {
+            assert!(standard.contains(&name.to_string()), "{name} missing");
+        }
+        let size_z = Preset::Standard
+            .configurations()
+            .into_iter()
+            .find(|c| c.name == "size-z")
+            .unwrap();
+        assert_eq!(
+            size_z.settings.to_string(),
+            "lto=\"fat\" codegen-units=1 opt-level=\"z\" panic=\"abort\" strip=\"symbols\" debug=\"none\""
+        );
+    }
+
+    #[test]
+    fn unknown_preset_is_none() {
+        assert_eq!(Preset::parse("fast"), None);
+    }
+}

@@ -1,0 +1,327 @@
+//! The project to measure, from `cargo metadata`: the workspace root
+//! manifest (whose profiles count), the target directory, the binary target,
+//! and the `cargo-lto` metadata tables.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use cargo_metadata::{Metadata, MetadataCommand, Package, PackageId, TargetKind};
+
+use crate::error::UsageError;
+use crate::profile::matrix::MetadataSource;
+
+/// Cargo's own flags, passed through with cargo's meanings.
+#[derive(Debug, Clone, Default)]
+pub struct CargoFlags {
+    /// `--manifest-path`
+    pub manifest_path: Option<PathBuf>,
+    /// `-p/--package`
+    pub package: Option<String>,
+    /// `--bin`
+    pub bin: Option<String>,
+    /// `--features` (each as given)
+    pub features: Vec<String>,
+    /// `--all-features`
+    pub all_features: bool,
+    /// `--no-default-features`
+    pub no_default_features: bool,
+    /// `--target`
+    pub target: Option<String>,
+    /// `--target-dir`
+    pub target_dir: Option<PathBuf>,
+    /// `--locked`
+    pub locked: bool,
+    /// `--offline`
+    pub offline: bool,
+    /// `--frozen`
+    pub frozen: bool,
+    /// `-j/--jobs`
+    pub jobs: Option<String>,
+}
+
+impl CargoFlags {
+    /// `--locked`, `--offline`, `--frozen` as given.
+    pub fn network_args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        for (on, flag) in [
+            (self.locked, "--locked"),
+            (self.offline, "--offline"),
+            (self.frozen, "--frozen"),
+        ] {
+            if on {
+                args.push(flag.to_string());
+            }
+        }
+        args
+    }
+
+    /// Feature selection flags as given.
+    pub fn feature_args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        for f in &self.features {
+            args.push("--features".into());
+            args.push(f.clone());
+        }
+        if self.all_features {
+            args.push("--all-features".into());
+        }
+        if self.no_default_features {
+            args.push("--no-default-features".into());
+        }
+        args
+    }
+}
+
+/// The binary to measure and where it lives.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The workspace root; its Cargo.toml's profiles are the ones that count.
+    pub workspace_root: PathBuf,
+    /// `<workspace_root>/Cargo.toml`.
+    pub root_manifest: PathBuf,
+    /// The manifest of the package that has the binary.
+    pub package_manifest: PathBuf,
+    /// Target directory (`--target-dir`, `CARGO_TARGET_DIR`, config, or default).
+    pub target_dir: PathBuf,
+    /// Package name.
+    pub package: String,
+    /// Package version.
+    pub version: String,
+    /// Binary target name.
+    pub bin: String,
+    /// The binary crate's root source file (its mtime is bumped for rebuilds).
+    pub bin_src: PathBuf,
+    /// `cargo-lto` metadata tables, workspace first.
+    pub metadata: Vec<MetadataSource>,
+    /// Packages the binary's build compiles (normal and build dependencies):
+    /// an estimate of the unit count before the first build has counted it.
+    pub unit_estimate: usize,
+}
+
+fn has_kind(p: &Package, kind: &TargetKind) -> bool {
+    p.targets.iter().any(|t| t.kind.contains(kind))
+}
+
+fn bins(p: &Package) -> Vec<&cargo_metadata::Target> {
+    p.targets
+        .iter()
+        .filter(|t| t.kind.contains(&TargetKind::Bin))
+        .collect()
+}
+
+/// Runs `cargo metadata` and picks the binary as cargo would for `cargo build`.
+pub fn load(cargo: &Path, flags: &CargoFlags) -> Result<Project> {
+    let mut cmd = MetadataCommand::new();
+    cmd.cargo_path(cargo);
+    if let Some(path) = &flags.manifest_path {
+        if !path.exists() {
+            return Err(UsageError::Project(format!(
+                "{} does not exist: pass --manifest-path the Cargo.toml of the project to measure",
+                path.display()
+            ))
+            .into());
+        }
+        cmd.manifest_path(path);
+    }
+    cmd.other_options(flags.network_args());
+    let metadata = cmd.exec().map_err(|err| {
+        let detail = match &err {
+            cargo_metadata::Error::CargoMetadata { stderr } => stderr
+                .lines()
+                .find(|l| l.starts_with("error"))
+                .unwrap_or(stderr.trim())
+                .trim_start_matches("error: ")
+                .to_string(),
+            other => other.to_string(),
+        };
+        if detail.contains("could not find `Cargo.toml`") {
+            UsageError::Project(format!(
+                "not a Cargo project: {detail}; run `cargo lto` inside one or pass --manifest-path"
+            ))
+        } else {
+            UsageError::Project(format!("cargo metadata failed: {detail}"))
+        }
+    })?;
+    select(&metadata, flags)
+}
+
+/// Picks the package and binary from loaded metadata.
+pub fn select(metadata: &Metadata, flags: &CargoFlags) -> Result<Project> {
+    let members: Vec<&Package> = metadata.workspace_packages();
+    let package: &Package = match &flags.package {
+        Some(name) => members
+            .iter()
+            .copied()
+            .find(|p| p.name.as_str() == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = members.iter().map(|p| p.name.as_str()).collect();
+                UsageError::Project(format!(
+                    "package `{name}` is not a member of this workspace (members: {})",
+                    names.join(", ")
+                ))
+            })?,
+        None => {
+            let candidates: Vec<&Package> = match metadata.root_package() {
+                Some(root) => vec![root],
+                None => {
+                    let defaults: Vec<&Package> = metadata
+                        .workspace_default_packages()
+                        .into_iter()
+                        .filter(|p| !bins(p).is_empty())
+                        .collect();
+                    defaults
+                }
+            };
+            match candidates.as_slice() {
+                [one] => one,
+                [] => {
+                    return Err(UsageError::Project(format!(
+                        "no binary target in the workspace at {}: LTO happens only when linking a bin, cdylib or staticlib; measure needs a package with a [[bin]]",
+                        metadata.workspace_root
+                    ))
+                    .into());
+                }
+                many => {
+                    let names: Vec<&str> = many.iter().map(|p| p.name.as_str()).collect();
+                    return Err(UsageError::Project(format!(
+                        "several packages have binaries ({}): choose one with -p",
+                        names.join(", ")
+                    ))
+                    .into());
+                }
+            }
+        }
+    };
+    let package_bins = bins(package);
+    let target = match &flags.bin {
+        Some(name) => package_bins
+            .iter()
+            .find(|t| t.name == *name)
+            .copied()
+            .ok_or_else(|| {
+                let names: Vec<&str> = package_bins.iter().map(|t| t.name.as_str()).collect();
+                UsageError::Project(if names.is_empty() {
+                    format!(
+                        "package `{}` has no binary `{name}`: it has no binaries",
+                        package.name
+                    )
+                } else {
+                    format!(
+                        "package `{}` has no binary `{name}` (binaries: {})",
+                        package.name,
+                        names.join(", ")
+                    )
+                })
+            })?,
+        None => match package_bins.as_slice() {
+            [one] => *one,
+            [] => {
+                let why = if has_kind(package, &TargetKind::CDyLib)
+                    || has_kind(package, &TargetKind::StaticLib)
+                {
+                    "it builds a cdylib/staticlib, which `measure` does not build yet; LTO applies to it, but measure needs a [[bin]]"
+                } else {
+                    "it is a library only, and LTO happens only when linking a bin, cdylib or staticlib (a library's own [profile] never applies to its users: their root profile decides)"
+                };
+                return Err(UsageError::Project(format!(
+                    "package `{}` has no binary target: {why}; pass -p with a package that has one",
+                    package.name
+                ))
+                .into());
+            }
+            many => {
+                let default_run = package.default_run.as_deref();
+                match many.iter().find(|t| Some(t.name.as_str()) == default_run) {
+                    Some(t) => *t,
+                    None => {
+                        let names: Vec<&str> = many.iter().map(|t| t.name.as_str()).collect();
+                        return Err(UsageError::Project(format!(
+                            "package `{}` has several binaries ({}): choose one with --bin",
+                            package.name,
+                            names.join(", ")
+                        ))
+                        .into());
+                    }
+                }
+            }
+        },
+    };
+
+    let mut sources = Vec::new();
+    let root_manifest = metadata
+        .workspace_root
+        .join("Cargo.toml")
+        .into_std_path_buf();
+    if let Some(v) = metadata.workspace_metadata.get("cargo-lto") {
+        sources.push(MetadataSource {
+            origin: format!(
+                "[workspace.metadata.cargo-lto] in {}",
+                root_manifest.display()
+            ),
+            value: v.clone(),
+        });
+    }
+    if let Some(v) = package.metadata.get("cargo-lto") {
+        sources.push(MetadataSource {
+            origin: format!("[package.metadata.cargo-lto] in {}", package.manifest_path),
+            value: v.clone(),
+        });
+    }
+
+    let target_dir = match &flags.target_dir {
+        Some(dir) => std::path::absolute(dir)?,
+        None => metadata.target_directory.clone().into_std_path_buf(),
+    };
+    Ok(Project {
+        workspace_root: metadata.workspace_root.clone().into_std_path_buf(),
+        root_manifest,
+        package_manifest: package.manifest_path.clone().into_std_path_buf(),
+        target_dir,
+        package: package.name.to_string(),
+        version: package.version.to_string(),
+        bin: target.name.clone(),
+        bin_src: target.src_path.clone().into_std_path_buf(),
+        metadata: sources,
+        unit_estimate: closure_size(metadata, &package.id),
+    })
+}
+
+/// Compiled units the build will likely produce: every package reachable
+/// through normal and build dependencies, plus one per build script.
+fn closure_size(metadata: &Metadata, root: &PackageId) -> usize {
+    let Some(resolve) = &metadata.resolve else {
+        return 0;
+    };
+    let nodes: HashMap<&PackageId, &cargo_metadata::Node> =
+        resolve.nodes.iter().map(|n| (&n.id, n)).collect();
+    let packages: HashMap<&PackageId, &Package> =
+        metadata.packages.iter().map(|p| (&p.id, p)).collect();
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![root];
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        if let Some(node) = nodes.get(id) {
+            for dep in &node.deps {
+                let not_dev_only = dep
+                    .dep_kinds
+                    .iter()
+                    .any(|k| k.kind != cargo_metadata::DependencyKind::Development);
+                if not_dev_only {
+                    stack.push(&dep.pkg);
+                }
+            }
+        }
+    }
+    let build_scripts = seen
+        .iter()
+        .filter(|id| {
+            packages
+                .get(*id)
+                .is_some_and(|p| has_kind(p, &TargetKind::CustomBuild))
+        })
+        .count();
+    seen.len() + build_scripts
+}
