@@ -125,6 +125,9 @@ pub fn load(cargo: &Path, flags: &CargoFlags) -> Result<Project> {
         cmd.manifest_path(path);
     }
     cmd.other_options(flags.network_args());
+    // cargo metadata runs `rustc -vV` through the user's wrapper; measure
+    // bypasses wrappers, and so does this query (empty disables them).
+    cmd.env("RUSTC_WRAPPER", "").env("RUSTC_WORKSPACE_WRAPPER", "");
     let metadata = cmd.exec().map_err(|err| {
         let detail = match &err {
             cargo_metadata::Error::CargoMetadata { stderr } => stderr

@@ -31,6 +31,9 @@ pub struct Invocation {
     pub bin: String,
     /// Kill the build after this long.
     pub timeout: Option<Duration>,
+    /// Blank `RUSTC_WORKSPACE_WRAPPER` to override a config file's
+    /// `build.rustc-workspace-wrapper` (see [`wrapper_env`]).
+    pub blank_workspace_wrapper: bool,
 }
 
 /// What one cargo invocation did.
@@ -51,13 +54,25 @@ pub struct BuildRun {
 }
 
 /// Environment changes that make `cargo-lto` the only rustc wrapper.
-pub fn wrapper_env(log: &Path) -> Result<Vec<(String, Option<String>)>> {
+///
+/// `RUSTC_WRAPPER` does not enter cargo's `-C metadata` hash, but a set
+/// `RUSTC_WORKSPACE_WRAPPER` does, even an empty one: it would change the
+/// symbol hashes of workspace members, and with them the binary by a few
+/// bytes. So it is blanked only to override a config file's
+/// `build.rustc-workspace-wrapper` (`blank_workspace_wrapper`), and
+/// otherwise just removed.
+pub fn wrapper_env(
+    log: &Path,
+    blank_workspace_wrapper: bool,
+) -> Result<Vec<(String, Option<String>)>> {
     let me = std::env::current_exe().context("locating the cargo-lto executable")?;
     Ok(vec![
         ("RUSTC_WRAPPER".into(), Some(me.display().to_string())),
         (wrapper::LOG_ENV.into(), Some(log.display().to_string())),
-        // An empty value overrides `build.rustc-workspace-wrapper` in config files.
-        ("RUSTC_WORKSPACE_WRAPPER".into(), Some(String::new())),
+        (
+            "RUSTC_WORKSPACE_WRAPPER".into(),
+            blank_workspace_wrapper.then(String::new),
+        ),
         ("CARGO_BUILD_RUSTC_WRAPPER".into(), None),
         ("CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER".into(), None),
     ])
@@ -85,7 +100,7 @@ pub fn run(
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    for (key, value) in wrapper_env(&inv.wrapper_log)? {
+    for (key, value) in wrapper_env(&inv.wrapper_log, inv.blank_workspace_wrapper)? {
         match value {
             Some(v) => cmd.env(key, v),
             None => cmd.env_remove(key),

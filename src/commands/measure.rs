@@ -34,9 +34,11 @@ fn lockfile(cargo: &Path, flags: &CargoFlags) -> Option<PathBuf> {
     Some(manifest.parent()?.join("Cargo.lock"))
 }
 
-/// Describes any rustc wrapper the user configured; cargo-lto bypasses it.
-fn user_wrappers(cwd: &Path) -> Vec<String> {
+/// Describes any rustc wrapper the user configured (cargo-lto bypasses it),
+/// and whether a config file sets a workspace wrapper.
+fn user_wrappers(cwd: &Path) -> (Vec<String>, bool) {
     let mut found = Vec::new();
+    let mut config_workspace_wrapper = false;
     for var in [
         "RUSTC_WRAPPER",
         "CARGO_BUILD_RUSTC_WRAPPER",
@@ -60,10 +62,11 @@ fn user_wrappers(cwd: &Path) -> Vec<String> {
                 && !v.is_empty()
             {
                 found.push(format!("`{v}` (build.{key} in {})", file.display()));
+                config_workspace_wrapper |= key == "rustc-workspace-wrapper";
             }
         }
     }
-    found
+    (found, config_workspace_wrapper)
 }
 
 /// Runs `measure`; returns the exit code.
@@ -86,12 +89,15 @@ pub fn run(args: &MeasureArgs) -> Result<i32> {
         .map_err(|e| UsageError::Project(format!("--base-profile {}: {e:#}", args.base_profile)))?;
 
     let mut notes = Vec::new();
-    let wrappers = user_wrappers(&cwd);
+    let (wrappers, blank_workspace_wrapper) = user_wrappers(&cwd);
     if !wrappers.is_empty() {
         notes.push(format!(
             "your rustc wrapper {} is bypassed while measuring: a caching wrapper such as sccache turns builds into cache hits and falsifies their times",
             wrappers.join(", ")
         ));
+    }
+    if blank_workspace_wrapper {
+        notes.push("overriding build.rustc-workspace-wrapper sets RUSTC_WORKSPACE_WRAPPER=\"\", which changes the workspace members' symbol hashes: binary sizes may differ from a plain build's by a few bytes".into());
     }
     if args.warm {
         notes.push(
@@ -129,6 +135,7 @@ pub fn run(args: &MeasureArgs) -> Result<i32> {
         no_rebuild: args.no_rebuild,
         timeout: args.timeout,
         verbose: args.verbose,
+        blank_workspace_wrapper,
     };
     // Ctrl-C stops the running build; results so far are saved. A second
     // handler cannot be installed (tests run several sweeps in one process).

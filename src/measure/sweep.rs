@@ -39,6 +39,8 @@ pub struct SweepOptions {
     pub timeout: Option<Duration>,
     /// Echo cargo's stderr.
     pub verbose: bool,
+    /// A config file sets `build.rustc-workspace-wrapper`, which must be overridden.
+    pub blank_workspace_wrapper: bool,
 }
 
 /// Where a sweep keeps its files under the target directory.
@@ -171,11 +173,13 @@ pub fn measure_one(
     let log_dir = root.join("logs");
     let mut command = vec![options.cargo.display().to_string()];
     command.extend(args.iter().cloned());
-    let measurement_env: BTreeMap<String, String> =
-        build::wrapper_env(&log_dir.join(format!("{}.clean.jsonl", config.name)))?
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k, v)))
-            .collect();
+    let measurement_env: BTreeMap<String, String> = build::wrapper_env(
+        &log_dir.join(format!("{}.clean.jsonl", config.name)),
+        options.blank_workspace_wrapper,
+    )?
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k, v)))
+    .collect();
     let mut result = ConfigResult {
         name: config.name.clone(),
         settings: config.settings.to_map(),
@@ -205,6 +209,7 @@ pub fn measure_one(
         wrapper_log: log_dir.join(format!("{}.{phase}.jsonl", config.name)),
         bin: project.bin.clone(),
         timeout: options.timeout,
+        blank_workspace_wrapper: options.blank_workspace_wrapper,
     };
     let clean: BuildRun = build::run(&invocation("clean"), &|k| bar.units(k), &echo)?;
     let (status, exit_code) = status_of(clean.outcome);

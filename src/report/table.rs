@@ -2,7 +2,9 @@
 //! its change against baseline, and a legend that says what each figure is.
 
 use super::markup::{Align, Table, bytes, percent_change, ratio, seconds};
-use super::schema::{ConfigResult, Results, Status};
+use std::collections::BTreeMap;
+
+use super::schema::{ConfigResult, Results, Status, Unit};
 
 fn status_cell(c: &ConfigResult) -> String {
     match (c.status, c.exit_code) {
@@ -12,6 +14,63 @@ fn status_cell(c: &ConfigResult) -> String {
         (Status::Timeout, _) => "TIMEOUT".into(),
         (Status::Interrupted, _) => "interrupted".into(),
     }
+}
+
+/// How many crates the per-crate cost table shows.
+const TOP_UNITS: usize = 8;
+
+/// A unit's label: the crate, or `package (build.rs)` for a build script.
+fn unit_label(u: &Unit) -> String {
+    if u.crate_name.starts_with("build_script_") {
+        format!("{} (build.rs)", u.package.as_deref().unwrap_or("?"))
+    } else {
+        u.crate_name.clone()
+    }
+}
+
+/// CPU seconds per crate and configuration, the costliest crates first.
+pub fn render_units(results: &Results) -> Option<String> {
+    let measured: Vec<&ConfigResult> = results
+        .configurations
+        .iter()
+        .filter(|c| c.build.is_some())
+        .collect();
+    if measured.is_empty() {
+        return None;
+    }
+    let mut cost: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for (i, c) in measured.iter().enumerate() {
+        for u in c.build.iter().flat_map(|b| &b.units) {
+            let row = cost
+                .entry(unit_label(u))
+                .or_insert_with(|| vec![0.0; measured.len()]);
+            row[i] += u.cpu_s;
+        }
+    }
+    let total = cost.len();
+    let mut rows: Vec<(String, Vec<f64>)> = cost.into_iter().collect();
+    rows.sort_by(|a, b| {
+        let max = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
+        max(&b.1).total_cmp(&max(&a.1)).then_with(|| a.0.cmp(&b.0))
+    });
+    let mut headers: Vec<(&str, Align)> = vec![("crate (CPU s)", Align::Left)];
+    headers.extend(measured.iter().map(|c| (c.name.as_str(), Align::Right)));
+    let mut table = Table::new(&headers);
+    for (label, values) in rows.iter().take(TOP_UNITS) {
+        let mut row = vec![label.clone()];
+        row.extend(values.iter().map(|v| format!("{v:.2}")));
+        table.row(row);
+    }
+    let mut out = table.to_text();
+    if total > TOP_UNITS {
+        out.push_str(&format!(
+            "({} more crates in the JSON; user+sys CPU of each rustc invocation, the linker included)\n",
+            total - TOP_UNITS
+        ));
+    } else {
+        out.push_str("(user+sys CPU of each rustc invocation, the linker included)\n");
+    }
+    Some(out)
 }
 
 /// Renders the results as the terminal table with its legend.
@@ -84,6 +143,10 @@ pub fn render(results: &Results) -> String {
         bin = results.project.bin,
         profile = results.base_profile,
     ));
+    if let Some(units) = render_units(results) {
+        out.push('\n');
+        out.push_str(&units);
+    }
     if !results.notes.is_empty() {
         out.push('\n');
         for note in &results.notes {
@@ -112,4 +175,103 @@ pub fn render(results: &Results) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inspect::binary::BinaryInfo;
+    use crate::report::schema::{Build, Machine, ProjectInfo, Step, Toolchain};
+
+    fn unit(name: &str, package: &str, cpu_s: f64) -> Unit {
+        Unit {
+            crate_name: name.into(),
+            package: Some(package.into()),
+            version: Some("1.0.0".into()),
+            crate_types: vec!["lib".into()],
+            wall_s: cpu_s,
+            cpu_s,
+            peak_rss_bytes: 100 << 20,
+        }
+    }
+
+    fn config(name: &str, scale: f64, size: u64) -> ConfigResult {
+        ConfigResult {
+            name: name.into(),
+            settings: BTreeMap::new(),
+            effective: BTreeMap::new(),
+            command: vec!["cargo".into(), "build".into()],
+            measurement_env: BTreeMap::new(),
+            status: Status::Ok,
+            exit_code: None,
+            stderr_tail: None,
+            build: Some(Build {
+                wall_s: 4.0 * scale,
+                cpu_s: 6.0 * scale,
+                peak_rss_bytes: 260 << 20,
+                warm: false,
+                units: vec![
+                    unit("serde_json", "serde_json", 1.5),
+                    unit("build_script_build", "serde_core", 0.25),
+                    unit("app", "app", 0.2 * scale * scale),
+                ],
+                link: Some(Step {
+                    wall_s: 0.2 * scale * scale,
+                    cpu_s: 0.2 * scale * scale,
+                    peak_rss_bytes: (130.0 * scale) as u64 * (1 << 20),
+                }),
+                rebuild_wall_s: Some(0.3 * scale * scale),
+                rebuild_cpu_s: Some(0.3),
+                rebuild_link: None,
+                rebuild_error: None,
+            }),
+            binary: Some(BinaryInfo {
+                path: format!("/t/{name}/app").into(),
+                size_bytes: size,
+                sections: [("text".to_string(), size / 2)].into_iter().collect(),
+                symbols: size / 400,
+            }),
+        }
+    }
+
+    #[test]
+    fn table_with_a_failure_and_a_note() {
+        let mut failed = config("broken", 1.0, 0);
+        failed.status = Status::Failed;
+        failed.exit_code = Some(101);
+        failed.stderr_tail = Some("error: something\n  --> src/lib.rs:1:1".into());
+        failed.binary = None;
+        let results = Results {
+            schema_version: 1,
+            tool: "cargo-lto test".into(),
+            started_unix_s: 0,
+            machine: Machine {
+                cpu_model: "cpu".into(),
+                cores: 2,
+                memory_bytes: 1,
+                os: "linux".into(),
+            },
+            toolchain: Toolchain {
+                rustc_vv: "rustc".into(),
+                cargo_v: "cargo".into(),
+            },
+            project: ProjectInfo {
+                workspace_root: "/w".into(),
+                package: "app".into(),
+                version: "0.1.0".into(),
+                bin: "app".into(),
+                target: None,
+            },
+            base_profile: "release".into(),
+            base_settings: BTreeMap::new(),
+            warm: false,
+            notes: vec!["your rustc wrapper `sccache` is bypassed".into()],
+            configurations: vec![
+                config("baseline", 1.0, 516_384),
+                config("fat", 1.5, 424_008),
+                failed,
+            ],
+        };
+        insta::assert_snapshot!(render(&results));
+    }
 }

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Overhead of `cargo lto measure --preset quick` against the same work done
+with plain cargo, measured interleaved in one session.
+
+The plain work is what a user does by hand for the same five configurations
+(baseline, off, thin, fat, fat-cgu1): a clean `cargo build --release` with the
+settings given as `--config profile.release.*` into a fresh target directory,
+then a rebuild after bumping the binary's root source file's mtime (restored
+afterwards). Rounds alternate which side goes first, so drift hits both.
+
+Usage: python3 bench/measure_overhead.py [--rounds N] [--example DIR]
+Prints a Markdown table; the ratio is tool / plain per round, and the median.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+CONFIGS = [
+    ("baseline", []),
+    ("off", ['profile.release.lto="off"']),
+    ("thin", ['profile.release.lto="thin"']),
+    ("fat", ['profile.release.lto="fat"']),
+    ("fat-cgu1", ['profile.release.lto="fat"', "profile.release.codegen-units=1"]),
+]
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run(cmd, **kw):
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+
+
+def plain_work(manifest, target_root, src):
+    """Five clean builds and five rebuilds with plain cargo; returns seconds."""
+    start = time.perf_counter()
+    for name, configs in CONFIGS:
+        target = os.path.join(target_root, name)
+        shutil.rmtree(target, ignore_errors=True)
+        cmd = ["cargo", "build", "--release", "--manifest-path", manifest, "--target-dir", target]
+        for c in configs:
+            cmd += ["--config", c]
+        run(cmd)
+        st = os.stat(src)
+        os.utime(src, ns=(st.st_atime_ns, (int(time.time()) + 2) * 10**9))
+        try:
+            run(cmd)
+        finally:
+            os.utime(src, ns=(st.st_atime_ns, st.st_mtime_ns))
+    return time.perf_counter() - start
+
+
+def tool_work(tool, manifest, target_root):
+    start = time.perf_counter()
+    out = subprocess.run(
+        [tool, "lto", "measure", "--quiet", "--format", "json", "--manifest-path", manifest,
+         "--target-dir", target_root],
+        check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    doc = json.loads(out.stdout)
+    bad = [c["name"] for c in doc["configurations"] if c["status"] != "ok"]
+    if bad:
+        sys.exit(f"configurations failed: {bad}")
+    return elapsed
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--example", default=os.path.join(REPO, "examples", "cross-crate"))
+    args = ap.parse_args()
+
+    run(["cargo", "build", "--release", "--manifest-path", os.path.join(REPO, "Cargo.toml")])
+    tool = os.path.join(REPO, "target", "release", "cargo-lto")
+    work = tempfile.mkdtemp(prefix="cargo-lto-bench-")
+    example = os.path.join(work, "example")
+    shutil.copytree(args.example, example, ignore=shutil.ignore_patterns("target"))
+    manifest = os.path.join(example, "Cargo.toml")
+    src = os.path.join(example, "app", "src", "main.rs")
+    run(["cargo", "fetch", "--manifest-path", manifest])
+
+    rows = []
+    for r in range(args.rounds):
+        order = ["tool", "plain"] if r % 2 == 0 else ["plain", "tool"]
+        times = {}
+        for side in order:
+            if side == "tool":
+                times[side] = tool_work(tool, manifest, os.path.join(work, "tool-target"))
+            else:
+                times[side] = plain_work(manifest, os.path.join(work, "plain-target"), src)
+        rows.append((r + 1, order[0], times["tool"], times["plain"], times["tool"] / times["plain"]))
+        print(f"round {r + 1}: tool {times['tool']:.1f} s, plain {times['plain']:.1f} s, "
+              f"ratio {times['tool'] / times['plain']:.3f}", file=sys.stderr)
+
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    rustc = subprocess.run(["rustc", "-V"], capture_output=True, text=True).stdout.strip()
+    print(f"machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}; {rustc}")
+    print()
+    print("| round | first | cargo lto measure (s) | plain cargo (s) | ratio |")
+    print("|---|---|---|---|---|")
+    for r, first, t, p, ratio in rows:
+        print(f"| {r} | {first} | {t:.1f} | {p:.1f} | {ratio:.3f} |")
+    ratios = [row[4] for row in rows]
+    print(f"| median | | {statistics.median(r[2] for r in rows):.1f} | "
+          f"{statistics.median(r[3] for r in rows):.1f} | **{statistics.median(ratios):.3f}** |")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+//! Bad input: a one-line error that says what to do, exit code 2, no panic.
+
+use crate::common::{cargo_lto, fixture};
+
+fn expect_usage_error(args: &[&str], dir: Option<&std::path::Path>, needle: &str) {
+    let mut cmd = cargo_lto();
+    cmd.arg("measure").args(args);
+    if let Some(dir) = dir {
+        cmd.current_dir(dir);
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(
+        stderr.contains(needle),
+        "{args:?}: expected `{needle}` in:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn not_a_cargo_project() {
+    let dir = tempfile::tempdir().unwrap();
+    expect_usage_error(&[], Some(dir.path()), "not a Cargo project");
+    expect_usage_error(
+        &["--manifest-path", "/nonexistent/Cargo.toml"],
+        None,
+        "does not exist",
+    );
+}
+
+#[test]
+fn library_only_package() {
+    let dir = fixture("lib-only");
+    expect_usage_error(
+        &[],
+        Some(&dir),
+        "LTO happens only when linking a bin, cdylib or staticlib",
+    );
+}
+
+#[test]
+fn unknown_package_and_bin() {
+    let dir = fixture("tiny");
+    expect_usage_error(
+        &["-p", "nope"],
+        Some(&dir),
+        "package `nope` is not a member",
+    );
+    expect_usage_error(
+        &["--bin", "nope"],
+        Some(&dir),
+        "has no binary `nope` (binaries: tiny)",
+    );
+}
+
+#[test]
+fn invalid_preset_and_configurations() {
+    let dir = fixture("tiny");
+    expect_usage_error(&["--preset", "fast"], Some(&dir), "unknown preset `fast`");
+    expect_usage_error(&["--with", "x:lto=\"true\""], Some(&dir), "invalid value");
+    expect_usage_error(
+        &["--with", "x:ltoo=fat"],
+        Some(&dir),
+        "unknown setting `ltoo`",
+    );
+    expect_usage_error(&["--with", "nocolon"], Some(&dir), "NAME:KEY=VALUE");
+    expect_usage_error(
+        &["--only", "fatt"],
+        Some(&dir),
+        "no configuration named `fatt`",
+    );
+    expect_usage_error(
+        &["--base-profile", "dist"],
+        Some(&dir),
+        "profile `dist` is not defined",
+    );
+    // nothing was built: bad input is caught before any build starts
+    assert!(!dir.join("target").exists());
+}
+
+#[test]
+fn bad_metadata_is_named() {
+    let dir = fixture("bad-metadata");
+    expect_usage_error(&[], Some(&dir), "[package.metadata.cargo-lto]");
+    expect_usage_error(&[], Some(&dir), "unknown setting `ltoo`");
+}
+
+#[test]
+fn help_works_both_ways() {
+    cargo_lto().args(["measure", "--help"]).assert().success();
+    let mut direct = assert_cmd::Command::cargo_bin("cargo-lto").unwrap();
+    direct.args(["lto", "--version"]).assert().success();
+}

@@ -1,0 +1,138 @@
+//! Shared helpers: fixture copies, tree fingerprints, one shared sweep of
+//! the example (built once per test run, used by several tests).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use sha2::{Digest, Sha256};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Copies `src` (without `target/`) to a fresh directory of its own under the
+/// test tmp dir (tests run in parallel: each gets its own copy).
+pub fn copy_fixture(src: &Path, name: &str) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dest = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{n}"));
+    let _ = std::fs::remove_dir_all(&dest);
+    for entry in walkdir::WalkDir::new(src)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != "target")
+    {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(src).unwrap();
+        let to = dest.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    dest
+}
+
+/// A fixture from tests/fixtures, copied.
+pub fn fixture(name: &str) -> PathBuf {
+    copy_fixture(
+        &repo().join("tests/fixtures").join(name),
+        &format!("fixture-{name}"),
+    )
+}
+
+/// `cargo-lto lto …` as cargo would run it.
+pub fn cargo_lto() -> Command {
+    let mut cmd = Command::cargo_bin("cargo-lto").unwrap();
+    cmd.arg("lto");
+    cmd.env_remove("CARGO_TARGET_DIR");
+    cmd
+}
+
+/// Path → (sha256, mtime) of every file outside `target/`.
+pub fn fingerprint(root: &Path) -> BTreeMap<PathBuf, (String, filetime::FileTime)> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != "target")
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let bytes = std::fs::read(e.path()).unwrap();
+            let hash: String = Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            let mtime = filetime::FileTime::from_last_modification_time(&e.metadata().unwrap());
+            (
+                e.path().strip_prefix(root).unwrap().to_path_buf(),
+                (hash, mtime),
+            )
+        })
+        .collect()
+}
+
+/// The shared sweep of examples/cross-crate with the quick preset.
+pub struct ExampleSweep {
+    /// The copy of the example.
+    pub dir: PathBuf,
+    /// Exit code.
+    pub code: i32,
+    /// The results document printed on stdout.
+    pub json: serde_json::Value,
+    /// Fingerprints before and after.
+    pub before: BTreeMap<PathBuf, (String, filetime::FileTime)>,
+    /// After.
+    pub after: BTreeMap<PathBuf, (String, filetime::FileTime)>,
+}
+
+/// Runs the quick sweep once per test binary.
+pub fn example_sweep() -> &'static ExampleSweep {
+    static SWEEP: OnceLock<ExampleSweep> = OnceLock::new();
+    SWEEP.get_or_init(|| {
+        let dir = copy_fixture(&repo().join("examples/cross-crate"), "example-sweep");
+        let before = fingerprint(&dir);
+        let out = cargo_lto()
+            .args(["measure", "--quiet", "--format", "json", "--manifest-path"])
+            .arg(dir.join("Cargo.toml"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let json = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}); stderr:\n{stderr}"));
+        let after = fingerprint(&dir);
+        ExampleSweep {
+            dir,
+            code: out.status.code().unwrap_or(-1),
+            json,
+            before,
+            after,
+        }
+    })
+}
+
+/// The configuration `name` of a results document.
+pub fn config<'a>(doc: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    doc["configurations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no configuration {name}"))
+}
+
+/// Demangled names of a binary's symbols.
+pub fn demangled_symbols(path: &Path) -> Vec<String> {
+    use object::{Object, ObjectSymbol};
+    let data = std::fs::read(path).unwrap();
+    let file = object::File::parse(&*data).unwrap();
+    file.symbols()
+        .filter_map(|s| {
+            s.name()
+                .ok()
+                .map(|n| format!("{:#}", rustc_demangle::demangle(n)))
+        })
+        .collect()
+}

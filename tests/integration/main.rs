@@ -1,0 +1,8 @@
+//! One integration test binary: real cargo, tiny fixture workspaces copied
+//! to temporary directories, the built `cargo-lto` driven as a user would.
+
+mod bad_input;
+mod common;
+mod environment;
+mod failures;
+mod measure_example;
