@@ -9,13 +9,18 @@ then a rebuild after bumping the binary's root source file's mtime (restored
 afterwards). Rounds alternate which side goes first, so drift hits both.
 
 Usage: python3 bench/measure_overhead.py [--rounds N] [--example DIR]
-Prints a Markdown table; the ratio is tool / plain per round, and the median.
+Prints a Markdown table: per round, wall and CPU time (user+sys of all child
+processes, from getrusage(RUSAGE_CHILDREN) differences) of each side and their
+ratio tool / plain; then the median and the geometric mean of the ratios with
+a 95% confidence interval (Student t on the log ratios: rounds are paired).
 """
 
 import argparse
 import json
 import os
+import math
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -32,6 +37,28 @@ CONFIGS = [
 ]
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+# Student t quantiles t(0.975, df) for df = 1..30.
+T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
+        2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+        2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
+
+
+def children_cpu():
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def geo_mean_ci(ratios):
+    logs = [math.log(r) for r in ratios]
+    n = len(logs)
+    mean = sum(logs) / n
+    if n < 2:
+        return math.exp(mean), float("nan"), float("nan")
+    sd = statistics.stdev(logs)
+    half = T975[min(n - 1, len(T975)) - 1] * sd / math.sqrt(n)
+    return math.exp(mean), math.exp(mean - half), math.exp(mean + half)
 
 
 def run(cmd, **kw):
@@ -89,15 +116,19 @@ def main():
     rows = []
     for r in range(args.rounds):
         order = ["tool", "plain"] if r % 2 == 0 else ["plain", "tool"]
-        times = {}
+        times, cpu = {}, {}
         for side in order:
+            before = children_cpu()
             if side == "tool":
                 times[side] = tool_work(tool, manifest, os.path.join(work, "tool-target"))
             else:
                 times[side] = plain_work(manifest, os.path.join(work, "plain-target"), src)
-        rows.append((r + 1, order[0], times["tool"], times["plain"], times["tool"] / times["plain"]))
+            cpu[side] = children_cpu() - before
+        rows.append((r + 1, order[0], times["tool"], times["plain"], times["tool"] / times["plain"],
+                     cpu["tool"], cpu["plain"], cpu["tool"] / cpu["plain"]))
         print(f"round {r + 1}: tool {times['tool']:.1f} s, plain {times['plain']:.1f} s, "
-              f"ratio {times['tool'] / times['plain']:.3f}", file=sys.stderr)
+              f"ratio {times['tool'] / times['plain']:.3f}; CPU ratio {cpu['tool'] / cpu['plain']:.3f}",
+              file=sys.stderr)
 
     cpu = "unknown"
     try:
@@ -108,13 +139,16 @@ def main():
     rustc = subprocess.run(["rustc", "-V"], capture_output=True, text=True).stdout.strip()
     print(f"machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}; {rustc}")
     print()
-    print("| round | first | cargo lto measure (s) | plain cargo (s) | ratio |")
-    print("|---|---|---|---|---|")
-    for r, first, t, p, ratio in rows:
-        print(f"| {r} | {first} | {t:.1f} | {p:.1f} | {ratio:.3f} |")
-    ratios = [row[4] for row in rows]
-    print(f"| median | | {statistics.median(r[2] for r in rows):.1f} | "
-          f"{statistics.median(r[3] for r in rows):.1f} | **{statistics.median(ratios):.3f}** |")
+    print("| round | first | measure wall (s) | plain wall (s) | wall ratio | measure CPU (s) | plain CPU (s) | CPU ratio |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r, first, t, p, ratio, tc, pc, cratio in rows:
+        print(f"| {r} | {first} | {t:.1f} | {p:.1f} | {ratio:.3f} | {tc:.1f} | {pc:.1f} | {cratio:.3f} |")
+    med = lambda i: statistics.median(row[i] for row in rows)
+    print(f"| median | | {med(2):.1f} | {med(3):.1f} | **{med(4):.3f}** | {med(5):.1f} | {med(6):.1f} | **{med(7):.3f}** |")
+    print()
+    for label, i in (("wall", 4), ("CPU", 7)):
+        g, lo, hi = geo_mean_ci([row[i] for row in rows])
+        print(f"{label} ratio, geometric mean of {len(rows)} paired rounds: {g:.3f} (95% CI {lo:.3f} to {hi:.3f})")
     shutil.rmtree(work, ignore_errors=True)
 
 

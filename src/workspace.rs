@@ -127,7 +127,8 @@ pub fn load(cargo: &Path, flags: &CargoFlags) -> Result<Project> {
     cmd.other_options(flags.network_args());
     // cargo metadata runs `rustc -vV` through the user's wrapper; measure
     // bypasses wrappers, and so does this query (empty disables them).
-    cmd.env("RUSTC_WRAPPER", "").env("RUSTC_WORKSPACE_WRAPPER", "");
+    cmd.env("RUSTC_WRAPPER", "")
+        .env("RUSTC_WORKSPACE_WRAPPER", "");
     let metadata = cmd.exec().map_err(|err| {
         let detail = match &err {
             cargo_metadata::Error::CargoMetadata { stderr } => stderr
@@ -286,13 +287,66 @@ pub fn select(metadata: &Metadata, flags: &CargoFlags) -> Result<Project> {
         bin: target.name.clone(),
         bin_src: target.src_path.clone().into_std_path_buf(),
         metadata: sources,
-        unit_estimate: closure_size(metadata, &package.id),
+        unit_estimate: closure_size(
+            metadata,
+            &package.id,
+            &TargetCfg::probe(flags.target.as_deref()),
+        ),
     })
+}
+
+/// The target's triple and `cfg` values, to tell which platform-specific
+/// dependencies cargo will build.
+#[derive(Debug, Default)]
+pub struct TargetCfg {
+    triple: String,
+    cfgs: Vec<cargo_metadata::cargo_platform::Cfg>,
+}
+
+impl TargetCfg {
+    /// Asks rustc (`--print cfg`, and `-vV` for the host triple). On failure
+    /// every platform-specific dependency counts as built.
+    pub fn probe(target: Option<&str>) -> TargetCfg {
+        let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+        let run = |args: &[&str]| {
+            std::process::Command::new(&rustc)
+                .args(args)
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        };
+        let triple = match target {
+            Some(t) => t.to_string(),
+            None => run(&["-vV"])
+                .and_then(|v| {
+                    v.lines()
+                        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
+                })
+                .unwrap_or_default(),
+        };
+        let mut args = vec!["--print", "cfg"];
+        if let Some(t) = target {
+            args.extend(["--target", t]);
+        }
+        let cfgs = run(&args)
+            .map(|out| out.lines().filter_map(|l| l.parse().ok()).collect())
+            .unwrap_or_default();
+        TargetCfg { triple, cfgs }
+    }
+
+    fn matches(&self, platform: Option<&cargo_metadata::cargo_platform::Platform>) -> bool {
+        match platform {
+            None => true,
+            Some(_) if self.triple.is_empty() => true,
+            Some(p) => p.matches(&self.triple, &self.cfgs),
+        }
+    }
 }
 
 /// Compiled units the build will likely produce: every package reachable
 /// through normal and build dependencies, plus one per build script.
-fn closure_size(metadata: &Metadata, root: &PackageId) -> usize {
+fn closure_size(metadata: &Metadata, root: &PackageId, target: &TargetCfg) -> usize {
     let Some(resolve) = &metadata.resolve else {
         return 0;
     };
@@ -308,11 +362,11 @@ fn closure_size(metadata: &Metadata, root: &PackageId) -> usize {
         }
         if let Some(node) = nodes.get(id) {
             for dep in &node.deps {
-                let not_dev_only = dep
-                    .dep_kinds
-                    .iter()
-                    .any(|k| k.kind != cargo_metadata::DependencyKind::Development);
-                if not_dev_only {
+                let built = dep.dep_kinds.iter().any(|k| {
+                    k.kind != cargo_metadata::DependencyKind::Development
+                        && target.matches(k.target.as_ref())
+                });
+                if built {
                     stack.push(&dep.pkg);
                 }
             }

@@ -45,6 +45,12 @@ fn library_only_package() {
 }
 
 #[test]
+fn workspace_without_a_binary() {
+    let dir = fixture("libs-workspace");
+    expect_usage_error(&[], Some(&dir), "no binary target in the workspace");
+}
+
+#[test]
 fn unknown_package_and_bin() {
     let dir = fixture("tiny");
     expect_usage_error(

@@ -52,6 +52,47 @@ pub fn cargo_lto() -> Command {
     cmd
 }
 
+/// What one `cargo lto measure --format json -q` run gave.
+pub struct Run {
+    /// Exit code.
+    pub code: Option<i32>,
+    /// The results document on stdout.
+    pub doc: serde_json::Value,
+    /// stderr.
+    pub stderr: String,
+}
+
+/// Runs `measure -q --format json ARGS` on the project in `dir` (as the
+/// working directory), with `env` set.
+pub fn measure_json(dir: &Path, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Run {
+    let mut cmd = cargo_lto();
+    cmd.args(["measure", "-q", "--format", "json"])
+        .args(args)
+        .current_dir(dir);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let doc = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}); stderr:\n{stderr}"));
+    Run {
+        code: out.status.code(),
+        doc,
+        stderr,
+    }
+}
+
+/// The names of the configurations of a results document, in order.
+pub fn names(doc: &serde_json::Value) -> Vec<&str> {
+    doc["configurations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect()
+}
+
 /// Path → (sha256, mtime) of every file outside `target/`.
 pub fn fingerprint(root: &Path) -> BTreeMap<PathBuf, (String, filetime::FileTime)> {
     walkdir::WalkDir::new(root)

@@ -1,37 +1,28 @@
 //! The user's environment: their rustc wrapper is bypassed (and said so),
 //! CARGO_TARGET_DIR is honoured.
 
-use crate::common::{cargo_lto, config, fixture};
+use crate::common::{config, fixture, measure_json};
 
 #[test]
 fn user_wrapper_is_bypassed_and_target_dir_honoured() {
     let dir = fixture("tiny");
     let target = dir.join("elsewhere");
     // A wrapper that cannot run: were it used, every build would fail.
-    let out = cargo_lto()
-        .args([
-            "measure",
-            "-q",
-            "--format",
-            "json",
-            "--no-rebuild",
-            "--only",
-            "off",
-        ])
-        .env("RUSTC_WRAPPER", "/nonexistent/sccache")
-        .env("CARGO_TARGET_DIR", &target)
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let notes = doc["notes"].to_string();
+    let env = [
+        (
+            "RUSTC_WRAPPER",
+            std::ffi::OsStr::new("/nonexistent/sccache"),
+        ),
+        ("CARGO_TARGET_DIR", target.as_os_str()),
+    ];
+    let run = measure_json(&dir, &["--no-rebuild", "--only", "off"], &env);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let notes = run.doc["notes"].to_string();
     assert!(
         notes.contains("/nonexistent/sccache") && notes.contains("bypassed"),
         "{notes}"
     );
-    let path = config(&doc, "off")["binary"]["path"]
+    let path = config(&run.doc, "off")["binary"]["path"]
         .as_str()
         .unwrap()
         .to_string();

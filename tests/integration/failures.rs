@@ -1,64 +1,34 @@
 //! A failing or timed-out configuration is reported and does not sink the others.
 
-use crate::common::{cargo_lto, config, fingerprint, fixture};
+use crate::common::{cargo_lto, config, fingerprint, fixture, measure_json, names};
 
 #[test]
 fn failing_configuration_is_recorded_and_others_run() {
     let dir = fixture("tiny");
     let before = fingerprint(&dir);
-    let out = cargo_lto()
-        .args([
-            "measure",
-            "-q",
-            "--format",
-            "json",
-            "--no-rebuild",
-            "--only",
-            "off,refuse,fat",
-        ])
-        .args(["--with", "refuse:panic=abort"])
-        .arg("--manifest-path")
-        .arg(dir.join("Cargo.toml"))
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "exit code says something failed"
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let names: Vec<&str> = doc["configurations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["off", "fat", "refuse"]);
-    assert_eq!(config(&doc, "off")["status"], "ok");
-    assert_eq!(config(&doc, "fat")["status"], "ok");
-    let refuse = config(&doc, "refuse");
-    assert_eq!(refuse["status"], "failed");
-    assert_eq!(refuse["exit_code"], 101);
-    let tail = refuse["stderr_tail"].as_str().unwrap();
+    let refuse = ["--no-rebuild", "--with", "refuse:panic=abort", "--only"];
+    let run = measure_json(&dir, &[&refuse[..], &["off,refuse,fat"]].concat(), &[]);
+    assert_eq!(run.code, Some(1), "exit code says something failed");
+    let doc = &run.doc;
+    assert_eq!(names(doc), ["off", "fat", "refuse"]);
+    assert_eq!(config(doc, "off")["status"], "ok");
+    assert_eq!(config(doc, "fat")["status"], "ok");
+    let refused = config(doc, "refuse");
+    assert_eq!(refused["status"], "failed");
+    assert_eq!(refused["exit_code"], 101);
+    let tail = refused["stderr_tail"].as_str().unwrap();
     assert!(tail.contains("refuses panic"), "{tail}");
-    assert_eq!(refuse["settings"]["panic"], "abort");
+    assert_eq!(refused["settings"]["panic"], "abort");
     // cargo created a Cargo.lock for this lock-less fixture; it is removed again
     assert_eq!(before, fingerprint(&dir));
     assert!(doc["notes"].to_string().contains("Cargo.lock"));
 
     // the table names the failure and shows its stderr
     let table = cargo_lto()
-        .args([
-            "measure",
-            "-q",
-            "--no-rebuild",
-            "--warm",
-            "--only",
-            "refuse",
-        ])
-        .args(["--with", "refuse:panic=abort"])
-        .arg("--manifest-path")
-        .arg(dir.join("Cargo.toml"))
+        .args(["measure", "-q", "--warm"])
+        .args(refuse)
+        .arg("refuse")
+        .current_dir(&dir)
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&table.stdout);
@@ -72,22 +42,7 @@ fn failing_configuration_is_recorded_and_others_run() {
 #[test]
 fn timeout_is_recorded() {
     let dir = fixture("tiny");
-    let out = cargo_lto()
-        .args([
-            "measure",
-            "-q",
-            "--format",
-            "json",
-            "--only",
-            "fat",
-            "--timeout",
-            "0.05s",
-        ])
-        .arg("--manifest-path")
-        .arg(dir.join("Cargo.toml"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(config(&doc, "fat")["status"], "timeout");
+    let run = measure_json(&dir, &["--only", "fat", "--timeout", "0.05s"], &[]);
+    assert_eq!(run.code, Some(1));
+    assert_eq!(config(&run.doc, "fat")["status"], "timeout");
 }
