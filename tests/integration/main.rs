@@ -5,4 +5,5 @@ mod bad_input;
 mod common;
 mod environment;
 mod failures;
+mod interrupt;
 mod measure_example;
