@@ -32,6 +32,55 @@ pub enum Command {
     /// Build the binary under a matrix of release settings and measure each:
     /// clean build time, CPU, peak memory, the link step, a rebuild, binary size.
     Measure(MeasureArgs),
+    /// Show what crate boundaries cost in the measured binaries: size per
+    /// crate, what LTO inlined or removed, cross-crate calls, duplicate code.
+    Inspect(InspectArgs),
+}
+
+/// Output format of `inspect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InspectFormat {
+    /// Aligned tables for a terminal.
+    Table,
+    /// The inspection document (docs/inspect.md).
+    Json,
+    /// Markdown, for a pull request.
+    Markdown,
+}
+
+/// `cargo lto inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Path to Cargo.toml (to find the measured results).
+    #[arg(long, value_name = "PATH", help_heading = "Cargo options")]
+    pub manifest_path: Option<PathBuf>,
+    /// Target directory the results are under.
+    #[arg(long, value_name = "DIRECTORY", help_heading = "Cargo options")]
+    pub target_dir: Option<PathBuf>,
+    /// A results document to read instead of `<target-dir>/cargo-lto/results/latest.json`.
+    #[arg(long, value_name = "FILE", conflicts_with = "file")]
+    pub results: Option<PathBuf>,
+    /// Inspect these binaries instead of measured ones (give two to compare them).
+    #[arg(long, value_name = "BINARY")]
+    pub file: Vec<PathBuf>,
+    /// Inspect only these configurations (comma separated).
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub config: Vec<String>,
+    /// The configuration the diff starts from [default: off].
+    #[arg(long, value_name = "NAME")]
+    pub base: Option<String>,
+    /// The configuration compared with --base [default: fat].
+    #[arg(long, value_name = "NAME")]
+    pub against: Option<String>,
+    /// How many rows each list shows.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+    /// Show std, core, alloc, … separately instead of as `std`.
+    #[arg(long)]
+    pub split_std: bool,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = InspectFormat::Table)]
+    pub format: InspectFormat,
 }
 
 /// Output format.

@@ -24,5 +24,6 @@ pub fn run(cli: cli::Cargo) -> Result<i32> {
     let cli::Cargo::Lto(lto) = cli;
     match &lto.command {
         cli::Command::Measure(args) => commands::measure::run(args),
+        cli::Command::Inspect(args) => commands::inspect::run(args),
     }
 }

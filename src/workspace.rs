@@ -94,6 +94,8 @@ pub struct Project {
     pub bin_src: PathBuf,
     /// `cargo-lto` metadata tables, workspace first.
     pub metadata: Vec<MetadataSource>,
+    /// Crate names of the workspace members' targets (`-` as `_`).
+    pub member_crates: Vec<String>,
     /// Packages the binary's build compiles (normal and build dependencies):
     /// an estimate of the unit count before the first build has counted it.
     pub unit_estimate: usize,
@@ -287,6 +289,15 @@ pub fn select(metadata: &Metadata, flags: &CargoFlags) -> Result<Project> {
         bin: target.name.clone(),
         bin_src: target.src_path.clone().into_std_path_buf(),
         metadata: sources,
+        member_crates: {
+            let mut names: Vec<String> = members
+                .iter()
+                .flat_map(|p| p.targets.iter().map(|t| t.name.replace('-', "_")))
+                .collect();
+            names.sort();
+            names.dedup();
+            names
+        },
         unit_estimate: closure_size(
             metadata,
             &package.id,

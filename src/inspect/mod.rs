@@ -1,3 +1,8 @@
 //! Reading built binaries.
 
+pub mod analyse;
+pub mod attribution;
 pub mod binary;
+pub mod code;
+pub mod diff;
+pub mod functions;

@@ -67,6 +67,27 @@ impl Table {
     }
 }
 
+impl Table {
+    /// A GitHub-flavoured Markdown table (`|` in cells escaped).
+    pub fn to_markdown(&self) -> String {
+        let esc = |c: &str| c.replace('|', "\\|");
+        let mut out = String::new();
+        let header: Vec<String> = self.headers.iter().map(|h| esc(&h.0)).collect();
+        out.push_str(&format!("| {} |\n", header.join(" | ")));
+        let rule: Vec<&str> = self
+            .headers
+            .iter()
+            .map(|h| if h.1 == Align::Right { "---:" } else { "---" })
+            .collect();
+        out.push_str(&format!("|{}|\n", rule.join("|")));
+        for row in &self.rows {
+            let cells: Vec<String> = row.iter().map(|c| esc(c)).collect();
+            out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        }
+        out
+    }
+}
+
 /// Bytes in binary units with one decimal: `512 B`, `497.2 KiB`, `2.1 MiB`.
 pub fn bytes(n: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];

@@ -1,6 +1,10 @@
 //! Reports of a sweep: the versioned results document ([`schema`]) and one
 //! small module per output format; [`save`] writes documents atomically.
 
+pub mod inspect_markdown;
+pub mod inspect_render;
+pub mod inspect_schema;
+pub mod inspect_table;
 pub mod markup;
 pub mod schema;
 pub mod table;

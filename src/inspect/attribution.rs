@@ -1,0 +1,320 @@
+//! Which crate a function's bytes belong to, from its demangled name.
+//!
+//! Rules, in order (documented in docs/inspect.md):
+//! 1. A name that does not demangle as Rust (C, assembly, linker stubs) goes
+//!    to `[non-Rust]`.
+//! 2. Drop glue, `core::ptr::drop_in_place::<T>`, belongs to the crate of `T`:
+//!    it is `T`'s destructor, instantiated wherever it is needed.
+//! 3. A trait method `<T as Trait>::f` belongs to the crate of the
+//!    implementing type `T` (behind any `&`, `&mut`, `*const`, `*mut`); when
+//!    `T` is not a path (a primitive, slice, array, tuple, `dyn`, fn pointer),
+//!    to the crate of the trait.
+//! 4. An inherent method `<T>::f` (v0) belongs to the crate of `T`.
+//! 5. Anything else — functions, generic instantiations `a::f::<b::T>`,
+//!    closures `a::f::{closure#0}` — belongs to the first path segment: the
+//!    crate whose code was instantiated, not the crate of its type arguments.
+//!
+//! std, core, alloc and the other crates of the standard library's own build
+//! are grouped as `std` unless `split_std` is set.
+
+/// The crates that make up the standard library as shipped with rustc.
+pub const STD_CRATES: &[&str] = &[
+    "std",
+    "core",
+    "alloc",
+    "proc_macro",
+    "test",
+    "panic_unwind",
+    "panic_abort",
+    "unwind",
+    "compiler_builtins",
+    "std_detect",
+    "rustc_std_workspace_core",
+    "rustc_std_workspace_alloc",
+    // std's allocator shim (`__rustc::__rdl_alloc`, …)
+    "__rustc",
+];
+
+/// Where non-Rust symbols go.
+pub const NON_RUST: &str = "[non-Rust]";
+
+/// The demangled name without hash (`{:#}`), or `None` when not a Rust symbol.
+pub fn demangle(mangled: &str) -> Option<String> {
+    rustc_demangle::try_demangle(mangled)
+        .ok()
+        .map(|d| format!("{d:#}"))
+}
+
+/// The crate of a demangled Rust path, by the rules above.
+pub fn crate_of(demangled: &str, split_std: bool) -> String {
+    let krate = raw_crate(demangled).unwrap_or(NON_RUST);
+    if !split_std && STD_CRATES.contains(&krate) {
+        "std".to_string()
+    } else {
+        krate.to_string()
+    }
+}
+
+/// The crate of a symbol name as found in the binary (mangled or not).
+pub fn crate_of_symbol(mangled: &str, split_std: bool) -> (String, String) {
+    match demangle(mangled) {
+        Some(name) => {
+            let krate = crate_of(&name, split_std);
+            (name, krate)
+        }
+        None => (mangled.to_string(), NON_RUST.to_string()),
+    }
+}
+
+fn raw_crate(name: &str) -> Option<&str> {
+    let name = name.trim();
+    if let Some(inner) = name.strip_prefix('<') {
+        // `<T as Trait>::f` or `<T>::f`
+        let close = matching_close(inner)?;
+        let qualified = &inner[..close];
+        let (self_ty, trait_path) = match split_top_level(qualified, " as ") {
+            Some((t, tr)) => (t, Some(tr)),
+            None => (qualified, None),
+        };
+        if let Some(k) = type_crate(self_ty) {
+            return Some(k);
+        }
+        return match trait_path {
+            Some(t) if t.trim_start().starts_with('<') => raw_crate(t),
+            Some(t) => path_crate(t),
+            // an inherent method of a primitive, str or slice: core's
+            None if is_builtin_type(self_ty) => Some("core"),
+            None => None,
+        };
+    }
+    let base = name.split('<').next().unwrap_or(name);
+    if base == "core::ptr::drop_in_place" || base == "core::ptr::drop_in_place::" {
+        let start = name.find('<')?;
+        let args = &name[start + 1..];
+        let close = matching_close(args)?;
+        if let Some(k) = type_crate(&args[..close]) {
+            return Some(k);
+        }
+    }
+    path_crate(name)
+}
+
+/// The crate of a type written as a path, behind references and pointers.
+fn type_crate(ty: &str) -> Option<&str> {
+    let mut ty = ty.trim();
+    loop {
+        let before = ty;
+        for prefix in ["&mut ", "&", "*const ", "*mut ", "mut "] {
+            if let Some(rest) = ty.strip_prefix(prefix) {
+                ty = rest.trim_start();
+            }
+        }
+        if ty == before {
+            break;
+        }
+    }
+    if ty.starts_with('<') {
+        return raw_crate(ty);
+    }
+    let first = ty.chars().next()?;
+    if !(first.is_alphabetic() || first == '_') || ty.starts_with("dyn ") || ty.starts_with("fn(") {
+        return None;
+    }
+    let segment_end = ty.find("::")?;
+    let krate = &ty[..segment_end];
+    krate
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_')
+        .then_some(krate)
+}
+
+/// Primitives, `str`, slices, arrays, tuples, pointers to them.
+fn is_builtin_type(ty: &str) -> bool {
+    let ty = ty
+        .trim()
+        .trim_start_matches(['&', '*'])
+        .trim_start_matches("mut ")
+        .trim_start_matches("const ");
+    const PRIMITIVES: &[&str] = &[
+        "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32",
+        "i64", "i128", "isize", "f16", "f32", "f64", "f128", "()",
+    ];
+    PRIMITIVES.contains(&ty) || ty.starts_with('[') || ty.starts_with('(')
+}
+
+/// The first segment of a path `a::b::c`.
+fn path_crate(path: &str) -> Option<&str> {
+    let path = path.trim();
+    let end = path.find("::")?;
+    let krate = &path[..end];
+    (!krate.is_empty() && krate.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(krate)
+}
+
+/// Index of the `>` closing an already-opened `<`, skipping nested pairs and `->`.
+fn matching_close(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let bytes = s.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'<' => depth += 1,
+            b'>' if i > 0 && bytes[i - 1] == b'-' => {}
+            b'>' if depth == 0 => return Some(i),
+            b'>' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Splits at the first `sep` outside angle brackets.
+fn split_top_level<'a>(s: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
+    let mut depth = 0i32;
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'<' => depth += 1,
+            b'>' if i > 0 && bytes[i - 1] == b'-' => {}
+            b'>' => depth -= 1,
+            _ if depth == 0 && s[i..].starts_with(sep) => {
+                return Some((&s[..i], &s[i + sep.len()..]));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(name: &str) -> String {
+        crate_of(name, true)
+    }
+
+    #[test]
+    fn plain_paths_and_closures() {
+        assert_eq!(c("math_utils::checksum"), "math_utils");
+        assert_eq!(c("app::main::{{closure}}"), "app");
+        assert_eq!(c("app::main::{closure#0}"), "app");
+        assert_eq!(c("serde_json::de::from_str"), "serde_json");
+    }
+
+    #[test]
+    fn generic_instantiation_belongs_to_the_function_crate() {
+        assert_eq!(c("alloc::vec::Vec<T,A>::push"), "alloc");
+        assert_eq!(
+            c("core::iter::traits::iterator::Iterator::collect::<alloc::vec::Vec<app::Item>>"),
+            "core"
+        );
+    }
+
+    #[test]
+    fn trait_impls_belong_to_the_implementing_type() {
+        assert_eq!(
+            c("<serde_json::value::Value as core::fmt::Display>::fmt"),
+            "serde_json"
+        );
+        assert_eq!(
+            c(
+                "<&mut serde_json::ser::Serializer<W,F> as serde_core::ser::Serializer>::serialize_str"
+            ),
+            "serde_json"
+        );
+        // primitives, slices, tuples: the trait's crate
+        assert_eq!(c("<u64 as core::fmt::Debug>::fmt"), "core");
+        assert_eq!(
+            c("<[T] as serde_core::ser::Serialize>::serialize"),
+            "serde_core"
+        );
+        assert_eq!(c("<(A, B) as app::Pair>::first"), "app");
+        assert_eq!(c("<dyn core::any::Any>::is"), NON_RUST);
+        // v0 inherent methods of primitives, str and slices are core's
+        assert_eq!(c("<u64>::from_ascii_radix"), "core");
+        assert_eq!(c("<str>::trim_start_matches::<&str>"), "core");
+        assert_eq!(
+            c("<u8 as <[_]>::to_vec_in::ConvertVec>::to_vec::<alloc::alloc::Global>"),
+            "core"
+        );
+        // v0 inherent impl
+        assert_eq!(c("<alloc::vec::Vec<u8>>::push"), "alloc");
+        // nested qualified self type
+        assert_eq!(
+            c("<<app::A as core::iter::IntoIterator>::IntoIter as core::iter::Iterator>::next"),
+            "app"
+        );
+    }
+
+    #[test]
+    fn drop_glue_belongs_to_the_dropped_type() {
+        assert_eq!(
+            c("core::ptr::drop_in_place<serde_json::value::Value>"),
+            "serde_json"
+        );
+        assert_eq!(
+            c("core::ptr::drop_in_place::<serde_json::value::Value>"),
+            "serde_json"
+        );
+        assert_eq!(
+            c("core::ptr::drop_in_place<alloc::string::String>"),
+            "alloc"
+        );
+        assert_eq!(c("core::ptr::drop_in_place<[app::Item]>"), "core");
+        assert_eq!(c("core::ptr::drop_in_place<&mut app::Item>"), "app");
+        assert_eq!(
+            c("core::ptr::drop_in_place<std::rt::lang_start<()>::{{closure}}>"),
+            "std"
+        );
+    }
+
+    #[test]
+    fn std_is_grouped_unless_split() {
+        assert_eq!(crate_of("core::fmt::write", false), "std");
+        assert_eq!(crate_of("alloc::raw_vec::finish_grow", false), "std");
+        assert_eq!(crate_of("core::fmt::write", true), "core");
+        assert_eq!(crate_of("memchr::memchr", false), "memchr");
+        assert_eq!(crate_of("__rustc::__rdl_alloc", false), "std");
+    }
+
+    #[test]
+    fn legacy_and_v0_symbols_demangle() {
+        // legacy
+        let (name, krate) = crate_of_symbol("_ZN10math_utils8checksum17h5b87dc9c26406feeE", false);
+        assert_eq!(name, "math_utils::checksum");
+        assert_eq!(krate, "math_utils");
+        // legacy with an LTO clone suffix
+        let (name, _) = crate_of_symbol("_ZN3app4main17h831b52df8276cb09E.llvm.1234", false);
+        assert!(name.starts_with("app::main"), "{name}");
+        // v0: _RNvCs…_10math_utils8checksum
+        let (name, krate) = crate_of_symbol("_RNvCs1234_10math_utils8checksum", false);
+        assert_eq!(name, "math_utils::checksum");
+        assert_eq!(krate, "math_utils");
+        // v0 generic: math_utils::id::<u8>
+        let (name, krate) = crate_of_symbol("_RINvCs1234_10math_utils2idhEB2_", false);
+        assert_eq!(krate, "math_utils", "{name}");
+        // not Rust
+        assert_eq!(
+            crate_of_symbol("memcpy", false),
+            ("memcpy".into(), NON_RUST.into())
+        );
+        assert_eq!(crate_of_symbol("_start", false).1, NON_RUST);
+    }
+
+    #[test]
+    fn nothing_panics_on_odd_input() {
+        for s in [
+            "",
+            "<",
+            ">",
+            "<<>>",
+            "::",
+            "<a as>::",
+            "core::ptr::drop_in_place<",
+            "a->b",
+        ] {
+            let _ = crate_of(s, false);
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! The inspection as blocks (headings, tables, paragraphs) that the terminal
+//! and Markdown formats render each in their own way.
+
+use super::inspect_schema::{BinaryReport, DiffReport, InspectReport};
+use super::markup::{Align, Table, bytes};
+
+/// A piece of an inspection report.
+pub enum Block {
+    /// A section title.
+    Heading(String),
+    /// A table.
+    Table(Table),
+    /// A line of text.
+    Text(String),
+}
+
+/// Long generic names cut to `max` characters with an ellipsis (JSON keeps them whole).
+pub fn shorten(name: &str, max: usize) -> String {
+    if name.chars().count() <= max {
+        return name.to_string();
+    }
+    let cut: String = name.chars().take(max - 1).collect();
+    format!("{cut}…")
+}
+
+/// Width names are cut to in tables.
+const NAME_WIDTH: usize = 90;
+
+fn signed(n: i64) -> String {
+    if n > 0 {
+        format!("+{}", bytes(n as u64))
+    } else if n < 0 {
+        format!("-{}", bytes((-n) as u64))
+    } else {
+        "0".into()
+    }
+}
+
+/// Builds the blocks of `report`, showing `top` rows per list.
+pub fn blocks(report: &InspectReport, top: usize) -> Vec<Block> {
+    let mut out = Vec::new();
+    sizes(report, top, &mut out);
+    if let Some(diff) = &report.diff {
+        diff_blocks(diff, &report.workspace_crates, top, &mut out);
+    }
+    calls(report, top, &mut out);
+    duplicates(report, top, &mut out);
+    for b in &report.binaries {
+        for why in &b.unavailable {
+            out.push(Block::Text(format!("{}: {why}", b.name)));
+        }
+    }
+    if !report.notes.is_empty() {
+        out.push(Block::Heading("Notes".into()));
+        for n in &report.notes {
+            out.push(Block::Text(format!("- {n}")));
+        }
+    }
+    out
+}
+
+fn sizes(report: &InspectReport, top: usize, out: &mut Vec<Block>) {
+    let bins: Vec<&BinaryReport> = report.binaries.iter().filter(|b| !b.stripped).collect();
+    out.push(Block::Heading(
+        "Machine code per crate (.text bytes)".into(),
+    ));
+    if bins.is_empty() {
+        out.push(Block::Text("(no binary with symbols)".into()));
+        return;
+    }
+    // rows: crates ordered by their largest size in any binary
+    let mut names: Vec<(String, u64)> = Vec::new();
+    for b in &bins {
+        for c in &b.crates {
+            match names.iter_mut().find(|(n, _)| *n == c.name) {
+                Some(entry) => entry.1 = entry.1.max(c.text_bytes),
+                None => names.push((c.name.clone(), c.text_bytes)),
+            }
+        }
+    }
+    names.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut headers: Vec<(&str, Align)> = vec![("crate", Align::Left)];
+    headers.extend(bins.iter().map(|b| (b.name.as_str(), Align::Right)));
+    let mut table = Table::new(&headers);
+    let size_of = |b: &BinaryReport, name: &str| {
+        b.crates
+            .iter()
+            .find(|c| c.name == name)
+            .map_or(0, |c| c.text_bytes)
+    };
+    for (name, _) in names.iter().take(top) {
+        let mut row = vec![name.clone()];
+        row.extend(bins.iter().map(|b| bytes(size_of(b, name))));
+        table.row(row);
+    }
+    if names.len() > top {
+        let mut row = vec![format!("({} more crates)", names.len() - top)];
+        row.extend(
+            bins.iter()
+                .map(|b| bytes(names.iter().skip(top).map(|(n, _)| size_of(b, n)).sum())),
+        );
+        table.row(row);
+    }
+    let mut row = vec!["[unattributed: padding, stubs]".to_string()];
+    row.extend(bins.iter().map(|b| bytes(b.unattributed_bytes)));
+    table.row(row);
+    let mut row = vec![".text total".to_string()];
+    row.extend(bins.iter().map(|b| bytes(b.text_bytes)));
+    table.row(row);
+    out.push(Block::Table(table));
+}
+
+fn diff_blocks(d: &DiffReport, workspace: &[String], top: usize, out: &mut Vec<Block>) {
+    out.push(Block::Heading(format!(
+        "What changed from `{}` to `{}`",
+        d.base, d.against
+    )));
+    let mut table = Table::new(&[
+        ("crate", Align::Left),
+        (d.base.as_str(), Align::Right),
+        (d.against.as_str(), Align::Right),
+        ("change", Align::Right),
+    ]);
+    for c in d.crates.iter().take(top) {
+        table.row(vec![
+            c.name.clone(),
+            bytes(c.base_bytes),
+            bytes(c.against_bytes),
+            signed(c.against_bytes as i64 - c.base_bytes as i64),
+        ]);
+    }
+    out.push(Block::Table(table));
+    out.push(Block::Text(format!(
+        "{} functions ({}) of `{}` are gone in `{}`: inlined into their callers or removed as dead; {} functions ({}) appeared.",
+        d.vanished_total.count,
+        bytes(d.vanished_total.bytes),
+        d.base,
+        d.against,
+        d.appeared_total.count,
+        bytes(d.appeared_total.bytes),
+    )));
+    // Vanished functions by crate, so a small crate's functions are not buried under std's.
+    let mut crates: Vec<(&str, u64)> = Vec::new();
+    for f in &d.vanished {
+        match crates.iter_mut().find(|(k, _)| *k == f.krate) {
+            Some(e) => e.1 += f.bytes,
+            None => crates.push((f.krate.as_str(), f.bytes)),
+        }
+    }
+    crates.sort_by(|a, b| {
+        let mine = |k: &str| !workspace.iter().any(|w| w == k);
+        mine(a.0)
+            .cmp(&mine(b.0))
+            .then(b.1.cmp(&a.1))
+            .then_with(|| a.0.cmp(b.0))
+    });
+    let mut table = Table::new(&[
+        ("vanished, by crate (yours first)", Align::Left),
+        ("bytes", Align::Right),
+    ]);
+    for (krate, total) in crates.iter().take(top) {
+        let fs: Vec<_> = d.vanished.iter().filter(|f| f.krate == *krate).collect();
+        table.row(vec![
+            format!("{krate} ({} functions)", fs.len()),
+            bytes(*total),
+        ]);
+        for f in fs.iter().take(3) {
+            let count = if f.count > 1 {
+                format!(" ×{}", f.count)
+            } else {
+                String::new()
+            };
+            table.row(vec![
+                format!("  {}{count}", shorten(&f.name, NAME_WIDTH)),
+                bytes(f.bytes),
+            ]);
+        }
+    }
+    out.push(Block::Table(table));
+    if !d.appeared.is_empty() {
+        let mut table = Table::new(&[
+            ("appeared", Align::Left),
+            ("crate", Align::Left),
+            ("kind", Align::Left),
+            ("bytes", Align::Right),
+        ]);
+        for f in d.appeared.iter().take(top) {
+            table.row(vec![
+                shorten(&f.name, NAME_WIDTH),
+                f.krate.clone(),
+                f.clone.clone().unwrap_or_else(|| "new".into()),
+                bytes(f.bytes),
+            ]);
+        }
+        out.push(Block::Table(table));
+    }
+}
+
+fn calls(report: &InspectReport, top: usize, out: &mut Vec<Block>) {
+    let bins: Vec<&BinaryReport> = report
+        .binaries
+        .iter()
+        .filter(|b| b.calls.is_some())
+        .collect();
+    if bins.is_empty() {
+        return;
+    }
+    out.push(Block::Heading(
+        "Cross-crate calls (direct call sites and tail jumps)".into(),
+    ));
+    let mut table = Table::new(&[
+        ("binary", Align::Left),
+        ("call sites", Align::Right),
+        ("cross-crate", Align::Right),
+    ]);
+    for b in &bins {
+        let c = b.calls.as_ref().expect("filtered");
+        table.row(vec![
+            b.name.clone(),
+            c.call_sites.to_string(),
+            c.cross_crate_call_sites.to_string(),
+        ]);
+    }
+    out.push(Block::Table(table));
+    for b in &bins {
+        let c = b.calls.as_ref().expect("filtered");
+        let mut table = Table::new(&[
+            (&format!("{}: caller → callee crate", b.name), Align::Left),
+            ("sites", Align::Right),
+            ("most-called", Align::Left),
+        ]);
+        // pairs touching the workspace's own crates first, then the busiest
+        let mine = |p: &&super::inspect_schema::CratePair| {
+            report
+                .workspace_crates
+                .iter()
+                .any(|w| *w == p.from || *w == p.to)
+        };
+        let ordered = c
+            .pairs
+            .iter()
+            .filter(mine)
+            .chain(c.pairs.iter().filter(|p| !mine(p)));
+        for p in ordered.take(top) {
+            let callees: Vec<String> = p
+                .top_callees
+                .iter()
+                .take(2)
+                .map(|c| format!("{} ({})", shorten(&c.name, NAME_WIDTH / 2), c.call_sites))
+                .collect();
+            table.row(vec![
+                format!("{} → {}", p.from, p.to),
+                p.call_sites.to_string(),
+                callees.join(", "),
+            ]);
+        }
+        out.push(Block::Table(table));
+    }
+}
+
+fn duplicates(report: &InspectReport, top: usize, out: &mut Vec<Block>) {
+    let bins: Vec<&BinaryReport> = report
+        .binaries
+        .iter()
+        .filter(|b| b.duplicates.is_some())
+        .collect();
+    if bins.is_empty() {
+        return;
+    }
+    out.push(Block::Heading(
+        "Identical functions (code equal up to position)".into(),
+    ));
+    let mut table = Table::new(&[
+        ("binary", Align::Left),
+        ("groups", Align::Right),
+        ("functions", Align::Right),
+        ("foldable", Align::Right),
+        ("of .text", Align::Right),
+    ]);
+    for b in &bins {
+        let d = b.duplicates.as_ref().expect("filtered");
+        table.row(vec![
+            b.name.clone(),
+            d.groups.to_string(),
+            d.functions.to_string(),
+            bytes(d.foldable_bytes),
+            format!(
+                "{:.1}%",
+                100.0 * d.foldable_bytes as f64 / b.text_bytes.max(1) as f64
+            ),
+        ]);
+    }
+    out.push(Block::Table(table));
+    if let Some(b) = bins.last() {
+        let d = b.duplicates.as_ref().expect("filtered");
+        let mut table = Table::new(&[
+            (&format!("{}: largest groups", b.name), Align::Left),
+            ("×", Align::Right),
+            ("each", Align::Right),
+        ]);
+        for g in d.top.iter().take(top) {
+            let names: Vec<String> = g
+                .names
+                .iter()
+                .take(2)
+                .map(|n| shorten(n, NAME_WIDTH / 2))
+                .collect();
+            let more = if g.count > 2 {
+                format!(" = … ({} more)", g.count - 2)
+            } else {
+                String::new()
+            };
+            table.row(vec![
+                format!("{}{more}", names.join(" = ")),
+                g.count.to_string(),
+                bytes(g.bytes),
+            ]);
+        }
+        out.push(Block::Table(table));
+    }
+}

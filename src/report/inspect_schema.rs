@@ -1,0 +1,182 @@
+//! The `cargo lto inspect` document (`--format json`), versioned by
+//! [`INSPECT_SCHEMA_VERSION`] and documented in docs/inspect.md.
+
+use serde::{Deserialize, Serialize};
+
+/// Version of this document's layout.
+pub const INSPECT_SCHEMA_VERSION: u32 = 1;
+
+/// The whole inspection.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InspectReport {
+    /// [`INSPECT_SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// `cargo-lto` and its version.
+    pub tool: String,
+    /// std, core, alloc, … shown separately (`--split-std`).
+    pub split_std: bool,
+    /// The workspace's own crates (listed first in reports), when known.
+    pub workspace_crates: Vec<String>,
+    /// One entry per binary (configuration or file).
+    pub binaries: Vec<BinaryReport>,
+    /// The comparison of two of them, if two were available.
+    pub diff: Option<DiffReport>,
+    /// What the reader should know: attribution rules, why something is absent.
+    pub notes: Vec<String>,
+}
+
+/// One binary.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BinaryReport {
+    /// Configuration name, or the file name for `--file`.
+    pub name: String,
+    /// The executable.
+    pub path: String,
+    /// Architecture as `object` names it.
+    pub architecture: String,
+    /// Size of `.text`.
+    pub text_bytes: u64,
+    /// Size of the read-only data sections.
+    pub rodata_bytes: u64,
+    /// No symbol table: per-crate, diff, calls and duplicates are unavailable.
+    pub stripped: bool,
+    /// Machine code per crate, largest first; with `unattributed_bytes` it sums to `text_bytes`.
+    pub crates: Vec<CrateSize>,
+    /// Bytes of `.text` no function symbol covers (alignment padding, stubs).
+    pub unattributed_bytes: u64,
+    /// Functions found.
+    pub functions: usize,
+    /// Cross-crate calls, when disassembly is available.
+    pub calls: Option<CallsReport>,
+    /// Identical functions, when disassembly is available.
+    pub duplicates: Option<DuplicatesReport>,
+    /// Views that could not be produced, and why.
+    pub unavailable: Vec<String>,
+}
+
+/// One crate's share.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CrateSize {
+    /// Crate (`std` groups the standard library unless split; `[non-Rust]`).
+    pub name: String,
+    /// Bytes of machine code.
+    pub text_bytes: u64,
+    /// Bytes of named read-only data objects attributed to it (most constants
+    /// have no symbol, so this undercounts; see docs/inspect.md).
+    pub rodata_bytes: u64,
+    /// Functions.
+    pub functions: usize,
+}
+
+/// Direct calls and tail jumps between functions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CallsReport {
+    /// Direct call sites and cross-function jumps found.
+    pub call_sites: usize,
+    /// Of those, the ones whose caller and callee belong to different crates.
+    pub cross_crate_call_sites: usize,
+    /// Per (caller crate → callee crate), most call sites first.
+    pub pairs: Vec<CratePair>,
+}
+
+/// Calls from one crate into another.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CratePair {
+    /// Calling crate.
+    pub from: String,
+    /// Called crate.
+    pub to: String,
+    /// Call sites.
+    pub call_sites: usize,
+    /// The most-called functions of `to`, with their call sites from `from`.
+    pub top_callees: Vec<Callee>,
+}
+
+/// A called function.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Callee {
+    /// Demangled name.
+    pub name: String,
+    /// Call sites.
+    pub call_sites: usize,
+}
+
+/// Functions whose code is identical up to position.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DuplicatesReport {
+    /// Groups of two or more identical functions.
+    pub groups: usize,
+    /// Functions in those groups.
+    pub functions: usize,
+    /// Bytes identical-code folding would save: per group, (members − 1) × size.
+    pub foldable_bytes: u64,
+    /// The groups saving most, first.
+    pub top: Vec<DuplicateGroup>,
+}
+
+/// One group of identical functions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DuplicateGroup {
+    /// Size of each.
+    pub bytes: u64,
+    /// Members.
+    pub count: usize,
+    /// Their names (the first few).
+    pub names: Vec<String>,
+}
+
+/// Two binaries compared.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DiffReport {
+    /// The reference (default `off`).
+    pub base: String,
+    /// The one compared with it (default `fat`).
+    pub against: String,
+    /// Bytes per crate in each, largest change first.
+    pub crates: Vec<CrateDiff>,
+    /// Functions of `base` absent from `against`: inlined into callers or removed.
+    pub vanished: Vec<FunctionChange>,
+    /// How many vanished, and their bytes.
+    pub vanished_total: Total,
+    /// Functions of `against` absent from `base`: clones, merged or outlined code.
+    pub appeared: Vec<FunctionChange>,
+    /// How many appeared, and their bytes.
+    pub appeared_total: Total,
+    /// Cross-crate call sites in each.
+    pub cross_crate_call_sites: Option<(usize, usize)>,
+}
+
+/// A crate in both.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CrateDiff {
+    /// Crate.
+    pub name: String,
+    /// Bytes in base.
+    pub base_bytes: u64,
+    /// Bytes in against.
+    pub against_bytes: u64,
+}
+
+/// A function that vanished or appeared.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FunctionChange {
+    /// Demangled name without hash.
+    pub name: String,
+    /// Crate.
+    pub krate: String,
+    /// Bytes (all functions of that name).
+    pub bytes: u64,
+    /// How many functions had that name.
+    pub count: usize,
+    /// Clone kind, for appeared functions (`.llvm`, `.cold`, …).
+    pub clone: Option<String>,
+}
+
+/// A count with bytes.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub struct Total {
+    /// Functions.
+    pub count: usize,
+    /// Bytes.
+    pub bytes: u64,
+}
