@@ -31,19 +31,21 @@ struct Targets {
 
 fn targets(args: &InspectArgs) -> Result<Targets> {
     if !args.file.is_empty() {
-        return Ok((
-            args.file
-                .iter()
-                .map(|p| {
-                    let name = p.file_name().map_or_else(
-                        || p.display().to_string(),
-                        |n| n.to_string_lossy().into_owned(),
-                    );
-                    (name, p.clone())
-                })
-                .collect(),
-            Vec::new(),
-        ));
+        let binaries = args
+            .file
+            .iter()
+            .map(|p| {
+                let name = p.file_name().map_or_else(
+                    || p.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                (name, p.clone())
+            })
+            .collect();
+        return Ok(Targets {
+            binaries,
+            workspace_crates: Vec::new(),
+        });
     }
     let flags = CargoFlags {
         manifest_path: args.manifest_path.clone(),
