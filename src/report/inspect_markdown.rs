@@ -13,7 +13,7 @@ pub fn render(report: &InspectReport, top: usize) -> String {
                 out.push_str(&t.to_markdown());
                 out.push('\n');
             }
-            Block::Text(t) => out.push_str(&format!("{t}\n")),
+            Block::Text(t) => out.push_str(&format!("{t}\n\n")),
         }
     }
     out

@@ -23,6 +23,15 @@ pub fn shorten(name: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
+/// `1 function`, `2 functions`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// Width names are cut to in tables.
 const NAME_WIDTH: usize = 90;
 
@@ -131,12 +140,12 @@ fn diff_blocks(d: &DiffReport, workspace: &[String], top: usize, out: &mut Vec<B
     }
     out.push(Block::Table(table));
     out.push(Block::Text(format!(
-        "{} functions ({}) of `{}` are gone in `{}`: inlined into their callers or removed as dead; {} functions ({}) appeared.",
-        d.vanished_total.count,
+        "{} ({}) of `{}` are gone in `{}`: inlined into their callers or removed as dead; {} ({}) appeared.",
+        plural(d.vanished_total.count, "function"),
         bytes(d.vanished_total.bytes),
         d.base,
         d.against,
-        d.appeared_total.count,
+        plural(d.appeared_total.count, "function"),
         bytes(d.appeared_total.bytes),
     )));
     // Vanished functions by crate, so a small crate's functions are not buried under std's.
@@ -161,7 +170,7 @@ fn diff_blocks(d: &DiffReport, workspace: &[String], top: usize, out: &mut Vec<B
     for (krate, total) in crates.iter().take(top) {
         let fs: Vec<_> = d.vanished.iter().filter(|f| f.krate == *krate).collect();
         table.row(vec![
-            format!("{krate} ({} functions)", fs.len()),
+            format!("{krate} ({})", plural(fs.len(), "function")),
             bytes(*total),
         ]);
         for f in fs.iter().take(3) {

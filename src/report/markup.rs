@@ -68,9 +68,21 @@ impl Table {
 }
 
 impl Table {
-    /// A GitHub-flavoured Markdown table (`|` in cells escaped).
+    /// A GitHub-flavoured Markdown table. Cells are escaped so that names
+    /// like `<u64 as core::fmt::Display>::fmt` show as written; leading
+    /// spaces (indented rows) are kept as non-breaking spaces.
     pub fn to_markdown(&self) -> String {
-        let esc = |c: &str| c.replace('|', "\\|");
+        let esc = |c: &str| {
+            let trimmed = c.trim_start_matches(' ');
+            let indent = "&nbsp;".repeat(c.len() - trimmed.len());
+            let body = trimmed
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('|', "\\|")
+                .replace('*', "\\*");
+            format!("{indent}{body}")
+        };
         let mut out = String::new();
         let header: Vec<String> = self.headers.iter().map(|h| esc(&h.0)).collect();
         out.push_str(&format!("| {} |\n", header.join(" | ")));
@@ -144,6 +156,19 @@ mod tests {
         assert_eq!(percent_change(424_008.0, 509_168.0), "-16.7%");
         assert_eq!(ratio(2.0, 1.0), "×2.00");
         assert_eq!(ratio(2.0, 0.0), "n/a");
+    }
+
+    #[test]
+    fn markdown_escapes_names() {
+        let mut t = Table::new(&[("name", Align::Left), ("n", Align::Right)]);
+        t.row(vec![
+            "  <u64 as core::fmt::Display>::fmt | *const T".into(),
+            "1".into(),
+        ]);
+        assert_eq!(
+            t.to_markdown(),
+            "| name | n |\n|---|---:|\n| &nbsp;&nbsp;&lt;u64 as core::fmt::Display&gt;::fmt \\| \\*const T | 1 |\n"
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Reports of a sweep: the versioned results document ([`schema`]) and one
 //! small module per output format; [`save`] writes documents atomically.
 
+#[cfg(test)]
+mod inspect_fixture;
 pub mod inspect_markdown;
 pub mod inspect_render;
 pub mod inspect_schema;
