@@ -5,5 +5,6 @@ mod bad_input;
 mod common;
 mod environment;
 mod failures;
+mod inspect;
 mod interrupt;
 mod measure_example;

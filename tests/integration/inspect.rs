@@ -1,0 +1,262 @@
+//! `cargo lto inspect` on the binaries of the shared example sweep, and on
+//! bad input.
+
+use crate::common::{cargo_lto, config, example_sweep, fixture, measure_json};
+
+fn inspect(args: &[&str]) -> (Option<i32>, String, String) {
+    let sweep = example_sweep();
+    assert_eq!(sweep.code, 0);
+    let out = cargo_lto()
+        .arg("inspect")
+        .arg("--manifest-path")
+        .arg(sweep.dir.join("Cargo.toml"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn inspect_json(args: &[&str]) -> serde_json::Value {
+    let (code, stdout, stderr) = inspect(&[&["--format", "json"], args].concat());
+    assert_eq!(code, Some(0), "{stderr}");
+    serde_json::from_str(&stdout).unwrap()
+}
+
+fn binary<'a>(doc: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    doc["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["name"] == name)
+        .unwrap()
+}
+
+#[test]
+fn per_crate_sizes_reconcile_with_text_exactly() {
+    let doc = inspect_json(&[]);
+    assert_eq!(doc["schema_version"], 1);
+    let names: Vec<&str> = doc["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["baseline", "off", "thin", "fat", "fat-cgu1"]);
+    for b in doc["binaries"].as_array().unwrap() {
+        let sum: u64 = b["crates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["text_bytes"].as_u64().unwrap())
+            .sum();
+        let unattributed = b["unattributed_bytes"].as_u64().unwrap();
+        assert_eq!(
+            sum + unattributed,
+            b["text_bytes"].as_u64().unwrap(),
+            "{}",
+            b["name"]
+        );
+        // measure's `text` group is .text plus the small .init/.fini/.plt sections
+        let measured = config(&example_sweep().json, b["name"].as_str().unwrap());
+        let group = measured["binary"]["sections"]["text"].as_u64().unwrap();
+        let text = b["text_bytes"].as_u64().unwrap();
+        assert!(
+            text <= group && group - text < 4096,
+            "{}: .text {text}, group {group}",
+            b["name"]
+        );
+        let crates: Vec<&str> = b["crates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        for k in ["std", "app", "serde_json"] {
+            assert!(
+                crates.contains(&k),
+                "{}: {k} missing from {crates:?}",
+                b["name"]
+            );
+        }
+    }
+    assert_eq!(
+        doc["workspace_crates"],
+        serde_json::json!(["app", "math_utils"])
+    );
+}
+
+fn callees(doc: &serde_json::Value, bin: &str, from: &str, to: &str) -> Vec<String> {
+    binary(doc, bin)["calls"]["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["from"] == from && p["to"] == to)
+        .flat_map(|p| {
+            p["top_callees"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["name"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn lto_removes_the_cross_crate_call_to_the_non_leaf_function() {
+    let doc = inspect_json(&[]);
+    // off: app calls math_utils::checksum across the crate boundary
+    assert_eq!(
+        callees(&doc, "off", "app", "math_utils"),
+        ["math_utils::checksum"]
+    );
+    // fat: checksum is inlined into main; only its own callee `mix` is still called
+    assert!(
+        !callees(&doc, "fat", "app", "math_utils").contains(&"math_utils::checksum".to_string())
+    );
+    let diff = &doc["diff"];
+    assert_eq!(diff["base"], "off");
+    assert_eq!(diff["against"], "fat");
+    let vanished: Vec<&str> = diff["vanished"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert!(vanished.contains(&"math_utils::checksum"), "{vanished:?}");
+    // the leaf `square` is in neither build, so LTO is not credited with it ...
+    let appeared = diff["appeared"].to_string();
+    assert!(!vanished.iter().any(|n| n.contains("square")) && !appeared.contains("square"));
+    // ... and the output says why
+    let notes = doc["notes"].to_string();
+    assert!(
+        notes.contains("leaf functions") && notes.contains("1.75"),
+        "{notes}"
+    );
+    // fat LTO leaves fewer cross-crate call sites than off
+    let cross = |b: &str| {
+        binary(&doc, b)["calls"]["cross_crate_call_sites"]
+            .as_u64()
+            .unwrap()
+    };
+    assert!(
+        cross("fat") < cross("off"),
+        "fat {} vs off {}",
+        cross("fat"),
+        cross("off")
+    );
+}
+
+#[test]
+fn table_and_markdown_show_the_users_crates() {
+    let (code, table, stderr) = inspect(&["--config", "off,fat", "--top", "3"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        table.contains("app → math_utils") && table.contains("math_utils::checksum (1)"),
+        "{table}"
+    );
+    assert!(table.contains("math_utils (1 function)"), "{table}");
+    let (code, md, _) = inspect(&["--config", "off,fat", "--top", "3", "--format", "markdown"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        md.starts_with("# cargo lto inspect") && md.contains("| app → math_utils | 1 |"),
+        "{md}"
+    );
+    // snapshot with the measured numbers masked: the layout and the names
+    insta::with_settings!({filters => vec![
+        (r"\d+(\.\d+)? (B|KiB|MiB)\b", "[size]"),
+        (r"[-+]\[size\]", "[change]"),
+        (r"\| \d+ \|", "| [n] |"),
+        (r"\(\d+\)", "([n])"),
+        (r"\d+\.\d%", "[pct]"),
+        (r"\d+ functions?", "[n] functions"),
+    ]}, {
+        insta::assert_snapshot!("inspect_example_markdown", md.lines().take(12).collect::<Vec<_>>().join("\n"));
+    });
+}
+
+#[test]
+fn bad_input() {
+    let sweep = example_sweep();
+    // not an executable
+    let (code, _, stderr) = inspect(&["--file", sweep.dir.join("Cargo.toml").to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("is not an executable"), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+    // unknown configuration
+    let (code, _, stderr) = inspect(&["--config", "fatt"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("no configuration named `fatt`") && stderr.contains("measured: baseline"),
+        "{stderr}"
+    );
+    // results of another project
+    let other = fixture("tiny");
+    let out = cargo_lto()
+        .args(["inspect", "--results"])
+        .arg(sweep.dir.join("target/cargo-lto/results/latest.json"))
+        .current_dir(&other)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("results of another project"), "{stderr}");
+    // a project never measured
+    let out = cargo_lto()
+        .arg("inspect")
+        .current_dir(&other)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains("run `cargo lto measure` first"), "{stderr}");
+}
+
+#[test]
+fn stripped_binary_shows_what_it_can() {
+    let dir = fixture("tiny");
+    let run = measure_json(
+        &dir,
+        &[
+            "--no-rebuild",
+            "--only",
+            "stripped",
+            "--with",
+            "stripped:strip=symbols",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let path = config(&run.doc, "stripped")["binary"]["path"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = cargo_lto()
+        .args(["inspect", "--file", &path])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("stripped") && stdout.contains("need symbols"),
+        "{stdout}"
+    );
+    let out = cargo_lto()
+        .args(["inspect", "--format", "json", "--file", &path])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let b = &doc["binaries"][0];
+    assert_eq!(b["stripped"], true);
+    // .text is still measured, all of it unattributed
+    assert!(b["text_bytes"].as_u64().unwrap() > 0);
+    assert_eq!(b["unattributed_bytes"], b["text_bytes"]);
+}
