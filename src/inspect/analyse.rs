@@ -64,7 +64,29 @@ pub fn analyse(name: &str, path: &Path, split_std: bool, top: usize) -> Result<A
 
     let calls = code.as_ref().map(|c| calls_report(&binary, c, top));
     let duplicates = code.as_ref().map(|c| duplicates_report(&binary, c, top));
+    let (units, units_unattributed_bytes) = match &binary.by_unit {
+        Some((sizes, rest)) => {
+            let mut v: Vec<CrateSize> = sizes
+                .iter()
+                .map(|(name, bytes)| CrateSize {
+                    name: name.clone(),
+                    text_bytes: *bytes,
+                    rodata_bytes: 0,
+                    functions: 0,
+                })
+                .collect();
+            v.sort_by(|a, b| {
+                b.text_bytes
+                    .cmp(&a.text_bytes)
+                    .then_with(|| a.name.cmp(&b.name))
+            });
+            (Some(v), Some(*rest))
+        }
+        None => (None, None),
+    };
     let report = BinaryReport {
+        units,
+        units_unattributed_bytes,
         name: name.to_string(),
         path: path.display().to_string(),
         architecture: format!("{:?}", binary.architecture),

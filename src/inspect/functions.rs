@@ -43,6 +43,8 @@ pub struct Binary {
     pub rodata_size: u64,
     /// True when the binary has no static symbol table (stripped).
     pub stripped: bool,
+    /// Size per crate by DWARF compile unit, and the bytes no unit covers.
+    pub by_unit: Option<(BTreeMap<String, u64>, u64)>,
     /// Pointer slots (GOT entries) → the address they hold at run time: a
     /// `call [rip+slot]` through one of them is a direct call in disguise.
     pub pointer_slots: HashMap<u64, u64>,
@@ -100,9 +102,20 @@ pub fn split_clone_suffix(name: &str) -> (&str, Option<&str>) {
     (name, None)
 }
 
+/// Maps a binary into memory: only the pages read (symbols, .text, DWARF
+/// unit headers) become resident, not the whole file, which with debuginfo is
+/// mostly sections this tool never touches.
+pub fn map(path: &Path) -> Result<memmap2::Mmap> {
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    // SAFETY: the map is read-only and lives only for this analysis; a build
+    // replacing the file meanwhile writes a new inode (cargo/rustc/the linker
+    // write to a new file and rename), so these pages stay valid.
+    unsafe { memmap2::Mmap::map(&file) }.with_context(|| format!("mapping {}", path.display()))
+}
+
 /// Reads the functions of the executable at `path`.
 pub fn read(path: &Path, split_std: bool) -> Result<Binary> {
-    let data = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let data = map(path)?;
     let file = object::File::parse(&*data).map_err(|e| {
         crate::error::UsageError::Project(format!(
             "{} is not an executable or object file this tool can read ({e})",
@@ -207,6 +220,7 @@ pub fn read(path: &Path, split_std: bool) -> Result<Binary> {
         rodata_size,
         stripped: !any_symbol,
         pointer_slots: pointer_slots(&file),
+        by_unit: super::dwarf::size_by_unit(&file, text_address, text_end, split_std),
     })
 }
 

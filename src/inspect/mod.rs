@@ -5,4 +5,5 @@ pub mod attribution;
 pub mod binary;
 pub mod code;
 pub mod diff;
+pub mod dwarf;
 pub mod functions;

@@ -30,6 +30,8 @@ fn binary(name: &str, app: u64, std: u64, checksum_call: bool) -> BinaryReport {
             krate("math_utils", 64, 2),
         ],
         unattributed_bytes: 100,
+        units: None,
+        units_unattributed_bytes: None,
         functions: 905,
         calls: Some(CallsReport {
             call_sites: 2000,

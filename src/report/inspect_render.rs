@@ -1,7 +1,7 @@
 //! The inspection as blocks (headings, tables, paragraphs) that the terminal
 //! and Markdown formats render each in their own way.
 
-use super::inspect_schema::{BinaryReport, DiffReport, InspectReport};
+use super::inspect_schema::{BinaryReport, CrateSize, DiffReport, InspectReport};
 use super::markup::{Align, Table, bytes};
 
 /// A piece of an inspection report.
@@ -71,16 +71,45 @@ pub fn blocks(report: &InspectReport, top: usize) -> Vec<Block> {
 fn sizes(report: &InspectReport, top: usize, out: &mut Vec<Block>) {
     let bins: Vec<&BinaryReport> = report.binaries.iter().filter(|b| !b.stripped).collect();
     out.push(Block::Heading(
-        "Machine code per crate (.text bytes)".into(),
+        "Machine code per crate (.text bytes, by symbol)".into(),
     ));
     if bins.is_empty() {
         out.push(Block::Text("(no binary with symbols)".into()));
-        return;
+    } else {
+        let view: Vec<(&BinaryReport, &[CrateSize], u64)> = bins
+            .iter()
+            .map(|b| (*b, b.crates.as_slice(), b.unattributed_bytes))
+            .collect();
+        out.push(Block::Table(size_table(
+            &view,
+            top,
+            "[unattributed: padding, stubs]",
+        )));
     }
-    // rows: crates ordered by their largest size in any binary
+    let with_units: Vec<(&BinaryReport, &[CrateSize], u64)> = report
+        .binaries
+        .iter()
+        .filter_map(|b| Some((b, b.units.as_deref()?, b.units_unattributed_bytes?)))
+        .collect();
+    if !with_units.is_empty() {
+        out.push(Block::Heading(
+            "Machine code per crate (.text bytes, by the DWARF compile unit that emitted it)"
+                .into(),
+        ));
+        out.push(Block::Table(size_table(
+            &with_units,
+            top,
+            "[no compile unit]",
+        )));
+    }
+}
+
+/// One column per binary, crates as rows ordered by their largest size, the
+/// rest summed, then the unattributed row and the `.text` total.
+fn size_table(view: &[(&BinaryReport, &[CrateSize], u64)], top: usize, rest_label: &str) -> Table {
     let mut names: Vec<(String, u64)> = Vec::new();
-    for b in &bins {
-        for c in &b.crates {
+    for (_, crates, _) in view {
+        for c in crates.iter() {
             match names.iter_mut().find(|(n, _)| *n == c.name) {
                 Some(entry) => entry.1 = entry.1.max(c.text_bytes),
                 None => names.push((c.name.clone(), c.text_bytes)),
@@ -89,34 +118,42 @@ fn sizes(report: &InspectReport, top: usize, out: &mut Vec<Block>) {
     }
     names.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let mut headers: Vec<(&str, Align)> = vec![("crate", Align::Left)];
-    headers.extend(bins.iter().map(|b| (b.name.as_str(), Align::Right)));
+    headers.extend(view.iter().map(|(b, _, _)| (b.name.as_str(), Align::Right)));
     let mut table = Table::new(&headers);
-    let size_of = |b: &BinaryReport, name: &str| {
-        b.crates
+    let size_of = |crates: &[CrateSize], name: &str| {
+        crates
             .iter()
             .find(|c| c.name == name)
             .map_or(0, |c| c.text_bytes)
     };
     for (name, _) in names.iter().take(top) {
         let mut row = vec![name.clone()];
-        row.extend(bins.iter().map(|b| bytes(size_of(b, name))));
+        row.extend(
+            view.iter()
+                .map(|(_, crates, _)| bytes(size_of(crates, name))),
+        );
         table.row(row);
     }
     if names.len() > top {
         let mut row = vec![format!("({} more crates)", names.len() - top)];
-        row.extend(
-            bins.iter()
-                .map(|b| bytes(names.iter().skip(top).map(|(n, _)| size_of(b, n)).sum())),
-        );
+        row.extend(view.iter().map(|(_, crates, _)| {
+            bytes(
+                names
+                    .iter()
+                    .skip(top)
+                    .map(|(n, _)| size_of(crates, n))
+                    .sum(),
+            )
+        }));
         table.row(row);
     }
-    let mut row = vec!["[unattributed: padding, stubs]".to_string()];
-    row.extend(bins.iter().map(|b| bytes(b.unattributed_bytes)));
+    let mut row = vec![rest_label.to_string()];
+    row.extend(view.iter().map(|(_, _, rest)| bytes(*rest)));
     table.row(row);
     let mut row = vec![".text total".to_string()];
-    row.extend(bins.iter().map(|b| bytes(b.text_bytes)));
+    row.extend(view.iter().map(|(b, _, _)| bytes(b.text_bytes)));
     table.row(row);
-    out.push(Block::Table(table));
+    table
 }
 
 fn diff_blocks(d: &DiffReport, workspace: &[String], top: usize, out: &mut Vec<Block>) {

@@ -44,6 +44,12 @@ pub struct BinaryReport {
     pub crates: Vec<CrateSize>,
     /// Bytes of `.text` no function symbol covers (alignment padding, stubs).
     pub unattributed_bytes: u64,
+    /// The second view, when the binary has DWARF: bytes per crate by the
+    /// compile unit that emitted them; with `units_unattributed_bytes` it
+    /// sums to `text_bytes`.
+    pub units: Option<Vec<CrateSize>>,
+    /// Bytes of `.text` no compile unit covers.
+    pub units_unattributed_bytes: Option<u64>,
     /// Functions found.
     pub functions: usize,
     /// Cross-crate calls, when disassembly is available.

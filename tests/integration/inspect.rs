@@ -260,3 +260,45 @@ fn stripped_binary_shows_what_it_can() {
     assert!(b["text_bytes"].as_u64().unwrap() > 0);
     assert_eq!(b["unattributed_bytes"], b["text_bytes"]);
 }
+
+#[test]
+fn dwarf_view_reconciles_and_names_the_crates() {
+    let dir = fixture("tiny");
+    let with = "dbg:debug=line-tables-only,strip=none";
+    let run = measure_json(
+        &dir,
+        &["--no-rebuild", "--only", "dbg", "--with", with],
+        &[],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let path = config(&run.doc, "dbg")["binary"]["path"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = cargo_lto()
+        .args(["inspect", "--format", "json", "--file", &path])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let b = &doc["binaries"][0];
+    let units = b["units"]
+        .as_array()
+        .expect("a binary with DWARF has the unit view");
+    let sum: u64 = units
+        .iter()
+        .map(|u| u["text_bytes"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        sum + b["units_unattributed_bytes"].as_u64().unwrap(),
+        b["text_bytes"].as_u64().unwrap()
+    );
+    let names: Vec<&str> = units.iter().map(|u| u["name"].as_str().unwrap()).collect();
+    assert!(
+        names.contains(&"tiny") && names.contains(&"std"),
+        "{names:?}"
+    );
+    // the example sweep has no debuginfo: no unit view, and no claim of one
+    let (_, table, _) = inspect(&["--config", "off"]);
+    assert!(!table.contains("DWARF compile unit"), "{table}");
+}
