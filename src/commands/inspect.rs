@@ -195,15 +195,15 @@ pub fn run(args: &InspectArgs) -> Result<i32> {
         }
         None => None,
     };
-    if let Some(d) = analysed
-        .iter()
-        .filter_map(|a| a.report.duplicates.as_ref())
-        .map(|d| d.foldable_bytes)
-        .max()
-        && d > 0
-    {
+    // Material: at least 1% of .text, or 16 KiB, in some binary.
+    let material = analysed.iter().any(|a| {
+        a.report.duplicates.as_ref().is_some_and(|d| {
+            d.foldable_bytes >= 16 * 1024 || d.foldable_bytes * 100 >= a.report.text_bytes
+        })
+    });
+    if material {
         notes.push(
-            "identical functions can be folded by the linker: on x86_64 Linux rustc links with rust-lld since Rust 1.90, so `-C link-arg=-Wl,--icf=all` (in build.rustflags; there is no profile key) folds them, at the cost of a slightly slower link, and of distinct functions sharing one address (function-pointer comparisons may then compare equal)".into(),
+            "identical functions make up a material share of .text, and the linker can fold them: on x86_64 Linux rustc links with rust-lld since Rust 1.90, so `-C link-arg=-Wl,--icf=all` (in build.rustflags; there is no profile key) folds them, at the cost of a slightly slower link, and of distinct functions sharing one address (function-pointer comparisons may then compare equal)".into(),
         );
     }
     let report = InspectReport {

@@ -302,6 +302,24 @@ mod tests {
         assert_eq!(crate_of_symbol("_start", false).1, NON_RUST);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_text_gets_a_crate(s in ".{0,80}") {
+            let k = crate_of(&s, false);
+            proptest::prop_assert!(!k.is_empty());
+            let (_, k) = crate_of_symbol(&s, true);
+            proptest::prop_assert!(!k.is_empty());
+        }
+
+        #[test]
+        fn rust_like_paths_go_to_their_first_segment(
+            a in "[a-z_][a-z0-9_]{0,12}", b in "[a-z_][a-z0-9_]{0,12}", c in "[A-Za-z_][A-Za-z0-9_]{0,12}"
+        ) {
+            let k = crate_of(&format!("{a}::{b}::{c}"), true);
+            proptest::prop_assert_eq!(k, a);
+        }
+    }
+
     #[test]
     fn nothing_panics_on_odd_input() {
         for s in [

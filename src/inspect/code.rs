@@ -145,3 +145,106 @@ pub fn analyse(binary: &Binary) -> CodeFacts {
     }
     facts
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn binary(
+        architecture: object::Architecture,
+        text: Vec<u8>,
+        functions: Vec<super::super::functions::Function>,
+    ) -> Binary {
+        Binary {
+            architecture,
+            text_address: 0x1000,
+            text,
+            functions,
+            rodata_by_crate: Default::default(),
+            rodata_size: 0,
+            stripped: false,
+            by_unit: None,
+            pointer_slots: Default::default(),
+        }
+    }
+
+    fn function(
+        name: &str,
+        krate: &str,
+        address: u64,
+        size: u64,
+    ) -> super::super::functions::Function {
+        super::super::functions::Function {
+            name: name.into(),
+            clone: None,
+            krate: krate.into(),
+            address,
+            size,
+        }
+    }
+
+    #[test]
+    fn other_architectures_are_named_not_guessed() {
+        let b = binary(object::Architecture::Aarch64, vec![], vec![]);
+        let why = unsupported(&b).unwrap();
+        assert!(
+            why.contains("x86-64 only") && why.contains("Aarch64"),
+            "{why}"
+        );
+        assert!(unsupported(&binary(object::Architecture::X86_64, vec![], vec![])).is_none());
+    }
+
+    #[test]
+    fn calls_jumps_and_identical_code() {
+        // 0x1000 a: call b; ret        (e8 rel32 → 0x1010)
+        // 0x1008 c: call b; ret        identical to a up to position
+        // 0x1010 b: jmp d (tail call)  (e9 rel32 → 0x1018)
+        // 0x1018 d: ret
+        let mut text = vec![0xcc; 0x20];
+        let call = |at: usize, to: usize, text: &mut Vec<u8>| {
+            let rel = (to as i64 - (at as i64 + 5)) as i32;
+            text[at] = 0xe8;
+            text[at + 1..at + 5].copy_from_slice(&rel.to_le_bytes());
+            text[at + 5] = 0xc3;
+        };
+        call(0x0, 0x10, &mut text);
+        call(0x8, 0x10, &mut text);
+        let rel = (0x18i64 - (0x10 + 5)) as i32;
+        text[0x10] = 0xe9;
+        text[0x11..0x15].copy_from_slice(&rel.to_le_bytes());
+        text[0x18] = 0xc3;
+        let b = binary(
+            object::Architecture::X86_64,
+            text,
+            vec![
+                function("x::a", "x", 0x1000, 6),
+                function("x::c", "x", 0x1008, 6),
+                function("y::b", "y", 0x1010, 5),
+                function("z::d", "z", 0x1018, 1),
+            ],
+        );
+        let facts = analyse(&b);
+        assert_eq!(
+            facts.edges,
+            [
+                Edge {
+                    caller: 0,
+                    callee: 2,
+                    tail: false
+                },
+                Edge {
+                    caller: 1,
+                    callee: 2,
+                    tail: false
+                },
+                Edge {
+                    caller: 2,
+                    callee: 3,
+                    tail: true
+                },
+            ]
+        );
+        assert_eq!(facts.hashes[0], facts.hashes[1], "same code, other place");
+        assert_ne!(facts.hashes[0], facts.hashes[2]);
+    }
+}
