@@ -82,7 +82,7 @@ pub fn wrapper_env(
 /// `on_stderr` each line cargo prints to stderr.
 pub fn run(
     inv: &Invocation,
-    on_unit: &dyn Fn(usize),
+    on_unit: &(dyn Fn(usize) + Sync),
     on_stderr: &(dyn Fn(&str) + Sync),
 ) -> Result<BuildRun> {
     if let Some(parent) = inv.wrapper_log.parent() {
@@ -115,6 +115,8 @@ pub fn run(
     let stdout = child.stdout.take().context("cargo's stdout")?;
     let stderr = child.stderr.take().context("cargo's stderr")?;
 
+    // Both pipes are drained on their own threads while this one waits for
+    // cargo, so a timeout or Ctrl-C is acted on at once, not at cargo's end.
     let (outcome, usage, artifacts, executable, stderr_tail) = std::thread::scope(|scope| {
         let err_reader = scope.spawn(move || {
             let mut tail = VecDeque::new();
@@ -127,21 +129,25 @@ pub fn run(
             }
             Vec::from(tail).join("\n")
         });
-        let mut artifacts = 0;
-        let mut executable = None;
-        for message in Message::parse_stream(BufReader::new(stdout)).map_while(Result::ok) {
-            if let Message::CompilerArtifact(artifact) = message {
-                artifacts += 1;
-                on_unit(artifacts);
-                if artifact.target.name == inv.bin
-                    && artifact.target.kind.contains(&TargetKind::Bin)
-                    && let Some(exe) = artifact.executable
-                {
-                    executable = Some(exe.into_std_path_buf());
+        let out_reader = scope.spawn(move || {
+            let mut artifacts = 0;
+            let mut executable = None;
+            for message in Message::parse_stream(BufReader::new(stdout)).map_while(Result::ok) {
+                if let Message::CompilerArtifact(artifact) = message {
+                    artifacts += 1;
+                    on_unit(artifacts);
+                    if artifact.target.name == inv.bin
+                        && artifact.target.kind.contains(&TargetKind::Bin)
+                        && let Some(exe) = artifact.executable
+                    {
+                        executable = Some(exe.into_std_path_buf());
+                    }
                 }
             }
-        }
+            (artifacts, executable)
+        });
         let waited = wait_with_deadline(&child, start, inv.timeout);
+        let (artifacts, executable) = out_reader.join().unwrap_or((0, None));
         let tail = err_reader.join().unwrap_or_default();
         waited.map(|(o, u)| (o, u, artifacts, executable, tail))
     })?;

@@ -37,7 +37,14 @@ fn ctrl_c_keeps_results_and_restores_the_tree() {
     std::thread::sleep(Duration::from_millis(500));
     // SAFETY: signalling our own child.
     unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let signalled = Instant::now();
     let status = child.wait().unwrap();
+    // fat LTO of the example takes several seconds: Ctrl-C must not wait for it
+    let waited = signalled.elapsed();
+    assert!(
+        waited < Duration::from_secs(3),
+        "exited {waited:?} after Ctrl-C"
+    );
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&latest).unwrap()).unwrap();
     let configs = doc["configurations"].as_array().unwrap();
