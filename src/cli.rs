@@ -31,7 +31,7 @@ pub struct LtoCli {
 pub enum Command {
     /// Build the binary under a matrix of release settings and measure each:
     /// clean build time, CPU, peak memory, the link step, a rebuild, binary size.
-    Measure(MeasureArgs),
+    Measure(Box<MeasureArgs>),
     /// Show what crate boundaries cost in the measured binaries: size per
     /// crate, what LTO inlined or removed, cross-crate calls, duplicate code.
     Inspect(InspectArgs),
@@ -208,6 +208,61 @@ pub struct MeasureArgs {
     /// Colour in cargo's echoed output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Runtime workloads and how to run them.
+    #[command(flatten)]
+    pub runtime: RuntimeArgs,
+}
+
+/// What to count for runtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CounterArg {
+    /// Wall-clock time.
+    Time,
+    /// Instructions: perf_event counters, else callgrind, else time (said so).
+    Instructions,
+}
+
+/// `--run` and friends.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Runtime")]
+pub struct RuntimeArgs {
+    /// Run each configuration's binary with these arguments, split like a shell
+    /// would but run without one; `NAME='ARGS'` names the workload. Repeatable.
+    #[arg(long = "run", value_name = "[NAME=]ARGS")]
+    pub run: Vec<String>,
+    /// Run any command, `{bin}` standing for the configuration's binary. Repeatable.
+    #[arg(long = "run-cmd", value_name = "[NAME=]CMD")]
+    pub run_cmd: Vec<String>,
+    /// Run workloads through `sh -c`.
+    #[arg(long)]
+    pub shell: bool,
+    /// A command (through `sh -c`) run before each run, untimed.
+    #[arg(long, value_name = "CMD")]
+    pub prepare: Option<String>,
+    /// Working directory of the workloads.
+    #[arg(long, value_name = "DIR")]
+    pub run_dir: Option<PathBuf>,
+    /// File given to the workloads as stdin.
+    #[arg(long, value_name = "FILE")]
+    pub stdin: Option<PathBuf>,
+    /// At least this many recorded runs per configuration.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub runs: usize,
+    /// Warm-up runs per configuration, not recorded.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub warmup: usize,
+    /// Keep running rounds until this much time has passed (with --runs met).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "1s")]
+    pub min_time: Duration,
+    /// Never more than this many runs per configuration.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub max_runs: usize,
+    /// Keep measuring a configuration whose workload exits non-zero.
+    #[arg(long)]
+    pub ignore_failure: bool,
+    /// What to measure.
+    #[arg(long, value_enum, default_value_t = CounterArg::Time)]
+    pub counter: CounterArg,
 }
 
 /// Parses `90`, `90s`, `20m`, `1h`.

@@ -7,9 +7,9 @@ use std::process::Command;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{Format, MeasureArgs};
+use crate::cli::{CounterArg, Format, MeasureArgs};
 use crate::error::{UsageError, exit};
-use crate::measure::{machine, process::INTERRUPTED, sweep};
+use crate::measure::{machine, process::INTERRUPTED, runtime, sweep};
 use crate::profile::matrix::{self, MatrixRequest};
 use crate::profile::resolve::{self, config_files};
 use crate::progress::{Mode, Progress};
@@ -69,6 +69,13 @@ fn user_wrappers(cwd: &Path) -> (Vec<String>, bool) {
     (found, config_workspace_wrapper)
 }
 
+fn results_interrupted(results: &schema::Results) -> bool {
+    results
+        .configurations
+        .iter()
+        .any(|c| c.status == schema::Status::Interrupted)
+}
+
 /// Runs `measure`; returns the exit code.
 pub fn run(args: &MeasureArgs) -> Result<i32> {
     let cargo = cargo_binary();
@@ -84,6 +91,32 @@ pub fn run(args: &MeasureArgs) -> Result<i32> {
         only: args.only.clone(),
     };
     let configs = matrix::build(&request, &project.metadata)?;
+    let rt = &args.runtime;
+    let mut workloads = runtime::parse_workloads(
+        &rt.run,
+        &rt.run_cmd,
+        rt.shell,
+        rt.prepare.as_deref(),
+        rt.run_dir.as_deref(),
+        rt.stdin.as_deref(),
+    )?;
+    for w in runtime::workloads_from_metadata(&project.metadata)? {
+        if !workloads.iter().any(|c| c.name == w.name) {
+            workloads.push(w);
+        }
+    }
+    if rt.runs == 0 || rt.max_runs < rt.runs {
+        return Err(UsageError::Syntax {
+            origin: "--runs".into(),
+            message: "must be at least 1 and at most --max-runs".into(),
+        }
+        .into());
+    }
+    if let Some(f) = &rt.stdin
+        && !f.is_file()
+    {
+        return Err(UsageError::Project(format!("--stdin {}: no such file", f.display())).into());
+    }
     let env = |k: &str| std::env::var(k).ok();
     let base_settings = resolve::resolve(&args.base_profile, &project.root_manifest, &cwd, &env)
         .map_err(|e| UsageError::Project(format!("--base-profile {}: {e:#}", args.base_profile)))?;
@@ -125,6 +158,8 @@ pub fn run(args: &MeasureArgs) -> Result<i32> {
         warm: args.warm,
         notes,
         configurations: Vec::new(),
+        workloads: Vec::new(),
+        runtime_plan: None,
     };
 
     let options = sweep::SweepOptions {
@@ -148,7 +183,51 @@ pub fn run(args: &MeasureArgs) -> Result<i32> {
         *saved.borrow_mut() = Some(report::save(&results_dir, r)?);
         Ok(())
     };
-    let swept = sweep::run(&project, &options, &configs, &mut results, &progress, &save);
+    let mut swept = sweep::run(&project, &options, &configs, &mut results, &progress, &save);
+    let interrupted_now =
+        || results_interrupted(&results) || INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst);
+    if swept.is_ok() && !workloads.is_empty() && !interrupted_now() {
+        let (counter, source) = match rt.counter {
+            CounterArg::Time => (runtime::Counter::Time, "wall-clock time".to_string()),
+            CounterArg::Instructions => match runtime::detect_counter() {
+                (Some(c), source) => (c, source),
+                (None, why) => {
+                    results.notes.push(why.clone());
+                    (runtime::Counter::Time, why)
+                }
+            },
+        };
+        let plan = runtime::Plan {
+            warmup: rt.warmup,
+            runs: rt.runs,
+            // counts are deterministic: the minimum time only matters for time
+            min_time_s: if counter == runtime::Counter::Time {
+                rt.min_time.as_secs_f64()
+            } else {
+                0.0
+            },
+            max_runs: rt.max_runs,
+            ignore_failure: rt.ignore_failure,
+        };
+        results.workloads = workloads.clone();
+        results.runtime_plan = Some(schema::RuntimePlan {
+            plan,
+            counter,
+            counter_source: source,
+        });
+        let options = sweep::RuntimeOptions {
+            workloads: &workloads,
+            plan,
+            counter,
+        };
+        swept = sweep::run_workloads(
+            &mut results,
+            &options,
+            &mut runtime::RealExecutor,
+            &progress,
+        )
+        .and_then(|()| save(&results));
+    }
     progress.finish();
     if let Some(lock) = lock.filter(|l| !lock_existed && l.exists()) {
         // cargo created it; the user's tree is left as it was.

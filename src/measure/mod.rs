@@ -4,4 +4,6 @@
 
 pub mod machine;
 pub mod process;
+pub mod runtime;
+pub mod stats;
 pub mod sweep;

@@ -195,6 +195,7 @@ pub fn measure_one(
         stderr_tail: None,
         build: None,
         binary: None,
+        runtime: Vec::new(),
     };
 
     let bar = progress.start_config(&config.name, expected_units);
@@ -300,6 +301,125 @@ pub fn run(
         save(results)?;
         if interrupted {
             break;
+        }
+    }
+    Ok(())
+}
+
+/// What the runtime phase needs.
+pub struct RuntimeOptions<'a> {
+    /// The workloads.
+    pub workloads: &'a [crate::measure::runtime::Workload],
+    /// Runs, warm-ups, minimum time.
+    pub plan: crate::measure::runtime::Plan,
+    /// What to count.
+    pub counter: crate::measure::runtime::Counter,
+}
+
+/// Runs every workload on every successfully built configuration,
+/// interleaved, and records the results (and loud notes for differing
+/// output) in `results`.
+pub fn run_workloads(
+    results: &mut Results,
+    options: &RuntimeOptions,
+    executor: &mut dyn crate::measure::runtime::Executor,
+    progress: &Progress,
+) -> Result<()> {
+    use crate::measure::runtime::{Counter, main_output, schedule};
+    use crate::measure::stats::{compare, summarize};
+    use crate::report::schema::WorkloadRuntime;
+
+    let configs: Vec<(String, PathBuf)> = results
+        .configurations
+        .iter()
+        .filter(|c| c.status == Status::Ok)
+        .filter_map(|c| Some((c.name.clone(), c.binary.as_ref()?.path.clone())))
+        .collect();
+    for workload in options.workloads {
+        let bar = progress.start_config(&format!("run {}", workload.name), 0);
+        let mut count = 0usize;
+        let series = schedule(
+            &configs,
+            workload,
+            &options.plan,
+            options.counter,
+            executor,
+            &mut |name, warm| {
+                count += 1;
+                bar.phase(&format!(
+                    "{} {name} (run {count})",
+                    if warm { "warming up" } else { "running" }
+                ));
+            },
+        )?;
+        bar.finish("done");
+        let baseline = series
+            .get(BASELINE)
+            .filter(|s| s.failure.is_none() && !s.samples.is_empty());
+        // The reference output: baseline's, or the most common among all.
+        let reference: Option<String> = match baseline {
+            Some(b) => main_output(b).map(str::to_string),
+            None => {
+                let mut votes: BTreeMap<&str, usize> = BTreeMap::new();
+                for s in series.values() {
+                    if let Some(h) = main_output(s) {
+                        *votes.entry(h).or_default() += 1;
+                    }
+                }
+                votes
+                    .into_iter()
+                    .max_by_key(|(_, n)| *n)
+                    .map(|(h, _)| h.to_string())
+            }
+        };
+        for config in results.configurations.iter_mut() {
+            let Some(s) = series.get(&config.name) else {
+                continue;
+            };
+            let output = main_output(s).map(str::to_string);
+            let output_differs = output.is_some() && output != reference;
+            let runtime = WorkloadRuntime {
+                workload: workload.name.clone(),
+                status: if s.failure.is_some() {
+                    Status::Failed
+                } else {
+                    Status::Ok
+                },
+                metric: if options.counter == Counter::Time {
+                    "wall_s".into()
+                } else {
+                    "instructions".into()
+                },
+                samples: s.samples.clone(),
+                peak_rss_bytes: s.peak_rss_bytes.clone(),
+                summary: (!s.samples.is_empty()).then(|| summarize(&s.samples)),
+                vs_baseline: match baseline {
+                    Some(b) if config.name != BASELINE && !s.samples.is_empty() => {
+                        Some(compare(&s.samples, &b.samples))
+                    }
+                    _ => None,
+                },
+                stdout_sha256: output,
+                output_differs,
+                output_varies: s.outputs.len() > 1,
+                exit_code: s.failure.as_ref().map(|f| f.0),
+                stderr_tail: s.failure.as_ref().map(|f| f.1.clone()),
+            };
+            if output_differs {
+                results.notes.push(format!(
+                    "OUTPUT DIFFERS: `{}` printed other output for workload `{}` than {} — a changed result (panic strategy, float rounding, a miscompile) matters more than its speed",
+                    config.name,
+                    workload.name,
+                    if baseline.is_some() { "baseline" } else { "the other configurations" }
+                ));
+            }
+            if runtime.output_varies {
+                results.notes.push(format!(
+                    "`{}`'s output for workload `{}` varied from run to run: output equivalence cannot be judged for it",
+                    config.name, workload.name
+                ));
+            }
+            config.runtime.push(runtime);
         }
     }
     Ok(())

@@ -29,7 +29,7 @@ pub struct MetadataSource {
 }
 
 /// The keys allowed in a `cargo-lto` metadata table.
-const METADATA_KEYS: &[&str] = &["preset", "configurations"];
+const METADATA_KEYS: &[&str] = &["preset", "configurations", "workloads"];
 
 fn check_name(name: &str, origin: &str) -> Result<(), UsageError> {
     let ok = !name.is_empty()
@@ -86,6 +86,8 @@ pub fn build(
                         });
                     }
                 },
+                // read by measure::runtime::workloads_from_metadata
+                "workloads" => {}
                 "configurations" => {
                     let Some(configs) = value.as_object() else {
                         return Err(UsageError::Syntax {

@@ -126,6 +126,24 @@ pub fn seconds(s: f64) -> String {
     }
 }
 
+/// A measured value of `metric` (`wall_s` or `instructions`), compactly:
+/// `850 µs`, `12.3 ms`, `1.25 s`; `1.23 G`, `45.6 M` instructions.
+pub fn metric_value(metric: &str, v: f64) -> String {
+    if metric == "instructions" {
+        return match v {
+            v if v >= 1e9 => format!("{:.3} G", v / 1e9),
+            v if v >= 1e6 => format!("{:.3} M", v / 1e6),
+            v if v >= 1e3 => format!("{:.3} k", v / 1e3),
+            v => format!("{v:.0}"),
+        };
+    }
+    match v {
+        v if v < 1e-3 => format!("{:.0} µs", v * 1e6),
+        v if v < 1.0 => format!("{:.2} ms", v * 1e3),
+        v => format!("{v:.3} s"),
+    }
+}
+
 /// Relative change in percent, signed: `-16.7%`, `+0.0%`.
 pub fn percent_change(value: f64, base: f64) -> String {
     if base == 0.0 {

@@ -39,6 +39,52 @@ pub struct Results {
     pub notes: Vec<String>,
     /// One entry per configuration, in the order measured.
     pub configurations: Vec<ConfigResult>,
+    /// The workloads run on every configuration's binary.
+    #[serde(default)]
+    pub workloads: Vec<crate::measure::runtime::Workload>,
+    /// How the workloads were run, when any were.
+    #[serde(default)]
+    pub runtime_plan: Option<RuntimePlan>,
+}
+
+/// How runtime was measured.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RuntimePlan {
+    /// Warm-ups, runs, minimum time, cap.
+    pub plan: crate::measure::runtime::Plan,
+    /// What was counted.
+    pub counter: crate::measure::runtime::Counter,
+    /// Where the numbers come from, in words (and why not another source).
+    pub counter_source: String,
+}
+
+/// One configuration's runs of one workload.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WorkloadRuntime {
+    /// Workload name.
+    pub workload: String,
+    /// `ok`, or `failed` when a run exited non-zero.
+    pub status: Status,
+    /// `wall_s` or `instructions`.
+    pub metric: String,
+    /// Every recorded run, in order.
+    pub samples: Vec<f64>,
+    /// Peak RSS of each run (wait4), bytes.
+    pub peak_rss_bytes: Vec<u64>,
+    /// Median, mean, spread, outliers, CI of the median.
+    pub summary: Option<crate::measure::stats::Summary>,
+    /// Against baseline: ratio of medians with CI, p-value, significance.
+    pub vs_baseline: Option<crate::measure::stats::Comparison>,
+    /// SHA-256 of the most common stdout.
+    pub stdout_sha256: Option<String>,
+    /// stdout differs from baseline's (or from the others', without baseline).
+    pub output_differs: bool,
+    /// stdout was not the same in every run of this configuration.
+    pub output_varies: bool,
+    /// Exit code of the failing run.
+    pub exit_code: Option<i32>,
+    /// stderr tail of the failing run.
+    pub stderr_tail: Option<String>,
 }
 
 /// The machine.
@@ -115,6 +161,9 @@ pub struct ConfigResult {
     pub build: Option<Build>,
     /// The binary (present when the build succeeded).
     pub binary: Option<BinaryInfo>,
+    /// Runtime per workload (with `--run`/`--run-cmd`).
+    #[serde(default)]
+    pub runtime: Vec<WorkloadRuntime>,
 }
 
 /// Build measurements: one clean build (n = 1) and one rebuild.
@@ -178,8 +227,14 @@ impl Results {
         self.configurations.iter().find(|c| c.name == name)
     }
 
-    /// True when any configuration did not end `ok`.
+    /// True when any configuration did not end `ok`, any workload failed,
+    /// or any output differed.
     pub fn any_failed(&self) -> bool {
-        self.configurations.iter().any(|c| c.status != Status::Ok)
+        self.configurations.iter().any(|c| {
+            c.status != Status::Ok
+                || c.runtime
+                    .iter()
+                    .any(|r| r.status != Status::Ok || r.output_differs)
+        })
     }
 }

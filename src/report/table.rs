@@ -1,7 +1,7 @@
 //! The terminal table of a sweep: one row per configuration, each figure with
 //! its change against baseline, and a legend that says what each figure is.
 
-use super::markup::{Align, Table, bytes, percent_change, ratio, seconds};
+use super::markup::{Align, Table, bytes, metric_value, percent_change, ratio, seconds};
 use std::collections::BTreeMap;
 
 use super::schema::{ConfigResult, Results, Status, Unit};
@@ -71,6 +71,125 @@ pub fn render_units(results: &Results) -> Option<String> {
         out.push_str("(user+sys CPU of each rustc invocation, the linker included)\n");
     }
     Some(out)
+}
+
+/// A p-value for people: `0.43`, `0.003`, `<0.001`.
+fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        "<0.001".into()
+    } else if p < 0.01 {
+        format!("{p:.3}")
+    } else {
+        format!("{p:.2}")
+    }
+}
+
+/// The runtime section: per workload, each configuration's median with its
+/// CI, the ratio to baseline with its CI, and whether that is beyond noise.
+pub fn render_runtime(results: &Results) -> Option<String> {
+    let plan = results.runtime_plan.as_ref()?;
+    let mut out = String::new();
+    for w in &results.workloads {
+        let rows: Vec<(&ConfigResult, &crate::report::schema::WorkloadRuntime)> = results
+            .configurations
+            .iter()
+            .filter_map(|c| Some((c, c.runtime.iter().find(|r| r.workload == w.name)?)))
+            .collect();
+        let Some((_, first)) = rows.first() else {
+            continue;
+        };
+        let metric = first.metric.clone();
+        out.push_str(&format!(
+            "\nruntime of `{}` ({}: median of n interleaved runs [95% bootstrap CI]; {})\n",
+            w.name,
+            if metric == "wall_s" {
+                "wall time"
+            } else {
+                "instructions"
+            },
+            plan.counter_source
+        ));
+        let mut table = Table::new(&[
+            ("config", Align::Left),
+            ("status", Align::Left),
+            ("median", Align::Right),
+            ("95% CI", Align::Right),
+            ("vs base", Align::Right),
+            ("95% CI", Align::Right),
+            ("verdict", Align::Left),
+            ("peak RSS", Align::Right),
+            ("n", Align::Right),
+            ("outliers", Align::Right),
+        ]);
+        for (c, r) in rows {
+            let v = |x: f64| metric_value(&metric, x);
+            let status = match (r.status, r.output_differs) {
+                (Status::Ok, false) => "ok".to_string(),
+                (Status::Ok, true) => "OUTPUT DIFFERS".to_string(),
+                (_, _) => format!("FAILED ({})", r.exit_code.unwrap_or(-1)),
+            };
+            let mut row = vec![c.name.clone(), status];
+            match &r.summary {
+                Some(s) => {
+                    row.push(v(s.median));
+                    row.push(format!("[{}, {}]", v(s.median_ci[0]), v(s.median_ci[1])));
+                }
+                None => row.extend([String::new(), String::new()]),
+            }
+            match &r.vs_baseline {
+                Some(cmp) => {
+                    row.push(format!("×{:.3}", cmp.ratio));
+                    row.push(format!("[{:.3}, {:.3}]", cmp.ratio_ci[0], cmp.ratio_ci[1]));
+                    row.push(if cmp.significant {
+                        let pct = (cmp.ratio - 1.0).abs() * 100.0;
+                        let dir = if cmp.ratio < 1.0 { "faster" } else { "slower" };
+                        let dir = if metric == "instructions" {
+                            if cmp.ratio < 1.0 { "fewer" } else { "more" }
+                        } else {
+                            dir
+                        };
+                        format!("{pct:.1}% {dir} (p{})", p_text(cmp.p_value))
+                    } else {
+                        format!("within noise (p{})", p_text(cmp.p_value))
+                    });
+                }
+                None if c.name == "baseline" && r.summary.is_some() => {
+                    row.extend(["reference".into(), String::new(), String::new()])
+                }
+                None => row.extend([String::new(), String::new(), String::new()]),
+            }
+            let peak = r.peak_rss_bytes.iter().max().copied();
+            row.push(peak.map_or(String::new(), bytes));
+            row.push(r.samples.len().to_string());
+            row.push(
+                r.summary
+                    .as_ref()
+                    .map_or(String::new(), |s| s.outliers.len().to_string()),
+            );
+            table.row(row);
+        }
+        out.push_str(&table.to_text());
+        for c in &results.configurations {
+            for r in c
+                .runtime
+                .iter()
+                .filter(|r| r.workload == w.name && r.status != Status::Ok)
+            {
+                out.push_str(&format!(
+                    "  {} failed `{}`: {}\n",
+                    c.name,
+                    w.name,
+                    r.stderr_tail
+                        .as_deref()
+                        .unwrap_or("")
+                        .lines()
+                        .last()
+                        .unwrap_or("")
+                ));
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// Renders the results as the terminal table with its legend.
@@ -143,6 +262,9 @@ pub fn render(results: &Results) -> String {
         bin = results.project.bin,
         profile = results.base_profile,
     ));
+    if let Some(runtime) = render_runtime(results) {
+        out.push_str(&runtime);
+    }
     if let Some(units) = render_units(results) {
         out.push('\n');
         out.push_str(&units);
@@ -225,6 +347,7 @@ mod tests {
                 rebuild_link: None,
                 rebuild_error: None,
             }),
+            runtime: Vec::new(),
             binary: Some(BinaryInfo {
                 path: format!("/t/{name}/app").into(),
                 size_bytes: size,
@@ -266,6 +389,8 @@ mod tests {
             base_settings: BTreeMap::new(),
             warm: false,
             notes: vec!["your rustc wrapper `sccache` is bypassed".into()],
+            workloads: vec![],
+            runtime_plan: None,
             configurations: vec![
                 config("baseline", 1.0, 516_384),
                 config("fat", 1.5, 424_008),

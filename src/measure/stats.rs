@@ -1,0 +1,332 @@
+//! Statistics for runtime samples.
+//!
+//! - Location and spread: median, mean, sample standard deviation, min, max.
+//! - Outliers: the modified Z-score `0.6745 (x − median) / MAD`, flagged above
+//!   3.5 (Iglewicz & Hoaglin, 1993). With MAD = 0 nothing is an outlier.
+//! - Confidence intervals: percentile bootstrap (Efron & Tibshirani, 1993),
+//!   10,000 resamples from a fixed seed, so a document is reproducible from
+//!   its samples. The CI of a constant sample is that constant.
+//! - Ratio of two configurations: the ratio of medians, its CI by resampling
+//!   each sample independently.
+//! - Significance: the two-sided Mann–Whitney U test with the normal
+//!   approximation, tie correction and continuity correction (Mann & Whitney,
+//!   1947); differences with p ≥ 0.05, or whose ratio CI contains 1, are
+//!   reported as inside the noise.
+
+use serde::{Deserialize, Serialize};
+
+/// Bootstrap resamples.
+pub const BOOTSTRAP_RESAMPLES: usize = 10_000;
+/// Significance level of the two-sided test, and 1 − confidence of the CIs.
+pub const ALPHA: f64 = 0.05;
+
+/// Summary of one sample.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Sample size.
+    pub n: usize,
+    /// Median.
+    pub median: f64,
+    /// Mean.
+    pub mean: f64,
+    /// Sample standard deviation (n − 1); 0 for n < 2.
+    pub stddev: f64,
+    /// Minimum.
+    pub min: f64,
+    /// Maximum.
+    pub max: f64,
+    /// Median absolute deviation (unscaled).
+    pub mad: f64,
+    /// Indices of outliers by the modified Z-score (> 3.5).
+    pub outliers: Vec<usize>,
+    /// 95% percentile-bootstrap CI of the median: [low, high].
+    pub median_ci: [f64; 2],
+}
+
+/// A comparison against the baseline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// median(this) / median(baseline).
+    pub ratio: f64,
+    /// 95% bootstrap CI of that ratio.
+    pub ratio_ci: [f64; 2],
+    /// Two-sided Mann–Whitney U p-value.
+    pub p_value: f64,
+    /// p < 0.05 and the CI excludes 1: a real difference, not noise.
+    pub significant: bool,
+}
+
+/// SplitMix64: a tiny, well-known generator (Steele, Lea & Flood, 2014),
+/// enough for resampling indices reproducibly.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Median of a sample (sorted copy); NaN for an empty one.
+pub fn median(xs: &[f64]) -> f64 {
+    if xs.is_empty() {
+        return f64::NAN;
+    }
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        (v[m - 1] + v[m]) / 2.0
+    }
+}
+
+fn percentile_sorted(v: &[f64], p: f64) -> f64 {
+    let idx = (p * (v.len() - 1) as f64).round() as usize;
+    v[idx.min(v.len() - 1)]
+}
+
+fn bootstrap_medians(xs: &[f64], rng: &mut SplitMix64) -> Vec<f64> {
+    let mut buf = vec![0.0; xs.len()];
+    (0..BOOTSTRAP_RESAMPLES)
+        .map(|_| {
+            for slot in buf.iter_mut() {
+                *slot = xs[rng.below(xs.len())];
+            }
+            median(&buf)
+        })
+        .collect()
+}
+
+/// Summarises a non-empty sample.
+pub fn summarize(xs: &[f64]) -> Summary {
+    let n = xs.len();
+    let med = median(xs);
+    let mean = xs.iter().sum::<f64>() / n as f64;
+    let stddev = if n > 1 {
+        (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
+    } else {
+        0.0
+    };
+    let deviations: Vec<f64> = xs.iter().map(|x| (x - med).abs()).collect();
+    let mad = median(&deviations);
+    let outliers = if mad > 0.0 {
+        xs.iter()
+            .enumerate()
+            .filter(|(_, x)| (0.6745 * (*x - med) / mad).abs() > 3.5)
+            .map(|(i, _)| i)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut rng = SplitMix64(0x5eed);
+    let mut boot = bootstrap_medians(xs, &mut rng);
+    boot.sort_by(f64::total_cmp);
+    Summary {
+        n,
+        median: med,
+        mean,
+        stddev,
+        min: xs.iter().copied().fold(f64::INFINITY, f64::min),
+        max: xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        mad,
+        outliers,
+        median_ci: [
+            percentile_sorted(&boot, ALPHA / 2.0),
+            percentile_sorted(&boot, 1.0 - ALPHA / 2.0),
+        ],
+    }
+}
+
+/// Standard normal CDF (Abramowitz & Stegun 7.1.26 via erf, |error| < 1.5e-7).
+fn normal_cdf(z: f64) -> f64 {
+    let x = z.abs() / std::f64::consts::SQRT_2;
+    let t = 1.0 / (1.0 + 0.327_591_1 * x);
+    let poly = t
+        * (0.254_829_592
+            + t * (-0.284_496_736
+                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+    let erf = 1.0 - poly * (-x * x).exp();
+    if z >= 0.0 {
+        0.5 * (1.0 + erf)
+    } else {
+        0.5 * (1.0 - erf)
+    }
+}
+
+/// Two-sided Mann–Whitney U p-value (normal approximation with tie and
+/// continuity corrections). 1.0 when the samples cannot be told apart at all.
+pub fn mann_whitney_p(a: &[f64], b: &[f64]) -> f64 {
+    let (n1, n2) = (a.len() as f64, b.len() as f64);
+    if a.is_empty() || b.is_empty() {
+        return 1.0;
+    }
+    let mut all: Vec<(f64, usize)> = a
+        .iter()
+        .map(|&x| (x, 0))
+        .chain(b.iter().map(|&x| (x, 1)))
+        .collect();
+    all.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let n = all.len();
+    let mut ranks = vec![0.0; n];
+    let mut tie_term = 0.0;
+    let mut i = 0;
+    while i < n {
+        let mut j = i;
+        while j + 1 < n && all[j + 1].0 == all[i].0 {
+            j += 1;
+        }
+        let rank = (i + j) as f64 / 2.0 + 1.0;
+        for r in ranks.iter_mut().take(j + 1).skip(i) {
+            *r = rank;
+        }
+        let t = (j - i + 1) as f64;
+        tie_term += t * t * t - t;
+        i = j + 1;
+    }
+    let r1: f64 = all
+        .iter()
+        .zip(&ranks)
+        .filter(|(x, _)| x.1 == 0)
+        .map(|(_, r)| r)
+        .sum();
+    let u1 = r1 - n1 * (n1 + 1.0) / 2.0;
+    let mean_u = n1 * n2 / 2.0;
+    let nn = n1 + n2;
+    let var_u = n1 * n2 / 12.0 * ((nn + 1.0) - tie_term / (nn * (nn - 1.0)));
+    if var_u <= 0.0 {
+        return 1.0;
+    }
+    let z = ((u1 - mean_u).abs() - 0.5).max(0.0) / var_u.sqrt();
+    (2.0 * (1.0 - normal_cdf(z))).clamp(0.0, 1.0)
+}
+
+/// Compares `sample` with `baseline` (both non-empty).
+pub fn compare(sample: &[f64], baseline: &[f64]) -> Comparison {
+    let ratio = median(sample) / median(baseline);
+    let mut rng = SplitMix64(0xc0ffee);
+    let a = bootstrap_medians(sample, &mut rng);
+    let b = bootstrap_medians(baseline, &mut rng);
+    let mut ratios: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x / y).collect();
+    ratios.sort_by(f64::total_cmp);
+    let ratio_ci = [
+        percentile_sorted(&ratios, ALPHA / 2.0),
+        percentile_sorted(&ratios, 1.0 - ALPHA / 2.0),
+    ];
+    let p_value = mann_whitney_p(sample, baseline);
+    let significant = p_value < ALPHA && !(ratio_ci[0] <= 1.0 && 1.0 <= ratio_ci[1]);
+    Comparison {
+        ratio,
+        ratio_ci,
+        p_value,
+        significant,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Deterministic pseudo-normal noise (sum of uniforms), for test samples.
+    fn noisy(center: f64, spread: f64, n: usize, seed: u64) -> Vec<f64> {
+        let mut rng = SplitMix64(seed);
+        (0..n)
+            .map(|_| {
+                let u: f64 = (0..12)
+                    .map(|_| rng.next() as f64 / u64::MAX as f64)
+                    .sum::<f64>()
+                    - 6.0;
+                center + spread * u
+            })
+            .collect()
+    }
+
+    #[test]
+    fn known_answers() {
+        let s = summarize(&[1.0, 2.0, 3.0, 4.0, 100.0]);
+        assert_eq!(s.median, 3.0);
+        assert_eq!(s.mean, 22.0);
+        assert_eq!(s.min, 1.0);
+        assert_eq!(s.max, 100.0);
+        assert_eq!(s.mad, 1.0);
+        assert_eq!(s.outliers, [4], "100 is an outlier, the rest are not");
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert!((summarize(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]).stddev - 2.138).abs() < 1e-3);
+    }
+
+    #[test]
+    fn constant_sample_has_a_point_ci() {
+        let s = summarize(&[0.5; 20]);
+        assert_eq!(s.median_ci, [0.5, 0.5]);
+        assert!(s.outliers.is_empty());
+        let c = compare(&[0.5; 20], &[0.5; 20]);
+        assert_eq!(c.ratio_ci, [1.0, 1.0]);
+        assert!(!c.significant);
+    }
+
+    #[test]
+    fn ten_percent_shift_with_low_noise_is_significant() {
+        let base = noisy(1.0, 0.005, 30, 1);
+        let slow = noisy(1.1, 0.005, 30, 2);
+        let c = compare(&slow, &base);
+        assert!(c.significant, "{c:?}");
+        assert!((c.ratio - 1.1).abs() < 0.01);
+        assert!(c.ratio_ci[0] > 1.05 && c.ratio_ci[1] < 1.15, "{c:?}");
+        assert!(c.p_value < 1e-6);
+    }
+
+    #[test]
+    fn shift_inside_the_noise_is_not_significant() {
+        let base = noisy(1.0, 0.2, 20, 3);
+        let other = noisy(1.01, 0.2, 20, 4);
+        let c = compare(&other, &base);
+        assert!(!c.significant, "{c:?}");
+        assert!(c.ratio_ci[0] < 1.0 && c.ratio_ci[1] > 1.0);
+    }
+
+    #[test]
+    fn mann_whitney_matches_a_textbook_case() {
+        // Completely separated samples of 10 each: U = 0, z ≈ 3.74, p ≈ 0.00018.
+        let a: Vec<f64> = (0..10).map(f64::from).collect();
+        let b: Vec<f64> = (10..20).map(f64::from).collect();
+        let p = mann_whitney_p(&a, &b);
+        assert!((p - 0.000_18).abs() < 0.000_03, "{p}");
+        assert_eq!(mann_whitney_p(&[1.0; 5], &[1.0; 5]), 1.0);
+    }
+
+    proptest! {
+        // each case bootstraps 10,000 resamples: fewer cases keep this quick
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        #[test]
+        fn median_ci_brackets_the_median(xs in proptest::collection::vec(0.001f64..1000.0, 1..40)) {
+            let s = summarize(&xs);
+            prop_assert!(s.min <= s.median_ci[0] && s.median_ci[0] <= s.median);
+            prop_assert!(s.median <= s.median_ci[1] && s.median_ci[1] <= s.max);
+            prop_assert!(s.min <= s.median && s.median <= s.max);
+        }
+
+        #[test]
+        fn scaling_a_sample_scales_the_ratio(xs in proptest::collection::vec(0.1f64..10.0, 2..30), k in 1.5f64..4.0) {
+            let scaled: Vec<f64> = xs.iter().map(|x| x * k).collect();
+            let c = compare(&scaled, &xs);
+            prop_assert!((c.ratio - k).abs() < 1e-9);
+        }
+
+        #[test]
+        fn p_value_is_a_probability(a in proptest::collection::vec(0.0f64..1.0, 1..20), b in proptest::collection::vec(0.0f64..1.0, 1..20)) {
+            let p = mann_whitney_p(&a, &b);
+            prop_assert!((0.0..=1.0).contains(&p));
+            prop_assert!((p - mann_whitney_p(&b, &a)).abs() < 1e-12, "symmetric");
+        }
+    }
+}
