@@ -252,7 +252,7 @@ pub struct RuntimeArgs {
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub warmup: usize,
     /// Keep running rounds until this much time has passed (with --runs met).
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "1s")]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_or_zero, default_value = "1s")]
     pub min_time: Duration,
     /// Never more than this many runs per configuration.
     #[arg(long, value_name = "N", default_value_t = 1000)]
@@ -283,6 +283,20 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(value * scale))
 }
 
+/// Like [`parse_duration`], but `0` is allowed.
+pub fn parse_duration_or_zero(text: &str) -> Result<Duration, String> {
+    let zero = text
+        .trim()
+        .trim_end_matches(['s', 'm', 'h'])
+        .parse::<f64>()
+        .is_ok_and(|v| v == 0.0);
+    if zero {
+        Ok(Duration::ZERO)
+    } else {
+        parse_duration(text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,5 +314,11 @@ mod tests {
         assert_eq!(parse_duration("0.5s").unwrap(), Duration::from_millis(500));
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("-1s").is_err());
+        assert!(parse_duration("0s").is_err());
+        assert_eq!(parse_duration_or_zero("0s").unwrap(), Duration::ZERO);
+        assert_eq!(
+            parse_duration_or_zero("2s").unwrap(),
+            Duration::from_secs(2)
+        );
     }
 }

@@ -8,3 +8,4 @@ mod failures;
 mod inspect;
 mod interrupt;
 mod measure_example;
+mod runtime;

@@ -1,0 +1,168 @@
+//! Runtime measurement on real binaries: statistics land in the results,
+//! differing output is flagged, failing workloads are reported, and the
+//! instruction counter works on this machine.
+
+use crate::common::{config, copy_fixture, fixture, measure_json, repo};
+
+fn runtime<'a>(
+    doc: &'a serde_json::Value,
+    config_name: &str,
+    workload: &str,
+) -> &'a serde_json::Value {
+    config(doc, config_name)["runtime"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["workload"] == workload)
+        .unwrap_or_else(|| panic!("no runtime of {workload} for {config_name}"))
+}
+
+#[test]
+fn example_workload_is_timed_with_confidence_intervals() {
+    let dir = copy_fixture(&repo().join("examples/cross-crate"), "runtime-example");
+    let args = [
+        "--only",
+        "baseline,fat",
+        "--no-rebuild",
+        "--run",
+        "big=3000000",
+        "--runs",
+        "6",
+        "--min-time",
+        "0s",
+    ];
+    let run = measure_json(&dir, &args, &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let doc = &run.doc;
+    assert_eq!(doc["workloads"][0]["name"], "big");
+    assert_eq!(doc["runtime_plan"]["counter"], "time");
+    for name in ["baseline", "fat"] {
+        let r = runtime(doc, name, "big");
+        assert_eq!(r["status"], "ok");
+        assert_eq!(r["metric"], "wall_s");
+        assert_eq!(r["samples"].as_array().unwrap().len(), 6);
+        let s = &r["summary"];
+        let (lo, med, hi) = (
+            s["median_ci"][0].as_f64().unwrap(),
+            s["median"].as_f64().unwrap(),
+            s["median_ci"][1].as_f64().unwrap(),
+        );
+        assert!(lo <= med && med <= hi && lo > 0.0, "{s}");
+        assert_eq!(r["output_differs"], false);
+        assert_eq!(r["peak_rss_bytes"].as_array().unwrap().len(), 6);
+    }
+    let cmp = &runtime(doc, "fat", "big")["vs_baseline"];
+    assert!(
+        cmp["ratio"].as_f64().unwrap() > 0.0 && cmp["p_value"].as_f64().unwrap() <= 1.0,
+        "{cmp}"
+    );
+    assert_eq!(
+        runtime(doc, "baseline", "big")["vs_baseline"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        runtime(doc, "fat", "big")["stdout_sha256"],
+        runtime(doc, "baseline", "big")["stdout_sha256"]
+    );
+}
+
+#[test]
+fn differing_output_and_failing_workloads_are_flagged() {
+    let dir = fixture("tiny");
+    let args = [
+        "--only",
+        "baseline,dbg",
+        "--with",
+        "dbg:debug-assertions=true",
+        "--no-rebuild",
+        "--run",
+        "w=5",
+        "--run-cmd",
+        "fail=sh -c 'echo no >&2; exit 3' {bin}",
+        "--runs",
+        "3",
+        "--min-time",
+        "0s",
+    ];
+    let run = measure_json(&dir, &args, &[]);
+    assert_eq!(
+        run.code,
+        Some(1),
+        "differing output and failures make the exit code say so"
+    );
+    let doc = &run.doc;
+    assert_eq!(runtime(doc, "baseline", "w")["output_differs"], false);
+    assert_eq!(runtime(doc, "dbg", "w")["output_differs"], true);
+    assert!(
+        doc["notes"].to_string().contains("OUTPUT DIFFERS: `dbg`"),
+        "{}",
+        doc["notes"]
+    );
+    for name in ["baseline", "dbg"] {
+        let f = runtime(doc, name, "fail");
+        assert_eq!(f["status"], "failed");
+        assert_eq!(f["exit_code"], 3);
+        assert_eq!(f["stderr_tail"], "no");
+        assert!(f["samples"].as_array().unwrap().is_empty());
+    }
+    // the table says it loudly too
+    let table = assert_cmd::Command::cargo_bin("cargo-lto")
+        .unwrap()
+        .args(["lto", "measure", "-q", "--warm"])
+        .args(args)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.contains("OUTPUT DIFFERS") && text.contains("FAILED (3)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn instruction_counts_are_deterministic() {
+    let dir = fixture("tiny");
+    let args = [
+        "--only",
+        "baseline",
+        "--no-rebuild",
+        "--run",
+        "w=20000",
+        "--runs",
+        "2",
+        "--warmup",
+        "0",
+        "--counter",
+        "instructions",
+    ];
+    let run = measure_json(&dir, &args, &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let plan = &run.doc["runtime_plan"];
+    let counter = plan["counter"].as_str().unwrap();
+    // this machine has no perf counters but has valgrind; a machine with
+    // counters uses them; the source is named either way
+    assert!(["callgrind", "perf_event"].contains(&counter), "{plan}");
+    assert!(
+        plan["counter_source"]
+            .as_str()
+            .unwrap()
+            .contains(if counter == "callgrind" {
+                "callgrind"
+            } else {
+                "perf"
+            })
+    );
+    let r = runtime(&run.doc, "baseline", "w");
+    assert_eq!(r["metric"], "instructions");
+    let samples: Vec<f64> = r["samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(samples.len(), 2);
+    assert!(samples[0] > 10_000.0, "{samples:?}");
+    let spread = (samples[0] - samples[1]).abs() / samples[0];
+    assert!(spread < 0.001, "two runs differ by {:.4}%", spread * 100.0);
+}
