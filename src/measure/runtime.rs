@@ -827,3 +827,37 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod metadata_tests {
+    use super::*;
+    use crate::profile::matrix::MetadataSource;
+    use serde_json::json;
+
+    #[test]
+    fn workloads_from_metadata_tables() {
+        let source = MetadataSource {
+            origin: "[workspace.metadata.cargo-lto]".into(),
+            value: json!({"workloads": {
+                "big": {"args": "1000000"},
+                "pipe": {"command": "{bin} 5 | wc -c", "shell": true, "prepare": "true"}
+            }}),
+        };
+        let w = workloads_from_metadata(&[source]).unwrap();
+        assert_eq!(w[0].name, "big");
+        assert_eq!(w[0].command, ["{bin}", "1000000"]);
+        assert!(w[1].shell);
+        assert_eq!(w[1].prepare.as_deref(), Some("true"));
+        let bad = MetadataSource {
+            origin: "[m]".into(),
+            value: json!({"workloads": {"x": {"args": "1", "argz": "2"}}}),
+        };
+        let err = workloads_from_metadata(&[bad]).unwrap_err().to_string();
+        assert!(err.contains("workloads.x") && err.contains("argz"), "{err}");
+        let both = MetadataSource {
+            origin: "[m]".into(),
+            value: json!({"workloads": {"x": {"args": "1", "command": "{bin}"}}}),
+        };
+        assert!(workloads_from_metadata(&[both]).is_err());
+    }
+}
