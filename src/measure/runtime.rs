@@ -391,26 +391,6 @@ pub struct Series {
     pub failure: Option<(i32, String)>,
 }
 
-/// Small shuffling generator (SplitMix64), seeded for reproducible orders.
-struct Shuffle(u64);
-
-impl Shuffle {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            let j = (self.next() % (i as u64 + 1)) as usize;
-            v.swap(i, j);
-        }
-    }
-}
-
 /// Runs `workload` on every configuration (name, binary) by the plan; `log`
 /// receives every (configuration, warm-up?) run in order, for progress and tests.
 pub fn schedule(
@@ -452,7 +432,7 @@ pub fn schedule(
     let start = Instant::now();
     let min_time = Duration::from_secs_f64(plan.min_time_s.max(0.0));
     let mut order: Vec<usize> = (0..configs.len()).collect();
-    let mut shuffle = Shuffle(0x0dd5_eed5);
+    let mut shuffle = super::stats::SplitMix64(0x0dd5_eed5);
     let mut round = 0;
     while round < plan.max_runs && (round < plan.runs || start.elapsed() < min_time) {
         shuffle.shuffle(&mut order);
