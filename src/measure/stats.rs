@@ -62,7 +62,7 @@ pub struct SplitMix64(pub u64);
 
 impl SplitMix64 {
     /// The next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -72,7 +72,7 @@ impl SplitMix64 {
 
     /// A number in `0..n` (n > 0).
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        (self.next_u64() % n as u64) as usize
     }
 
     /// Fisher–Yates shuffle.
@@ -251,7 +251,7 @@ mod tests {
         (0..n)
             .map(|_| {
                 let u: f64 = (0..12)
-                    .map(|_| rng.next() as f64 / u64::MAX as f64)
+                    .map(|_| rng.next_u64() as f64 / u64::MAX as f64)
                     .sum::<f64>()
                     - 6.0;
                 center + spread * u
