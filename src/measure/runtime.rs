@@ -324,11 +324,24 @@ pub fn parse_perf(text: &str) -> Option<u64> {
 /// Which instruction counter this machine has: perf_event where `perf stat`
 /// counts instructions, else callgrind where valgrind runs, else none.
 pub fn detect_counter() -> (Option<Counter>, String) {
-    let perf = Command::new("perf")
-        .args(["stat", "-x,", "-e", "instructions:u", "--", "true"])
-        .stdout(Stdio::null())
-        .output();
-    if let Ok(out) = &perf {
+    detect_counter_with(&|program, args| {
+        Command::new(program)
+            .args(args)
+            .stdout(Stdio::null())
+            .output()
+            .ok()
+    })
+}
+
+/// [`detect_counter`] with the way to run a probe given (for tests).
+pub fn detect_counter_with(
+    run: &dyn Fn(&str, &[&str]) -> Option<std::process::Output>,
+) -> (Option<Counter>, String) {
+    let perf = run(
+        "perf",
+        &["stat", "-x,", "-e", "instructions:u", "--", "true"],
+    );
+    if let Some(out) = &perf {
         let text = String::from_utf8_lossy(&out.stderr);
         if out.status.success() && parse_perf(&text).is_some() {
             return (
@@ -338,18 +351,23 @@ pub fn detect_counter() -> (Option<Counter>, String) {
         }
     }
     let why_not_perf = match perf {
-        Err(_) => "perf is not installed".to_string(),
-        Ok(out) => format!(
-            "perf cannot count instructions here ({})",
-            String::from_utf8_lossy(&out.stderr)
-                .lines()
-                .next()
-                .unwrap_or("no count")
-                .trim()
-        ),
+        None => "perf is not installed".to_string(),
+        Some(out) => {
+            let text = String::from_utf8_lossy(&out.stderr);
+            if text.contains("<not supported>") || text.contains("<not counted>") {
+                "perf reports instructions as not supported: no hardware counters here".to_string()
+            } else {
+                format!(
+                    "perf cannot count instructions here ({})",
+                    text.lines()
+                        .find(|l| !l.trim().is_empty())
+                        .unwrap_or("no count")
+                        .trim()
+                )
+            }
+        }
     };
-    let valgrind = Command::new("valgrind").arg("--version").output();
-    if valgrind.is_ok_and(|o| o.status.success()) {
+    if run("valgrind", &["--version"]).is_some_and(|o| o.status.success()) {
         return (
             Some(Counter::Callgrind),
             format!("valgrind --tool=callgrind ({why_not_perf})"),
@@ -789,6 +807,33 @@ mod tests {
             parse_workloads(&["a=1".into(), "a=2".into()], &[], false, None, None, None).is_err()
         );
         assert!(parse_workloads(&["'unclosed".into()], &[], false, None, None, None).is_err());
+    }
+
+    #[test]
+    fn counter_detection_prefers_perf_then_callgrind_then_says_none() {
+        use std::os::unix::process::ExitStatusExt;
+        let out = |code: i32, stderr: &str| std::process::Output {
+            status: std::process::ExitStatus::from_raw(code << 8),
+            stdout: vec![],
+            stderr: stderr.as_bytes().to_vec(),
+        };
+        let perf_ok = |p: &str, _: &[&str]| {
+            (p == "perf").then(|| out(0, "123456,,instructions:u,100.00,,\n"))
+        };
+        assert_eq!(detect_counter_with(&perf_ok).0, Some(Counter::PerfEvent));
+        let no_counters = |p: &str, _: &[&str]| match p {
+            "perf" => Some(out(0, "<not supported>,,instructions:u,0,100.00,,\n")),
+            _ => Some(out(0, "valgrind-3.19.0")),
+        };
+        let (c, why) = detect_counter_with(&no_counters);
+        assert_eq!(c, Some(Counter::Callgrind));
+        assert!(why.contains("no hardware counters"), "{why}");
+        let (c, why) = detect_counter_with(&|_: &str, _: &[&str]| None);
+        assert_eq!(c, None);
+        assert!(
+            why.contains("perf is not installed") && why.contains("measuring time instead"),
+            "{why}"
+        );
     }
 
     #[test]
