@@ -205,7 +205,7 @@ pub struct MeasureArgs {
     /// Echo cargo's output.
     #[arg(short, long)]
     pub verbose: bool,
-    /// Colour in cargo's echoed output.
+    /// Colour of cargo's diagnostics (echoed with -v, and in failure reports).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
     /// Runtime workloads and how to run them.

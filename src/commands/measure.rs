@@ -7,7 +7,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{CounterArg, Format, MeasureArgs};
+use crate::cli::{Color, CounterArg, Format, MeasureArgs};
 use crate::error::{UsageError, exit};
 use crate::measure::{machine, process::INTERRUPTED, runtime, sweep};
 use crate::profile::matrix::{self, MatrixRequest};
@@ -171,6 +171,11 @@ pub fn run(args: &MeasureArgs) -> Result<i32> {
         timeout: args.timeout,
         verbose: args.verbose,
         blank_workspace_wrapper,
+        color: match args.color {
+            Color::Auto => None,
+            Color::Always => Some("always".into()),
+            Color::Never => Some("never".into()),
+        },
     };
     // Ctrl-C stops the running build; results so far are saved. A second
     // handler cannot be installed (tests run several sweeps in one process).

@@ -41,6 +41,8 @@ pub struct SweepOptions {
     pub verbose: bool,
     /// A config file sets `build.rustc-workspace-wrapper`, which must be overridden.
     pub blank_workspace_wrapper: bool,
+    /// `--color` for cargo's rendered diagnostics (`None`: cargo decides).
+    pub color: Option<String>,
 }
 
 /// Where a sweep keeps its files under the target directory.
@@ -107,6 +109,9 @@ pub fn cargo_command(
     args.extend(flags.network_args());
     if let Some(jobs) = &flags.jobs {
         args.extend(["--jobs".into(), jobs.clone()]);
+    }
+    if let Some(color) = &options.color {
+        args.extend(["--color".into(), color.clone()]);
     }
     args.extend(["--target-dir".into(), target_dir.display().to_string()]);
     args.extend(cargo_args(config, &options.base_profile));
