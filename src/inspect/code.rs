@@ -81,11 +81,8 @@ pub fn analyse(binary: &Binary) -> CodeFacts {
                 if target >= f.address && target < end {
                     // a branch inside the function: its position relative to the start
                     (0u8, target - f.address).hash(&mut hasher);
-                } else if let Some(callee) = binary.function_at(target) {
-                    let callee_index = binary
-                        .functions
-                        .binary_search_by_key(&callee.address, |g| g.address)
-                        .unwrap_or(usize::MAX);
+                } else if let Some(callee_index) = binary.index_at(target) {
+                    let callee = &binary.functions[callee_index];
                     (1u8, callee_index, target - callee.address).hash(&mut hasher);
                     facts.edges.push(Edge {
                         caller: index,
@@ -100,16 +97,12 @@ pub fn analyse(binary: &Binary) -> CodeFacts {
                     flow,
                     FlowControl::IndirectCall | FlowControl::IndirectBranch
                 )
-                && let Some(callee) = binary
+                && let Some(callee_index) = binary
                     .pointer_slots
                     .get(&instruction.ip_rel_memory_address())
-                    .and_then(|&target| binary.function_at(target))
+                    .and_then(|&target| binary.index_at(target))
             {
                 // `call [rip+GOT slot]`: a direct call the linker did not relax
-                let callee_index = binary
-                    .functions
-                    .binary_search_by_key(&callee.address, |g| g.address)
-                    .unwrap_or(usize::MAX);
                 instruction.code().hash(&mut hasher);
                 (1u8, callee_index).hash(&mut hasher);
                 facts.edges.push(Edge {

@@ -136,22 +136,16 @@ pub fn read(path: &Path, split_std: bool) -> Result<Binary> {
     // Symbols by address; the first Rust name wins over aliases.
     let mut by_address: BTreeMap<u64, (String, u64)> = BTreeMap::new();
     let mut rodata_by_crate: BTreeMap<String, u64> = BTreeMap::new();
-    let rodata: Vec<object::SectionIndex> = file
+    let (rodata, rodata_size) = file
         .sections()
         .filter(|s| {
             s.name()
                 .is_ok_and(|n| n.starts_with(".rodata") || n == "__const")
         })
-        .map(|s| s.index())
-        .collect();
-    let rodata_size = file
-        .sections()
-        .filter(|s| {
-            s.name()
-                .is_ok_and(|n| n.starts_with(".rodata") || n == "__const")
-        })
-        .map(|s| s.size())
-        .sum();
+        .fold((Vec::new(), 0), |(mut indices, size), s| {
+            indices.push(s.index());
+            (indices, size + s.size())
+        });
     let mut any_symbol = false;
     for symbol in file.symbols() {
         any_symbol = true;
@@ -242,11 +236,19 @@ impl Binary {
         (sizes, self.text_size() - covered)
     }
 
+    /// The index in [`Binary::functions`] of the function containing `address`.
+    pub fn index_at(&self, address: u64) -> Option<usize> {
+        let i = self
+            .functions
+            .partition_point(|f| f.address <= address)
+            .checked_sub(1)?;
+        let f = &self.functions[i];
+        (address < f.address + f.size).then_some(i)
+    }
+
     /// The function containing `address`.
     pub fn function_at(&self, address: u64) -> Option<&Function> {
-        let i = self.functions.partition_point(|f| f.address <= address);
-        let f = self.functions.get(i.checked_sub(1)?)?;
-        (address < f.address + f.size).then_some(f)
+        self.index_at(address).map(|i| &self.functions[i])
     }
 
     /// The machine code of `f`.
