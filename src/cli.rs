@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::render::Format;
 use crate::workspace::CargoFlags;
 
 /// `cargo lto …`, as cargo invokes the `cargo-lto` binary.
@@ -37,27 +38,34 @@ pub enum Command {
     Inspect(InspectArgs),
 }
 
-/// Output format of `inspect`.
+/// Output format on stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InspectFormat {
+pub enum FormatArg {
     /// Aligned tables for a terminal.
     Table,
-    /// The inspection document (docs/inspect.md).
+    /// The document (docs/results-schema.md, docs/inspect.md).
     Json,
-    /// Markdown, for a pull request.
+    /// Markdown, for a pull request or an issue.
     Markdown,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Json => Format::Json,
+            FormatArg::Markdown => Format::Markdown,
+        }
+    }
 }
 
 /// `cargo lto inspect`.
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// Path to Cargo.toml (to find the measured results).
-    #[arg(long, value_name = "PATH", help_heading = "Cargo options")]
-    pub manifest_path: Option<PathBuf>,
-    /// Target directory the results are under.
-    #[arg(long, value_name = "DIRECTORY", help_heading = "Cargo options")]
-    pub target_dir: Option<PathBuf>,
-    /// A results document to read instead of `<target-dir>/cargo-lto/results/latest.json`.
+    /// Where the project and its results are.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// A results document to read instead of the newest in `<target-dir>/cargo-lto/results/`.
     #[arg(long, value_name = "FILE", conflicts_with = "file")]
     pub results: Option<PathBuf>,
     /// Inspect these binaries instead of measured ones (give two to compare them).
@@ -67,29 +75,20 @@ pub struct InspectArgs {
     #[arg(long, value_name = "NAMES", value_delimiter = ',')]
     pub config: Vec<String>,
     /// The configuration the diff starts from [default: off].
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", requires = "against")]
     pub base: Option<String>,
     /// The configuration compared with --base [default: fat].
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", requires = "base")]
     pub against: Option<String>,
-    /// How many rows each list shows.
+    /// How many rows each list shows (the JSON keeps them all).
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
     /// Show std, core, alloc, … separately instead of as `std`.
     #[arg(long)]
     pub split_std: bool,
     /// Output format on stdout.
-    #[arg(long, value_enum, default_value_t = InspectFormat::Table)]
-    pub format: InspectFormat,
-}
-
-/// Output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Aligned table for a terminal.
-    Table,
-    /// The results document (schema in docs/results-schema.md).
-    Json,
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
 }
 
 /// When to use colour.
@@ -103,12 +102,23 @@ pub enum Color {
     Never,
 }
 
-/// Cargo's flags, with cargo's names.
-#[derive(Debug, Args)]
-pub struct CargoArgs {
+/// Where the project is, and its target directory (which holds the results).
+#[derive(Debug, Clone, Args)]
+pub struct ProjectArgs {
     /// Path to Cargo.toml.
     #[arg(long, value_name = "PATH", help_heading = "Cargo options")]
     pub manifest_path: Option<PathBuf>,
+    /// Directory for all generated artifacts [env: CARGO_TARGET_DIR honoured through cargo].
+    #[arg(long, value_name = "DIRECTORY", help_heading = "Cargo options")]
+    pub target_dir: Option<PathBuf>,
+}
+
+/// Cargo's flags for building, with cargo's names.
+#[derive(Debug, Args)]
+pub struct CargoArgs {
+    /// Where the project is.
+    #[command(flatten)]
+    pub project: ProjectArgs,
     /// Package with the binary to measure.
     #[arg(short, long, value_name = "SPEC", help_heading = "Cargo options")]
     pub package: Option<String>,
@@ -132,9 +142,6 @@ pub struct CargoArgs {
     /// Build for the target triple.
     #[arg(long, value_name = "TRIPLE", help_heading = "Cargo options")]
     pub target: Option<String>,
-    /// Directory for all generated artifacts [env: CARGO_TARGET_DIR honoured through cargo].
-    #[arg(long, value_name = "DIRECTORY", help_heading = "Cargo options")]
-    pub target_dir: Option<PathBuf>,
     /// Assert that Cargo.lock will remain unchanged.
     #[arg(long, help_heading = "Cargo options")]
     pub locked: bool,
@@ -149,21 +156,30 @@ pub struct CargoArgs {
     pub jobs: Option<String>,
 }
 
+impl From<&ProjectArgs> for CargoFlags {
+    fn from(a: &ProjectArgs) -> CargoFlags {
+        CargoFlags {
+            manifest_path: a.manifest_path.clone(),
+            target_dir: a.target_dir.clone(),
+            ..CargoFlags::default()
+        }
+    }
+}
+
 impl From<&CargoArgs> for CargoFlags {
     fn from(a: &CargoArgs) -> CargoFlags {
         CargoFlags {
-            manifest_path: a.manifest_path.clone(),
             package: a.package.clone(),
             bin: a.bin.clone(),
             features: a.features.clone(),
             all_features: a.all_features,
             no_default_features: a.no_default_features,
             target: a.target.clone(),
-            target_dir: a.target_dir.clone(),
             locked: a.locked,
             offline: a.offline,
             frozen: a.frozen,
             jobs: a.jobs.clone(),
+            ..CargoFlags::from(&a.project)
         }
     }
 }
@@ -197,8 +213,8 @@ pub struct MeasureArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
     /// Output format on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
     /// Print no progress.
     #[arg(short, long)]
     pub quiet: bool,

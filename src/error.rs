@@ -16,6 +16,19 @@ pub mod exit {
     pub const INTERRUPTED: i32 = 130;
 }
 
+/// The exit code for an error that ended a command: bad input (a
+/// [`UsageError`], or a missing, foreign or outdated results document) is
+/// [`exit::USAGE`], anything else [`exit::ERROR`].
+pub fn exit_code(err: &anyhow::Error) -> i32 {
+    let bad_input = err.chain().any(|cause| {
+        cause.downcast_ref::<UsageError>().is_some()
+            || cause
+                .downcast_ref::<crate::results::Error>()
+                .is_some_and(|e| e.is_bad_input())
+    });
+    if bad_input { exit::USAGE } else { exit::ERROR }
+}
+
 /// Bad input, found before any build starts. Exit code 2.
 #[derive(Debug, Error)]
 pub enum UsageError {

@@ -12,9 +12,12 @@ pub mod commands;
 pub mod error;
 pub mod inspect;
 pub mod measure;
+pub mod metadata;
+pub mod process;
 pub mod profile;
 pub mod progress;
-pub mod report;
+pub mod render;
+pub mod results;
 pub mod workspace;
 
 use anyhow::Result;

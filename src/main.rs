@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use cargo_lto::error::{UsageError, exit};
+use cargo_lto::error::exit_code;
 
 fn main() -> ExitCode {
     if let Some(log) = std::env::var_os(cargo_lto::build::wrapper::LOG_ENV) {
@@ -23,12 +23,11 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            let usage = err.downcast_ref::<UsageError>().is_some();
             eprintln!("error: {err}");
             for cause in err.chain().skip(1) {
                 eprintln!("  caused by: {cause}");
             }
-            if usage { exit::USAGE } else { exit::ERROR }
+            exit_code(&err)
         }
     };
     ExitCode::from(code.clamp(0, 255) as u8)

@@ -9,7 +9,7 @@ use anyhow::Result;
 use cargo_metadata::{Metadata, MetadataCommand, Package, PackageId, TargetKind};
 
 use crate::error::UsageError;
-use crate::profile::matrix::MetadataSource;
+use crate::metadata;
 
 /// Cargo's own flags, passed through with cargo's meanings.
 #[derive(Debug, Clone, Default)]
@@ -93,7 +93,7 @@ pub struct Project {
     /// The binary crate's root source file (its mtime is bumped for rebuilds).
     pub bin_src: PathBuf,
     /// `cargo-lto` metadata tables, workspace first.
-    pub metadata: Vec<MetadataSource>,
+    pub metadata: Vec<metadata::Source>,
     /// Crate names of the workspace members' targets (`-` as `_`).
     pub member_crates: Vec<String>,
     /// Packages the binary's build compiles (normal and build dependencies):
@@ -110,6 +110,25 @@ fn bins(p: &Package) -> Vec<&cargo_metadata::Target> {
         .iter()
         .filter(|t| t.kind.contains(&TargetKind::Bin))
         .collect()
+}
+
+/// The cargo to run: `$CARGO` (set when cargo runs us) or `cargo`.
+pub fn cargo_binary() -> PathBuf {
+    std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from)
+}
+
+/// The workspace root directory, found without resolving dependencies
+/// (`cargo locate-project --workspace`, which neither needs a binary nor
+/// creates a Cargo.lock); `None` outside a Cargo project.
+pub fn locate_root(cargo: &Path, manifest_path: Option<&Path>) -> Option<PathBuf> {
+    let mut cmd = std::process::Command::new(cargo);
+    cmd.args(["locate-project", "--workspace", "--message-format", "plain"]);
+    if let Some(p) = manifest_path {
+        cmd.arg("--manifest-path").arg(p);
+    }
+    let out = cmd.output().ok().filter(|o| o.status.success())?;
+    let manifest = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    Some(manifest.parent()?.to_path_buf())
 }
 
 /// Runs `cargo metadata` and picks the binary as cargo would for `cargo build`.
@@ -260,19 +279,21 @@ pub fn select(metadata: &Metadata, flags: &CargoFlags) -> Result<Project> {
         .join("Cargo.toml")
         .into_std_path_buf();
     if let Some(v) = metadata.workspace_metadata.get("cargo-lto") {
-        sources.push(MetadataSource {
-            origin: format!(
+        sources.push(metadata::parse(
+            format!(
                 "[workspace.metadata.cargo-lto] in {}",
                 root_manifest.display()
             ),
-            value: v.clone(),
-        });
+            &root_manifest,
+            v,
+        )?);
     }
     if let Some(v) = package.metadata.get("cargo-lto") {
-        sources.push(MetadataSource {
-            origin: format!("[package.metadata.cargo-lto] in {}", package.manifest_path),
-            value: v.clone(),
-        });
+        sources.push(metadata::parse(
+            format!("[package.metadata.cargo-lto] in {}", package.manifest_path),
+            package.manifest_path.as_std_path(),
+            v,
+        )?);
     }
 
     let target_dir = match &flags.target_dir {

@@ -1,19 +1,19 @@
 //! Running one `cargo build` of one configuration, with `cargo-lto` itself as
 //! the rustc wrapper, and reading what it produced from cargo's JSON messages.
 
+pub mod environment;
 pub mod wrapper;
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use cargo_metadata::{Message, TargetKind};
 
-use crate::measure::process::{Outcome, Usage, wait_with_deadline};
+use crate::process::{Outcome, Usage, Wait, run_piped};
 
 /// Lines of cargo's stderr kept for a failure report.
 const STDERR_TAIL_LINES: usize = 30;
@@ -49,6 +49,8 @@ pub struct BuildRun {
     pub executable: Option<PathBuf>,
     /// The last lines of cargo's stderr.
     pub stderr_tail: String,
+    /// The wrapper wrote its log: at least one rustc ran.
+    pub wrapper_log_written: bool,
     /// The per-unit records the wrapper logged.
     pub units: Vec<wrapper::UnitRecord>,
 }
@@ -78,6 +80,30 @@ pub fn wrapper_env(
     ])
 }
 
+/// Reads `pipe` line by line (invalid UTF-8 replaced, never a reason to
+/// stop), giving each line to `on_line`; returns the last `keep` lines.
+fn tail_lines(
+    pipe: impl std::io::Read,
+    keep: usize,
+    on_line: &dyn Fn(&str),
+) -> std::io::Result<String> {
+    let mut reader = BufReader::new(pipe);
+    let mut tail = VecDeque::new();
+    let mut buf = Vec::new();
+    while reader.read_until(b'\n', &mut buf)? > 0 {
+        let line = String::from_utf8_lossy(&buf)
+            .trim_end_matches(['\n', '\r'])
+            .to_string();
+        buf.clear();
+        on_line(&line);
+        if tail.len() == keep {
+            tail.pop_front();
+        }
+        tail.push_back(line);
+    }
+    Ok(Vec::from(tail).join("\n"))
+}
+
 /// Runs the invocation; `on_unit` gets the running count of compiled units,
 /// `on_stderr` each line cargo prints to stderr.
 pub fn run(
@@ -96,44 +122,23 @@ pub fn run(
         _ => {}
     }
     let mut cmd = Command::new(&inv.cargo);
-    cmd.args(&inv.args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.args(&inv.args).stdin(Stdio::null());
     for (key, value) in wrapper_env(&inv.wrapper_log, inv.blank_workspace_wrapper)? {
         match value {
             Some(v) => cmd.env(key, v),
             None => cmd.env_remove(key),
         };
     }
-    // Its own process group, so a timeout or Ctrl-C can stop cargo and every rustc.
-    cmd.process_group(0);
-    let start = Instant::now();
-    let mut child = cmd
-        .spawn()
-        .with_context(|| format!("running {}", inv.cargo.display()))?;
-    let stdout = child.stdout.take().context("cargo's stdout")?;
-    let stderr = child.stderr.take().context("cargo's stderr")?;
-
-    // Both pipes are drained on their own threads while this one waits for
-    // cargo, so a timeout or Ctrl-C is acted on at once, not at cargo's end.
-    let (outcome, usage, artifacts, executable, stderr_tail) = std::thread::scope(|scope| {
-        let err_reader = scope.spawn(move || {
-            let mut tail = VecDeque::new();
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                on_stderr(&line);
-                if tail.len() == STDERR_TAIL_LINES {
-                    tail.pop_front();
-                }
-                tail.push_back(line);
-            }
-            Vec::from(tail).join("\n")
-        });
-        let out_reader = scope.spawn(move || {
+    // In its own process group (Wait::Deadline), so a timeout or Ctrl-C stops
+    // cargo and every rustc at once, not at cargo's end.
+    let done = run_piped(
+        &mut cmd,
+        Wait::Deadline(inv.timeout),
+        |stdout| {
             let mut artifacts = 0;
             let mut executable = None;
-            for message in Message::parse_stream(BufReader::new(stdout)).map_while(Result::ok) {
-                if let Message::CompilerArtifact(artifact) = message {
+            for message in Message::parse_stream(BufReader::new(stdout)) {
+                if let Message::CompilerArtifact(artifact) = message? {
                     artifacts += 1;
                     on_unit(artifacts);
                     if artifact.target.name == inv.bin
@@ -144,19 +149,33 @@ pub fn run(
                     }
                 }
             }
-            (artifacts, executable)
-        });
-        let waited = wait_with_deadline(&child, start, inv.timeout);
-        let (artifacts, executable) = out_reader.join().unwrap_or((0, None));
-        let tail = err_reader.join().unwrap_or_default();
-        waited.map(|(o, u)| (o, u, artifacts, executable, tail))
-    })?;
+            Ok((artifacts, executable))
+        },
+        |stderr| tail_lines(stderr, STDERR_TAIL_LINES, on_stderr),
+    )
+    .with_context(|| format!("running {}", inv.cargo.display()))?;
+    let (artifacts, executable) = done.stdout;
     Ok(BuildRun {
-        outcome,
-        usage,
+        outcome: done.outcome,
+        usage: done.usage,
         artifacts,
         executable,
-        stderr_tail,
+        stderr_tail: done.stderr,
+        wrapper_log_written: inv.wrapper_log.exists(),
         units: wrapper::read_log(&inv.wrapper_log),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stderr_tail_survives_invalid_utf8_and_keeps_the_end() {
+        let text: &[u8] = b"one\n\xff\xfe bad\nthree\nfour";
+        let seen = std::sync::Mutex::new(Vec::new());
+        let tail = tail_lines(text, 3, &|l| seen.lock().unwrap().push(l.to_string())).unwrap();
+        assert_eq!(tail, "\u{fffd}\u{fffd} bad\nthree\nfour");
+        assert_eq!(seen.lock().unwrap().len(), 4, "every line is echoed");
+    }
 }

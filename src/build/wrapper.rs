@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use crate::measure::process::{Outcome, Usage, wait_blocking};
+use crate::process::{Outcome, Usage, wait_blocking};
 
 /// Set to a file path, it turns the `cargo-lto` binary into a rustc wrapper.
 pub const LOG_ENV: &str = "CARGO_LTO_WRAPPER_LOG";
@@ -110,11 +110,7 @@ pub fn run(log: &OsStr, args: &[OsString]) -> i32 {
             return 101;
         }
     };
-    let exit_code = match outcome {
-        Outcome::Exited(code) => code,
-        Outcome::Signalled(sig) => -sig,
-        Outcome::TimedOut | Outcome::Interrupted => -libc::SIGKILL,
-    };
+    let exit_code = outcome.exit_code();
     let text_args: Vec<String> = rest
         .iter()
         .map(|a| a.to_string_lossy().into_owned())

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use super::functions::Binary;
+use super::symbols::Binary;
 
 /// One function name's presence in a build.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

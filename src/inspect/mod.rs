@@ -1,9 +1,128 @@
-//! Reading built binaries.
+//! What crate boundaries cost in built binaries: machine code per crate,
+//! what LTO inlined or removed between two configurations, the calls still
+//! crossing crates, identical functions. Reads binaries (`symbols`,
+//! `sections`, `dwarf`, `calls`), attributes code to crates
+//! (`attribution`), and writes the inspect document (`summary`, `diff`).
 
-pub mod analyse;
 pub mod attribution;
-pub mod binary;
-pub mod code;
+pub mod calls;
 pub mod diff;
 pub mod dwarf;
-pub mod functions;
+pub mod sections;
+pub mod summary;
+pub mod symbols;
+pub mod targets;
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+use crate::error::UsageError;
+use crate::results::inspect::{INSPECT_SCHEMA_VERSION, InspectDocument};
+use summary::Analysed;
+
+/// Notes every inspection carries: what the figures do and do not say.
+pub fn standing_notes() -> Vec<String> {
+    vec![
+        "size per crate: from demangled symbols; trait impls go to the implementing type's crate, drop glue to the dropped type's, generic instances to the generic function's crate (docs/inspect.md)".into(),
+        "cross-crate calls are counted where they sit after optimisation: when LTO inlines a function of crate A into a function of crate B, A's outgoing calls become B's, so the count can rise while the calls into your crates fall; calls into panic and error paths are included".into(),
+        "functions absent from both builds are not LTO's doing: #[inline] and generic functions are inlined across crates without LTO, and since Rust 1.75 so are small leaf functions (no calls), outside incremental builds".into(),
+    ]
+}
+
+/// What to inspect.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// (name, path) of each binary.
+    pub binaries: Vec<(String, PathBuf)>,
+    /// The workspace's own crates, listed first.
+    pub workspace_crates: Vec<String>,
+    /// Show std's crates separately.
+    pub split_std: bool,
+    /// The pair to diff (`--base`, `--against`); both or neither.
+    pub pair: Option<(String, String)>,
+    /// The binaries were given as files: two of them are diffed first to second.
+    pub files: bool,
+}
+
+/// Identical functions are worth folding when they are at least 1% of
+/// `.text`, or 16 KiB, in some binary.
+fn foldable_is_material(analysed: &[Analysed]) -> bool {
+    analysed.iter().any(|a| {
+        a.report.duplicates.as_ref().is_some_and(|d| {
+            d.foldable_bytes >= 16 * 1024 || d.foldable_bytes * 100 >= a.report.text_bytes
+        })
+    })
+}
+
+/// Which two of `analysed` to diff, by the request; notes say why none.
+fn diff_pair(
+    request: &Request,
+    analysed: &[Analysed],
+    notes: &mut Vec<String>,
+) -> Result<Option<(usize, usize)>, UsageError> {
+    let find = |name: &str| analysed.iter().position(|a| a.report.name == name);
+    let pair = match &request.pair {
+        Some((b, a)) => {
+            let missing = |flag: &str, n: &str| {
+                UsageError::Project(format!(
+                    "{flag} {n}: no such configuration among those inspected"
+                ))
+            };
+            Some((
+                find(b).ok_or_else(|| missing("--base", b))?,
+                find(a).ok_or_else(|| missing("--against", a))?,
+            ))
+        }
+        None if request.files && analysed.len() == 2 => Some((0, 1)),
+        None => match (find("off"), find("fat")) {
+            (Some(b), Some(a)) => Some((b, a)),
+            _ => {
+                notes.push("no diff: the default compares `off` with `fat`, and not both were inspected (choose with --base and --against)".into());
+                None
+            }
+        },
+    };
+    Ok(match pair {
+        Some((b, a)) if analysed[b].binary.stripped || analysed[a].binary.stripped => {
+            notes.push("no diff: one of the two binaries is stripped".into());
+            None
+        }
+        pair => pair,
+    })
+}
+
+/// Reads every binary of the request and writes the inspect document.
+pub fn run(request: &Request) -> Result<InspectDocument> {
+    let mut analysed: Vec<Analysed> = Vec::new();
+    for (name, path) in &request.binaries {
+        if !path.exists() {
+            return Err(UsageError::Project(format!(
+                "{} ({name}) does not exist: measure again, or pass an existing --file",
+                path.display()
+            ))
+            .into());
+        }
+        analysed.push(
+            summary::summarize(name, path, request.split_std)
+                .with_context(|| format!("inspecting {}", path.display()))?,
+        );
+    }
+    let mut notes = standing_notes();
+    let diff = diff_pair(request, &analysed, &mut notes)?
+        .map(|(b, a)| summary::diff(&analysed[b], &analysed[a]));
+    if foldable_is_material(&analysed) {
+        notes.push(
+            "identical functions make up a material share of .text, and the linker can fold them: on x86_64 Linux rustc links with rust-lld since Rust 1.90, so `-C link-arg=-Wl,--icf=all` (in build.rustflags; there is no profile key) folds them, at the cost of a slightly slower link, and of distinct functions sharing one address (function-pointer comparisons may then compare equal)".into(),
+        );
+    }
+    Ok(InspectDocument {
+        schema_version: INSPECT_SCHEMA_VERSION,
+        tool: format!("cargo-lto {}", env!("CARGO_PKG_VERSION")),
+        split_std: request.split_std,
+        workspace_crates: request.workspace_crates.clone(),
+        binaries: analysed.into_iter().map(|a| a.report).collect(),
+        diff,
+        notes,
+    })
+}

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::report::schema::{Machine, Toolchain};
+use crate::results::measure::{Machine, Toolchain};
 
 /// Reads CPU model, core count and memory (Linux /proc; "unknown" elsewhere).
 pub fn machine() -> Machine {

@@ -1,9 +1,238 @@
-//! Measuring a matrix of configurations: clean build, per-unit costs, the
-//! final link step, a rebuild after touching the binary's root source file,
-//! and the binary itself.
+//! Measuring a matrix of configurations: the `sweep` builds each (clean
+//! build, per-unit costs, the final link step, a rebuild after a touch, the
+//! binary — see `steps`), the `runtime` phase runs the binaries on the
+//! user's workloads with `stats`, and `record` converts every figure into
+//! the measure document, which is saved after each configuration.
 
 pub mod machine;
-pub mod process;
+pub mod record;
 pub mod runtime;
 pub mod stats;
+pub mod steps;
 pub mod sweep;
+
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use anyhow::{Context, Result};
+
+use crate::build::environment::{Lockfile, user_wrappers};
+use crate::error::UsageError;
+use crate::process::interrupted;
+use crate::profile::matrix::{self, MatrixRequest};
+use crate::profile::resolve;
+use crate::progress::{Mode, Progress};
+use crate::results::{self, MEASURE_SCHEMA_VERSION, MeasureDocument};
+use crate::workspace::{self, CargoFlags};
+use runtime::counter::{Counter, detect_counter};
+use runtime::workload::{self, Options as WorkloadOptions};
+
+/// What to count for runtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CounterChoice {
+    /// Wall-clock time.
+    Time,
+    /// Instructions: perf_event, else callgrind, else time (said so).
+    Instructions,
+}
+
+/// The runtime part of a request (`--run` and friends).
+#[derive(Debug, Clone)]
+pub struct RuntimeRequest {
+    /// `--run [NAME=]ARGS`.
+    pub run: Vec<String>,
+    /// `--run-cmd [NAME=]CMD`.
+    pub run_cmd: Vec<String>,
+    /// Shell, prepare, directory, stdin for those.
+    pub options: WorkloadOptions,
+    /// At least this many recorded runs.
+    pub runs: usize,
+    /// Warm-up runs.
+    pub warmup: usize,
+    /// Keep going until this much time passed.
+    pub min_time: Duration,
+    /// At most this many runs.
+    pub max_runs: usize,
+    /// Keep measuring after a failing run.
+    pub ignore_failure: bool,
+    /// What to count.
+    pub counter: CounterChoice,
+}
+
+/// A whole `measure` request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Cargo's flags.
+    pub flags: CargoFlags,
+    /// Preset, `--with`, `--only`.
+    pub matrix: MatrixRequest,
+    /// The profile configurations inherit.
+    pub base_profile: String,
+    /// Reuse build directories.
+    pub warm: bool,
+    /// Skip the rebuild figure.
+    pub no_rebuild: bool,
+    /// Stop a build after this long.
+    pub timeout: Option<Duration>,
+    /// Echo cargo's output.
+    pub verbose: bool,
+    /// No progress display.
+    pub quiet: bool,
+    /// `--color` for cargo (`None`: cargo decides).
+    pub color: Option<String>,
+    /// Workloads and how to run them.
+    pub runtime: RuntimeRequest,
+}
+
+/// What a `measure` run produced.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The document (also saved).
+    pub document: MeasureDocument,
+    /// Where it was saved, once it was.
+    pub saved: Option<PathBuf>,
+}
+
+/// The instruction counter to use, and where its numbers come from.
+fn counter(choice: CounterChoice, notes: &mut Vec<String>) -> (Counter, String) {
+    match choice {
+        CounterChoice::Time => (Counter::Time, "wall-clock time".to_string()),
+        CounterChoice::Instructions => match detect_counter() {
+            (Some(c), source) => (c, source),
+            (None, why) => {
+                notes.push(why.clone());
+                (Counter::Time, why)
+            }
+        },
+    }
+}
+
+/// Checks the request, then sweeps and runs the workloads, saving the
+/// document after each configuration. Bad input is a [`UsageError`] before
+/// anything is built; a failing configuration is a result, not an error.
+pub fn run(request: &Request) -> Result<Outcome> {
+    let cargo = workspace::cargo_binary();
+    let flags = &request.flags;
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    let lock =
+        Lockfile::before(workspace::locate_root(&cargo, flags.manifest_path.as_deref()).as_deref());
+
+    let project = workspace::load(&cargo, flags)?;
+    let configs = matrix::build(&request.matrix, &project.metadata)?;
+    let rt = &request.runtime;
+    let workloads = workload::collect(
+        workload::from_cli(&rt.run, &rt.run_cmd, &rt.options)?,
+        workload::from_metadata(&project.metadata)?,
+    );
+    if rt.runs == 0 || rt.max_runs < rt.runs {
+        return Err(UsageError::Syntax {
+            origin: "--runs".into(),
+            message: "must be at least 1 and at most --max-runs".into(),
+        }
+        .into());
+    }
+    if let Some(f) = rt.options.stdin.as_ref().filter(|f| !f.is_file()) {
+        return Err(UsageError::Project(format!("--stdin {}: no such file", f.display())).into());
+    }
+    let env = |k: &str| std::env::var(k).ok();
+    let base = resolve::resolve(&request.base_profile, &project.root_manifest, &cwd, &env)
+        .map_err(|e| {
+            UsageError::Project(format!("--base-profile {}: {e:#}", request.base_profile))
+        })?;
+
+    let wrappers = user_wrappers(&cwd);
+    let mut notes = wrappers.notes();
+    if request.warm {
+        notes.push(
+            "--warm: build directories were reused, so build times are warm, not clean".into(),
+        );
+    }
+    let now = SystemTime::now();
+    let mut doc = MeasureDocument {
+        schema_version: MEASURE_SCHEMA_VERSION,
+        id: results::new_id(now),
+        tool: format!("cargo-lto {}", env!("CARGO_PKG_VERSION")),
+        started_unix_s: now
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        machine: machine::machine(),
+        toolchain: machine::toolchain(&cargo, &cwd),
+        project: results::measure::Project {
+            workspace_root: project.workspace_root.clone(),
+            package: project.package.clone(),
+            version: project.version.clone(),
+            bin: project.bin.clone(),
+            target: flags.target.clone(),
+        },
+        base_profile: request.base_profile.clone(),
+        base_settings: record::profile(&base),
+        warm: request.warm,
+        notes,
+        configurations: Vec::new(),
+        workloads: Vec::new(),
+        runtime_plan: None,
+    };
+    let options = sweep::SweepOptions {
+        cargo,
+        flags: flags.clone(),
+        base_profile: request.base_profile.clone(),
+        warm: request.warm,
+        no_rebuild: request.no_rebuild,
+        timeout: request.timeout,
+        verbose: request.verbose,
+        blank_workspace_wrapper: wrappers.config_workspace_wrapper,
+        color: request.color.clone(),
+    };
+    // Ctrl-C stops the running build; results so far are saved. A second
+    // handler cannot be installed (tests run several sweeps in one process).
+    let _ = ctrlc::set_handler(|| {
+        crate::process::INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst)
+    });
+
+    let dir = results::results_dir(&project.target_dir);
+    let progress = Progress::new(Mode::detect(request.quiet), configs.len());
+    let saved: RefCell<Option<PathBuf>> = RefCell::default();
+    let save = |d: &MeasureDocument| -> Result<()> {
+        *saved.borrow_mut() = Some(results::save(&dir, d)?);
+        Ok(())
+    };
+    let mut swept = sweep::run(
+        &project, &options, &configs, &base, &mut doc, &progress, &save,
+    );
+    if swept.is_ok() && !workloads.is_empty() && !doc.interrupted() && !interrupted() {
+        let (counter, source) = counter(rt.counter, &mut doc.notes);
+        let plan = runtime::schedule::Plan {
+            warmup: rt.warmup,
+            runs: rt.runs,
+            // counts are deterministic: the minimum time only matters for time
+            min_time_s: if counter == Counter::Time {
+                rt.min_time.as_secs_f64()
+            } else {
+                0.0
+            },
+            max_runs: rt.max_runs,
+            ignore_failure: rt.ignore_failure,
+        };
+        doc.workloads = workloads.iter().map(record::workload).collect();
+        doc.runtime_plan = Some(record::runtime_plan(&plan, counter, source));
+        let options = runtime::Options {
+            workloads: &workloads,
+            plan,
+            counter,
+        };
+        let mut executor = runtime::executor::RealExecutor;
+        swept =
+            runtime::run(&mut doc, &options, &mut executor, &progress).and_then(|()| save(&doc));
+    }
+    progress.finish();
+    if let Some(note) = lock.restore()? {
+        doc.notes.push(note);
+        save(&doc)?;
+    }
+    swept?;
+    Ok(Outcome {
+        document: doc,
+        saved: saved.into_inner(),
+    })
+}

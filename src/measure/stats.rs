@@ -11,9 +11,8 @@
 //! - Significance: the two-sided Mann–Whitney U test with the normal
 //!   approximation, tie correction and continuity correction (Mann & Whitney,
 //!   1947); differences with p ≥ 0.05, or whose ratio CI contains 1, are
-//!   reported as inside the noise.
-
-use serde::{Deserialize, Serialize};
+//!   reported as inside the noise. The verdict is decided here, once, and
+//!   recorded in the results: no renderer re-decides it.
 
 /// Bootstrap resamples.
 pub const BOOTSTRAP_RESAMPLES: usize = 10_000;
@@ -21,7 +20,7 @@ pub const BOOTSTRAP_RESAMPLES: usize = 10_000;
 pub const ALPHA: f64 = 0.05;
 
 /// Summary of one sample.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Sample size.
     pub n: usize,
@@ -43,8 +42,19 @@ pub struct Summary {
     pub median_ci: [f64; 2],
 }
 
+/// What a comparison concludes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Significantly lower than the baseline (faster, or fewer instructions).
+    Lower,
+    /// Significantly higher than the baseline.
+    Higher,
+    /// Not told apart from the baseline: p ≥ 0.05 or the ratio's CI holds 1.
+    WithinNoise,
+}
+
 /// A comparison against the baseline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
     /// median(this) / median(baseline).
     pub ratio: f64,
@@ -54,6 +64,8 @@ pub struct Comparison {
     pub p_value: f64,
     /// p < 0.05 and the CI excludes 1: a real difference, not noise.
     pub significant: bool,
+    /// The conclusion.
+    pub verdict: Verdict,
 }
 
 /// SplitMix64: a tiny, well-known generator (Steele, Lea & Flood, 2014),
@@ -232,11 +244,17 @@ pub fn compare(sample: &[f64], baseline: &[f64]) -> Comparison {
     ];
     let p_value = mann_whitney_p(sample, baseline);
     let significant = p_value < ALPHA && !(ratio_ci[0] <= 1.0 && 1.0 <= ratio_ci[1]);
+    let verdict = match (significant, ratio < 1.0) {
+        (false, _) => Verdict::WithinNoise,
+        (true, true) => Verdict::Lower,
+        (true, false) => Verdict::Higher,
+    };
     Comparison {
         ratio,
         ratio_ci,
         p_value,
         significant,
+        verdict,
     }
 }
 
@@ -288,6 +306,8 @@ mod tests {
         let slow = noisy(1.1, 0.005, 30, 2);
         let c = compare(&slow, &base);
         assert!(c.significant, "{c:?}");
+        assert_eq!(c.verdict, Verdict::Higher);
+        assert_eq!(compare(&base, &slow).verdict, Verdict::Lower);
         assert!((c.ratio - 1.1).abs() < 0.01);
         assert!(c.ratio_ci[0] > 1.05 && c.ratio_ci[1] < 1.15, "{c:?}");
         assert!(c.p_value < 1e-6);
@@ -299,6 +319,7 @@ mod tests {
         let other = noisy(1.01, 0.2, 20, 4);
         let c = compare(&other, &base);
         assert!(!c.significant, "{c:?}");
+        assert_eq!(c.verdict, Verdict::WithinNoise);
         assert!(c.ratio_ci[0] < 1.0 && c.ratio_ci[1] > 1.0);
     }
 

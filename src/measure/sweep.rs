@@ -1,5 +1,5 @@
 //! The sweep: every configuration in turn, each in its own target directory
-//! under `<target-dir>/cargo-lto/<config>/`, results saved after each one.
+//! under `<target-dir>/cargo-lto/<config>/`, the document saved after each.
 //!
 //! The user's tree is never written: configurations are config-only custom
 //! profiles passed with `--config`, and the only source file touched — the
@@ -10,16 +10,17 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use filetime::FileTime;
 
-use crate::build::{self, BuildRun, Invocation, wrapper::UnitRecord};
-use crate::inspect::binary;
-use crate::measure::process::Outcome;
+use super::record;
+use super::steps::{self, MtimeGuard};
+use crate::build::{self, Invocation};
+use crate::inspect::sections;
 use crate::profile::resolve::{Resolved, with_overrides};
 use crate::profile::{BASELINE, Configuration, cargo_args};
 use crate::progress::Progress;
-use crate::report::schema::{Build, ConfigResult, Results, Status, Step, Unit};
+use crate::results::measure::{self as doc, MeasureDocument, Status};
 use crate::workspace::{CargoFlags, Project};
 
 /// How to run the sweep.
@@ -48,40 +49,6 @@ pub struct SweepOptions {
 /// Where a sweep keeps its files under the target directory.
 pub fn tool_dir(project: &Project) -> PathBuf {
     project.target_dir.join("cargo-lto")
-}
-
-/// Restores a file's access and modification times when dropped.
-struct MtimeGuard {
-    path: PathBuf,
-    atime: FileTime,
-    mtime: FileTime,
-}
-
-impl MtimeGuard {
-    /// Records the times of `path`, then sets its mtime to `mtime`.
-    fn bump(path: &Path, mtime: FileTime) -> Result<Self> {
-        let meta =
-            std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
-        let guard = MtimeGuard {
-            path: path.to_path_buf(),
-            atime: FileTime::from_last_access_time(&meta),
-            mtime: FileTime::from_last_modification_time(&meta),
-        };
-        filetime::set_file_mtime(path, mtime)
-            .with_context(|| format!("touching {}", path.display()))?;
-        Ok(guard)
-    }
-}
-
-impl Drop for MtimeGuard {
-    fn drop(&mut self) {
-        if let Err(err) = filetime::set_file_times(&self.path, self.atime, self.mtime) {
-            eprintln!(
-                "cargo-lto: warning: could not restore the times of {}: {err}",
-                self.path.display()
-            );
-        }
-    }
 }
 
 /// The cargo command line (after `cargo`) for one configuration.
@@ -118,81 +85,22 @@ pub fn cargo_command(
     args
 }
 
-fn unit(record: &UnitRecord) -> Unit {
-    Unit {
-        crate_name: record.crate_name.clone(),
-        package: record.package.clone(),
-        version: record.version.clone(),
-        crate_types: record.crate_types.clone(),
-        wall_s: record.usage.wall_s,
-        cpu_s: record.usage.cpu_s,
-        peak_rss_bytes: record.usage.peak_rss_bytes,
-    }
-}
-
-/// The final binary crate's rustc invocation: its compile, LTO and link.
-fn link_step(records: &[UnitRecord], bin: &str) -> Option<Step> {
-    let crate_name = bin.replace('-', "_");
-    records
-        .iter()
-        .rev()
-        .find(|r| r.crate_name == crate_name && !r.test && r.crate_types.iter().any(|t| t == "bin"))
-        .map(|r| Step {
-            wall_s: r.usage.wall_s,
-            cpu_s: r.usage.cpu_s,
-            peak_rss_bytes: r.usage.peak_rss_bytes,
-        })
-}
-
-fn status_of(outcome: Outcome) -> (Status, Option<i32>) {
-    match outcome {
-        Outcome::Exited(0) => (Status::Ok, None),
-        Outcome::Exited(code) => (Status::Failed, Some(code)),
-        Outcome::Signalled(sig) => (Status::Failed, Some(-sig)),
-        Outcome::TimedOut => (Status::Timeout, None),
-        Outcome::Interrupted => (Status::Interrupted, None),
-    }
-}
-
-/// Measures one configuration. Errors here are the tool's own (I/O); a
-/// failing build is a result with a failed status.
-pub fn measure_one(
-    project: &Project,
-    options: &SweepOptions,
+/// A configuration's entry before anything was built.
+fn entry(
     config: &Configuration,
     base: &Resolved,
-    expected_units: usize,
-    progress: &Progress,
-) -> Result<ConfigResult> {
-    let root = tool_dir(project);
-    let target_dir = root.join(&config.name);
-    if !options.warm {
-        match std::fs::remove_dir_all(&target_dir) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(e).with_context(|| format!("emptying {}", target_dir.display()));
-            }
-            _ => {}
-        }
-    }
-    let args = cargo_command(project, options, config, &target_dir);
-    let log_dir = root.join("logs");
-    let mut command = vec![options.cargo.display().to_string()];
-    command.extend(args.iter().cloned());
-    let measurement_env: BTreeMap<String, String> = build::wrapper_env(
-        &log_dir.join(format!("{}.clean.jsonl", config.name)),
-        options.blank_workspace_wrapper,
-    )?
-    .into_iter()
-    .filter_map(|(k, v)| v.map(|v| (k, v)))
-    .collect();
-    let mut result = ConfigResult {
+    command: Vec<String>,
+    measurement_env: BTreeMap<String, String>,
+) -> doc::Configuration {
+    let effective = if config.name == BASELINE {
+        base.clone()
+    } else {
+        with_overrides(base, &config.settings)
+    };
+    doc::Configuration {
         name: config.name.clone(),
         settings: config.settings.to_map(),
-        effective: if config.name == BASELINE {
-            base.clone()
-        } else {
-            with_overrides(base, &config.settings)
-        },
+        effective: record::profile(&effective),
         command,
         measurement_env,
         status: Status::Ok,
@@ -201,14 +109,25 @@ pub fn measure_one(
         build: None,
         binary: None,
         runtime: Vec::new(),
-    };
+    }
+}
 
-    let bar = progress.start_config(&config.name, expected_units);
-    let echo = |line: &str| {
-        if options.verbose {
-            progress.println(line);
-        }
-    };
+/// Measures one configuration; `notes` receives what the reader must know.
+/// Errors here are the tool's own (I/O); a failing build is a result with a
+/// failed status.
+pub fn measure_one(
+    project: &Project,
+    options: &SweepOptions,
+    config: &Configuration,
+    base: &Resolved,
+    progress: (&Progress, usize),
+    notes: &mut Vec<String>,
+) -> Result<doc::Configuration> {
+    let root = tool_dir(project);
+    let target_dir = root.join(&config.name);
+    steps::prepare_dir(&target_dir, options.warm)?;
+    let args = cargo_command(project, options, config, &target_dir);
+    let log_dir = root.join("logs");
     let invocation = |phase: &str| Invocation {
         cargo: options.cargo.clone(),
         args: args.clone(),
@@ -217,40 +136,35 @@ pub fn measure_one(
         timeout: options.timeout,
         blank_workspace_wrapper: options.blank_workspace_wrapper,
     };
-    let clean: BuildRun = build::run(&invocation("clean"), &|k| bar.units(k), &echo)?;
-    let (status, exit_code) = status_of(clean.outcome);
-    let mut build = Build {
-        wall_s: clean.usage.wall_s,
-        cpu_s: clean.usage.cpu_s,
-        peak_rss_bytes: clean.usage.peak_rss_bytes,
-        warm: options.warm,
-        units: clean.units.iter().map(unit).collect(),
-        link: link_step(&clean.units, &project.bin),
-        rebuild_wall_s: None,
-        rebuild_cpu_s: None,
-        rebuild_link: None,
-        rebuild_error: None,
+    let mut command = vec![options.cargo.display().to_string()];
+    command.extend(args.iter().cloned());
+    let env = build::wrapper_env(
+        &invocation("clean").wrapper_log,
+        options.blank_workspace_wrapper,
+    )?;
+    let env = env.into_iter().filter_map(|(k, v)| Some((k, v?))).collect();
+    let mut result = entry(config, base, command, env);
+
+    let (progress, expected_units) = progress;
+    let bar = progress.start_config(&config.name, expected_units);
+    let echo = |line: &str| {
+        if options.verbose {
+            progress.println(line);
+        }
     };
-    if status != Status::Ok {
-        result.status = status;
-        result.exit_code = exit_code;
-        result.stderr_tail = Some(clean.stderr_tail);
-        result.build = Some(build);
-        bar.finish(&format!("{:?}", status).to_lowercase());
-        return Ok(result);
-    }
+    let clean = build::run(&invocation("clean"), &|k| bar.units(k), &echo)?;
+    let clean = steps::record_clean(&clean, &config.name, &project.bin, options.warm);
+    notes.extend(clean.note);
+    (result.status, result.exit_code, result.stderr_tail) =
+        (clean.status, clean.exit_code, clean.stderr_tail);
+    let mut build = clean.build;
     let Some(exe) = clean.executable else {
-        result.status = Status::Failed;
-        result.stderr_tail = Some(format!(
-            "cargo succeeded but reported no executable for bin `{}`",
-            project.bin
-        ));
         result.build = Some(build);
-        bar.finish("failed");
+        bar.finish(&format!("{:?}", result.status).to_lowercase());
         return Ok(result);
     };
     bar.phase("analysing the binary");
-    result.binary = Some(binary::analyse(&exe)?);
+    result.binary = Some(record::binary(&exe, sections::measure(&exe)?));
 
     if !options.no_rebuild {
         bar.phase("rebuilding after touching the binary's root source file");
@@ -259,21 +173,8 @@ pub fn measure_one(
         let guard = MtimeGuard::bump(&project.bin_src, bumped)?;
         let rebuilt = build::run(&invocation("rebuild"), &|_| {}, &echo);
         drop(guard);
-        let rebuilt = rebuilt?;
-        if rebuilt.outcome.success() {
-            build.rebuild_wall_s = Some(rebuilt.usage.wall_s);
-            build.rebuild_cpu_s = Some(rebuilt.usage.cpu_s);
-            build.rebuild_link = link_step(&rebuilt.units, &project.bin);
-            if build.rebuild_link.is_none() {
-                build.rebuild_error =
-                    Some("cargo did not recompile the binary crate after the touch".into());
-            }
-        } else {
-            let (status, _) = status_of(rebuilt.outcome);
-            build.rebuild_error = Some(format!("rebuild {status:?}: {}", rebuilt.stderr_tail));
-            if status == Status::Interrupted {
-                result.status = status;
-            }
+        if let Some(status) = steps::record_rebuild(&mut build, &rebuilt?, &project.bin) {
+            result.status = status;
         }
     }
     result.build = Some(build);
@@ -281,20 +182,28 @@ pub fn measure_one(
     Ok(result)
 }
 
-/// Measures every configuration, calling `save` after each with the document
-/// so far. A failing configuration does not stop the others; Ctrl-C does.
+/// Measures every configuration into `doc`, calling `save` after each.
+/// A failing configuration does not stop the others; Ctrl-C does.
 pub fn run(
     project: &Project,
     options: &SweepOptions,
     configs: &[Configuration],
-    results: &mut Results,
+    base: &Resolved,
+    doc: &mut MeasureDocument,
     progress: &Progress,
-    save: &dyn Fn(&Results) -> Result<()>,
+    save: &dyn Fn(&MeasureDocument) -> Result<()>,
 ) -> Result<()> {
-    let base = results.base_settings.clone();
     let mut expected = project.unit_estimate;
     for config in configs {
-        let measured = measure_one(project, options, config, &base, expected, progress)?;
+        let mut notes = Vec::new();
+        let measured = measure_one(
+            project,
+            options,
+            config,
+            base,
+            (progress, expected),
+            &mut notes,
+        )?;
         if let Some(b) = &measured.build
             && measured.status == Status::Ok
         {
@@ -302,129 +211,11 @@ pub fn run(
         }
         progress.config_done();
         let interrupted = measured.status == Status::Interrupted;
-        results.configurations.push(measured);
-        save(results)?;
+        doc.configurations.push(measured);
+        doc.notes.extend(notes);
+        save(doc)?;
         if interrupted {
             break;
-        }
-    }
-    Ok(())
-}
-
-/// What the runtime phase needs.
-pub struct RuntimeOptions<'a> {
-    /// The workloads.
-    pub workloads: &'a [crate::measure::runtime::Workload],
-    /// Runs, warm-ups, minimum time.
-    pub plan: crate::measure::runtime::Plan,
-    /// What to count.
-    pub counter: crate::measure::runtime::Counter,
-}
-
-/// Runs every workload on every successfully built configuration,
-/// interleaved, and records the results (and loud notes for differing
-/// output) in `results`.
-pub fn run_workloads(
-    results: &mut Results,
-    options: &RuntimeOptions,
-    executor: &mut dyn crate::measure::runtime::Executor,
-    progress: &Progress,
-) -> Result<()> {
-    use crate::measure::runtime::{Counter, main_output, schedule};
-    use crate::measure::stats::{compare, summarize};
-    use crate::report::schema::WorkloadRuntime;
-
-    let configs: Vec<(String, PathBuf)> = results
-        .configurations
-        .iter()
-        .filter(|c| c.status == Status::Ok)
-        .filter_map(|c| Some((c.name.clone(), c.binary.as_ref()?.path.clone())))
-        .collect();
-    for workload in options.workloads {
-        let bar = progress.start_config(&format!("run {}", workload.name), 0);
-        let mut count = 0usize;
-        let series = schedule(
-            &configs,
-            workload,
-            &options.plan,
-            options.counter,
-            executor,
-            &mut |name, warm| {
-                count += 1;
-                bar.phase(&format!(
-                    "{} {name} (run {count})",
-                    if warm { "warming up" } else { "running" }
-                ));
-            },
-        )?;
-        bar.finish("done");
-        let baseline = series
-            .get(BASELINE)
-            .filter(|s| s.failure.is_none() && !s.samples.is_empty());
-        // The reference output: baseline's, or the most common among all.
-        let reference: Option<String> = match baseline {
-            Some(b) => main_output(b).map(str::to_string),
-            None => {
-                let mut votes: BTreeMap<&str, usize> = BTreeMap::new();
-                for s in series.values() {
-                    if let Some(h) = main_output(s) {
-                        *votes.entry(h).or_default() += 1;
-                    }
-                }
-                votes
-                    .into_iter()
-                    .max_by_key(|(_, n)| *n)
-                    .map(|(h, _)| h.to_string())
-            }
-        };
-        for config in results.configurations.iter_mut() {
-            let Some(s) = series.get(&config.name) else {
-                continue;
-            };
-            let output = main_output(s).map(str::to_string);
-            let output_differs = output.is_some() && output != reference;
-            let runtime = WorkloadRuntime {
-                workload: workload.name.clone(),
-                status: if s.failure.is_some() {
-                    Status::Failed
-                } else {
-                    Status::Ok
-                },
-                metric: if options.counter == Counter::Time {
-                    "wall_s".into()
-                } else {
-                    "instructions".into()
-                },
-                samples: s.samples.clone(),
-                peak_rss_bytes: s.peak_rss_bytes.clone(),
-                summary: (!s.samples.is_empty()).then(|| summarize(&s.samples)),
-                vs_baseline: match baseline {
-                    Some(b) if config.name != BASELINE && !s.samples.is_empty() => {
-                        Some(compare(&s.samples, &b.samples))
-                    }
-                    _ => None,
-                },
-                stdout_sha256: output,
-                output_differs,
-                output_varies: s.outputs.len() > 1,
-                exit_code: s.failure.as_ref().map(|f| f.0),
-                stderr_tail: s.failure.as_ref().map(|f| f.1.clone()),
-            };
-            if output_differs {
-                results.notes.push(format!(
-                    "OUTPUT DIFFERS: `{}` printed other output for workload `{}` than {} — a changed result (panic strategy, float rounding, a miscompile) matters more than its speed",
-                    config.name,
-                    workload.name,
-                    if baseline.is_some() { "baseline" } else { "the other configurations" }
-                ));
-            }
-            if runtime.output_varies {
-                results.notes.push(format!(
-                    "`{}`'s output for workload `{}` varied from run to run: output equivalence cannot be judged for it",
-                    config.name, workload.name
-                ));
-            }
-            config.runtime.push(runtime);
         }
     }
     Ok(())

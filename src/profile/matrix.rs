@@ -7,6 +7,7 @@
 use super::presets::{BASELINE, Configuration, Preset};
 use super::settings::Settings;
 use crate::error::UsageError;
+use crate::metadata;
 
 /// What the command line says about the matrix.
 #[derive(Debug, Clone, Default)]
@@ -19,25 +20,9 @@ pub struct MatrixRequest {
     pub only: Vec<String>,
 }
 
-/// A `[*.metadata.cargo-lto]` table and where it was found.
-#[derive(Debug, Clone)]
-pub struct MetadataSource {
-    /// For messages: `[workspace.metadata.cargo-lto] in /p/Cargo.toml`.
-    pub origin: String,
-    /// The table's content, as cargo metadata reports it.
-    pub value: serde_json::Value,
-}
-
-/// The keys allowed in a `cargo-lto` metadata table.
-const METADATA_KEYS: &[&str] = &["preset", "configurations", "workloads"];
-
-fn check_name(name: &str, origin: &str) -> Result<(), UsageError> {
-    let ok = !name.is_empty()
-        && name.len() <= 64
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if !ok {
+/// Checks a configuration name: it names a directory and a cargo profile.
+pub fn check_name(name: &str, origin: &str) -> Result<(), UsageError> {
+    if !metadata::valid_name(name) {
         return Err(UsageError::Syntax {
             origin: origin.to_string(),
             message: format!(
@@ -64,64 +49,21 @@ fn upsert(list: &mut Vec<Configuration>, config: Configuration) {
 /// Builds the configuration list, baseline first.
 pub fn build(
     request: &MatrixRequest,
-    metadata: &[MetadataSource],
+    metadata: &[metadata::Source],
 ) -> Result<Vec<Configuration>, UsageError> {
     let mut preset_name = None;
     let mut from_metadata = Vec::new();
     for source in metadata {
-        let serde_json::Value::Object(map) = &source.value else {
-            return Err(UsageError::Syntax {
-                origin: source.origin.clone(),
-                message: "must be a table".into(),
+        if let Some(p) = &source.table.preset {
+            preset_name = Some((p.clone(), source.origin.clone()));
+        }
+        for (name, table) in &source.table.configurations {
+            let origin = format!("{} configurations.{name}", source.origin);
+            check_name(name, &origin)?;
+            from_metadata.push(Configuration {
+                name: name.clone(),
+                settings: Settings::from_table(table, &origin)?,
             });
-        };
-        for (key, value) in map {
-            match key.as_str() {
-                "preset" => match value.as_str() {
-                    Some(p) => preset_name = Some((p.to_string(), source.origin.clone())),
-                    None => {
-                        return Err(UsageError::Syntax {
-                            origin: source.origin.clone(),
-                            message: "`preset` must be a string: \"quick\" or \"standard\"".into(),
-                        });
-                    }
-                },
-                // read by measure::runtime::workloads_from_metadata
-                "workloads" => {}
-                "configurations" => {
-                    let Some(configs) = value.as_object() else {
-                        return Err(UsageError::Syntax {
-                            origin: source.origin.clone(),
-                            message: "`configurations` must be a table of tables".into(),
-                        });
-                    };
-                    for (name, table) in configs {
-                        let origin = format!("{} configurations.{name}", source.origin);
-                        check_name(name, &origin)?;
-                        let table = toml::Value::try_from(table)
-                            .ok()
-                            .and_then(|v| v.as_table().cloned())
-                            .ok_or_else(|| UsageError::Syntax {
-                                origin: origin.clone(),
-                                message: "must be a table of profile keys".into(),
-                            })?;
-                        let settings = Settings::from_table(&table, &origin)?;
-                        from_metadata.push(Configuration {
-                            name: name.clone(),
-                            settings,
-                        });
-                    }
-                }
-                other => {
-                    return Err(UsageError::Syntax {
-                        origin: source.origin.clone(),
-                        message: format!(
-                            "unknown key `{other}` (known: {})",
-                            METADATA_KEYS.join(", ")
-                        ),
-                    });
-                }
-            }
         }
     }
     let (preset_name, preset_origin) = match &request.preset {
@@ -183,6 +125,11 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn source(value: serde_json::Value) -> metadata::Source {
+        let origin = "[workspace.metadata.cargo-lto]".to_string();
+        metadata::parse(origin, std::path::Path::new("/p/Cargo.toml"), &value).unwrap()
+    }
+
     fn names(list: &[Configuration]) -> Vec<&str> {
         list.iter().map(|c| c.name.as_str()).collect()
     }
@@ -195,10 +142,9 @@ mod tests {
 
     #[test]
     fn metadata_and_cli_add_and_replace() {
-        let meta = MetadataSource {
-            origin: "[workspace.metadata.cargo-lto]".into(),
-            value: json!({"configurations": {"small": {"lto": "fat", "opt-level": "z"}, "fat": {"lto": true, "codegen-units": 2}}}),
-        };
+        let meta = source(
+            json!({"configurations": {"small": {"lto": "fat", "opt-level": "z"}, "fat": {"lto": true, "codegen-units": 2}}}),
+        );
         let request = MatrixRequest {
             with: vec![
                 "mine:lto=thin,codegen-units=1".into(),
@@ -220,10 +166,7 @@ mod tests {
 
     #[test]
     fn errors_name_the_culprit() {
-        let bad_key = MetadataSource {
-            origin: "[workspace.metadata.cargo-lto]".into(),
-            value: json!({"configurations": {"x": {"ltp": "fat"}}}),
-        };
+        let bad_key = source(json!({"configurations": {"x": {"ltp": "fat"}}}));
         let err = build(&MatrixRequest::default(), &[bad_key])
             .unwrap_err()
             .to_string();
@@ -232,14 +175,14 @@ mod tests {
             "{err}"
         );
 
-        let unknown_top = MetadataSource {
-            origin: "[m]".into(),
-            value: json!({"presets": "x"}),
-        };
-        let err = build(&MatrixRequest::default(), &[unknown_top])
+        let bad_name = source(json!({"configurations": {"a b": {"lto": "fat"}}}));
+        let err = build(&MatrixRequest::default(), &[bad_name])
             .unwrap_err()
             .to_string();
-        assert!(err.contains("presets"), "{err}");
+        assert!(
+            err.contains("configurations.a b") && err.contains("must be"),
+            "{err}"
+        );
 
         let req = MatrixRequest {
             preset: Some("fast".into()),

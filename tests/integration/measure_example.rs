@@ -10,7 +10,7 @@ const CONFIGS: [&str; 5] = ["baseline", "off", "thin", "fat", "fat-cgu1"];
 fn every_configuration_is_measured() {
     let sweep = example_sweep();
     assert_eq!(sweep.code, 0, "{:#}", sweep.json);
-    assert_eq!(sweep.json["schema_version"], 1);
+    assert_eq!(sweep.json["schema_version"], 2);
     for name in CONFIGS {
         let c = config(&sweep.json, name);
         assert_eq!(c["status"], "ok", "{name}: {c:#}");
@@ -52,11 +52,14 @@ fn every_configuration_is_measured() {
         );
         assert!(binary["sections"]["text"].as_u64().unwrap() > 0);
     }
-    // the document on stdout is the one saved on disk
-    let saved = sweep.dir.join("target/cargo-lto/results/latest.json");
-    let saved: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(saved).unwrap()).unwrap();
-    assert_eq!(saved, sweep.json);
+    // the document on stdout is the one saved on disk, under its id and as latest
+    let dir = sweep.dir.join("target/cargo-lto/results");
+    let id = sweep.json["id"].as_str().unwrap();
+    for name in [format!("measure-{id}.json"), "latest.json".into()] {
+        let saved: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(&name)).unwrap()).unwrap();
+        assert_eq!(saved, sweep.json, "{name}");
+    }
 }
 
 #[test]
@@ -148,6 +151,7 @@ fn results_document_snapshot() {
         c["build"]["units"] = serde_json::json!(names);
     }
     insta::assert_json_snapshot!("example_results", doc, {
+        ".id" => "[id]",
         ".started_unix_s" => "[time]",
         ".machine" => "[machine]",
         ".toolchain" => "[toolchain]",
@@ -196,9 +200,9 @@ fn redact_path(value: insta::internals::Content) -> String {
 #[test]
 fn table_snapshot() {
     let sweep = example_sweep();
-    let doc: cargo_lto::report::schema::Results =
+    let doc: cargo_lto::results::MeasureDocument =
         serde_json::from_value(sweep.json.clone()).unwrap();
-    let full = cargo_lto::report::table::render(&doc);
+    let full = cargo_lto::render::measure(&doc, cargo_lto::render::Format::Table).unwrap();
     // The per-crate section is ordered by measured CPU time, which varies from
     // run to run; its layout has a unit snapshot. Here: it is there, with `app`.
     let (table, units) = full.split_once("crate (CPU s)").expect("per-crate section");

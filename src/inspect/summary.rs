@@ -1,15 +1,17 @@
-//! Turns a read binary into its report: sizes per crate, cross-crate calls,
-//! duplicate code; and two of them into a diff.
+//! The inspect document's seam: a read binary becomes its `BinaryReport`
+//! (sizes per crate, cross-crate calls, duplicate code), and two of them a
+//! `DiffReport`. Every list is kept whole; renderers choose how many rows
+//! to show.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use anyhow::Result;
 
-use super::code::{self, CodeFacts};
+use super::calls::{self, CodeFacts};
 use super::diff::{by_name, missing};
-use super::functions::{self, Binary};
-use crate::report::inspect_schema::{
+use super::symbols::{self, Binary};
+use crate::results::inspect::{
     BinaryReport, Callee, CallsReport, CrateDiff, CratePair, CrateSize, DiffReport, DuplicateGroup,
     DuplicatesReport, FunctionChange, Total,
 };
@@ -24,22 +26,22 @@ pub struct Analysed {
     pub report: BinaryReport,
 }
 
-/// Reads and analyses the binary at `path`, shown as `name`.
-pub fn analyse(name: &str, path: &Path, split_std: bool, top: usize) -> Result<Analysed> {
-    let binary = functions::read(path, split_std)?;
+/// Reads and summarizes the binary at `path`, shown as `name`.
+pub fn summarize(name: &str, path: &Path, split_std: bool) -> Result<Analysed> {
+    let binary = symbols::read(path, split_std)?;
     let mut unavailable = Vec::new();
     if binary.stripped {
         unavailable.push(
             "the binary has no symbol table (stripped): size per crate, the diff, cross-crate calls and duplicates need symbols; build with strip = \"none\" or \"debuginfo\"".to_string(),
         );
     }
-    let code = match code::unsupported(&binary) {
+    let code = match calls::unsupported(&binary) {
         Some(why) => {
             unavailable.push(why);
             None
         }
         None if binary.stripped => None,
-        None => Some(code::analyse(&binary)),
+        None => Some(calls::scan(&binary)),
     };
 
     let (text_sizes, unattributed_bytes) = binary.size_by_crate();
@@ -62,8 +64,8 @@ pub fn analyse(name: &str, path: &Path, split_std: bool, top: usize) -> Result<A
             .then_with(|| a.name.cmp(&b.name))
     });
 
-    let calls = code.as_ref().map(|c| calls_report(&binary, c, top));
-    let duplicates = code.as_ref().map(|c| duplicates_report(&binary, c, top));
+    let calls = code.as_ref().map(|c| calls_report(&binary, c));
+    let duplicates = code.as_ref().map(|c| duplicates_report(&binary, c));
     let (units, units_unattributed_bytes) = match &binary.by_unit {
         Some((sizes, rest)) => {
             let mut v: Vec<CrateSize> = sizes
@@ -107,7 +109,7 @@ pub fn analyse(name: &str, path: &Path, split_std: bool, top: usize) -> Result<A
     })
 }
 
-fn calls_report(binary: &Binary, facts: &CodeFacts, top: usize) -> CallsReport {
+fn calls_report(binary: &Binary, facts: &CodeFacts) -> CallsReport {
     let mut pairs: BTreeMap<(&str, &str), HashMap<&str, usize>> = BTreeMap::new();
     let mut cross = 0;
     for e in &facts.edges {
@@ -142,7 +144,6 @@ fn calls_report(binary: &Binary, facts: &CodeFacts, top: usize) -> CallsReport {
                     .then_with(|| a.name.cmp(&b.name))
             });
             let call_sites = top_callees.iter().map(|c| c.call_sites).sum();
-            top_callees.truncate(top);
             CratePair {
                 from: from.to_string(),
                 to: to.to_string(),
@@ -163,7 +164,7 @@ fn calls_report(binary: &Binary, facts: &CodeFacts, top: usize) -> CallsReport {
     }
 }
 
-fn duplicates_report(binary: &Binary, facts: &CodeFacts, top: usize) -> DuplicatesReport {
+fn duplicates_report(binary: &Binary, facts: &CodeFacts) -> DuplicatesReport {
     let mut groups: HashMap<(u64, u64), Vec<usize>> = HashMap::new();
     for (i, f) in binary.functions.iter().enumerate() {
         if let Some(h) = facts.hashes.get(i) {
@@ -189,7 +190,6 @@ fn duplicates_report(binary: &Binary, facts: &CodeFacts, top: usize) -> Duplicat
         foldable_bytes,
         top: groups
             .iter()
-            .take(top)
             .map(|(size, members)| DuplicateGroup {
                 bytes: *size,
                 count: members.len(),

@@ -1,13 +1,16 @@
-//! Timing a child process: wall clock, and user+sys CPU time and peak RSS
-//! from `wait4(2)`.
+//! Child processes, done one way for the whole tool: spawn, drain both pipes
+//! on their own threads while waiting, time the child with `wait4(2)`, and
+//! turn how it ended into an exit code. Used by `build/` (cargo), the rustc
+//! wrapper, and `measure/` (workload runs).
 //!
 //! `wait4` reports the child's own usage plus that of every descendant it
 //! waited for, and `ru_maxrss` is the largest single process among them (KiB
 //! on Linux). `getrusage(RUSAGE_CHILDREN)` would be a high-water mark over
 //! every child this process ever had, useless across successive builds.
 
-use std::io;
-use std::process::Child;
+use std::io::{self, Read};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, ChildStderr, ChildStdout, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -15,6 +18,11 @@ use serde::{Deserialize, Serialize};
 
 /// Set by the Ctrl-C handler; waits notice it and stop their child.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// True once Ctrl-C was pressed.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
 
 /// Resources a finished process used.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -44,6 +52,16 @@ impl Outcome {
     /// True for exit code 0.
     pub fn success(self) -> bool {
         self == Outcome::Exited(0)
+    }
+
+    /// The exit code to record: the code itself, or minus the signal that
+    /// killed the process (SIGKILL when this tool killed it).
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Outcome::Exited(code) => code,
+            Outcome::Signalled(signal) => -signal,
+            Outcome::TimedOut | Outcome::Interrupted => -libc::SIGKILL,
+        }
     }
 }
 
@@ -120,7 +138,7 @@ pub fn wait_with_deadline(
             }
             return Err(err);
         }
-        let reason = if INTERRUPTED.load(Ordering::SeqCst) {
+        let reason = if interrupted() {
             Some(Outcome::Interrupted)
         } else if timeout.is_some_and(|t| start.elapsed() >= t) {
             Some(Outcome::TimedOut)
@@ -139,12 +157,92 @@ pub fn wait_with_deadline(
     }
 }
 
+/// How [`run_piped`] waits for its child.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// One blocking `wait4`: the cheapest, for short runs that are timed.
+    Blocking,
+    /// In its own process group, polled, the whole group killed after the
+    /// timeout or on Ctrl-C.
+    Deadline(Option<Duration>),
+}
+
+/// A child that ran to its end, and what its two pipe readers returned.
+#[derive(Debug)]
+pub struct Finished<O, E> {
+    /// How it ended.
+    pub outcome: Outcome,
+    /// What it used.
+    pub usage: Usage,
+    /// The stdout reader's result.
+    pub stdout: O,
+    /// The stderr reader's result.
+    pub stderr: E,
+}
+
+/// Spawns `cmd` with stdout and stderr piped, hands each pipe to its reader
+/// on a thread of its own while this one waits, so a timeout or Ctrl-C is
+/// acted on at once and a full pipe never blocks the child. The child is
+/// always reaped; a reader's I/O error is then returned, never dropped (a
+/// truncated output must not pass for the whole one).
+pub fn run_piped<O, E>(
+    cmd: &mut Command,
+    wait: Wait,
+    read_stdout: impl FnOnce(ChildStdout) -> io::Result<O> + Send,
+    read_stderr: impl FnOnce(ChildStderr) -> io::Result<E> + Send,
+) -> io::Result<Finished<O, E>>
+where
+    O: Send,
+    E: Send,
+{
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    if matches!(wait, Wait::Deadline(_)) {
+        cmd.process_group(0);
+    }
+    let start = Instant::now();
+    let mut child = cmd.spawn()?;
+    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
+        // cannot happen: both were set to piped above
+        let _ = child.kill();
+        let _ = wait_blocking(&child, start);
+        return Err(io::Error::other("the child's pipes were not created"));
+    };
+    std::thread::scope(|scope| {
+        let out = scope.spawn(move || read_stdout(stdout));
+        let err = scope.spawn(move || read_stderr(stderr));
+        let waited = match wait {
+            Wait::Blocking => wait_blocking(&child, start),
+            Wait::Deadline(timeout) => wait_with_deadline(&child, start, timeout),
+        };
+        let stdout = joined(out.join(), "stdout");
+        let stderr = joined(err.join(), "stderr");
+        let (outcome, usage) = waited?;
+        Ok(Finished {
+            outcome,
+            usage,
+            stdout: stdout?,
+            stderr: stderr?,
+        })
+    })
+}
+
+/// A pipe reader's result, its error saying which pipe.
+fn joined<T>(r: std::thread::Result<io::Result<T>>, pipe: &str) -> io::Result<T> {
+    r.unwrap_or_else(|_| Err(io::Error::other("the pipe reader panicked")))
+        .map_err(|e| io::Error::new(e.kind(), format!("reading the child's {pipe}: {e}")))
+}
+
+/// Reads a pipe to its end; an error is returned, not swallowed.
+pub fn read_all(mut pipe: impl Read) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    pipe.read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
 #[cfg(test)]
 #[allow(clippy::zombie_processes)] // reaped by wait4, which clippy does not know
 mod tests {
     use super::*;
-    use std::os::unix::process::CommandExt;
-    use std::process::Command;
 
     #[test]
     fn measures_cpu_and_exit_code() {
@@ -158,6 +256,7 @@ mod tests {
             .unwrap();
         let (outcome, usage) = wait_blocking(&child, start).unwrap();
         assert_eq!(outcome, Outcome::Exited(3));
+        assert_eq!(outcome.exit_code(), 3);
         assert!(usage.cpu_s > 0.0 && usage.wall_s >= usage.cpu_s * 0.5);
         assert!(usage.peak_rss_bytes > 100 * 1024);
     }
@@ -173,6 +272,56 @@ mod tests {
         let (outcome, usage) =
             wait_with_deadline(&child, start, Some(Duration::from_millis(200))).unwrap();
         assert_eq!(outcome, Outcome::TimedOut);
+        assert_eq!(outcome.exit_code(), -9);
         assert!(usage.wall_s < 10.0);
+    }
+
+    #[test]
+    fn both_pipes_are_drained_and_the_outcome_kept() {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo out; echo err >&2; kill -TERM $$"]);
+        let done = run_piped(&mut cmd, Wait::Blocking, read_all, read_all).unwrap();
+        assert_eq!(done.stdout, b"out\n");
+        assert_eq!(done.stderr, b"err\n");
+        assert_eq!(done.outcome, Outcome::Signalled(libc::SIGTERM));
+        assert_eq!(done.outcome.exit_code(), -libc::SIGTERM);
+    }
+
+    /// A pipe that yields some bytes, then fails.
+    struct Failing(usize);
+    impl Read for Failing {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.0 == 0 {
+                return Err(io::Error::other("device gone"));
+            }
+            self.0 -= 1;
+            buf[0] = b'x';
+            Ok(1)
+        }
+    }
+
+    #[test]
+    fn a_read_error_is_reported_not_swallowed() {
+        assert!(
+            read_all(Failing(3)).is_err(),
+            "truncated output must not pass"
+        );
+        // and through run_piped: the child is reaped, the error comes back
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo hello"]);
+        let err = run_piped(
+            &mut cmd,
+            Wait::Blocking,
+            |pipe| {
+                read_all(pipe)?;
+                read_all(Failing(2))
+            },
+            read_all,
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("reading the child's stdout"),
+            "{err}"
+        );
     }
 }

@@ -1,5 +1,7 @@
-//! The `cargo lto inspect` document (`--format json`), versioned by
-//! [`INSPECT_SCHEMA_VERSION`] and documented in docs/inspect.md.
+//! The inspect document: what `cargo lto inspect --format json` prints,
+//! versioned by [`INSPECT_SCHEMA_VERSION`] and documented in docs/inspect.md.
+//! Lists hold every entry, in the order shown; `--top` shapes only what the
+//! text formats show.
 
 use serde::{Deserialize, Serialize};
 
@@ -7,8 +9,8 @@ use serde::{Deserialize, Serialize};
 pub const INSPECT_SCHEMA_VERSION: u32 = 1;
 
 /// The whole inspection.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct InspectReport {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InspectDocument {
     /// [`INSPECT_SCHEMA_VERSION`].
     pub schema_version: u32,
     /// `cargo-lto` and its version.
@@ -26,7 +28,7 @@ pub struct InspectReport {
 }
 
 /// One binary.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BinaryReport {
     /// Configuration name, or the file name for `--file`.
     pub name: String,
@@ -61,7 +63,7 @@ pub struct BinaryReport {
 }
 
 /// One crate's share.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CrateSize {
     /// Crate (`std` groups the standard library unless split; `[non-Rust]`).
     pub name: String,
@@ -75,7 +77,7 @@ pub struct CrateSize {
 }
 
 /// Direct calls and tail jumps between functions.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallsReport {
     /// Direct call sites and cross-function jumps found.
     pub call_sites: usize,
@@ -86,7 +88,7 @@ pub struct CallsReport {
 }
 
 /// Calls from one crate into another.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CratePair {
     /// Calling crate.
     pub from: String,
@@ -94,12 +96,13 @@ pub struct CratePair {
     pub to: String,
     /// Call sites.
     pub call_sites: usize,
-    /// The most-called functions of `to`, with their call sites from `from`.
+    /// Every function of `to` called from `from`, most-called first (the
+    /// name is historical: the list is complete).
     pub top_callees: Vec<Callee>,
 }
 
 /// A called function.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Callee {
     /// Demangled name.
     pub name: String,
@@ -108,7 +111,7 @@ pub struct Callee {
 }
 
 /// Functions whose code is identical up to position.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DuplicatesReport {
     /// Groups of two or more identical functions.
     pub groups: usize,
@@ -116,12 +119,13 @@ pub struct DuplicatesReport {
     pub functions: usize,
     /// Bytes identical-code folding would save: per group, (members − 1) × size.
     pub foldable_bytes: u64,
-    /// The groups saving most, first.
+    /// Every group, those saving most first (the name is historical: the
+    /// list is complete).
     pub top: Vec<DuplicateGroup>,
 }
 
 /// One group of identical functions.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DuplicateGroup {
     /// Size of each.
     pub bytes: u64,
@@ -132,7 +136,7 @@ pub struct DuplicateGroup {
 }
 
 /// Two binaries compared.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiffReport {
     /// The reference (default `off`).
     pub base: String,
@@ -153,7 +157,7 @@ pub struct DiffReport {
 }
 
 /// A crate in both.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CrateDiff {
     /// Crate.
     pub name: String,
@@ -164,7 +168,7 @@ pub struct CrateDiff {
 }
 
 /// A function that vanished or appeared.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FunctionChange {
     /// Demangled name without hash.
     pub name: String,
@@ -179,7 +183,7 @@ pub struct FunctionChange {
 }
 
 /// A count with bytes.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Total {
     /// Functions.
     pub count: usize,

@@ -11,7 +11,7 @@ use std::hash::{Hash, Hasher};
 
 use iced_x86::{Decoder, DecoderOptions, FlowControl, Instruction, OpKind};
 
-use super::functions::Binary;
+use super::symbols::Binary;
 
 /// A direct transfer of control from one function to another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +51,7 @@ fn is_near_branch(kind: OpKind) -> bool {
 }
 
 /// Decodes every function once. Call only when [`unsupported`] is `None`.
-pub fn analyse(binary: &Binary) -> CodeFacts {
+pub fn scan(binary: &Binary) -> CodeFacts {
     let mut facts = CodeFacts {
         edges: Vec::new(),
         hashes: Vec::with_capacity(binary.functions.len()),
@@ -146,7 +146,7 @@ mod tests {
     fn binary(
         architecture: object::Architecture,
         text: Vec<u8>,
-        functions: Vec<super::super::functions::Function>,
+        functions: Vec<super::super::symbols::Function>,
     ) -> Binary {
         Binary {
             architecture,
@@ -166,8 +166,8 @@ mod tests {
         krate: &str,
         address: u64,
         size: u64,
-    ) -> super::super::functions::Function {
-        super::super::functions::Function {
+    ) -> super::super::symbols::Function {
+        super::super::symbols::Function {
             name: name.into(),
             clone: None,
             krate: krate.into(),
@@ -216,7 +216,7 @@ mod tests {
                 function("z::d", "z", 0x1018, 1),
             ],
         );
-        let facts = analyse(&b);
+        let facts = scan(&b);
         assert_eq!(
             facts.edges,
             [

@@ -1,19 +1,17 @@
-//! What is in a built binary: its size on disk, the sizes of the section
+//! Where a binary's bytes are: its size on disk, the sizes of the section
 //! groups that change with profile settings, and its symbol count — read
-//! with the `object` crate (ELF, Mach-O, PE).
+//! with the `object` crate (ELF, Mach-O, PE). `measure` records these for
+//! every configuration.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use object::{Object, ObjectSection};
-use serde::{Deserialize, Serialize};
 
 /// Size of a binary and of its section groups.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BinaryInfo {
-    /// Where the binary is (under the configuration's target directory).
-    pub path: PathBuf,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionSizes {
     /// Size on disk in bytes.
     pub size_bytes: u64,
     /// Section groups in bytes: `text` (machine code), `rodata` (constants,
@@ -52,7 +50,7 @@ pub fn section_group(name: &str) -> &'static str {
 }
 
 /// Reads `path` and measures it.
-pub fn analyse(path: &Path) -> Result<BinaryInfo> {
+pub fn measure(path: &Path) -> Result<SectionSizes> {
     let data = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let file = object::File::parse(&*data)
         .with_context(|| format!("{} is not an executable object file", path.display()))?;
@@ -68,8 +66,7 @@ pub fn analyse(path: &Path) -> Result<BinaryInfo> {
         }
         *sections.entry(section_group(name).to_string()).or_default() += section.size();
     }
-    Ok(BinaryInfo {
-        path: path.to_path_buf(),
+    Ok(SectionSizes {
         size_bytes: data.len() as u64,
         sections,
         symbols: file.symbols().count() as u64,
@@ -95,7 +92,7 @@ mod tests {
     #[test]
     fn reads_our_own_test_binary() {
         let exe = std::env::current_exe().unwrap();
-        let info = analyse(&exe).unwrap();
+        let info = measure(&exe).unwrap();
         assert_eq!(info.size_bytes, std::fs::metadata(&exe).unwrap().len());
         assert!(info.sections["text"] > 0);
         assert!(info.symbols > 0);
@@ -106,7 +103,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x");
         std::fs::write(&p, b"#!/bin/sh\necho hi\n").unwrap();
-        let err = analyse(&p).unwrap_err().to_string();
+        let err = measure(&p).unwrap_err().to_string();
         assert!(err.contains("not an executable"), "{err}");
     }
 }

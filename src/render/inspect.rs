@@ -1,18 +1,12 @@
-//! The inspection as blocks (headings, tables, paragraphs) that the terminal
-//! and Markdown formats render each in their own way.
+//! An inspect document as blocks: machine code per crate (by symbol and by
+//! DWARF unit), the diff of two configurations, cross-crate calls, and
+//! identical functions. `top` limits the rows shown, never the document.
 
-use super::inspect_schema::{BinaryReport, CrateSize, DiffReport, InspectReport};
-use super::markup::{Align, Table, bytes};
-
-/// A piece of an inspection report.
-pub enum Block {
-    /// A section title.
-    Heading(String),
-    /// A table.
-    Table(Table),
-    /// A line of text.
-    Text(String),
-}
+use super::blocks::{Align, Block, Report, Table};
+use super::cells::{Cell, bytes};
+use crate::results::inspect::{
+    BinaryReport, CallsReport, CratePair, CrateSize, DiffReport, DuplicatesReport, InspectDocument,
+};
 
 /// Long generic names cut to `max` characters with an ellipsis (JSON keeps them whole).
 pub fn shorten(name: &str, max: usize) -> String {
@@ -35,18 +29,19 @@ fn plural(n: usize, word: &str) -> String {
 /// Width names are cut to in tables.
 const NAME_WIDTH: usize = 90;
 
-fn signed(n: i64) -> String {
-    if n > 0 {
-        format!("+{}", bytes(n as u64))
-    } else if n < 0 {
-        format!("-{}", bytes((-n) as u64))
-    } else {
-        "0".into()
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+/// The whole report, showing `top` rows per list.
+pub fn report(report: &InspectDocument, top: usize) -> Report {
+    Report {
+        title: "cargo lto inspect".into(),
+        blocks: blocks(report, top),
     }
 }
 
-/// Builds the blocks of `report`, showing `top` rows per list.
-pub fn blocks(report: &InspectReport, top: usize) -> Vec<Block> {
+fn blocks(report: &InspectDocument, top: usize) -> Vec<Block> {
     let mut out = Vec::new();
     sizes(report, top, &mut out);
     if let Some(diff) = &report.diff {
@@ -61,14 +56,12 @@ pub fn blocks(report: &InspectReport, top: usize) -> Vec<Block> {
     }
     if !report.notes.is_empty() {
         out.push(Block::Heading("Notes".into()));
-        for n in &report.notes {
-            out.push(Block::Text(format!("- {n}")));
-        }
+        out.push(Block::List(report.notes.clone()));
     }
     out
 }
 
-fn sizes(report: &InspectReport, top: usize, out: &mut Vec<Block>) {
+fn sizes(report: &InspectDocument, top: usize, out: &mut Vec<Block>) {
     let bins: Vec<&BinaryReport> = report.binaries.iter().filter(|b| !b.stripped).collect();
     out.push(Block::Heading(
         "Machine code per crate (.text bytes, by symbol)".into(),
@@ -127,17 +120,17 @@ fn size_table(view: &[(&BinaryReport, &[CrateSize], u64)], top: usize, rest_labe
             .map_or(0, |c| c.text_bytes)
     };
     for (name, _) in names.iter().take(top) {
-        let mut row = vec![name.clone()];
+        let mut row = vec![text(name.clone())];
         row.extend(
             view.iter()
-                .map(|(_, crates, _)| bytes(size_of(crates, name))),
+                .map(|(_, crates, _)| Cell::Bytes(size_of(crates, name))),
         );
         table.row(row);
     }
     if names.len() > top {
-        let mut row = vec![format!("({} more crates)", names.len() - top)];
+        let mut row = vec![text(format!("({} more crates)", names.len() - top))];
         row.extend(view.iter().map(|(_, crates, _)| {
-            bytes(
+            Cell::Bytes(
                 names
                     .iter()
                     .skip(top)
@@ -147,11 +140,11 @@ fn size_table(view: &[(&BinaryReport, &[CrateSize], u64)], top: usize, rest_labe
         }));
         table.row(row);
     }
-    let mut row = vec![rest_label.to_string()];
-    row.extend(view.iter().map(|(_, _, rest)| bytes(*rest)));
+    let mut row = vec![text(rest_label)];
+    row.extend(view.iter().map(|(_, _, rest)| Cell::Bytes(*rest)));
     table.row(row);
-    let mut row = vec![".text total".to_string()];
-    row.extend(view.iter().map(|(b, _, _)| bytes(b.text_bytes)));
+    let mut row = vec![text(".text total")];
+    row.extend(view.iter().map(|(b, _, _)| Cell::Bytes(b.text_bytes)));
     table.row(row);
     table
 }
@@ -169,10 +162,10 @@ fn diff_blocks(d: &DiffReport, workspace: &[String], top: usize, out: &mut Vec<B
     ]);
     for c in d.crates.iter().take(top) {
         table.row(vec![
-            c.name.clone(),
-            bytes(c.base_bytes),
-            bytes(c.against_bytes),
-            signed(c.against_bytes as i64 - c.base_bytes as i64),
+            text(c.name.clone()),
+            Cell::Bytes(c.base_bytes),
+            Cell::Bytes(c.against_bytes),
+            Cell::BytesDelta(c.against_bytes as i64 - c.base_bytes as i64),
         ]);
     }
     out.push(Block::Table(table));
@@ -207,8 +200,8 @@ fn diff_blocks(d: &DiffReport, workspace: &[String], top: usize, out: &mut Vec<B
     for (krate, total) in crates.iter().take(top) {
         let fs: Vec<_> = d.vanished.iter().filter(|f| f.krate == *krate).collect();
         table.row(vec![
-            format!("{krate} ({})", plural(fs.len(), "function")),
-            bytes(*total),
+            text(format!("{krate} ({})", plural(fs.len(), "function"))),
+            Cell::Bytes(*total),
         ]);
         for f in fs.iter().take(3) {
             let count = if f.count > 1 {
@@ -217,8 +210,8 @@ fn diff_blocks(d: &DiffReport, workspace: &[String], top: usize, out: &mut Vec<B
                 String::new()
             };
             table.row(vec![
-                format!("  {}{count}", shorten(&f.name, NAME_WIDTH)),
-                bytes(f.bytes),
+                text(format!("  {}{count}", shorten(&f.name, NAME_WIDTH))),
+                Cell::Bytes(f.bytes),
             ]);
         }
     }
@@ -232,21 +225,21 @@ fn diff_blocks(d: &DiffReport, workspace: &[String], top: usize, out: &mut Vec<B
         ]);
         for f in d.appeared.iter().take(top) {
             table.row(vec![
-                shorten(&f.name, NAME_WIDTH),
-                f.krate.clone(),
-                f.clone.clone().unwrap_or_else(|| "new".into()),
-                bytes(f.bytes),
+                text(shorten(&f.name, NAME_WIDTH)),
+                text(f.krate.clone()),
+                text(f.clone.clone().unwrap_or_else(|| "new".into())),
+                Cell::Bytes(f.bytes),
             ]);
         }
         out.push(Block::Table(table));
     }
 }
 
-fn calls(report: &InspectReport, top: usize, out: &mut Vec<Block>) {
-    let bins: Vec<&BinaryReport> = report
+fn calls(report: &InspectDocument, top: usize, out: &mut Vec<Block>) {
+    let bins: Vec<(&BinaryReport, &CallsReport)> = report
         .binaries
         .iter()
-        .filter(|b| b.calls.is_some())
+        .filter_map(|b| Some((b, b.calls.as_ref()?)))
         .collect();
     if bins.is_empty() {
         return;
@@ -259,24 +252,22 @@ fn calls(report: &InspectReport, top: usize, out: &mut Vec<Block>) {
         ("call sites", Align::Right),
         ("cross-crate", Align::Right),
     ]);
-    for b in &bins {
-        let c = b.calls.as_ref().expect("filtered");
+    for (b, c) in &bins {
         table.row(vec![
-            b.name.clone(),
-            c.call_sites.to_string(),
-            c.cross_crate_call_sites.to_string(),
+            text(b.name.clone()),
+            Cell::Count(c.call_sites as u64),
+            Cell::Count(c.cross_crate_call_sites as u64),
         ]);
     }
     out.push(Block::Table(table));
-    for b in &bins {
-        let c = b.calls.as_ref().expect("filtered");
+    for (b, c) in &bins {
         let mut table = Table::new(&[
             (&format!("{}: caller → callee crate", b.name), Align::Left),
             ("sites", Align::Right),
             ("most-called", Align::Left),
         ]);
         // pairs touching the workspace's own crates first, then the busiest
-        let mine = |p: &&super::inspect_schema::CratePair| {
+        let mine = |p: &&CratePair| {
             report
                 .workspace_crates
                 .iter()
@@ -295,20 +286,20 @@ fn calls(report: &InspectReport, top: usize, out: &mut Vec<Block>) {
                 .map(|c| format!("{} ({})", shorten(&c.name, NAME_WIDTH / 2), c.call_sites))
                 .collect();
             table.row(vec![
-                format!("{} → {}", p.from, p.to),
-                p.call_sites.to_string(),
-                callees.join(", "),
+                text(format!("{} → {}", p.from, p.to)),
+                Cell::Count(p.call_sites as u64),
+                text(callees.join(", ")),
             ]);
         }
         out.push(Block::Table(table));
     }
 }
 
-fn duplicates(report: &InspectReport, top: usize, out: &mut Vec<Block>) {
-    let bins: Vec<&BinaryReport> = report
+fn duplicates(report: &InspectDocument, top: usize, out: &mut Vec<Block>) {
+    let bins: Vec<(&BinaryReport, &DuplicatesReport)> = report
         .binaries
         .iter()
-        .filter(|b| b.duplicates.is_some())
+        .filter_map(|b| Some((b, b.duplicates.as_ref()?)))
         .collect();
     if bins.is_empty() {
         return;
@@ -323,22 +314,17 @@ fn duplicates(report: &InspectReport, top: usize, out: &mut Vec<Block>) {
         ("foldable", Align::Right),
         ("of .text", Align::Right),
     ]);
-    for b in &bins {
-        let d = b.duplicates.as_ref().expect("filtered");
+    for (b, d) in &bins {
         table.row(vec![
-            b.name.clone(),
-            d.groups.to_string(),
-            d.functions.to_string(),
-            bytes(d.foldable_bytes),
-            format!(
-                "{:.1}%",
-                100.0 * d.foldable_bytes as f64 / b.text_bytes.max(1) as f64
-            ),
+            text(b.name.clone()),
+            Cell::Count(d.groups as u64),
+            Cell::Count(d.functions as u64),
+            Cell::Bytes(d.foldable_bytes),
+            Cell::Share(d.foldable_bytes as f64 / b.text_bytes.max(1) as f64),
         ]);
     }
     out.push(Block::Table(table));
-    if let Some(b) = bins.last() {
-        let d = b.duplicates.as_ref().expect("filtered");
+    if let Some((b, d)) = bins.last() {
         let mut table = Table::new(&[
             (&format!("{}: largest groups", b.name), Align::Left),
             ("×", Align::Right),
@@ -357,9 +343,9 @@ fn duplicates(report: &InspectReport, top: usize, out: &mut Vec<Block>) {
                 String::new()
             };
             table.row(vec![
-                format!("{}{more}", names.join(" = ")),
-                g.count.to_string(),
-                bytes(g.bytes),
+                text(format!("{}{more}", names.join(" = "))),
+                Cell::Count(g.count as u64),
+                Cell::Bytes(g.bytes),
             ]);
         }
         out.push(Block::Table(table));

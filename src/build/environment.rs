@@ -1,0 +1,135 @@
+//! The user's build environment where it meets a measurement: a rustc
+//! wrapper of theirs (sccache, …) would turn builds into cache hits, so it
+//! is bypassed and the results say so; a Cargo.lock that cargo creates to
+//! build is removed again, so their tree is left as it was.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::profile::resolve::config_files;
+
+/// The rustc wrappers the user configured.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Wrappers {
+    /// Each wrapper and where it is set, in words.
+    pub found: Vec<String>,
+    /// A config file sets `build.rustc-workspace-wrapper`, which must be
+    /// overridden with an empty `RUSTC_WORKSPACE_WRAPPER`.
+    pub config_workspace_wrapper: bool,
+}
+
+impl Wrappers {
+    /// What the results should say about them.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if !self.found.is_empty() {
+            notes.push(format!(
+                "your rustc wrapper {} is bypassed while measuring: a caching wrapper such as sccache turns builds into cache hits and falsifies their times",
+                self.found.join(", ")
+            ));
+        }
+        if self.config_workspace_wrapper {
+            notes.push("overriding build.rustc-workspace-wrapper sets RUSTC_WORKSPACE_WRAPPER=\"\", which changes the workspace members' symbol hashes: binary sizes may differ from a plain build's by a few bytes".into());
+        }
+        notes
+    }
+}
+
+/// Finds the wrappers set in the environment and in the config files cargo
+/// reads from `cwd`.
+pub fn user_wrappers(cwd: &Path) -> Wrappers {
+    let mut w = Wrappers::default();
+    for var in [
+        "RUSTC_WRAPPER",
+        "CARGO_BUILD_RUSTC_WRAPPER",
+        "RUSTC_WORKSPACE_WRAPPER",
+        "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER",
+    ] {
+        if let Some(v) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+            w.found
+                .push(format!("`{}` (from ${var})", v.to_string_lossy()));
+        }
+    }
+    for file in config_files(cwd) {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let Ok(doc) = toml::from_str::<toml::Table>(&text) else {
+            continue;
+        };
+        let build = doc.get("build").and_then(|b| b.as_table());
+        for key in ["rustc-wrapper", "rustc-workspace-wrapper"] {
+            if let Some(v) = build.and_then(|b| b.get(key)).and_then(|v| v.as_str())
+                && !v.is_empty()
+            {
+                w.found
+                    .push(format!("`{v}` (build.{key} in {})", file.display()));
+                w.config_workspace_wrapper |= key == "rustc-workspace-wrapper";
+            }
+        }
+    }
+    w
+}
+
+/// The workspace's Cargo.lock and whether it existed before the builds.
+#[derive(Debug, Clone)]
+pub struct Lockfile {
+    path: Option<PathBuf>,
+    existed: bool,
+}
+
+impl Lockfile {
+    /// Notes the state of `<root>/Cargo.lock` (`root` unknown: nothing to do).
+    pub fn before(root: Option<&Path>) -> Lockfile {
+        let path = root.map(|r| r.join("Cargo.lock"));
+        Lockfile {
+            existed: path.as_ref().is_some_and(|p| p.exists()),
+            path,
+        }
+    }
+
+    /// Removes a Cargo.lock that cargo created; returns the note saying so.
+    pub fn restore(&self) -> Result<Option<String>> {
+        let Some(path) = self.path.as_ref().filter(|p| !self.existed && p.exists()) else {
+            return Ok(None);
+        };
+        std::fs::remove_file(path).with_context(|| format!("removing {}", path.display()))?;
+        Ok(Some(format!(
+            "{} did not exist; cargo created one to build and cargo-lto removed it again (commit a Cargo.lock for reproducible measurements)",
+            path.display()
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_created_lockfile_is_removed_and_an_existing_one_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = Lockfile::before(Some(dir.path()));
+        std::fs::write(dir.path().join("Cargo.lock"), "# made by cargo").unwrap();
+        let note = lock.restore().unwrap().unwrap();
+        assert!(note.contains("did not exist"), "{note}");
+        assert!(!dir.path().join("Cargo.lock").exists());
+
+        std::fs::write(dir.path().join("Cargo.lock"), "# the user's").unwrap();
+        let lock = Lockfile::before(Some(dir.path()));
+        assert_eq!(lock.restore().unwrap(), None);
+        assert!(dir.path().join("Cargo.lock").exists());
+    }
+
+    #[test]
+    fn wrapper_notes() {
+        let w = Wrappers {
+            found: vec!["`sccache` (from $RUSTC_WRAPPER)".into()],
+            config_workspace_wrapper: true,
+        };
+        let notes = w.notes();
+        assert!(notes[0].contains("sccache") && notes[0].contains("bypassed"));
+        assert!(notes[1].contains("RUSTC_WORKSPACE_WRAPPER"));
+        assert!(Wrappers::default().notes().is_empty());
+    }
+}

@@ -1,0 +1,145 @@
+//! Instruction counters for `--counter instructions`: hardware counters
+//! through `perf stat` where the machine has them, else
+//! `valgrind --tool=callgrind` (counts, not seconds: repeatable whatever else
+//! the machine does), else none — and then the tool says so and measures time.
+
+use std::process::{Command, Stdio};
+
+/// How to measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counter {
+    /// Wall-clock time.
+    Time,
+    /// Instructions from hardware counters (`perf stat`).
+    PerfEvent,
+    /// Instructions counted by `valgrind --tool=callgrind`.
+    Callgrind,
+}
+
+/// Total instructions (`Ir`) from a callgrind output file: its `totals:` or
+/// `summary:` line.
+pub fn parse_callgrind(text: &str) -> Option<u64> {
+    text.lines()
+        .find_map(|l| {
+            l.strip_prefix("totals:")
+                .or_else(|| l.strip_prefix("summary:"))
+        })
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+}
+
+/// The instruction count from `perf stat -x,` output (`N,,instructions:u,…`).
+pub fn parse_perf(text: &str) -> Option<u64> {
+    text.lines()
+        .find(|l| l.contains("instructions"))
+        .and_then(|l| l.split(',').next())
+        .and_then(|n| n.trim().parse().ok())
+}
+
+/// Which instruction counter this machine has: perf_event where `perf stat`
+/// counts instructions, else callgrind where valgrind runs, else none.
+pub fn detect_counter() -> (Option<Counter>, String) {
+    detect_counter_with(&|program, args| {
+        Command::new(program)
+            .args(args)
+            .stdout(Stdio::null())
+            .output()
+            .ok()
+    })
+}
+
+/// [`detect_counter`] with the way to run a probe given (for tests).
+pub fn detect_counter_with(
+    run: &dyn Fn(&str, &[&str]) -> Option<std::process::Output>,
+) -> (Option<Counter>, String) {
+    let perf = run(
+        "perf",
+        &["stat", "-x,", "-e", "instructions:u", "--", "true"],
+    );
+    if let Some(out) = &perf {
+        let text = String::from_utf8_lossy(&out.stderr);
+        if out.status.success() && parse_perf(&text).is_some() {
+            return (
+                Some(Counter::PerfEvent),
+                "perf_event hardware counters (perf stat)".into(),
+            );
+        }
+    }
+    let why_not_perf = match perf {
+        None => "perf is not installed".to_string(),
+        Some(out) => {
+            let text = String::from_utf8_lossy(&out.stderr);
+            if text.contains("<not supported>") || text.contains("<not counted>") {
+                "perf reports instructions as not supported: no hardware counters here".to_string()
+            } else {
+                format!(
+                    "perf cannot count instructions here ({})",
+                    text.lines()
+                        .find(|l| !l.trim().is_empty())
+                        .unwrap_or("no count")
+                        .trim()
+                )
+            }
+        }
+    };
+    if run("valgrind", &["--version"]).is_some_and(|o| o.status.success()) {
+        return (
+            Some(Counter::Callgrind),
+            format!("valgrind --tool=callgrind ({why_not_perf})"),
+        );
+    }
+    (
+        None,
+        format!(
+            "no instruction counter: {why_not_perf}, and valgrind is not installed; measuring time instead"
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counter_detection_prefers_perf_then_callgrind_then_says_none() {
+        use std::os::unix::process::ExitStatusExt;
+        let out = |code: i32, stderr: &str| std::process::Output {
+            status: std::process::ExitStatus::from_raw(code << 8),
+            stdout: vec![],
+            stderr: stderr.as_bytes().to_vec(),
+        };
+        let perf_ok = |p: &str, _: &[&str]| {
+            (p == "perf").then(|| out(0, "123456,,instructions:u,100.00,,\n"))
+        };
+        assert_eq!(detect_counter_with(&perf_ok).0, Some(Counter::PerfEvent));
+        let no_counters = |p: &str, _: &[&str]| match p {
+            "perf" => Some(out(0, "<not supported>,,instructions:u,0,100.00,,\n")),
+            _ => Some(out(0, "valgrind-3.19.0")),
+        };
+        let (c, why) = detect_counter_with(&no_counters);
+        assert_eq!(c, Some(Counter::Callgrind));
+        assert!(why.contains("no hardware counters"), "{why}");
+        let (c, why) = detect_counter_with(&|_: &str, _: &[&str]| None);
+        assert_eq!(c, None);
+        assert!(
+            why.contains("perf is not installed") && why.contains("measuring time instead"),
+            "{why}"
+        );
+    }
+
+    #[test]
+    fn counter_outputs_parse() {
+        assert_eq!(
+            parse_callgrind("events: Ir\nsummary: 123456\ntotals: 123456\n"),
+            Some(123_456)
+        );
+        assert_eq!(
+            parse_perf("# started on x\n\n1234567,,instructions:u,100.00,,\n"),
+            Some(1_234_567)
+        );
+        assert_eq!(
+            parse_perf("<not supported>,,instructions:u,0,100.00,,\n"),
+            None
+        );
+    }
+}

@@ -1,0 +1,184 @@
+//! One run of a workload on one binary: the real executor spawns it (under
+//! `perf stat` or callgrind when counting instructions), hashes its stdout
+//! and keeps the end of its stderr; tests substitute a deterministic one.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result};
+
+use super::counter::{Counter, parse_callgrind, parse_perf};
+use super::workload::{Workload, argv};
+use crate::process::{Wait, read_all, run_piped};
+
+/// One run's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRecord {
+    /// Wall seconds.
+    pub wall_s: f64,
+    /// Instructions, with a counter (none when it gave no count).
+    pub instructions: Option<u64>,
+    /// Peak RSS (wait4).
+    pub peak_rss_bytes: u64,
+    /// Exit code (negative: signal).
+    pub exit_code: i32,
+    /// SHA-256 of stdout, hex.
+    pub stdout_sha256: String,
+    /// The last lines of stderr.
+    pub stderr_tail: String,
+}
+
+/// Runs a workload against a binary.
+pub trait Executor {
+    /// One run of `workload` with `bin`, measured with `counter`. An error
+    /// means the run could not be observed (not started, output unreadable).
+    fn run(
+        &mut self,
+        config: &str,
+        bin: &Path,
+        workload: &Workload,
+        counter: Counter,
+    ) -> Result<RunRecord>;
+}
+
+/// Spawns real processes.
+pub struct RealExecutor;
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn tail(bytes: &[u8], lines: usize) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// The words to run: the workload's, behind the counter's tool.
+fn counted(words: Vec<String>, counter: Counter, count_file: &Path) -> Vec<String> {
+    let out = count_file.display().to_string();
+    let mut v: Vec<String> = match counter {
+        Counter::Time => return words,
+        Counter::Callgrind => vec![
+            "valgrind".into(),
+            "--tool=callgrind".into(),
+            format!("--callgrind-out-file={out}"),
+        ],
+        Counter::PerfEvent => ["perf", "stat", "-x,", "-e", "instructions:u", "-o", &out]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+    };
+    v.push("--".into());
+    v.extend(words);
+    v
+}
+
+impl Executor for RealExecutor {
+    fn run(
+        &mut self,
+        _config: &str,
+        bin: &Path,
+        workload: &Workload,
+        counter: Counter,
+    ) -> Result<RunRecord> {
+        use sha2::Digest;
+        if let Some(prepare) = &workload.prepare {
+            let mut cmd = Command::new("sh");
+            cmd.args(["-c", prepare]);
+            if let Some(dir) = &workload.dir {
+                cmd.current_dir(dir);
+            }
+            let status = cmd
+                .status()
+                .with_context(|| format!("running --prepare '{prepare}'"))?;
+            anyhow::ensure!(status.success(), "--prepare '{prepare}' failed: {status}");
+        }
+        let count_file = tempfile::NamedTempFile::new()?;
+        let words = counted(argv(workload, bin), counter, count_file.path());
+        let (program, args) = words.split_first().context("empty workload command")?;
+        let mut cmd = Command::new(program);
+        cmd.args(args);
+        cmd.stdin(match &workload.stdin {
+            Some(f) => Stdio::from(
+                std::fs::File::open(f)
+                    .with_context(|| format!("opening --stdin {}", f.display()))?,
+            ),
+            None => Stdio::null(),
+        });
+        if let Some(dir) = &workload.dir {
+            cmd.current_dir(dir);
+        }
+        let done = run_piped(&mut cmd, Wait::Blocking, read_all, read_all)
+            .with_context(|| format!("running {program}"))?;
+        let exit_code = done.outcome.exit_code();
+        let count_text = || std::fs::read_to_string(count_file.path()).unwrap_or_default();
+        let instructions = match counter {
+            Counter::Time => None,
+            Counter::Callgrind => parse_callgrind(&count_text()),
+            Counter::PerfEvent => parse_perf(&count_text()),
+        };
+        if counter != Counter::Time && instructions.is_none() && exit_code == 0 {
+            anyhow::bail!("the {counter:?} counter gave no instruction count for {program}");
+        }
+        Ok(RunRecord {
+            wall_s: done.usage.wall_s,
+            instructions,
+            peak_rss_bytes: done.usage.peak_rss_bytes,
+            exit_code,
+            stdout_sha256: hex(&sha2::Sha256::digest(&done.stdout)),
+            stderr_tail: tail(&done.stderr, 10),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workload(command: &[&str]) -> Workload {
+        Workload {
+            name: "w".into(),
+            command: command.iter().map(|s| s.to_string()).collect(),
+            shell: false,
+            prepare: None,
+            dir: None,
+            stdin: None,
+        }
+    }
+
+    #[test]
+    fn a_real_run_is_hashed_and_timed() {
+        let w = workload(&["{bin}", "-c", "echo hi; echo oops >&2; exit 4"]);
+        let r = RealExecutor
+            .run("c", Path::new("sh"), &w, Counter::Time)
+            .unwrap();
+        assert_eq!(r.exit_code, 4);
+        // sha256("hi\n")
+        assert_eq!(
+            r.stdout_sha256,
+            "98ea6e4f216f2fb4b69fff9b3a44842c38686ca685f3f55dc48c5d3fb1107be4"
+        );
+        assert_eq!(r.stderr_tail, "oops");
+        assert!(r.wall_s > 0.0 && r.instructions.is_none());
+    }
+
+    #[test]
+    fn counters_wrap_the_command() {
+        let words = vec!["/bin/app".to_string(), "1".into()];
+        let f = Path::new("/tmp/c");
+        assert_eq!(counted(words.clone(), Counter::Time, f), words);
+        let cg = counted(words.clone(), Counter::Callgrind, f);
+        assert_eq!(
+            &cg[..4],
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--callgrind-out-file=/tmp/c",
+                "--"
+            ]
+        );
+        assert_eq!(&cg[4..], &words[..]);
+        assert_eq!(counted(words, Counter::PerfEvent, f)[0], "perf");
+    }
+}

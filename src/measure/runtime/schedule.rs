@@ -1,0 +1,390 @@
+//! The order of runs: warm-ups first, then rounds in which every
+//! configuration runs once, in an order shuffled per round (so drift of the
+//! machine hits all of them alike), until both `--runs` and `--min-time` are
+//! met, capped by `--max-runs`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use super::counter::Counter;
+use super::executor::{Executor, RunRecord};
+use super::workload::Workload;
+
+/// How many runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Plan {
+    /// Warm-up runs per configuration, not recorded.
+    pub warmup: usize,
+    /// At least this many recorded runs per configuration.
+    pub runs: usize,
+    /// And keep going in rounds until this much time has passed.
+    pub min_time_s: f64,
+    /// Never more rounds than this.
+    pub max_runs: usize,
+    /// Record failing runs instead of dropping the configuration.
+    pub ignore_failure: bool,
+}
+
+/// One configuration's runs of one workload.
+#[derive(Debug, Clone, Default)]
+pub struct Series {
+    /// Measured values (seconds or instructions).
+    pub samples: Vec<f64>,
+    /// Peak RSS of each run.
+    pub peak_rss_bytes: Vec<u64>,
+    /// Distinct stdout hashes seen, with counts.
+    pub outputs: BTreeMap<String, usize>,
+    /// The failing run, if one failed: (exit code, stderr tail).
+    pub failure: Option<(i32, String)>,
+    /// Runs that gave no instruction count (a failing run kept by
+    /// `--ignore-failure`): not samples, but counted so the gap is said.
+    pub uncounted: usize,
+}
+
+/// Runs `workload` on every configuration (name, binary) by the plan; `log`
+/// receives every (configuration, warm-up?) run in order, for progress and tests.
+pub fn schedule(
+    configs: &[(String, PathBuf)],
+    workload: &Workload,
+    plan: &Plan,
+    counter: Counter,
+    executor: &mut dyn Executor,
+    log: &mut dyn FnMut(&str, bool),
+) -> Result<BTreeMap<String, Series>> {
+    let mut series: BTreeMap<String, Series> = configs
+        .iter()
+        .map(|(n, _)| (n.clone(), Series::default()))
+        .collect();
+    let record = |name: &str, r: &RunRecord, series: &mut BTreeMap<String, Series>| {
+        let s = series.get_mut(name).expect("known configuration");
+        if r.exit_code != 0 && !plan.ignore_failure {
+            s.failure = Some((r.exit_code, r.stderr_tail.clone()));
+            return;
+        }
+        let value = match (counter, r.instructions) {
+            (Counter::Time, _) => r.wall_s,
+            (_, Some(n)) => n as f64,
+            // never a NaN sample: it would poison the statistics and the document
+            (_, None) => {
+                s.uncounted += 1;
+                return;
+            }
+        };
+        s.samples.push(value);
+        s.peak_rss_bytes.push(r.peak_rss_bytes);
+        *s.outputs.entry(r.stdout_sha256.clone()).or_default() += 1;
+    };
+    for (name, bin) in configs {
+        for _ in 0..plan.warmup {
+            log(name, true);
+            let r = executor.run(name, bin, workload, Counter::Time)?;
+            if r.exit_code != 0 && !plan.ignore_failure {
+                series.get_mut(name).expect("known").failure = Some((r.exit_code, r.stderr_tail));
+                break;
+            }
+        }
+    }
+    let start = Instant::now();
+    let min_time = Duration::from_secs_f64(plan.min_time_s.max(0.0));
+    let mut order: Vec<usize> = (0..configs.len()).collect();
+    let mut shuffle = crate::measure::stats::SplitMix64(0x0dd5_eed5);
+    let mut round = 0;
+    while round < plan.max_runs && (round < plan.runs || start.elapsed() < min_time) {
+        shuffle.shuffle(&mut order);
+        let mut ran = false;
+        for &i in &order {
+            let (name, bin) = &configs[i];
+            if series[name].failure.is_some() {
+                continue;
+            }
+            log(name, false);
+            let r = executor.run(name, bin, workload, counter)?;
+            record(name, &r, &mut series);
+            ran = true;
+        }
+        if !ran {
+            break;
+        }
+        round += 1;
+    }
+    Ok(series)
+}
+
+/// The most common stdout hash of a series.
+pub fn main_output(s: &Series) -> Option<&str> {
+    s.outputs
+        .iter()
+        .max_by_key(|(_, n)| **n)
+        .map(|(h, _)| h.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// A deterministic executor: each configuration has a fixed time, an
+    /// output, and optionally a run number from which it fails.
+    struct Mock {
+        time: BTreeMap<String, f64>,
+        output: BTreeMap<String, String>,
+        fail_from: BTreeMap<String, usize>,
+        calls: BTreeMap<String, usize>,
+    }
+
+    impl Mock {
+        fn new(configs: &[(&str, f64, &str)]) -> Mock {
+            Mock {
+                time: configs
+                    .iter()
+                    .map(|(n, t, _)| (n.to_string(), *t))
+                    .collect(),
+                output: configs
+                    .iter()
+                    .map(|(n, _, o)| (n.to_string(), o.to_string()))
+                    .collect(),
+                fail_from: BTreeMap::new(),
+                calls: BTreeMap::new(),
+            }
+        }
+    }
+
+    impl Executor for Mock {
+        fn run(
+            &mut self,
+            config: &str,
+            _: &Path,
+            _: &Workload,
+            counter: Counter,
+        ) -> Result<RunRecord> {
+            let n = self.calls.entry(config.to_string()).or_default();
+            *n += 1;
+            let failing = self.fail_from.get(config).is_some_and(|from| *n >= *from);
+            Ok(RunRecord {
+                wall_s: self.time[config],
+                // like callgrind under a killed program: no count when failing
+                instructions: (counter != Counter::Time && !failing).then_some(1000),
+                peak_rss_bytes: 1 << 20,
+                exit_code: if failing { 3 } else { 0 },
+                stdout_sha256: self.output[config].clone(),
+                stderr_tail: if failing {
+                    "boom".into()
+                } else {
+                    String::new()
+                },
+            })
+        }
+    }
+
+    fn configs(names: &[&str]) -> Vec<(String, PathBuf)> {
+        names
+            .iter()
+            .map(|n| (n.to_string(), PathBuf::from(format!("/bin/{n}"))))
+            .collect()
+    }
+
+    fn workload() -> Workload {
+        Workload {
+            name: "w".into(),
+            command: vec!["{bin}".into(), "1".into()],
+            shell: false,
+            prepare: None,
+            dir: None,
+            stdin: None,
+        }
+    }
+
+    fn plan(warmup: usize, runs: usize) -> Plan {
+        Plan {
+            warmup,
+            runs,
+            min_time_s: 0.0,
+            max_runs: 1000,
+            ignore_failure: false,
+        }
+    }
+
+    #[test]
+    fn warmups_first_then_interleaved_shuffled_rounds() {
+        let names = ["baseline", "off", "fat"];
+        let mut mock = Mock::new(&[("baseline", 1.0, "x"), ("off", 1.0, "x"), ("fat", 0.9, "x")]);
+        let mut log = Vec::new();
+        let series = schedule(
+            &configs(&names),
+            &workload(),
+            &plan(2, 8),
+            Counter::Time,
+            &mut mock,
+            &mut |n, warm| log.push((n.to_string(), warm)),
+        )
+        .unwrap();
+        // 2 warm-ups per configuration, before any recorded run
+        assert!(log[..6].iter().all(|(_, warm)| *warm));
+        assert!(log[6..].iter().all(|(_, warm)| !*warm));
+        for name in names {
+            assert_eq!(log[..6].iter().filter(|(n, _)| n == name).count(), 2);
+            assert_eq!(series[name].samples.len(), 8, "{name}");
+        }
+        // every round runs each configuration exactly once
+        let rounds: Vec<Vec<&str>> = log[6..]
+            .chunks(3)
+            .map(|r| r.iter().map(|(n, _)| n.as_str()).collect())
+            .collect();
+        assert_eq!(rounds.len(), 8);
+        for r in &rounds {
+            let mut sorted = r.clone();
+            sorted.sort();
+            assert_eq!(sorted, ["baseline", "fat", "off"]);
+        }
+        // and the order is shuffled, not fixed
+        assert!(rounds.iter().any(|r| *r != rounds[0]), "{rounds:?}");
+    }
+
+    #[test]
+    fn min_time_extends_the_rounds() {
+        let mut mock = Mock::new(&[("a", 1.0, "x")]);
+        let slow = Plan {
+            min_time_s: 0.05,
+            ..plan(0, 2)
+        };
+        struct Sleepy<'a>(&'a mut Mock);
+        impl Executor for Sleepy<'_> {
+            fn run(&mut self, c: &str, b: &Path, w: &Workload, k: Counter) -> Result<RunRecord> {
+                std::thread::sleep(Duration::from_millis(5));
+                self.0.run(c, b, w, k)
+            }
+        }
+        let series = schedule(
+            &configs(&["a"]),
+            &workload(),
+            &slow,
+            Counter::Time,
+            &mut Sleepy(&mut mock),
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert!(
+            series["a"].samples.len() > 2,
+            "{}",
+            series["a"].samples.len()
+        );
+        let capped = Plan {
+            min_time_s: 10.0,
+            max_runs: 4,
+            ..plan(0, 2)
+        };
+        let series = schedule(
+            &configs(&["a"]),
+            &workload(),
+            &capped,
+            Counter::Time,
+            &mut mock,
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(series["a"].samples.len(), 4, "--max-runs caps the rounds");
+    }
+
+    #[test]
+    fn a_failing_configuration_stops_alone() {
+        let mut mock = Mock::new(&[("ok", 1.0, "x"), ("bad", 1.0, "x")]);
+        mock.fail_from.insert("bad".into(), 3);
+        let mut log = Vec::new();
+        let series = schedule(
+            &configs(&["ok", "bad"]),
+            &workload(),
+            &plan(0, 6),
+            Counter::Time,
+            &mut mock,
+            &mut |n, _| log.push(n.to_string()),
+        )
+        .unwrap();
+        assert_eq!(series["ok"].samples.len(), 6);
+        assert_eq!(
+            series["bad"].samples.len(),
+            2,
+            "two good runs, then the failure"
+        );
+        assert_eq!(series["bad"].failure, Some((3, "boom".into())));
+        assert_eq!(
+            log.iter().filter(|n| *n == "bad").count(),
+            3,
+            "not run again after failing"
+        );
+
+        // --ignore-failure keeps measuring it
+        let mut mock = Mock::new(&[("bad", 1.0, "x")]);
+        mock.fail_from.insert("bad".into(), 1);
+        let keep = Plan {
+            ignore_failure: true,
+            ..plan(1, 4)
+        };
+        let series = schedule(
+            &configs(&["bad"]),
+            &workload(),
+            &keep,
+            Counter::Time,
+            &mut mock,
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(series["bad"].samples.len(), 4);
+        assert!(series["bad"].failure.is_none());
+    }
+
+    #[test]
+    fn outputs_are_tallied_per_configuration() {
+        let mut mock = Mock::new(&[("baseline", 1.0, "aaa"), ("abort", 1.0, "bbb")]);
+        let series = schedule(
+            &configs(&["baseline", "abort"]),
+            &workload(),
+            &plan(0, 3),
+            Counter::Time,
+            &mut mock,
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(main_output(&series["baseline"]), Some("aaa"));
+        assert_eq!(main_output(&series["abort"]), Some("bbb"));
+    }
+
+    #[test]
+    fn counters_record_instructions() {
+        let mut mock = Mock::new(&[("a", 1.0, "x")]);
+        let series = schedule(
+            &configs(&["a"]),
+            &workload(),
+            &plan(0, 2),
+            Counter::Callgrind,
+            &mut mock,
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(series["a"].samples, [1000.0, 1000.0]);
+    }
+
+    #[test]
+    fn a_run_without_a_count_is_not_a_nan_sample() {
+        let mut mock = Mock::new(&[("a", 1.0, "x")]);
+        mock.fail_from.insert("a".into(), 3);
+        let keep = Plan {
+            ignore_failure: true,
+            ..plan(0, 4)
+        };
+        let series = schedule(
+            &configs(&["a"]),
+            &workload(),
+            &keep,
+            Counter::Callgrind,
+            &mut mock,
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(series["a"].samples, [1000.0, 1000.0]);
+        assert!(series["a"].samples.iter().all(|x| x.is_finite()));
+        assert_eq!(series["a"].uncounted, 2);
+    }
+}

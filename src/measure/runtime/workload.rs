@@ -1,0 +1,317 @@
+//! Workloads: what to run on each configuration's binary. From `--run`
+//! (arguments to the binary), `--run-cmd` (a whole command with `{bin}`),
+//! or `[*.metadata.cargo-lto.workloads.NAME]` — all built by one
+//! constructor, so the three agree on splitting, `{bin}` and `--shell`.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::UsageError;
+use crate::metadata;
+
+/// One workload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workload {
+    /// Name (`--run NAME='…'` or the metadata key), or `run1`, `run2`, …
+    pub name: String,
+    /// The command: words with `{bin}` standing for the binary, or with
+    /// `shell`, one string for `sh -c`.
+    pub command: Vec<String>,
+    /// Run through `sh -c`.
+    pub shell: bool,
+    /// A command run before each run, untimed (always through `sh -c`).
+    pub prepare: Option<String>,
+    /// Working directory.
+    pub dir: Option<PathBuf>,
+    /// File given as stdin.
+    pub stdin: Option<PathBuf>,
+}
+
+/// What a workload runs.
+#[derive(Debug, Clone, Copy)]
+pub enum Body<'a> {
+    /// Arguments to the binary.
+    Args(&'a str),
+    /// A whole command, `{bin}` standing for the binary.
+    Command(&'a str),
+}
+
+/// The options a workload has besides its command.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Run through `sh -c`.
+    pub shell: bool,
+    /// Run before each run, untimed.
+    pub prepare: Option<String>,
+    /// Working directory.
+    pub dir: Option<PathBuf>,
+    /// File for stdin.
+    pub stdin: Option<PathBuf>,
+}
+
+/// Splits `text` into words as a POSIX shell would (quotes, escapes),
+/// without running a shell.
+pub fn split_words(text: &str, origin: &str) -> Result<Vec<String>, UsageError> {
+    shell_words::split(text).map_err(|e| UsageError::Syntax {
+        origin: origin.to_string(),
+        message: format!("cannot split into words: {e}"),
+    })
+}
+
+/// The one constructor: `body` becomes the command (with `{bin}` first for
+/// arguments), checked; `origin` names where it was written.
+pub fn new(
+    name: String,
+    body: Body,
+    options: &Options,
+    origin: &str,
+) -> Result<Workload, UsageError> {
+    let command = match (body, options.shell) {
+        (Body::Args(args), true) => vec![format!("{{bin}} {args}")],
+        (Body::Command(cmd), true) => vec![cmd.to_string()],
+        (Body::Args(args), false) => {
+            let mut words = split_words(args, origin)?;
+            words.insert(0, "{bin}".into());
+            words
+        }
+        (Body::Command(cmd), false) => split_words(cmd, origin)?,
+    };
+    if matches!(body, Body::Command(_)) && !command.iter().any(|w| w.contains("{bin}")) {
+        return Err(UsageError::Syntax {
+            origin: origin.to_string(),
+            message: "a command must contain {bin}, which stands for the configuration's binary"
+                .into(),
+        });
+    }
+    Ok(Workload {
+        name,
+        command,
+        shell: options.shell,
+        prepare: options.prepare.clone(),
+        dir: options.dir.clone(),
+        stdin: options.stdin.clone(),
+    })
+}
+
+/// Workloads from `--run` and `--run-cmd`, named `NAME='…'` or numbered.
+pub fn from_cli(
+    runs: &[String],
+    run_cmds: &[String],
+    options: &Options,
+) -> Result<Vec<Workload>, UsageError> {
+    let mut out: Vec<Workload> = Vec::new();
+    let given = runs
+        .iter()
+        .map(|r| (r, false))
+        .chain(run_cmds.iter().map(|r| (r, true)));
+    for (text, is_cmd) in given {
+        let flag = if is_cmd { "--run-cmd" } else { "--run" };
+        let origin = format!("{flag} '{text}'");
+        let (name, rest) = match text.split_once('=') {
+            Some((name, rest)) if !name.starts_with('-') && metadata::valid_name(name) => {
+                (name.to_string(), rest)
+            }
+            _ => (format!("run{}", out.len() + 1), text.as_str()),
+        };
+        if out.iter().any(|w| w.name == name) {
+            return Err(UsageError::Syntax {
+                origin,
+                message: format!("a workload named `{name}` was already given"),
+            });
+        }
+        let body = if is_cmd {
+            Body::Command(rest)
+        } else {
+            Body::Args(rest)
+        };
+        out.push(new(name, body, options, &origin)?);
+    }
+    Ok(out)
+}
+
+/// Workloads from the metadata tables; relative `dir` and `stdin` are
+/// relative to the manifest that names them.
+pub fn from_metadata(sources: &[metadata::Source]) -> Result<Vec<Workload>, UsageError> {
+    let mut out = Vec::new();
+    for source in sources {
+        for (name, spec) in &source.table.workloads {
+            let origin = format!("{} workloads.{name}", source.origin);
+            if !metadata::valid_name(name) {
+                return Err(UsageError::Syntax {
+                    origin,
+                    message: format!(
+                        "workload name `{name}` must be 1–64 letters, digits, `-` or `_`"
+                    ),
+                });
+            }
+            let body = match (&spec.args, &spec.command) {
+                (Some(a), None) => Body::Args(a),
+                (None, Some(c)) => Body::Command(c),
+                _ => {
+                    return Err(UsageError::Syntax {
+                        origin,
+                        message: "give exactly one of `args` (arguments to the binary) or `command` (with {bin})".into(),
+                    });
+                }
+            };
+            let near = |p: &Option<PathBuf>| p.as_ref().map(|p| source.dir.join(p));
+            let options = Options {
+                shell: spec.shell,
+                prepare: spec.prepare.clone(),
+                dir: near(&spec.dir),
+                stdin: near(&spec.stdin),
+            };
+            out.push(new(name.clone(), body, &options, &origin)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The command line's workloads, then the metadata's not named the same.
+pub fn collect(cli: Vec<Workload>, metadata: Vec<Workload>) -> Vec<Workload> {
+    let mut all = cli;
+    for w in metadata {
+        if !all.iter().any(|c| c.name == w.name) {
+            all.push(w);
+        }
+    }
+    all
+}
+
+/// Quotes a path for `sh -c`.
+fn sh_quote(p: &Path) -> String {
+    shell_words::quote(&p.display().to_string()).into_owned()
+}
+
+/// The argv for a run: `{bin}` replaced; through `sh -c` when asked.
+pub fn argv(workload: &Workload, bin: &Path) -> Vec<String> {
+    if workload.shell {
+        let script = workload.command.join(" ").replace("{bin}", &sh_quote(bin));
+        vec!["sh".into(), "-c".into(), script]
+    } else {
+        workload
+            .command
+            .iter()
+            .map(|w| w.replace("{bin}", &bin.display().to_string()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn cli(runs: &[&str], cmds: &[&str], options: &Options) -> Result<Vec<Workload>, UsageError> {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        from_cli(&s(runs), &s(cmds), options)
+    }
+
+    #[test]
+    fn workloads_parse_like_a_shell_and_name_themselves() {
+        let options = Options {
+            prepare: Some("rm -f out".into()),
+            ..Options::default()
+        };
+        let w = cli(&["big='1 000' -v", "42"], &["hf=hyperfine {bin}"], &options).unwrap();
+        assert_eq!(w[0].name, "big");
+        assert_eq!(w[0].command, ["{bin}", "1 000", "-v"]);
+        assert_eq!(w[1].name, "run2");
+        assert_eq!(w[1].command, ["{bin}", "42"]);
+        assert_eq!(w[2].command, ["hyperfine", "{bin}"]);
+        assert_eq!(w[0].prepare.as_deref(), Some("rm -f out"));
+        assert_eq!(argv(&w[0], Path::new("/t/app")), ["/t/app", "1 000", "-v"]);
+        let shell = Options {
+            shell: true,
+            ..Options::default()
+        };
+        let sh = cli(&["x=5 | wc -c"], &[], &shell).unwrap();
+        assert_eq!(
+            argv(&sh[0], Path::new("/t dir/app")),
+            ["sh", "-c", "'/t dir/app' 5 | wc -c"]
+        );
+        let none = Options::default();
+        assert!(cli(&[], &["nobin=echo hi"], &none).is_err());
+        assert!(cli(&["a=1", "a=2"], &[], &none).is_err());
+        assert!(cli(&["'unclosed"], &[], &none).is_err());
+        // a flag with `=` is an argument, not a name
+        assert_eq!(
+            cli(&["--n=3"], &[], &none).unwrap()[0].command,
+            ["{bin}", "--n=3"]
+        );
+    }
+
+    fn source(value: serde_json::Value) -> metadata::Source {
+        let origin = "[workspace.metadata.cargo-lto] in /p/Cargo.toml".to_string();
+        metadata::parse(origin, Path::new("/p/Cargo.toml"), &value).unwrap()
+    }
+
+    #[test]
+    fn metadata_workloads() {
+        let s = source(json!({"workloads": {
+            "big": {"args": "1000000", "dir": "data", "stdin": "/abs/in"},
+            "pipe": {"command": "{bin} 5 | wc -c", "shell": true, "prepare": "true"}
+        }}));
+        let w = from_metadata(&[s]).unwrap();
+        assert_eq!(w[0].name, "big");
+        assert_eq!(w[0].command, ["{bin}", "1000000"]);
+        assert_eq!(
+            w[0].dir.as_deref(),
+            Some(Path::new("/p/data")),
+            "relative to the manifest"
+        );
+        assert_eq!(w[0].stdin.as_deref(), Some(Path::new("/abs/in")));
+        assert!(w[1].shell);
+        assert_eq!(w[1].prepare.as_deref(), Some("true"));
+        let both = source(json!({"workloads": {"x": {"args": "1", "command": "{bin}"}}}));
+        assert!(from_metadata(&[both]).is_err());
+    }
+
+    #[test]
+    fn a_dotted_key_is_refused_not_passed_to_the_program() {
+        // was: the key became `big.one=ARGS`, read back as one more argument
+        let s = source(json!({"workloads": {"big.one": {"args": "7"}}}));
+        let err = from_metadata(&[s]).unwrap_err().to_string();
+        assert!(
+            err.contains("workloads.big.one") && err.contains("`big.one` must be"),
+            "{err}"
+        );
+        let s = source(json!({"workloads": {"big": {"args": "big.one=7"}}}));
+        assert_eq!(
+            from_metadata(&[s]).unwrap()[0].command,
+            ["{bin}", "big.one=7"]
+        );
+    }
+
+    #[test]
+    fn the_command_line_wins_over_metadata() {
+        let none = Options::default();
+        let from_cmd = cli(&["big=1"], &[], &none).unwrap();
+        let s = source(json!({"workloads": {"big": {"args": "2"}, "small": {"args": "3"}}}));
+        let all = collect(from_cmd, from_metadata(&[s]).unwrap());
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].command, ["{bin}", "1"]);
+        assert_eq!(all[1].name, "small");
+    }
+
+    proptest! {
+        /// Any `--run` text: a workload whose words, joined again like a
+        /// shell would quote them, give back what was split — or an error.
+        #[test]
+        fn run_text_round_trips(words in prop::collection::vec("[ -~]{0,8}", 1..5)) {
+            let text = shell_words::join(&words);
+            let w = cli(&[&text], &[], &Options::default());
+            let w = w.expect("a joined line always splits");
+            prop_assert_eq!(&w[0].command[0], "{bin}");
+            if !words[0].contains('=') {
+                prop_assert_eq!(&w[0].name, "run1");
+                prop_assert_eq!(&w[0].command[1..], &words[..]);
+            }
+        }
+
+        #[test]
+        fn any_run_text_parses_or_errs(text in "\\PC{0,40}") {
+            let _ = cli(&[&text], &[&text], &Options::default());
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! The steps of measuring one configuration — the clean build, the binary,
+//! the rebuild after a touch — and how each step's raw result becomes the
+//! document's figures. The conversions are pure functions, tested here
+//! without cargo.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use filetime::FileTime;
+
+use super::record;
+use crate::build::BuildRun;
+use crate::build::wrapper::UnitRecord;
+use crate::process::Outcome;
+use crate::results::measure::{Build, Status, Step};
+
+/// Restores a file's access and modification times when dropped.
+pub struct MtimeGuard {
+    path: PathBuf,
+    atime: FileTime,
+    mtime: FileTime,
+}
+
+impl MtimeGuard {
+    /// Records the times of `path`, then sets its mtime to `mtime`.
+    pub fn bump(path: &Path, mtime: FileTime) -> Result<Self> {
+        let meta =
+            std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
+        let guard = MtimeGuard {
+            path: path.to_path_buf(),
+            atime: FileTime::from_last_access_time(&meta),
+            mtime: FileTime::from_last_modification_time(&meta),
+        };
+        filetime::set_file_mtime(path, mtime)
+            .with_context(|| format!("touching {}", path.display()))?;
+        Ok(guard)
+    }
+}
+
+impl Drop for MtimeGuard {
+    fn drop(&mut self) {
+        if let Err(err) = filetime::set_file_times(&self.path, self.atime, self.mtime) {
+            eprintln!(
+                "cargo-lto: warning: could not restore the times of {}: {err}",
+                self.path.display()
+            );
+        }
+    }
+}
+
+/// Empties a configuration's build directory, unless builds are warm.
+pub fn prepare_dir(dir: &Path, warm: bool) -> Result<()> {
+    if warm {
+        return Ok(());
+    }
+    match std::fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("emptying {}", dir.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The document's status (and exit code) for how cargo ended.
+pub fn status_of(outcome: Outcome) -> (Status, Option<i32>) {
+    match outcome {
+        Outcome::Exited(0) => (Status::Ok, None),
+        Outcome::Exited(_) | Outcome::Signalled(_) => (Status::Failed, Some(outcome.exit_code())),
+        Outcome::TimedOut => (Status::Timeout, None),
+        Outcome::Interrupted => (Status::Interrupted, None),
+    }
+}
+
+/// The final binary crate's rustc invocation: its compile, LTO and link.
+pub fn link_step(records: &[UnitRecord], bin: &str) -> Option<Step> {
+    let crate_name = bin.replace('-', "_");
+    records
+        .iter()
+        .rev()
+        .find(|r| r.crate_name == crate_name && !r.test && r.crate_types.iter().any(|t| t == "bin"))
+        .map(|r| record::step(&r.usage))
+}
+
+/// What a clean build gave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clean {
+    /// The configuration's status.
+    pub status: Status,
+    /// cargo's exit code when it failed.
+    pub exit_code: Option<i32>,
+    /// cargo's stderr (or why the build is unusable) when it failed.
+    pub stderr_tail: Option<String>,
+    /// The figures.
+    pub build: Build,
+    /// The binary, when the build succeeded.
+    pub executable: Option<PathBuf>,
+    /// For the document's notes: why a figure is missing.
+    pub note: Option<String>,
+}
+
+/// Turns the clean build `run` of configuration `config` into figures.
+pub fn record_clean(run: &BuildRun, config: &str, bin: &str, warm: bool) -> Clean {
+    let (mut status, exit_code) = status_of(run.outcome);
+    let link = link_step(&run.units, bin);
+    let mut stderr_tail = (status != Status::Ok).then(|| run.stderr_tail.clone());
+    if status == Status::Ok && run.executable.is_none() {
+        status = Status::Failed;
+        stderr_tail = Some(format!(
+            "cargo succeeded but reported no executable for bin `{bin}`"
+        ));
+    }
+    let note = match (status, &link) {
+        (Status::Ok, None) if !run.wrapper_log_written && warm => Some(format!(
+            "`{config}`: no rustc ran (--warm, and nothing had changed), so there is no link step to time: its link figures show `?`"
+        )),
+        (Status::Ok, None) if !run.wrapper_log_written => Some(format!(
+            "`{config}`: the rustc wrapper left no log, so the link step was not timed: its link figures show `?`"
+        )),
+        (Status::Ok, None) => Some(format!(
+            "`{config}`: cargo did not recompile `{bin}`'s binary crate, so there is no link step to time: its link figures show `?`"
+        )),
+        _ => None,
+    };
+    Clean {
+        status,
+        exit_code,
+        stderr_tail,
+        build: Build {
+            wall_s: run.usage.wall_s,
+            cpu_s: run.usage.cpu_s,
+            peak_rss_bytes: run.usage.peak_rss_bytes,
+            warm,
+            units: run.units.iter().map(record::unit).collect(),
+            link,
+            rebuild_wall_s: None,
+            rebuild_cpu_s: None,
+            rebuild_link: None,
+            rebuild_error: None,
+        },
+        executable: run.executable.clone().filter(|_| status == Status::Ok),
+        note,
+    }
+}
+
+/// Adds the rebuild `run` to `build`; returns `Interrupted` when Ctrl-C
+/// stopped it (the configuration then ends interrupted).
+pub fn record_rebuild(build: &mut Build, run: &BuildRun, bin: &str) -> Option<Status> {
+    if run.outcome.success() {
+        build.rebuild_wall_s = Some(run.usage.wall_s);
+        build.rebuild_cpu_s = Some(run.usage.cpu_s);
+        build.rebuild_link = link_step(&run.units, bin);
+        if build.rebuild_link.is_none() {
+            build.rebuild_error =
+                Some("cargo did not recompile the binary crate after the touch".into());
+        }
+        return None;
+    }
+    let (status, _) = status_of(run.outcome);
+    build.rebuild_error = Some(format!("rebuild {status:?}: {}", run.stderr_tail));
+    (status == Status::Interrupted).then_some(Status::Interrupted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::process::Usage;
+
+    fn unit(name: &str, types: &[&str], wall_s: f64) -> UnitRecord {
+        UnitRecord {
+            crate_name: name.into(),
+            crate_types: types.iter().map(|t| t.to_string()).collect(),
+            package: Some(name.into()),
+            version: Some("0.1.0".into()),
+            test: false,
+            exit_code: 0,
+            started_unix_s: 0.0,
+            usage: Usage {
+                wall_s,
+                cpu_s: wall_s,
+                peak_rss_bytes: 1 << 20,
+            },
+        }
+    }
+
+    fn run(outcome: Outcome, units: Vec<UnitRecord>, exe: bool) -> BuildRun {
+        BuildRun {
+            outcome,
+            usage: Usage {
+                wall_s: 3.0,
+                cpu_s: 5.0,
+                peak_rss_bytes: 100 << 20,
+            },
+            artifacts: units.len(),
+            executable: exe.then(|| PathBuf::from("/t/app")),
+            stderr_tail: "error: boom".into(),
+            wrapper_log_written: !units.is_empty(),
+            units,
+        }
+    }
+
+    #[test]
+    fn a_clean_build_with_its_link_step() {
+        let units = vec![unit("dep", &["lib"], 1.0), unit("my_app", &["bin"], 2.0)];
+        let c = record_clean(
+            &run(Outcome::Exited(0), units, true),
+            "fat",
+            "my-app",
+            false,
+        );
+        assert_eq!(c.status, Status::Ok);
+        assert_eq!(
+            c.build.link.unwrap().wall_s,
+            2.0,
+            "the bin crate, `-` as `_`"
+        );
+        assert_eq!(c.build.units.len(), 2);
+        assert_eq!(c.executable.as_deref(), Some(Path::new("/t/app")));
+        assert_eq!((c.note, c.stderr_tail), (None, None));
+    }
+
+    #[test]
+    fn failures_keep_their_code_and_stderr() {
+        let c = record_clean(&run(Outcome::Exited(101), vec![], false), "x", "app", false);
+        assert_eq!((c.status, c.exit_code), (Status::Failed, Some(101)));
+        assert_eq!(c.stderr_tail.as_deref(), Some("error: boom"));
+        let c = record_clean(
+            &run(Outcome::Signalled(9), vec![], false),
+            "x",
+            "app",
+            false,
+        );
+        assert_eq!(c.exit_code, Some(-9));
+        let c = record_clean(&run(Outcome::TimedOut, vec![], false), "x", "app", false);
+        assert_eq!(c.status, Status::Timeout);
+        // cargo said ok but named no binary: a failure, said why
+        let c = record_clean(
+            &run(Outcome::Exited(0), vec![unit("app", &["bin"], 1.0)], false),
+            "x",
+            "app",
+            false,
+        );
+        assert_eq!(c.status, Status::Failed);
+        assert!(c.stderr_tail.unwrap().contains("no executable"));
+    }
+
+    #[test]
+    fn a_missing_link_step_is_explained() {
+        // was: `?` in the link columns and nothing saying why
+        let c = record_clean(&run(Outcome::Exited(0), vec![], true), "fat", "app", true);
+        assert!(c.build.link.is_none());
+        let note = c.note.unwrap();
+        assert!(
+            note.contains("`fat`") && note.contains("--warm") && note.contains("`?`"),
+            "{note}"
+        );
+        let c = record_clean(&run(Outcome::Exited(0), vec![], true), "fat", "app", false);
+        assert!(c.note.unwrap().contains("left no log"));
+        let deps_only = vec![unit("dep", &["lib"], 1.0)];
+        let c = record_clean(
+            &run(Outcome::Exited(0), deps_only, true),
+            "fat",
+            "app",
+            false,
+        );
+        assert!(c.note.unwrap().contains("did not recompile `app`"));
+    }
+
+    #[test]
+    fn rebuilds() {
+        let mut b = record_clean(&run(Outcome::Exited(0), vec![], true), "x", "app", false).build;
+        let again = run(Outcome::Exited(0), vec![unit("app", &["bin"], 0.5)], true);
+        assert_eq!(record_rebuild(&mut b, &again, "app"), None);
+        assert_eq!(b.rebuild_wall_s, Some(3.0));
+        assert_eq!(b.rebuild_link.unwrap().wall_s, 0.5);
+        assert!(b.rebuild_error.is_none());
+
+        let mut b2 = b.clone();
+        record_rebuild(&mut b2, &run(Outcome::Exited(0), vec![], true), "app");
+        assert!(b2.rebuild_error.unwrap().contains("did not recompile"));
+        let mut b3 = b.clone();
+        let stopped = run(Outcome::Interrupted, vec![], false);
+        assert_eq!(
+            record_rebuild(&mut b3, &stopped, "app"),
+            Some(Status::Interrupted)
+        );
+        assert!(b3.rebuild_error.unwrap().starts_with("rebuild Interrupted"));
+    }
+
+    #[test]
+    fn mtime_guard_restores_the_times() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("main.rs");
+        std::fs::write(&f, "fn main() {}").unwrap();
+        let before = FileTime::from_last_modification_time(&std::fs::metadata(&f).unwrap());
+        {
+            let _g = MtimeGuard::bump(&f, FileTime::from_unix_time(before.unix_seconds() + 100, 0))
+                .unwrap();
+            let now = FileTime::from_last_modification_time(&std::fs::metadata(&f).unwrap());
+            assert_eq!(now.unix_seconds(), before.unix_seconds() + 100);
+        }
+        let after = FileTime::from_last_modification_time(&std::fs::metadata(&f).unwrap());
+        assert_eq!(after, before);
+    }
+}

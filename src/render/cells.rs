@@ -1,0 +1,256 @@
+//! Typed table cells and how each kind of figure is written: every format
+//! shows a size, a duration or a ratio the same way.
+
+use crate::results::measure::Verdict;
+
+/// What a runtime sample measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    /// Wall-clock seconds.
+    Seconds,
+    /// Instructions counted.
+    Instructions,
+}
+
+impl Metric {
+    /// From the document's `metric` field (`wall_s` or `instructions`).
+    pub fn from_field(metric: &str) -> Metric {
+        if metric == "instructions" {
+            Metric::Instructions
+        } else {
+            Metric::Seconds
+        }
+    }
+}
+
+/// One table cell: a figure with its kind, so each format writes it right.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Nothing.
+    Empty,
+    /// Text as is.
+    Text(String),
+    /// A figure that has no value, shown as this mark (`?` not measured, `-` not asked for).
+    Mark(&'static str),
+    /// Bytes: `512 B`, `497.2 KiB`.
+    Bytes(u64),
+    /// A signed change in bytes: `+1.9 KiB`, `-19.5 KiB`, `0`.
+    BytesDelta(i64),
+    /// A duration in seconds: `0.42 s`, `12.3 s`.
+    Seconds(f64),
+    /// A plain number with this many decimals.
+    Number {
+        /// The value.
+        value: f64,
+        /// Decimals shown.
+        decimals: usize,
+    },
+    /// A count.
+    Count(u64),
+    /// A ratio: `×1.85` (`n/a` when not finite).
+    Ratio(f64),
+    /// A relative change, 0.05 meaning +5%: `+5.0%` (`n/a` when not finite).
+    Change(f64),
+    /// A part of a whole, 0.012 meaning 1.2%: `1.2%`.
+    Share(f64),
+    /// A runtime figure: `850 µs`, `1.25 s`, `1.230 G` instructions.
+    Metric {
+        /// The value.
+        value: f64,
+        /// Its unit.
+        metric: Metric,
+    },
+    /// A confidence interval of runtime figures: `[1.20 s, 1.31 s]`.
+    MetricRange {
+        /// Lower bound.
+        low: f64,
+        /// Upper bound.
+        high: f64,
+        /// Their unit.
+        metric: Metric,
+    },
+    /// A ratio with its confidence interval: `×0.912 [0.901, 0.925]`.
+    RatioCi {
+        /// The ratio.
+        ratio: f64,
+        /// Lower bound.
+        low: f64,
+        /// Upper bound.
+        high: f64,
+    },
+    /// A runtime verdict with its size and p-value: `8.8% faster (p<0.001)`.
+    Verdict {
+        /// What the statistics decided.
+        verdict: Verdict,
+        /// The ratio of medians it is about.
+        ratio: f64,
+        /// The test's p-value.
+        p_value: f64,
+        /// Time or instructions (`faster` or `fewer`).
+        metric: Metric,
+    },
+}
+
+impl Cell {
+    /// The cell as text.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(t) => t.clone(),
+            Cell::Mark(m) => (*m).to_string(),
+            Cell::Bytes(n) => bytes(*n),
+            Cell::BytesDelta(n) => match n.signum() {
+                1 => format!("+{}", bytes(n.unsigned_abs())),
+                -1 => format!("-{}", bytes(n.unsigned_abs())),
+                _ => "0".into(),
+            },
+            Cell::Seconds(s) => seconds(*s),
+            Cell::Number { value, decimals } => format!("{value:.decimals$}"),
+            Cell::Count(n) => n.to_string(),
+            Cell::Ratio(r) if r.is_finite() => format!("×{r:.2}"),
+            Cell::Change(c) if c.is_finite() => format!("{:+.1}%", c * 100.0),
+            Cell::Ratio(_) | Cell::Change(_) => "n/a".into(),
+            Cell::Share(s) => format!("{:.1}%", s * 100.0),
+            Cell::Metric { value, metric } => metric_value(*metric, *value),
+            Cell::MetricRange { low, high, metric } => format!(
+                "[{}, {}]",
+                metric_value(*metric, *low),
+                metric_value(*metric, *high)
+            ),
+            Cell::RatioCi { ratio, low, high } => format!("×{ratio:.3} [{low:.3}, {high:.3}]"),
+            Cell::Verdict {
+                verdict,
+                ratio,
+                p_value,
+                metric,
+            } => {
+                let p = p_text(*p_value);
+                let (lower, higher) = match metric {
+                    Metric::Seconds => ("faster", "slower"),
+                    Metric::Instructions => ("fewer", "more"),
+                };
+                let pct = (ratio - 1.0).abs() * 100.0;
+                match verdict {
+                    Verdict::Faster => format!("{pct:.1}% {lower} (p{p})"),
+                    Verdict::Slower => format!("{pct:.1}% {higher} (p{p})"),
+                    Verdict::WithinNoise => format!("within noise (p{p})"),
+                }
+            }
+        }
+    }
+}
+
+/// Bytes in binary units with one decimal: `512 B`, `497.2 KiB`, `2.1 MiB`.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut value = n as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// Seconds: `0.42 s`, `12.3 s`, `125 s`.
+pub fn seconds(s: f64) -> String {
+    if s < 10.0 {
+        format!("{s:.2} s")
+    } else if s < 100.0 {
+        format!("{s:.1} s")
+    } else {
+        format!("{s:.0} s")
+    }
+}
+
+/// A runtime figure, compactly: `850 µs`, `12.30 ms`, `1.250 s`; `1.230 G`,
+/// `45.600 M` instructions.
+pub fn metric_value(metric: Metric, v: f64) -> String {
+    match metric {
+        Metric::Instructions => match v {
+            v if v >= 1e9 => format!("{:.3} G", v / 1e9),
+            v if v >= 1e6 => format!("{:.3} M", v / 1e6),
+            v if v >= 1e3 => format!("{:.3} k", v / 1e3),
+            v => format!("{v:.0}"),
+        },
+        Metric::Seconds => match v {
+            v if v < 1e-3 => format!("{:.0} µs", v * 1e6),
+            v if v < 1.0 => format!("{:.2} ms", v * 1e3),
+            v => format!("{v:.3} s"),
+        },
+    }
+}
+
+/// A p-value for people: `0.43`, `0.003`, `<0.001`.
+pub fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        "<0.001".into()
+    } else if p < 0.01 {
+        format!("{p:.3}")
+    } else {
+        format!("{p:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(Cell::Bytes(512).text(), "512 B");
+        assert_eq!(Cell::Bytes(509_168).text(), "497.2 KiB");
+        assert_eq!(Cell::Bytes(3 * 1024 * 1024).text(), "3.0 MiB");
+        assert_eq!(Cell::BytesDelta(-20_000).text(), "-19.5 KiB");
+        assert_eq!(Cell::BytesDelta(0).text(), "0");
+        assert_eq!(Cell::Seconds(0.421).text(), "0.42 s");
+        assert_eq!(Cell::Seconds(12.34).text(), "12.3 s");
+        assert_eq!(Cell::Change(424_008.0 / 509_168.0 - 1.0).text(), "-16.7%");
+        assert_eq!(Cell::Ratio(2.0).text(), "×2.00");
+        assert_eq!(Cell::Ratio(2.0 / 0.0).text(), "n/a");
+        assert_eq!(Cell::Change(f64::NAN).text(), "n/a");
+        assert_eq!(Cell::Share(0.0012).text(), "0.1%");
+        assert_eq!(
+            Cell::Number {
+                value: 1.5,
+                decimals: 2
+            }
+            .text(),
+            "1.50"
+        );
+    }
+
+    #[test]
+    fn runtime_cells() {
+        let m = Metric::Seconds;
+        assert_eq!(metric_value(m, 0.000_85), "850 µs");
+        assert_eq!(metric_value(m, 0.0123), "12.30 ms");
+        assert_eq!(metric_value(Metric::Instructions, 1.23e9), "1.230 G");
+        let ci = Cell::RatioCi {
+            ratio: 0.912,
+            low: 0.9011,
+            high: 0.925,
+        };
+        assert_eq!(ci.text(), "×0.912 [0.901, 0.925]");
+        let v = |verdict, metric| {
+            Cell::Verdict {
+                verdict,
+                ratio: 0.912,
+                p_value: 0.0001,
+                metric,
+            }
+            .text()
+        };
+        assert_eq!(v(Verdict::Faster, m), "8.8% faster (p<0.001)");
+        assert_eq!(
+            v(Verdict::Faster, Metric::Instructions),
+            "8.8% fewer (p<0.001)"
+        );
+        assert_eq!(v(Verdict::WithinNoise, m), "within noise (p<0.001)");
+        assert_eq!(p_text(0.043), "0.04");
+        assert_eq!(p_text(0.0043), "0.004");
+    }
+}

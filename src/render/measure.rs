@@ -1,0 +1,310 @@
+//! A measure document as blocks: the configuration table with its legend,
+//! one runtime table per workload, the per-crate cost table, notes, and the
+//! failures with cargo's stderr. Every figure comes from the document; the
+//! verdicts were decided when it was measured.
+
+use std::collections::BTreeMap;
+
+use super::blocks::{Align, Block, Report, Table};
+use super::cells::{Cell, Metric};
+use crate::results::measure::{Configuration, MeasureDocument, Status, Unit};
+
+/// How many crates the per-crate cost table shows.
+const TOP_UNITS: usize = 8;
+/// Lines of a failure's stderr shown (the document keeps more).
+const STDERR_LINES: usize = 8;
+
+/// The whole report of a sweep.
+pub fn report(doc: &MeasureDocument) -> Report {
+    let mut blocks = vec![Block::Table(configurations(doc)), Block::Text(legend(doc))];
+    blocks.extend(runtime(doc).into_iter().map(Block::Table));
+    if let Some(units) = units(doc) {
+        blocks.push(Block::Table(units));
+    }
+    if !doc.notes.is_empty() {
+        blocks.push(Block::Notes(doc.notes.clone()));
+    }
+    for c in doc.configurations.iter().filter(|c| c.status != Status::Ok) {
+        let tail = c.stderr_tail.as_deref().unwrap_or("");
+        let lines: Vec<&str> = tail.lines().collect();
+        blocks.push(Block::Quote {
+            title: format!("{} {}", c.name, status_text(c)),
+            lines: lines[lines.len().saturating_sub(STDERR_LINES)..]
+                .iter()
+                .map(|l| l.to_string())
+                .collect(),
+        });
+    }
+    for c in &doc.configurations {
+        if let Some(err) = c.build.as_ref().and_then(|b| b.rebuild_error.as_ref()) {
+            blocks.push(Block::Text(format!(
+                "{}: no rebuild figure: {}",
+                c.name,
+                err.lines().next().unwrap_or("")
+            )));
+        }
+    }
+    Report {
+        title: format!("cargo lto measure: {}", doc.project.bin),
+        blocks,
+    }
+}
+
+fn status_text(c: &Configuration) -> String {
+    match (c.status, c.exit_code) {
+        (Status::Ok, _) => "ok".into(),
+        (Status::Failed, Some(code)) => format!("FAILED ({code})"),
+        (Status::Failed, None) => "FAILED".into(),
+        (Status::Timeout, _) => "TIMEOUT".into(),
+        (Status::Interrupted, _) => "interrupted".into(),
+    }
+}
+
+/// `value / base` as a ratio cell; `n/a` when the base is zero.
+fn ratio(value: f64, base: f64) -> Cell {
+    Cell::Ratio(value / base)
+}
+
+/// One row per configuration: build, link step, rebuild, binary.
+fn configurations(doc: &MeasureDocument) -> Table {
+    let base = doc.config("baseline").filter(|c| c.status == Status::Ok);
+    let base_build = base.and_then(|b| b.build.as_ref());
+    let base_link = base_build.and_then(|b| b.link.as_ref());
+    let base_bin = base.and_then(|b| b.binary.as_ref());
+    let mut table = Table::new(&[
+        ("config", Align::Left),
+        ("status", Align::Left),
+        ("build", Align::Right),
+        ("vs base", Align::Right),
+        ("CPU", Align::Right),
+        ("peak RSS", Align::Right),
+        ("link", Align::Right),
+        ("link RSS", Align::Right),
+        ("vs base", Align::Right),
+        ("rebuild", Align::Right),
+        ("size", Align::Right),
+        ("vs base", Align::Right),
+        (".text", Align::Right),
+        ("symbols", Align::Right),
+    ]);
+    for c in &doc.configurations {
+        let mut row = vec![Cell::Text(c.name.clone()), Cell::Text(status_text(c))];
+        match c.build.as_ref().filter(|_| c.status == Status::Ok) {
+            Some(b) => {
+                let link = b.link.as_ref();
+                row.extend([
+                    Cell::Seconds(b.wall_s),
+                    base_build.map_or(Cell::Empty, |bb| ratio(b.wall_s, bb.wall_s)),
+                    Cell::Seconds(b.cpu_s),
+                    Cell::Bytes(b.peak_rss_bytes),
+                    // no link step recorded: the document's notes say why
+                    link.map_or(Cell::Mark("?"), |l| Cell::Seconds(l.wall_s)),
+                    link.map_or(Cell::Mark("?"), |l| Cell::Bytes(l.peak_rss_bytes)),
+                    match (link, base_link) {
+                        (Some(l), Some(bl)) => {
+                            ratio(l.peak_rss_bytes as f64, bl.peak_rss_bytes as f64)
+                        }
+                        _ => Cell::Empty,
+                    },
+                    b.rebuild_wall_s.map_or(Cell::Mark("-"), Cell::Seconds),
+                ]);
+            }
+            None => row.extend(std::iter::repeat_n(Cell::Empty, 8)),
+        }
+        if let Some(bin) = &c.binary {
+            row.extend([
+                Cell::Bytes(bin.size_bytes),
+                base_bin.map_or(Cell::Empty, |bb| {
+                    Cell::Change(bin.size_bytes as f64 / bb.size_bytes as f64 - 1.0)
+                }),
+                Cell::Bytes(bin.sections.get("text").copied().unwrap_or(0)),
+                Cell::Count(bin.symbols),
+            ]);
+        }
+        table.row(row);
+    }
+    table
+}
+
+/// What each figure of the configuration table is.
+fn legend(doc: &MeasureDocument) -> String {
+    let clean = if doc.warm {
+        "WARM builds (--warm: build directories reused)"
+    } else {
+        "one clean build each (n = 1)"
+    };
+    format!(
+        "build, CPU: wall and user+sys CPU time of `cargo build`, {clean}; peak RSS: the largest single process.\n\
+         link: the final rustc invocation of `{bin}` (its compile, LTO and the linker), wall time and peak RSS.\n\
+         rebuild: wall time of `cargo build` after touching {bin}'s root source file. vs base: against `baseline` ({profile} as your files resolve it).",
+        bin = doc.project.bin,
+        profile = doc.base_profile,
+    )
+}
+
+/// Per workload: each configuration's median with its CI, the ratio to
+/// baseline with its CI, and the verdict recorded with them.
+fn runtime(doc: &MeasureDocument) -> Vec<Table> {
+    let Some(plan) = &doc.runtime_plan else {
+        return Vec::new();
+    };
+    let mut tables = Vec::new();
+    for w in &doc.workloads {
+        let rows: Vec<(&Configuration, _)> = doc
+            .configurations
+            .iter()
+            .filter_map(|c| Some((c, c.runtime.iter().find(|r| r.workload == w.name)?)))
+            .collect();
+        let Some((_, first)) = rows.first() else {
+            continue;
+        };
+        let metric = Metric::from_field(&first.metric);
+        let mut table = Table::new(&[
+            ("config", Align::Left),
+            ("status", Align::Left),
+            ("median", Align::Right),
+            ("95% CI", Align::Right),
+            ("vs base [95% CI]", Align::Right),
+            ("verdict", Align::Left),
+            ("peak RSS", Align::Right),
+            ("n", Align::Right),
+            ("outliers", Align::Right),
+        ])
+        .titled(format!(
+            "runtime of `{}` ({}: median of n interleaved runs [95% bootstrap CI]; {})",
+            w.name,
+            match metric {
+                Metric::Seconds => "wall time",
+                Metric::Instructions => "instructions",
+            },
+            plan.counter_source
+        ));
+        for (c, r) in rows {
+            let status = match (r.status, r.output_differs) {
+                (Status::Ok, false) => "ok".to_string(),
+                (Status::Ok, true) => "OUTPUT DIFFERS".to_string(),
+                (_, _) => format!("FAILED ({})", r.exit_code.unwrap_or(-1)),
+            };
+            let mut row = vec![Cell::Text(c.name.clone()), Cell::Text(status)];
+            match &r.summary {
+                Some(s) => row.extend([
+                    Cell::Metric {
+                        value: s.median,
+                        metric,
+                    },
+                    Cell::MetricRange {
+                        low: s.median_ci[0],
+                        high: s.median_ci[1],
+                        metric,
+                    },
+                ]),
+                None => row.extend([Cell::Empty, Cell::Empty]),
+            }
+            match &r.vs_baseline {
+                Some(cmp) => row.extend([
+                    Cell::RatioCi {
+                        ratio: cmp.ratio,
+                        low: cmp.ratio_ci[0],
+                        high: cmp.ratio_ci[1],
+                    },
+                    Cell::Verdict {
+                        verdict: cmp.verdict,
+                        ratio: cmp.ratio,
+                        p_value: cmp.p_value,
+                        metric,
+                    },
+                ]),
+                None if c.name == "baseline" && r.summary.is_some() => {
+                    row.extend([Cell::Text("reference".into()), Cell::Empty])
+                }
+                None => row.extend([Cell::Empty, Cell::Empty]),
+            }
+            row.push(
+                r.peak_rss_bytes
+                    .iter()
+                    .max()
+                    .map_or(Cell::Empty, |b| Cell::Bytes(*b)),
+            );
+            row.push(Cell::Count(r.samples.len() as u64));
+            row.push(
+                r.summary
+                    .as_ref()
+                    .map_or(Cell::Empty, |s| Cell::Count(s.outliers.len() as u64)),
+            );
+            table.row(row);
+        }
+        for c in &doc.configurations {
+            for r in c
+                .runtime
+                .iter()
+                .filter(|r| r.workload == w.name && r.status != Status::Ok)
+            {
+                let last = r.stderr_tail.as_deref().unwrap_or("").lines().last();
+                table.footnotes.push(format!(
+                    "  {} failed `{}`: {}",
+                    c.name,
+                    w.name,
+                    last.unwrap_or("")
+                ));
+            }
+        }
+        tables.push(table);
+    }
+    tables
+}
+
+/// A unit's label: the crate, or `package (build.rs)` for a build script.
+fn unit_label(u: &Unit) -> String {
+    if u.crate_name.starts_with("build_script_") {
+        format!("{} (build.rs)", u.package.as_deref().unwrap_or("?"))
+    } else {
+        u.crate_name.clone()
+    }
+}
+
+/// CPU seconds per crate and configuration, the costliest crates first.
+fn units(doc: &MeasureDocument) -> Option<Table> {
+    let measured: Vec<&Configuration> = doc
+        .configurations
+        .iter()
+        .filter(|c| c.build.is_some())
+        .collect();
+    if measured.is_empty() {
+        return None;
+    }
+    let mut cost: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for (i, c) in measured.iter().enumerate() {
+        for u in c.build.iter().flat_map(|b| &b.units) {
+            let row = cost
+                .entry(unit_label(u))
+                .or_insert_with(|| vec![0.0; measured.len()]);
+            row[i] += u.cpu_s;
+        }
+    }
+    let total = cost.len();
+    let mut rows: Vec<(String, Vec<f64>)> = cost.into_iter().collect();
+    rows.sort_by(|a, b| {
+        let max = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
+        max(&b.1).total_cmp(&max(&a.1)).then_with(|| a.0.cmp(&b.0))
+    });
+    let mut headers: Vec<(&str, Align)> = vec![("crate (CPU s)", Align::Left)];
+    headers.extend(measured.iter().map(|c| (c.name.as_str(), Align::Right)));
+    let mut table = Table::new(&headers);
+    for (label, values) in rows.iter().take(TOP_UNITS) {
+        let mut row = vec![Cell::Text(label.clone())];
+        row.extend(values.iter().map(|v| Cell::Number {
+            value: *v,
+            decimals: 2,
+        }));
+        table.row(row);
+    }
+    table.footnotes.push(if total > TOP_UNITS {
+        format!(
+            "({} more crates in the JSON; user+sys CPU of each rustc invocation, the linker included)",
+            total - TOP_UNITS
+        )
+    } else {
+        "(user+sys CPU of each rustc invocation, the linker included)".into()
+    });
+    Some(table)
+}

@@ -1,0 +1,60 @@
+//! One renderer for every document and format. A document becomes a
+//! [`blocks::Report`] once (`measure.rs`, `inspect.rs`); each text format
+//! implements [`Render`] over that block model in a file of its own
+//! (`table.rs` for the terminal, `markdown.rs`); JSON is the document itself
+//! (`json.rs`). Renderers read only `results/`: they show what was measured
+//! and decided there, and decide nothing themselves.
+
+pub mod blocks;
+pub mod cells;
+pub mod inspect;
+pub mod json;
+pub mod markdown;
+pub mod measure;
+pub mod table;
+
+use crate::results::{InspectDocument, MeasureDocument};
+
+/// A text format: lays out a report's blocks.
+pub trait Render {
+    /// The report as this format's text.
+    fn render(&self, report: &blocks::Report) -> String;
+}
+
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned tables for a terminal.
+    Table,
+    /// The document as JSON.
+    Json,
+    /// GitHub-flavoured Markdown.
+    Markdown,
+}
+
+fn text(format: Format, report: impl FnOnce() -> blocks::Report) -> Option<String> {
+    match format {
+        Format::Table => Some(table::Terminal.render(&report())),
+        Format::Markdown => Some(markdown::Markdown.render(&report())),
+        Format::Json => None,
+    }
+}
+
+/// A measure document in `format`.
+pub fn measure(doc: &MeasureDocument, format: Format) -> serde_json::Result<String> {
+    match text(format, || measure::report(doc)) {
+        Some(text) => Ok(text),
+        None => json::render(doc),
+    }
+}
+
+/// An inspect document in `format`, text formats showing `top` rows per list.
+pub fn inspect(doc: &InspectDocument, format: Format, top: usize) -> serde_json::Result<String> {
+    match text(format, || inspect::report(doc, top)) {
+        Some(text) => Ok(text),
+        None => json::render(doc),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,72 @@
+//! Snapshots of every format from fixed documents (tests/data/), and the
+//! rule that `--top` shapes only the text formats.
+
+use super::*;
+
+fn measure_doc(text: &str) -> MeasureDocument {
+    serde_json::from_str(text).expect("test document parses")
+}
+
+fn failure_doc() -> MeasureDocument {
+    measure_doc(include_str!("../../tests/data/measure-failure.json"))
+}
+
+fn runtime_doc() -> MeasureDocument {
+    measure_doc(include_str!("../../tests/data/measure-runtime.json"))
+}
+
+fn inspect_doc() -> InspectDocument {
+    serde_json::from_str(include_str!("../../tests/data/inspect.json")).expect("parses")
+}
+
+#[test]
+fn measure_table_with_a_failure_and_a_note() {
+    insta::assert_snapshot!(measure(&failure_doc(), Format::Table).unwrap());
+}
+
+#[test]
+fn measure_markdown_with_a_failure_and_a_note() {
+    insta::assert_snapshot!(measure(&failure_doc(), Format::Markdown).unwrap());
+}
+
+#[test]
+fn measure_table_with_runtime() {
+    insta::assert_snapshot!(measure(&runtime_doc(), Format::Table).unwrap());
+}
+
+#[test]
+fn measure_markdown_with_runtime() {
+    insta::assert_snapshot!(measure(&runtime_doc(), Format::Markdown).unwrap());
+}
+
+#[test]
+fn measure_json_is_the_document() {
+    let doc = runtime_doc();
+    let again: MeasureDocument =
+        serde_json::from_str(&measure(&doc, Format::Json).unwrap()).unwrap();
+    assert_eq!(again, doc);
+}
+
+#[test]
+fn inspect_table() {
+    insta::assert_snapshot!(inspect(&inspect_doc(), Format::Table, 5).unwrap());
+}
+
+#[test]
+fn inspect_markdown() {
+    insta::assert_snapshot!(inspect(&inspect_doc(), Format::Markdown, 5).unwrap());
+}
+
+#[test]
+fn top_shapes_the_text_not_the_json() {
+    let doc = inspect_doc();
+    let one = inspect(&doc, Format::Table, 1).unwrap();
+    let five = inspect(&doc, Format::Table, 5).unwrap();
+    assert!(one.lines().count() < five.lines().count());
+    assert!(!one.contains("serde_json → std"), "{one}");
+    for top in [1, 5] {
+        let json: InspectDocument =
+            serde_json::from_str(&inspect(&doc, Format::Json, top).unwrap()).unwrap();
+        assert_eq!(json, doc, "--top {top} must not cut the JSON");
+    }
+}

@@ -1,0 +1,370 @@
+//! The measure document: what `cargo lto measure` writes to
+//! `<target-dir>/cargo-lto/results/` and prints with `--format json`.
+//! Every field is documented in docs/results-schema.md. These types are the
+//! published format: the measuring code converts its own values into them
+//! (in `measure/record.rs`), so a rename in the domain cannot change it.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// Version of this document's layout. 2 added `id` and the runtime
+/// `verdict`, and files named by `id` instead of the start second.
+pub const MEASURE_SCHEMA_VERSION: u32 = 2;
+
+/// A whole sweep.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeasureDocument {
+    /// [`MEASURE_SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Unique id: UTC start time to the nanosecond and a random suffix; the
+    /// file is `measure-<id>.json`.
+    pub id: String,
+    /// `cargo-lto` and its version.
+    pub tool: String,
+    /// When the sweep started, seconds since the Unix epoch.
+    pub started_unix_s: u64,
+    /// The machine it ran on.
+    pub machine: Machine,
+    /// `rustc -vV` and `cargo -V`.
+    pub toolchain: Toolchain,
+    /// What was built.
+    pub project: Project,
+    /// The profile the configurations inherit (`release` unless `--base-profile`).
+    pub base_profile: String,
+    /// The base profile as the project's files and environment resolve it.
+    pub base_settings: Profile,
+    /// True when `--warm` reused build directories: times are then not clean builds.
+    pub warm: bool,
+    /// Things the user should know about how this was measured.
+    pub notes: Vec<String>,
+    /// One entry per configuration, in the order measured.
+    pub configurations: Vec<Configuration>,
+    /// The workloads run on every configuration's binary.
+    #[serde(default)]
+    pub workloads: Vec<Workload>,
+    /// How the workloads were run, when any were.
+    #[serde(default)]
+    pub runtime_plan: Option<RuntimePlan>,
+}
+
+/// Every resolved profile key, with its value and where it came from.
+pub type Profile = BTreeMap<String, Setting>;
+
+/// One resolved profile key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Setting {
+    /// The value, as TOML would spell it without quotes.
+    pub value: String,
+    /// Where it came from: `default`, a file path, an environment variable, or `cargo-lto`.
+    pub source: String,
+}
+
+/// The machine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Machine {
+    /// CPU model name, from /proc/cpuinfo.
+    pub cpu_model: String,
+    /// Logical CPUs available to this process.
+    pub cores: usize,
+    /// Physical memory in bytes.
+    pub memory_bytes: u64,
+    /// `std::env::consts::OS`-`ARCH`.
+    pub os: String,
+}
+
+/// The toolchain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Toolchain {
+    /// `rustc -vV` as printed.
+    pub rustc_vv: String,
+    /// `cargo -V` as printed.
+    pub cargo_v: String,
+}
+
+/// The measured project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Project {
+    /// Workspace root directory.
+    pub workspace_root: PathBuf,
+    /// Package with the binary.
+    pub package: String,
+    /// Its version.
+    pub version: String,
+    /// Binary target.
+    pub bin: String,
+    /// `--target`, if given.
+    pub target: Option<String>,
+}
+
+/// The state a configuration, or a workload on it, ended in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Built and measured.
+    Ok,
+    /// cargo (or the workload) failed; see `exit_code` and `stderr_tail`.
+    Failed,
+    /// Killed after `--timeout`.
+    Timeout,
+    /// Stopped by Ctrl-C.
+    Interrupted,
+}
+
+/// One configuration's results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Configuration {
+    /// Configuration name.
+    pub name: String,
+    /// The keys it overrides on the base profile (empty for baseline).
+    pub settings: BTreeMap<String, String>,
+    /// Every resolved key it was built with, and where each came from.
+    pub effective: Profile,
+    /// The exact cargo command (argv, `cargo` first).
+    pub command: Vec<String>,
+    /// Environment cargo-lto set for the measurement only (its rustc wrapper).
+    pub measurement_env: BTreeMap<String, String>,
+    /// Outcome.
+    pub status: Status,
+    /// cargo's exit code when it failed (negative: killed by that signal).
+    pub exit_code: Option<i32>,
+    /// The last lines of cargo's stderr when it failed.
+    pub stderr_tail: Option<String>,
+    /// Build measurements (present once the clean build ran).
+    pub build: Option<Build>,
+    /// The binary (present when the build succeeded).
+    pub binary: Option<Binary>,
+    /// Runtime per workload (with `--run`/`--run-cmd`).
+    #[serde(default)]
+    pub runtime: Vec<WorkloadRuntime>,
+}
+
+/// Build measurements: one clean build (n = 1) and one rebuild.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Build {
+    /// Wall-clock seconds of the clean `cargo build`.
+    pub wall_s: f64,
+    /// User + system CPU seconds of cargo and every process it ran.
+    pub cpu_s: f64,
+    /// Peak RSS of the largest single process during the build, bytes.
+    pub peak_rss_bytes: u64,
+    /// True when the build directory was reused (`--warm`).
+    pub warm: bool,
+    /// Every rustc invocation, in start order.
+    pub units: Vec<Unit>,
+    /// The final binary crate's rustc invocation: its compile, LTO and link.
+    pub link: Option<Step>,
+    /// Wall seconds of the rebuild after bumping the binary crate root's mtime.
+    pub rebuild_wall_s: Option<f64>,
+    /// CPU seconds of that rebuild.
+    pub rebuild_cpu_s: Option<f64>,
+    /// The final rustc invocation of the rebuild.
+    pub rebuild_link: Option<Step>,
+    /// Why the rebuild has no figure, if it has none.
+    pub rebuild_error: Option<String>,
+}
+
+/// One rustc invocation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unit {
+    /// `--crate-name`.
+    pub crate_name: String,
+    /// Package name, when cargo said.
+    pub package: Option<String>,
+    /// Package version.
+    pub version: Option<String>,
+    /// `--crate-type` values.
+    pub crate_types: Vec<String>,
+    /// Wall seconds.
+    pub wall_s: f64,
+    /// CPU seconds, rustc and the linker it ran.
+    pub cpu_s: f64,
+    /// Peak RSS of rustc or its largest child, bytes.
+    pub peak_rss_bytes: u64,
+}
+
+/// One timed step.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    /// Wall seconds.
+    pub wall_s: f64,
+    /// CPU seconds.
+    pub cpu_s: f64,
+    /// Peak RSS, bytes.
+    pub peak_rss_bytes: u64,
+}
+
+/// Size of a binary and of its section groups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Binary {
+    /// Where the binary is (under the configuration's target directory).
+    pub path: PathBuf,
+    /// Size on disk in bytes.
+    pub size_bytes: u64,
+    /// Section groups in bytes: `text`, `rodata`, `data_bss`, `unwind`,
+    /// `debug`, `other` (docs/results-schema.md says which sections each holds).
+    pub sections: BTreeMap<String, u64>,
+    /// Entries in the static symbol table (0 when stripped).
+    pub symbols: u64,
+}
+
+/// One workload, as given with `--run`/`--run-cmd` or in metadata.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workload {
+    /// Name (`--run NAME='…'`), or `run1`, `run2`, … when unnamed.
+    pub name: String,
+    /// The command: words with `{bin}` standing for the binary, or with
+    /// `shell`, one string for `sh -c`.
+    pub command: Vec<String>,
+    /// Run through `sh -c`.
+    pub shell: bool,
+    /// A command run before each run, untimed (always through `sh -c`).
+    pub prepare: Option<String>,
+    /// Working directory.
+    pub dir: Option<PathBuf>,
+    /// File given as stdin.
+    pub stdin: Option<PathBuf>,
+}
+
+/// How runtime was measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuntimePlan {
+    /// Warm-ups, runs, minimum time, cap.
+    pub plan: Plan,
+    /// What was counted.
+    pub counter: Counter,
+    /// Where the numbers come from, in words (and why not another source).
+    pub counter_source: String,
+}
+
+/// How many runs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Warm-up runs per configuration, not recorded.
+    pub warmup: usize,
+    /// At least this many recorded runs per configuration.
+    pub runs: usize,
+    /// And rounds kept going until this much time had passed.
+    pub min_time_s: f64,
+    /// Never more rounds than this.
+    pub max_runs: usize,
+    /// Failing runs were recorded instead of dropping the configuration.
+    pub ignore_failure: bool,
+}
+
+/// What was counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Counter {
+    /// Wall-clock time.
+    Time,
+    /// Instructions from hardware counters (`perf stat`).
+    PerfEvent,
+    /// Instructions counted by `valgrind --tool=callgrind`.
+    Callgrind,
+}
+
+/// One configuration's runs of one workload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkloadRuntime {
+    /// Workload name.
+    pub workload: String,
+    /// `ok`, or `failed` when a run exited non-zero.
+    pub status: Status,
+    /// `wall_s` or `instructions`.
+    pub metric: String,
+    /// Every recorded run, in order.
+    pub samples: Vec<f64>,
+    /// Peak RSS of each run (wait4), bytes.
+    pub peak_rss_bytes: Vec<u64>,
+    /// Median, mean, spread, outliers, CI of the median.
+    pub summary: Option<Summary>,
+    /// Against baseline: ratio of medians with CI, p-value, verdict.
+    pub vs_baseline: Option<Comparison>,
+    /// SHA-256 of the most common stdout.
+    pub stdout_sha256: Option<String>,
+    /// stdout differs from baseline's (or from the others', without baseline).
+    pub output_differs: bool,
+    /// stdout was not the same in every run of this configuration.
+    pub output_varies: bool,
+    /// Exit code of the failing run.
+    pub exit_code: Option<i32>,
+    /// stderr tail of the failing run.
+    pub stderr_tail: Option<String>,
+}
+
+/// Summary of one sample.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Sample size.
+    pub n: usize,
+    /// Median.
+    pub median: f64,
+    /// Mean.
+    pub mean: f64,
+    /// Sample standard deviation (n − 1); 0 for n < 2.
+    pub stddev: f64,
+    /// Minimum.
+    pub min: f64,
+    /// Maximum.
+    pub max: f64,
+    /// Median absolute deviation (unscaled).
+    pub mad: f64,
+    /// Indices of outliers by the modified Z-score (> 3.5).
+    pub outliers: Vec<usize>,
+    /// 95% percentile-bootstrap CI of the median: [low, high].
+    pub median_ci: [f64; 2],
+}
+
+/// A comparison against the baseline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// median(this) / median(baseline).
+    pub ratio: f64,
+    /// 95% bootstrap CI of that ratio.
+    pub ratio_ci: [f64; 2],
+    /// Two-sided Mann–Whitney U p-value.
+    pub p_value: f64,
+    /// p < 0.05 and the CI excludes 1: a real difference, not noise.
+    pub significant: bool,
+    /// What the comparison says, decided with the statistics.
+    pub verdict: Verdict,
+}
+
+/// A runtime comparison's conclusion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Significantly lower than baseline (faster; fewer instructions).
+    Faster,
+    /// Significantly higher than baseline (slower; more instructions).
+    Slower,
+    /// Not distinguishable from baseline.
+    WithinNoise,
+}
+
+impl MeasureDocument {
+    /// The configuration named `name`.
+    pub fn config(&self, name: &str) -> Option<&Configuration> {
+        self.configurations.iter().find(|c| c.name == name)
+    }
+
+    /// True when a configuration was stopped by Ctrl-C.
+    pub fn interrupted(&self) -> bool {
+        self.configurations
+            .iter()
+            .any(|c| c.status == Status::Interrupted)
+    }
+
+    /// True when any configuration did not end `ok`, any workload failed,
+    /// or any output differed.
+    pub fn any_failed(&self) -> bool {
+        self.configurations.iter().any(|c| {
+            c.status != Status::Ok
+                || c.runtime
+                    .iter()
+                    .any(|r| r.status != Status::Ok || r.output_differs)
+        })
+    }
+}

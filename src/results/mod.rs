@@ -1,0 +1,16 @@
+//! The results documents: the hub of the tool. Producers (`measure`,
+//! `inspect`) convert their values into these types at one seam each;
+//! every consumer (the renderers, and later advice, reports, the CI gate and
+//! merging) reads only these. Serde-only, versioned, documented field by
+//! field in docs/results-schema.md and docs/inspect.md.
+//!
+//! This module imports nothing else from this crate, so nothing it publishes
+//! can change because the measuring code changed.
+
+pub mod inspect;
+pub mod measure;
+pub mod store;
+
+pub use inspect::{INSPECT_SCHEMA_VERSION, InspectDocument};
+pub use measure::{MEASURE_SCHEMA_VERSION, MeasureDocument};
+pub use store::{Error, Listed, latest, list, load, new_id, results_dir, save, write_atomic};
