@@ -281,8 +281,16 @@ pub struct RuntimeArgs {
     pub counter: CounterArg,
 }
 
-/// Parses `90`, `90s`, `20m`, `1h`.
+/// Parses `90`, `90s`, `20m`, `1h`, `0.5s`: a positive duration.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    match parse_duration_or_zero(text)? {
+        Duration::ZERO => Err(format!("`{}` must be positive", text.trim())),
+        d => Ok(d),
+    }
+}
+
+/// Like [`parse_duration`], but `0` is allowed.
+pub fn parse_duration_or_zero(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let (number, scale) = match text.char_indices().last() {
         Some((i, 's')) => (&text[..i], 1.0),
@@ -290,27 +298,51 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         Some((i, 'h')) => (&text[..i], 3600.0),
         _ => (text, 1.0),
     };
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration: use e.g. 90s, 20m or 1h"))?;
-    if !(value > 0.0 && value.is_finite()) {
-        return Err(format!("`{text}` must be positive"));
+    let not_a_duration = || format!("`{text}` is not a duration: use e.g. 90s, 20m or 1h");
+    let value: f64 = number.trim().parse().map_err(|_| not_a_duration())?;
+    if value.is_nan() {
+        return Err(not_a_duration());
     }
-    Ok(Duration::from_secs_f64(value * scale))
+    if value < 0.0 {
+        return Err(format!("`{text}` must not be negative"));
+    }
+    Duration::try_from_secs_f64(value * scale).map_err(|_| format!("`{text}` is too long"))
 }
 
-/// Like [`parse_duration`], but `0` is allowed.
-pub fn parse_duration_or_zero(text: &str) -> Result<Duration, String> {
-    let zero = text
-        .trim()
-        .trim_end_matches(['s', 'm', 'h'])
-        .parse::<f64>()
-        .is_ok_and(|v| v == 0.0);
-    if zero {
-        Ok(Duration::ZERO)
-    } else {
-        parse_duration(text)
+/// Parses a size in bytes: `6GiB`, `512 MiB`, `1.5G` (binary units: K, M,
+/// G, T with or without `iB`), `2GB` (decimal: kB, MB, GB, TB), `4096`
+/// (bytes). Units are case-insensitive. For memory ceilings such as
+/// `--max-link-memory`.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = (&t[..split], t[split..].trim());
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{t}` is not a size: use e.g. 6GiB, 512MiB or 4096"))?;
+    let scale: f64 = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kib" => 1024.0,
+        "m" | "mib" => 1024f64.powi(2),
+        "g" | "gib" => 1024f64.powi(3),
+        "t" | "tib" => 1024f64.powi(4),
+        "kb" => 1e3,
+        "mb" => 1e6,
+        "gb" => 1e9,
+        "tb" => 1e12,
+        _ => {
+            return Err(format!(
+                "`{t}`: unknown unit `{unit}` (use B, KiB, MiB, GiB, TiB, or kB, MB, GB, TB)"
+            ));
+        }
+    };
+    let bytes = (value * scale).round();
+    if !(bytes.is_finite() && bytes < u64::MAX as f64) {
+        return Err(format!("`{t}` is too large"));
     }
+    Ok(bytes as u64)
 }
 
 #[cfg(test)]
@@ -336,5 +368,50 @@ mod tests {
             parse_duration_or_zero("2s").unwrap(),
             Duration::from_secs(2)
         );
+        // was a panic: a finite number too large for a Duration
+        assert!(parse_duration("1e300s").unwrap_err().contains("too long"));
+        assert!(parse_duration("NaN").is_err() && parse_duration("inf").is_err());
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("4096").unwrap(), 4096);
+        assert_eq!(parse_size("6GiB").unwrap(), 6 << 30);
+        assert_eq!(parse_size("6 gib").unwrap(), 6 << 30);
+        assert_eq!(parse_size("1.5G").unwrap(), 3 << 29);
+        assert_eq!(parse_size("512MiB").unwrap(), 512 << 20);
+        assert_eq!(parse_size("2GB").unwrap(), 2_000_000_000);
+        assert!(parse_size("6 GiBs").unwrap_err().contains("unknown unit"));
+        assert!(parse_size("lots").is_err() && parse_size("-1G").is_err());
+        assert!(parse_size("1e30").is_err() && parse_size("99999999999T").is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_duration_text_parses_or_errs(text in "\\PC{0,16}") {
+            let _ = parse_duration(&text);
+            let _ = parse_duration_or_zero(&text);
+        }
+
+        #[test]
+        fn durations_round_trip(secs in 0u64..10_000_000, unit in 0usize..3) {
+            let (suffix, scale) = [("s", 1), ("m", 60), ("h", 3600)][unit];
+            let d = parse_duration_or_zero(&format!("{secs}{suffix}")).unwrap();
+            proptest::prop_assert_eq!(d, Duration::from_secs(secs * scale));
+            proptest::prop_assert_eq!(parse_duration(&format!("{secs}{suffix}")).is_ok(), secs > 0);
+        }
+
+        #[test]
+        fn any_size_text_parses_or_errs(text in "\\PC{0,16}") {
+            let _ = parse_size(&text);
+        }
+
+        #[test]
+        fn sizes_round_trip(n in 0u64..(1 << 40), unit in 0usize..5) {
+            let (suffix, scale) = [("", 1u64), ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("kB", 1000)][unit];
+            let n = n / scale.max(1) ;
+            proptest::prop_assert_eq!(parse_size(&format!("{n}{suffix}")).unwrap(), n * scale);
+            proptest::prop_assert_eq!(parse_size(&format!("{n} {suffix}")).unwrap(), n * scale);
+        }
     }
 }

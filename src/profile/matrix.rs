@@ -212,6 +212,23 @@ mod tests {
         assert!(build(&req, &[]).unwrap_err().to_string().contains("fatt"));
     }
 
+    proptest::proptest! {
+        /// Any `--with`/`--only` text: a matrix or a usage error, never a panic,
+        /// and baseline always first when it is measured.
+        #[test]
+        fn any_request_builds_or_errs(
+            with in proptest::collection::vec("\\PC{0,30}", 0..3),
+            only in proptest::collection::vec("[a-z-]{0,8}", 0..3),
+        ) {
+            let req = MatrixRequest { with, only, ..Default::default() };
+            if let Ok(list) = build(&req, &[])
+                && let Some(i) = list.iter().position(|c| c.name == BASELINE)
+            {
+                proptest::prop_assert_eq!(i, 0);
+            }
+        }
+    }
+
     #[test]
     fn only_narrows() {
         let req = MatrixRequest {

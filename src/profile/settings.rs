@@ -372,6 +372,43 @@ mod tests {
         assert_eq!(merged.codegen_units, Some(4));
     }
 
+    /// One valid `key=value` of each key, as a user could write it.
+    fn valid_item() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            prop::sample::select(vec!["true", "false", "off", "thin", "fat", "\"fat\""])
+                .prop_map(|v| format!("lto={v}")),
+            (1u32..512).prop_map(|n| format!("codegen-units={n}")),
+            prop::sample::select(vec!["0", "1", "2", "3", "s", "z", "\"z\""])
+                .prop_map(|v| format!("opt-level={v}")),
+            prop::sample::select(vec!["unwind", "abort"]).prop_map(|v| format!("panic={v}")),
+            prop::sample::select(vec!["none", "debuginfo", "symbols", "true", "false"])
+                .prop_map(|v| format!("strip={v}")),
+            prop::sample::select(vec!["0", "1", "2", "none", "line-tables-only", "full"])
+                .prop_map(|v| format!("debug={v}")),
+            any::<bool>().prop_map(|b| format!("incremental={b}")),
+            any::<bool>().prop_map(|b| format!("overflow-checks={b}")),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Any text: settings or an error naming where it came from; no panic.
+        #[test]
+        fn any_list_parses_or_is_named(text in "\\PC{0,40}") {
+            if let Err(e) = Settings::parse_list(&text, "--with x") {
+                proptest::prop_assert!(e.to_string().starts_with("--with x"), "{}", e);
+            }
+        }
+
+        /// Valid lists parse, and what they print parses back to the same.
+        #[test]
+        fn valid_lists_round_trip(items in proptest::collection::vec(valid_item(), 0..8)) {
+            let s = Settings::parse_list(&items.join(","), "t").unwrap();
+            let printed: Vec<String> = s.pairs().iter().map(|(k, v)| format!("{k}={v}")).collect();
+            proptest::prop_assert_eq!(Settings::parse_list(&printed.join(","), "t").unwrap(), s);
+        }
+    }
+
     #[test]
     fn pairs_are_valid_toml_values() {
         let s = Settings::parse_list(

@@ -282,6 +282,9 @@ fn units(doc: &MeasureDocument) -> Option<Table> {
         }
     }
     let total = cost.len();
+    if total == 0 {
+        return None; // no rustc ran (a warm build with nothing to do)
+    }
     let mut rows: Vec<(String, Vec<f64>)> = cost.into_iter().collect();
     rows.sort_by(|a, b| {
         let max = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);

@@ -51,3 +51,21 @@ fn timeout_is_recorded() {
     let wall = fat["build"]["wall_s"].as_f64().unwrap();
     assert!(wall < 1.5, "the timed-out build ran {wall} s");
 }
+
+#[test]
+fn a_warm_run_with_nothing_to_do_says_why_it_has_no_link_step() {
+    let dir = fixture("tiny");
+    let args = ["--no-rebuild", "--only", "off"];
+    let first = measure_json(&dir, &args, &[]);
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    assert!(config(&first.doc, "off")["build"]["link"].is_object());
+    // nothing changed: cargo runs no rustc, so no link step can be timed
+    let warm = measure_json(&dir, &[&args[..], &["--warm"]].concat(), &[]);
+    assert_eq!(warm.code, Some(0), "{}", warm.stderr);
+    assert!(config(&warm.doc, "off")["build"]["link"].is_null());
+    let notes = warm.doc["notes"].to_string();
+    assert!(
+        notes.contains("`off`: no rustc ran (--warm, and nothing had changed)"),
+        "was: `?` in the table and no word why: {notes}"
+    );
+}

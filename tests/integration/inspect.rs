@@ -204,6 +204,18 @@ fn bad_input() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("results of another project"), "{stderr}");
+    // ... also from a workspace where no binary can be chosen (was accepted
+    // silently: the check needed the project's binary, not just its root)
+    let libs = fixture("libs-workspace");
+    let out = cargo_lto()
+        .args(["inspect", "--results"])
+        .arg(sweep.dir.join("target/cargo-lto/results/latest.json"))
+        .current_dir(&libs)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("results of another project"), "{stderr}");
     // a project never measured
     let out = cargo_lto()
         .arg("inspect")
