@@ -18,6 +18,7 @@ pub mod profile;
 pub mod progress;
 pub mod render;
 pub mod results;
+pub mod stats;
 pub mod workspace;
 
 use anyhow::Result;

@@ -176,7 +176,10 @@ fn split_top_level<'a>(s: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
             b'<' => depth += 1,
             b'>' if i > 0 && bytes[i - 1] == b'-' => {}
             b'>' => depth -= 1,
-            _ if depth == 0 && s[i..].starts_with(sep) => {
+            // bytes, not `s[i..]`: `i` may sit inside a multi-byte character
+            // (identifiers can be non-ASCII); `sep` is ASCII, so a match is
+            // on a character boundary
+            _ if depth == 0 && bytes[i..].starts_with(sep.as_bytes()) => {
                 return Some((&s[..i], &s[i + sep.len()..]));
             }
             _ => {}
@@ -309,6 +312,14 @@ mod tests {
             proptest::prop_assert!(!k.is_empty());
             let (_, k) = crate_of_symbol(&s, true);
             proptest::prop_assert!(!k.is_empty());
+        }
+
+        #[test]
+        fn non_ascii_names_are_attributed(name in "[a-zé名]{1,6}", odd in "[¡é名]{1,3}") {
+            // was a panic: slicing inside a multi-byte character
+            proptest::prop_assert_eq!(crate_of(&format!("<{odd} as x::T>::f"), true), "x");
+            // Rust identifiers may be non-ASCII letters
+            proptest::prop_assert_eq!(crate_of(&format!("{name}::f"), true), name);
         }
 
         #[test]

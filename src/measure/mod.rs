@@ -1,13 +1,12 @@
 //! Measuring a matrix of configurations: the `sweep` builds each (clean
 //! build, per-unit costs, the final link step, a rebuild after a touch, the
 //! binary — see `steps`), the `runtime` phase runs the binaries on the
-//! user's workloads with `stats`, and `record` converts every figure into
-//! the measure document, which is saved after each configuration.
+//! user's workloads (statistics from `crate::stats`), and `record` converts
+//! every figure into the measure document, saved after each configuration.
 
 pub mod machine;
 pub mod record;
 pub mod runtime;
-pub mod stats;
 pub mod steps;
 pub mod sweep;
 
@@ -214,7 +213,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
             max_runs: rt.max_runs,
             ignore_failure: rt.ignore_failure,
         };
-        doc.workloads = workloads.iter().map(record::workload).collect();
+        doc.workloads = workloads.clone();
         doc.runtime_plan = Some(record::runtime_plan(&plan, counter, source));
         let options = runtime::Options {
             workloads: &workloads,

@@ -1,19 +1,17 @@
 //! The seam between measuring and the measure document: every domain value
 //! that enters the document is converted here, field by field, into the
 //! published types of `results::measure`. A rename on either side shows up
-//! here as a compile error, never silently in the output.
+//! here as a compile error, never silently in the output. (Workloads, run
+//! plans, counters and statistics need no conversion: the runtime and
+//! `stats` work in the document's own types.)
 
 use std::path::Path;
 
-use super::runtime::counter::Counter;
-use super::runtime::schedule::Plan;
-use super::runtime::workload::Workload;
-use super::stats;
 use crate::build::wrapper::UnitRecord;
 use crate::inspect::sections::SectionSizes;
 use crate::process::Usage;
 use crate::profile::resolve::Resolved;
-use crate::results::measure as doc;
+use crate::results::measure::{self as doc, Counter, Plan};
 
 /// A resolved profile.
 pub fn profile(resolved: &Resolved) -> doc::Profile {
@@ -63,68 +61,11 @@ pub fn binary(path: &Path, sizes: SectionSizes) -> doc::Binary {
     }
 }
 
-/// A workload.
-pub fn workload(w: &Workload) -> doc::Workload {
-    doc::Workload {
-        name: w.name.clone(),
-        command: w.command.clone(),
-        shell: w.shell,
-        prepare: w.prepare.clone(),
-        dir: w.dir.clone(),
-        stdin: w.stdin.clone(),
-    }
-}
-
-/// What was counted.
-pub fn counter(c: Counter) -> doc::Counter {
-    match c {
-        Counter::Time => doc::Counter::Time,
-        Counter::PerfEvent => doc::Counter::PerfEvent,
-        Counter::Callgrind => doc::Counter::Callgrind,
-    }
-}
-
 /// How the workloads were run.
-pub fn runtime_plan(plan: &Plan, c: Counter, source: String) -> doc::RuntimePlan {
+pub fn runtime_plan(plan: &Plan, counter: Counter, source: String) -> doc::RuntimePlan {
     doc::RuntimePlan {
-        plan: doc::Plan {
-            warmup: plan.warmup,
-            runs: plan.runs,
-            min_time_s: plan.min_time_s,
-            max_runs: plan.max_runs,
-            ignore_failure: plan.ignore_failure,
-        },
-        counter: counter(c),
+        plan: *plan,
+        counter,
         counter_source: source,
-    }
-}
-
-/// A sample's summary.
-pub fn summary(s: &stats::Summary) -> doc::Summary {
-    doc::Summary {
-        n: s.n,
-        median: s.median,
-        mean: s.mean,
-        stddev: s.stddev,
-        min: s.min,
-        max: s.max,
-        mad: s.mad,
-        outliers: s.outliers.clone(),
-        median_ci: s.median_ci,
-    }
-}
-
-/// A comparison with baseline, and its verdict.
-pub fn comparison(c: &stats::Comparison) -> doc::Comparison {
-    doc::Comparison {
-        ratio: c.ratio,
-        ratio_ci: c.ratio_ci,
-        p_value: c.p_value,
-        significant: c.significant,
-        verdict: match c.verdict {
-            stats::Verdict::Lower => doc::Verdict::Faster,
-            stats::Verdict::Higher => doc::Verdict::Slower,
-            stats::Verdict::WithinNoise => doc::Verdict::WithinNoise,
-        },
     }
 }

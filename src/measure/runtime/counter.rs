@@ -5,16 +5,7 @@
 
 use std::process::{Command, Stdio};
 
-/// How to measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Counter {
-    /// Wall-clock time.
-    Time,
-    /// Instructions from hardware counters (`perf stat`).
-    PerfEvent,
-    /// Instructions counted by `valgrind --tool=callgrind`.
-    Callgrind,
-}
+pub use crate::results::measure::Counter;
 
 /// Total instructions (`Ir`) from a callgrind output file: its `totals:` or
 /// `summary:` line.

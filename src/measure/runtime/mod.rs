@@ -15,10 +15,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
-use super::{record, stats};
 use crate::profile::BASELINE;
 use crate::progress::Progress;
 use crate::results::measure::{MeasureDocument, Status, WorkloadRuntime};
+use crate::stats;
 use counter::Counter;
 use executor::Executor;
 use schedule::{Plan, Series, main_output, schedule};
@@ -79,10 +79,10 @@ fn recorded(
         },
         samples: s.samples.clone(),
         peak_rss_bytes: s.peak_rss_bytes.clone(),
-        summary: (!s.samples.is_empty()).then(|| record::summary(&stats::summarize(&s.samples))),
+        summary: (!s.samples.is_empty()).then(|| stats::summarize(&s.samples)),
         vs_baseline: match baseline {
             Some(b) if !is_baseline && !s.samples.is_empty() => {
-                Some(record::comparison(&stats::compare(&s.samples, &b.samples)))
+                Some(stats::compare(&s.samples, &b.samples))
             }
             _ => None,
         },

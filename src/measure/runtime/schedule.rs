@@ -13,20 +13,7 @@ use super::counter::Counter;
 use super::executor::{Executor, RunRecord};
 use super::workload::Workload;
 
-/// How many runs.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Plan {
-    /// Warm-up runs per configuration, not recorded.
-    pub warmup: usize,
-    /// At least this many recorded runs per configuration.
-    pub runs: usize,
-    /// And keep going in rounds until this much time has passed.
-    pub min_time_s: f64,
-    /// Never more rounds than this.
-    pub max_runs: usize,
-    /// Record failing runs instead of dropping the configuration.
-    pub ignore_failure: bool,
-}
+pub use crate::results::measure::Plan;
 
 /// One configuration's runs of one workload.
 #[derive(Debug, Clone, Default)]
@@ -90,7 +77,7 @@ pub fn schedule(
     let start = Instant::now();
     let min_time = Duration::from_secs_f64(plan.min_time_s.max(0.0));
     let mut order: Vec<usize> = (0..configs.len()).collect();
-    let mut shuffle = crate::measure::stats::SplitMix64(0x0dd5_eed5);
+    let mut shuffle = crate::stats::SplitMix64(0x0dd5_eed5);
     let mut round = 0;
     while round < plan.max_runs && (round < plan.runs || start.elapsed() < min_time) {
         shuffle.shuffle(&mut order);

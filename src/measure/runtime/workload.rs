@@ -2,29 +2,14 @@
 //! (arguments to the binary), `--run-cmd` (a whole command with `{bin}`),
 //! or `[*.metadata.cargo-lto.workloads.NAME]` — all built by one
 //! constructor, so the three agree on splitting, `{bin}` and `--shell`.
+//! A workload is recorded as it is run: the type is the document's.
 
 use std::path::{Path, PathBuf};
 
 use crate::error::UsageError;
 use crate::metadata;
 
-/// One workload.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Workload {
-    /// Name (`--run NAME='…'` or the metadata key), or `run1`, `run2`, …
-    pub name: String,
-    /// The command: words with `{bin}` standing for the binary, or with
-    /// `shell`, one string for `sh -c`.
-    pub command: Vec<String>,
-    /// Run through `sh -c`.
-    pub shell: bool,
-    /// A command run before each run, untimed (always through `sh -c`).
-    pub prepare: Option<String>,
-    /// Working directory.
-    pub dir: Option<PathBuf>,
-    /// File given as stdin.
-    pub stdin: Option<PathBuf>,
-}
+pub use crate::results::measure::Workload;
 
 /// What a workload runs.
 #[derive(Debug, Clone, Copy)]

@@ -1,4 +1,6 @@
-//! Statistics for runtime samples.
+//! Statistics for runtime samples, shared by the producer (`measure`) and
+//! the consumers that compare documents: it imports only `results`, whose
+//! `Summary` and `Comparison` it fills.
 //!
 //! - Location and spread: median, mean, sample standard deviation, min, max.
 //! - Outliers: the modified Z-score `0.6745 (x − median) / MAD`, flagged above
@@ -14,59 +16,12 @@
 //!   reported as inside the noise. The verdict is decided here, once, and
 //!   recorded in the results: no renderer re-decides it.
 
+pub use crate::results::measure::{Comparison, Summary, Verdict};
+
 /// Bootstrap resamples.
 pub const BOOTSTRAP_RESAMPLES: usize = 10_000;
 /// Significance level of the two-sided test, and 1 − confidence of the CIs.
 pub const ALPHA: f64 = 0.05;
-
-/// Summary of one sample.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Summary {
-    /// Sample size.
-    pub n: usize,
-    /// Median.
-    pub median: f64,
-    /// Mean.
-    pub mean: f64,
-    /// Sample standard deviation (n − 1); 0 for n < 2.
-    pub stddev: f64,
-    /// Minimum.
-    pub min: f64,
-    /// Maximum.
-    pub max: f64,
-    /// Median absolute deviation (unscaled).
-    pub mad: f64,
-    /// Indices of outliers by the modified Z-score (> 3.5).
-    pub outliers: Vec<usize>,
-    /// 95% percentile-bootstrap CI of the median: [low, high].
-    pub median_ci: [f64; 2],
-}
-
-/// What a comparison concludes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// Significantly lower than the baseline (faster, or fewer instructions).
-    Lower,
-    /// Significantly higher than the baseline.
-    Higher,
-    /// Not told apart from the baseline: p ≥ 0.05 or the ratio's CI holds 1.
-    WithinNoise,
-}
-
-/// A comparison against the baseline.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Comparison {
-    /// median(this) / median(baseline).
-    pub ratio: f64,
-    /// 95% bootstrap CI of that ratio.
-    pub ratio_ci: [f64; 2],
-    /// Two-sided Mann–Whitney U p-value.
-    pub p_value: f64,
-    /// p < 0.05 and the CI excludes 1: a real difference, not noise.
-    pub significant: bool,
-    /// The conclusion.
-    pub verdict: Verdict,
-}
 
 /// SplitMix64: a tiny, well-known generator (Steele, Lea & Flood, 2014),
 /// enough for resampling indices and shuffling run orders reproducibly.
@@ -246,8 +201,8 @@ pub fn compare(sample: &[f64], baseline: &[f64]) -> Comparison {
     let significant = p_value < ALPHA && !(ratio_ci[0] <= 1.0 && 1.0 <= ratio_ci[1]);
     let verdict = match (significant, ratio < 1.0) {
         (false, _) => Verdict::WithinNoise,
-        (true, true) => Verdict::Lower,
-        (true, false) => Verdict::Higher,
+        (true, true) => Verdict::Faster,
+        (true, false) => Verdict::Slower,
     };
     Comparison {
         ratio,
@@ -306,8 +261,8 @@ mod tests {
         let slow = noisy(1.1, 0.005, 30, 2);
         let c = compare(&slow, &base);
         assert!(c.significant, "{c:?}");
-        assert_eq!(c.verdict, Verdict::Higher);
-        assert_eq!(compare(&base, &slow).verdict, Verdict::Lower);
+        assert_eq!(c.verdict, Verdict::Slower);
+        assert_eq!(compare(&base, &slow).verdict, Verdict::Faster);
         assert!((c.ratio - 1.1).abs() < 0.01);
         assert!(c.ratio_ci[0] > 1.05 && c.ratio_ci[1] < 1.15, "{c:?}");
         assert!(c.p_value < 1e-6);
