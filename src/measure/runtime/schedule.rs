@@ -184,6 +184,24 @@ mod tests {
         }
     }
 
+    /// Schedules `names` with `plan`, no progress log.
+    fn quietly(
+        names: &[&str],
+        plan: &Plan,
+        counter: Counter,
+        executor: &mut dyn Executor,
+    ) -> BTreeMap<String, Series> {
+        schedule(
+            &configs(names),
+            &workload(),
+            plan,
+            counter,
+            executor,
+            &mut |_, _| {},
+        )
+        .unwrap()
+    }
+
     fn plan(warmup: usize, runs: usize) -> Plan {
         Plan {
             warmup,
@@ -244,15 +262,7 @@ mod tests {
                 self.0.run(c, b, w, k)
             }
         }
-        let series = schedule(
-            &configs(&["a"]),
-            &workload(),
-            &slow,
-            Counter::Time,
-            &mut Sleepy(&mut mock),
-            &mut |_, _| {},
-        )
-        .unwrap();
+        let series = quietly(&["a"], &slow, Counter::Time, &mut Sleepy(&mut mock));
         assert!(
             series["a"].samples.len() > 2,
             "{}",
@@ -263,15 +273,7 @@ mod tests {
             max_runs: 4,
             ..plan(0, 2)
         };
-        let series = schedule(
-            &configs(&["a"]),
-            &workload(),
-            &capped,
-            Counter::Time,
-            &mut mock,
-            &mut |_, _| {},
-        )
-        .unwrap();
+        let series = quietly(&["a"], &capped, Counter::Time, &mut mock);
         assert_eq!(series["a"].samples.len(), 4, "--max-runs caps the rounds");
     }
 
@@ -309,15 +311,7 @@ mod tests {
             ignore_failure: true,
             ..plan(1, 4)
         };
-        let series = schedule(
-            &configs(&["bad"]),
-            &workload(),
-            &keep,
-            Counter::Time,
-            &mut mock,
-            &mut |_, _| {},
-        )
-        .unwrap();
+        let series = quietly(&["bad"], &keep, Counter::Time, &mut mock);
         assert_eq!(series["bad"].samples.len(), 4);
         assert!(series["bad"].failure.is_none());
     }
@@ -325,15 +319,12 @@ mod tests {
     #[test]
     fn outputs_are_tallied_per_configuration() {
         let mut mock = Mock::new(&[("baseline", 1.0, "aaa"), ("abort", 1.0, "bbb")]);
-        let series = schedule(
-            &configs(&["baseline", "abort"]),
-            &workload(),
+        let series = quietly(
+            &["baseline", "abort"],
             &plan(0, 3),
             Counter::Time,
             &mut mock,
-            &mut |_, _| {},
-        )
-        .unwrap();
+        );
         assert_eq!(main_output(&series["baseline"]), Some("aaa"));
         assert_eq!(main_output(&series["abort"]), Some("bbb"));
     }
@@ -341,15 +332,7 @@ mod tests {
     #[test]
     fn counters_record_instructions() {
         let mut mock = Mock::new(&[("a", 1.0, "x")]);
-        let series = schedule(
-            &configs(&["a"]),
-            &workload(),
-            &plan(0, 2),
-            Counter::Callgrind,
-            &mut mock,
-            &mut |_, _| {},
-        )
-        .unwrap();
+        let series = quietly(&["a"], &plan(0, 2), Counter::Callgrind, &mut mock);
         assert_eq!(series["a"].samples, [1000.0, 1000.0]);
     }
 
@@ -361,15 +344,7 @@ mod tests {
             ignore_failure: true,
             ..plan(0, 4)
         };
-        let series = schedule(
-            &configs(&["a"]),
-            &workload(),
-            &keep,
-            Counter::Callgrind,
-            &mut mock,
-            &mut |_, _| {},
-        )
-        .unwrap();
+        let series = quietly(&["a"], &keep, Counter::Callgrind, &mut mock);
         assert_eq!(series["a"].samples, [1000.0, 1000.0]);
         assert!(series["a"].samples.iter().all(|x| x.is_finite()));
         assert_eq!(series["a"].uncounted, 2);
