@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::render::Format;
+use crate::results::measure::CompareOutput;
 use crate::workspace::CargoFlags;
 
 /// `cargo lto …`, as cargo invokes the `cargo-lto` binary.
@@ -279,6 +280,34 @@ pub struct RuntimeArgs {
     /// What to measure.
     #[arg(long, value_enum, default_value_t = CounterArg::Time)]
     pub counter: CounterArg,
+    /// How to compare outputs with baseline's (a workload's own
+    /// `compare-output` key in the metadata wins).
+    #[arg(long, value_enum, default_value_t = CompareArg::Auto)]
+    pub compare_output: CompareArg,
+}
+
+/// How to compare workload outputs between configurations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompareArg {
+    /// `exact` while each configuration's own runs agree, else `lines`.
+    Auto,
+    /// stdout byte for byte.
+    Exact,
+    /// stdout's lines as a sorted multiset (output of threads, in any order).
+    Lines,
+    /// Do not compare.
+    None,
+}
+
+impl From<CompareArg> for CompareOutput {
+    fn from(c: CompareArg) -> CompareOutput {
+        match c {
+            CompareArg::Auto => CompareOutput::Auto,
+            CompareArg::Exact => CompareOutput::Exact,
+            CompareArg::Lines => CompareOutput::Lines,
+            CompareArg::None => CompareOutput::None,
+        }
+    }
 }
 
 /// Parses `90`, `90s`, `20m`, `1h`, `0.5s`: a positive duration.

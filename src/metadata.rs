@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::UsageError;
+pub use crate::results::measure::CompareOutput;
 
 /// The `cargo-lto` metadata table.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -54,6 +55,9 @@ pub struct WorkloadSpec {
     pub dir: Option<PathBuf>,
     /// File for stdin, relative to the manifest's directory.
     pub stdin: Option<PathBuf>,
+    /// How to compare outputs (overrides `--compare-output` for this workload).
+    #[serde(rename = "compare-output")]
+    pub compare_output: Option<CompareOutput>,
 }
 
 /// One parsed table and where it was written.

@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
             if let Err(e) = matrix::build(&MatrixRequest::default(), &sources) {
                 assert!(e.to_string().contains(ORIGIN), "{e}");
             }
-            if let Err(e) = workload::from_metadata(&sources) {
+            if let Err(e) = workload::from_metadata(&sources, workload::CompareOutput::Auto) {
                 assert!(e.to_string().contains(ORIGIN), "{e}");
             }
         }

@@ -42,6 +42,7 @@ fn request(args: &MeasureArgs) -> Request {
                 prepare: rt.prepare.clone(),
                 dir: rt.run_dir.clone(),
                 stdin: rt.stdin.clone(),
+                compare_output: rt.compare_output.into(),
             },
             runs: rt.runs,
             warmup: rt.warmup,

@@ -122,7 +122,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
     let rt = &request.runtime;
     let workloads = workload::collect(
         workload::from_cli(&rt.run, &rt.run_cmd, &rt.options)?,
-        workload::from_metadata(&project.metadata)?,
+        workload::from_metadata(&project.metadata, rt.options.compare_output)?,
     );
     if rt.runs == 0 || rt.max_runs < rt.runs {
         return Err(UsageError::Syntax {

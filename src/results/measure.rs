@@ -225,6 +225,41 @@ pub struct Workload {
     pub dir: Option<PathBuf>,
     /// File given as stdin.
     pub stdin: Option<PathBuf>,
+    /// How outputs were to be compared (`--compare-output`, or the
+    /// workload's `compare-output` key).
+    #[serde(default)]
+    pub compare_output: CompareOutput,
+    /// How they were compared: `auto` resolves to `exact` or `lines`; null
+    /// when they were not compared.
+    #[serde(default)]
+    pub compared_by: Option<CompareBy>,
+}
+
+/// How to compare a workload's output between configurations.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CompareOutput {
+    /// `exact` while every configuration's own runs print the same stdout,
+    /// else `lines`.
+    #[default]
+    Auto,
+    /// The stdout bytes.
+    Exact,
+    /// The sorted multiset of stdout's lines (for output printed by threads
+    /// in scheduler order).
+    Lines,
+    /// Not compared.
+    None,
+}
+
+/// The comparison used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CompareBy {
+    /// The stdout bytes.
+    Exact,
+    /// The sorted lines of stdout.
+    Lines,
 }
 
 /// How runtime was measured.
@@ -284,10 +319,18 @@ pub struct WorkloadRuntime {
     pub vs_baseline: Option<Comparison>,
     /// SHA-256 of the most common stdout.
     pub stdout_sha256: Option<String>,
-    /// stdout differs from baseline's (or from the others', without baseline).
+    /// SHA-256 of the most common stdout with its lines sorted.
+    #[serde(default)]
+    pub stdout_lines_sha256: Option<String>,
+    /// stdout differs from baseline's (or from the others', without
+    /// baseline) by the workload's `compared_by`; false when this
+    /// configuration's own runs vary by it (then it cannot be judged).
     pub output_differs: bool,
     /// stdout was not the same in every run of this configuration.
     pub output_varies: bool,
+    /// Even sorted, stdout's lines were not the same in every run.
+    #[serde(default)]
+    pub output_lines_vary: bool,
     /// Exit code of the failing run.
     pub exit_code: Option<i32>,
     /// stderr tail of the failing run.

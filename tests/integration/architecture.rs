@@ -15,7 +15,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("progress", &[]),
     ("error", &["results"]),
     ("stats", &["results"]),
-    ("metadata", &["error"]),
+    ("metadata", &["error", "results"]),
     ("profile", &["error", "metadata"]),
     ("workspace", &["error", "metadata", "profile"]),
     ("build", &["error", "process", "profile", "workspace"]),
@@ -36,7 +36,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     ("render", &["results"]),
-    ("cli", &["render", "workspace"]),
+    ("cli", &["render", "results", "workspace"]),
     (
         "commands",
         &[

@@ -166,3 +166,66 @@ fn instruction_counts_are_deterministic() {
     let spread = (samples[0] - samples[1]).abs() / samples[0];
     assert!(spread < 0.001, "two runs differ by {:.4}%", spread * 100.0);
 }
+
+#[test]
+fn threads_printing_in_any_order_are_not_a_difference() {
+    let dir = fixture("threads");
+    let args = [
+        "--only",
+        "baseline,off",
+        "--no-rebuild",
+        "--run",
+        "order=",
+        "--run",
+        "stamp=stamp",
+        "--runs",
+        "4",
+        "--min-time",
+        "0s",
+    ];
+    // was: OUTPUT DIFFERS for every configuration, and exit 1
+    let run = measure_json(&dir, &args, &[]);
+    assert_eq!(run.code, Some(0), "{:#}", run.doc["notes"]);
+    let doc = &run.doc;
+    let notes = doc["notes"].to_string();
+    assert!(!notes.contains("OUTPUT DIFFERS"), "{notes}");
+    assert_eq!(doc["workloads"][0]["compare_output"], "auto");
+    assert_eq!(
+        doc["workloads"][0]["compared_by"], "lines",
+        "{}",
+        doc["workloads"]
+    );
+    assert!(notes.contains("compared as sorted lines"), "{notes}");
+    for name in ["baseline", "off"] {
+        let order = runtime(doc, name, "order");
+        assert_eq!(order["output_differs"], false);
+        assert_eq!(order["output_lines_vary"], false);
+        assert_eq!(
+            order["stdout_lines_sha256"],
+            runtime(doc, "baseline", "order")["stdout_lines_sha256"]
+        );
+        // a timestamp makes even the sorted lines vary: cannot be judged, not flagged
+        let stamp = runtime(doc, name, "stamp");
+        assert_eq!(stamp["output_lines_vary"], true);
+        assert_eq!(stamp["output_differs"], false);
+        assert!(
+            notes.contains(&format!(
+                "`{name}`'s output for workload `stamp` varied from run to run, even as sorted lines"
+            )),
+            "{notes}"
+        );
+    }
+    // asked for bytes: every configuration varies, so none can be judged
+    let exact = measure_json(
+        &dir,
+        &[&args[..], &["--warm", "--compare-output", "exact"]].concat(),
+        &[],
+    );
+    assert_eq!(exact.code, Some(0));
+    assert_eq!(exact.doc["workloads"][0]["compared_by"], "exact");
+    let notes = exact.doc["notes"].to_string();
+    assert!(
+        !notes.contains("OUTPUT DIFFERS") && notes.contains("cannot be judged"),
+        "{notes}"
+    );
+}

@@ -24,6 +24,9 @@ pub struct RunRecord {
     pub exit_code: i32,
     /// SHA-256 of stdout, hex.
     pub stdout_sha256: String,
+    /// SHA-256 of stdout's lines, sorted: the same for the same lines in
+    /// another order.
+    pub lines_sha256: String,
     /// The last lines of stderr.
     pub stderr_tail: String,
 }
@@ -44,8 +47,23 @@ pub trait Executor {
 /// Spawns real processes.
 pub struct RealExecutor;
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The SHA-256 of `stdout`'s lines in sorted order (a missing final newline
+/// does not count as a difference).
+pub fn sorted_lines_sha256(stdout: &[u8]) -> String {
+    let mut lines: Vec<&[u8]> = stdout.split(|b| *b == b'\n').collect();
+    if lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    lines.sort_unstable();
+    sha256(&lines.join(&b'\n'))
 }
 
 fn tail(bytes: &[u8], lines: usize) -> String {
@@ -82,7 +100,6 @@ impl Executor for RealExecutor {
         workload: &Workload,
         counter: Counter,
     ) -> Result<RunRecord> {
-        use sha2::Digest;
         if let Some(prepare) = &workload.prepare {
             let mut cmd = Command::new("sh");
             cmd.args(["-c", prepare]);
@@ -126,7 +143,8 @@ impl Executor for RealExecutor {
             instructions,
             peak_rss_bytes: done.usage.peak_rss_bytes,
             exit_code,
-            stdout_sha256: hex(&sha2::Sha256::digest(&done.stdout)),
+            stdout_sha256: sha256(&done.stdout),
+            lines_sha256: sorted_lines_sha256(&done.stdout),
             stderr_tail: tail(&done.stderr, 10),
         })
     }
@@ -144,6 +162,8 @@ mod tests {
             prepare: None,
             dir: None,
             stdin: None,
+            compare_output: Default::default(),
+            compared_by: None,
         }
     }
 
@@ -161,6 +181,19 @@ mod tests {
         );
         assert_eq!(r.stderr_tail, "oops");
         assert!(r.wall_s > 0.0 && r.instructions.is_none());
+    }
+
+    #[test]
+    fn sorted_lines_ignore_order_only() {
+        let a = sorted_lines_sha256(b"worker 1\nworker 2\n");
+        assert_eq!(a, sorted_lines_sha256(b"worker 2\nworker 1\n"));
+        assert_eq!(a, sorted_lines_sha256(b"worker 2\nworker 1"));
+        assert_ne!(a, sorted_lines_sha256(b"worker 1\nworker 3\n"));
+        assert_ne!(
+            a,
+            sorted_lines_sha256(b"worker 1\nworker 1\nworker 2\n"),
+            "a multiset"
+        );
     }
 
     #[test]

@@ -2,26 +2,26 @@
 //! (`workload`), interleaved by the `schedule`, each run executed and
 //! observed by an `executor` (with a `counter` when counting instructions).
 //! This module runs that phase and records it: statistics and verdicts
-//! against baseline, and output equivalence — a configuration whose stdout
-//! differs from baseline's is flagged loudly.
+//! against baseline, and output equivalence (`outputs`) — a configuration
+//! whose stdout differs from baseline's is flagged loudly.
 
 pub mod counter;
 pub mod executor;
+pub mod outputs;
 pub mod schedule;
 pub mod workload;
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
 use crate::profile::BASELINE;
 use crate::progress::Progress;
-use crate::results::measure::{MeasureDocument, Status, WorkloadRuntime};
+use crate::results::measure::{CompareBy, MeasureDocument, Status, WorkloadRuntime};
 use crate::stats;
 use counter::Counter;
 use executor::Executor;
-use schedule::{Plan, Series, main_output, schedule};
+use schedule::{Plan, Series, main_output, most_common, schedule};
 use workload::Workload;
 
 /// What the runtime phase needs.
@@ -34,27 +34,6 @@ pub struct Options<'a> {
     pub counter: Counter,
 }
 
-/// The output every configuration is compared with: baseline's, or the
-/// most common among all when baseline did not run.
-fn reference_output(
-    series: &BTreeMap<String, Series>,
-    baseline: Option<&Series>,
-) -> Option<String> {
-    if let Some(b) = baseline {
-        return main_output(b).map(str::to_string);
-    }
-    let mut votes: BTreeMap<&str, usize> = BTreeMap::new();
-    for s in series.values() {
-        if let Some(h) = main_output(s) {
-            *votes.entry(h).or_default() += 1;
-        }
-    }
-    votes
-        .into_iter()
-        .max_by_key(|(_, n)| *n)
-        .map(|(h, _)| h.to_string())
-}
-
 /// One configuration's series as the document records it.
 fn recorded(
     workload: &str,
@@ -62,9 +41,8 @@ fn recorded(
     counter: Counter,
     baseline: Option<&Series>,
     is_baseline: bool,
-    reference: Option<&String>,
+    differs: bool,
 ) -> WorkloadRuntime {
-    let output = main_output(s).map(str::to_string);
     WorkloadRuntime {
         workload: workload.to_string(),
         status: if s.failure.is_some() {
@@ -86,9 +64,11 @@ fn recorded(
             }
             _ => None,
         },
-        output_differs: output.is_some() && output.as_ref() != reference,
-        stdout_sha256: output,
+        stdout_sha256: main_output(s).map(str::to_string),
+        stdout_lines_sha256: most_common(&s.line_outputs).map(str::to_string),
+        output_differs: differs,
         output_varies: s.outputs.len() > 1,
+        output_lines_vary: s.line_outputs.len() > 1,
         exit_code: s.failure.as_ref().map(|f| f.0),
         stderr_tail: s.failure.as_ref().map(|f| f.1.clone()),
     }
@@ -129,31 +109,34 @@ pub fn run(
         let baseline = series
             .get(BASELINE)
             .filter(|s| s.failure.is_none() && !s.samples.is_empty());
-        let reference = reference_output(&series, baseline);
+        let judged = outputs::judge(&workload.name, workload.compare_output, &series);
+        if let Some(w) = doc.workloads.iter_mut().find(|w| w.name == workload.name) {
+            w.compared_by = judged.compared_by;
+        }
+        let how = match judged.compared_by {
+            Some(CompareBy::Lines) => " (compared as sorted lines)",
+            _ => "",
+        };
         for config in doc.configurations.iter_mut() {
             let Some(s) = series.get(&config.name) else {
                 continue;
             };
+            let differs = judged.differs.contains(&config.name);
+            let is_baseline = config.name == BASELINE;
             let runtime = recorded(
                 &workload.name,
                 s,
                 options.counter,
                 baseline,
-                config.name == BASELINE,
-                reference.as_ref(),
+                is_baseline,
+                differs,
             );
-            if runtime.output_differs {
+            if differs {
                 doc.notes.push(format!(
-                    "OUTPUT DIFFERS: `{}` printed other output for workload `{}` than {} — a changed result (panic strategy, float rounding, a miscompile) matters more than its speed",
+                    "OUTPUT DIFFERS: `{}` printed other output for workload `{}` than {}{how} — a changed result (panic strategy, float rounding, a miscompile) matters more than its speed",
                     config.name,
                     workload.name,
                     if baseline.is_some() { "baseline" } else { "the other configurations" }
-                ));
-            }
-            if runtime.output_varies {
-                doc.notes.push(format!(
-                    "`{}`'s output for workload `{}` varied from run to run: output equivalence cannot be judged for it",
-                    config.name, workload.name
                 ));
             }
             if s.uncounted > 0 {
@@ -164,6 +147,7 @@ pub fn run(
             }
             config.runtime.push(runtime);
         }
+        doc.notes.extend(judged.notes);
     }
     Ok(())
 }

@@ -24,6 +24,8 @@ pub struct Series {
     pub peak_rss_bytes: Vec<u64>,
     /// Distinct stdout hashes seen, with counts.
     pub outputs: BTreeMap<String, usize>,
+    /// Distinct sorted-lines hashes seen, with counts.
+    pub line_outputs: BTreeMap<String, usize>,
     /// The failing run, if one failed: (exit code, stderr tail).
     pub failure: Option<(i32, String)>,
     /// Runs that gave no instruction count (a failing run kept by
@@ -63,6 +65,7 @@ pub fn schedule(
         s.samples.push(value);
         s.peak_rss_bytes.push(r.peak_rss_bytes);
         *s.outputs.entry(r.stdout_sha256.clone()).or_default() += 1;
+        *s.line_outputs.entry(r.lines_sha256.clone()).or_default() += 1;
     };
     for (name, bin) in configs {
         for _ in 0..plan.warmup {
@@ -100,12 +103,17 @@ pub fn schedule(
     Ok(series)
 }
 
-/// The most common stdout hash of a series.
-pub fn main_output(s: &Series) -> Option<&str> {
-    s.outputs
+/// The most common of the hashes tallied in `outputs`.
+pub fn most_common(outputs: &BTreeMap<String, usize>) -> Option<&str> {
+    outputs
         .iter()
         .max_by_key(|(_, n)| **n)
         .map(|(h, _)| h.as_str())
+}
+
+/// The most common stdout hash of a series.
+pub fn main_output(s: &Series) -> Option<&str> {
+    most_common(&s.outputs)
 }
 
 #[cfg(test)]
@@ -157,6 +165,7 @@ mod tests {
                 peak_rss_bytes: 1 << 20,
                 exit_code: if failing { 3 } else { 0 },
                 stdout_sha256: self.output[config].clone(),
+                lines_sha256: self.output[config].clone(),
                 stderr_tail: if failing {
                     "boom".into()
                 } else {
@@ -181,6 +190,8 @@ mod tests {
             prepare: None,
             dir: None,
             stdin: None,
+            compare_output: Default::default(),
+            compared_by: None,
         }
     }
 

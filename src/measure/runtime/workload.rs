@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::error::UsageError;
 use crate::metadata;
 
-pub use crate::results::measure::Workload;
+pub use crate::results::measure::{CompareOutput, Workload};
 
 /// What a workload runs.
 #[derive(Debug, Clone, Copy)]
@@ -31,6 +31,8 @@ pub struct Options {
     pub dir: Option<PathBuf>,
     /// File for stdin.
     pub stdin: Option<PathBuf>,
+    /// How to compare outputs.
+    pub compare_output: CompareOutput,
 }
 
 /// Splits `text` into words as a POSIX shell would (quotes, escapes),
@@ -74,6 +76,8 @@ pub fn new(
         prepare: options.prepare.clone(),
         dir: options.dir.clone(),
         stdin: options.stdin.clone(),
+        compare_output: options.compare_output,
+        compared_by: None,
     })
 }
 
@@ -114,8 +118,12 @@ pub fn from_cli(
 }
 
 /// Workloads from the metadata tables; relative `dir` and `stdin` are
-/// relative to the manifest that names them.
-pub fn from_metadata(sources: &[metadata::Source]) -> Result<Vec<Workload>, UsageError> {
+/// relative to the manifest that names them. A workload without its own
+/// `compare-output` key compares by `compare` (`--compare-output`).
+pub fn from_metadata(
+    sources: &[metadata::Source],
+    compare: CompareOutput,
+) -> Result<Vec<Workload>, UsageError> {
     let mut out = Vec::new();
     for source in sources {
         for (name, spec) in &source.table.workloads {
@@ -144,6 +152,7 @@ pub fn from_metadata(sources: &[metadata::Source]) -> Result<Vec<Workload>, Usag
                 prepare: spec.prepare.clone(),
                 dir: near(&spec.dir),
                 stdin: near(&spec.stdin),
+                compare_output: spec.compare_output.unwrap_or(compare),
             };
             out.push(new(name.clone(), body, &options, &origin)?);
         }
@@ -235,9 +244,9 @@ mod tests {
     fn metadata_workloads() {
         let s = source(json!({"workloads": {
             "big": {"args": "1000000", "dir": "data", "stdin": "/abs/in"},
-            "pipe": {"command": "{bin} 5 | wc -c", "shell": true, "prepare": "true"}
+            "pipe": {"command": "{bin} 5 | wc -c", "shell": true, "prepare": "true", "compare-output": "lines"}
         }}));
-        let w = from_metadata(&[s]).unwrap();
+        let w = from_metadata(&[s], CompareOutput::Auto).unwrap();
         assert_eq!(w[0].name, "big");
         assert_eq!(w[0].command, ["{bin}", "1000000"]);
         assert_eq!(
@@ -248,22 +257,34 @@ mod tests {
         assert_eq!(w[0].stdin.as_deref(), Some(Path::new("/abs/in")));
         assert!(w[1].shell);
         assert_eq!(w[1].prepare.as_deref(), Some("true"));
+        assert_eq!(
+            w[0].compare_output,
+            CompareOutput::Auto,
+            "--compare-output's"
+        );
+        assert_eq!(
+            w[1].compare_output,
+            CompareOutput::Lines,
+            "its own key wins"
+        );
         let both = source(json!({"workloads": {"x": {"args": "1", "command": "{bin}"}}}));
-        assert!(from_metadata(&[both]).is_err());
+        assert!(from_metadata(&[both], CompareOutput::Auto).is_err());
     }
 
     #[test]
     fn a_dotted_key_is_refused_not_passed_to_the_program() {
         // was: the key became `big.one=ARGS`, read back as one more argument
         let s = source(json!({"workloads": {"big.one": {"args": "7"}}}));
-        let err = from_metadata(&[s]).unwrap_err().to_string();
+        let err = from_metadata(&[s], CompareOutput::Auto)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("workloads.big.one") && err.contains("`big.one` must be"),
             "{err}"
         );
         let s = source(json!({"workloads": {"big": {"args": "big.one=7"}}}));
         assert_eq!(
-            from_metadata(&[s]).unwrap()[0].command,
+            from_metadata(&[s], CompareOutput::Auto).unwrap()[0].command,
             ["{bin}", "big.one=7"]
         );
     }
@@ -273,7 +294,7 @@ mod tests {
         let none = Options::default();
         let from_cmd = cli(&["big=1"], &[], &none).unwrap();
         let s = source(json!({"workloads": {"big": {"args": "2"}, "small": {"args": "3"}}}));
-        let all = collect(from_cmd, from_metadata(&[s]).unwrap());
+        let all = collect(from_cmd, from_metadata(&[s], CompareOutput::Auto).unwrap());
         assert_eq!(all.len(), 2);
         assert_eq!(all[0].command, ["{bin}", "1"]);
         assert_eq!(all[1].name, "small");
