@@ -207,7 +207,7 @@ pub struct MeasureArgs {
     /// Reuse each configuration's build directory: times are then labelled warm.
     #[arg(long)]
     pub warm: bool,
-    /// Skip the rebuild-after-touch measurement.
+    /// Skip the rebuild of the binary crate (the edit-compile-link figure).
     #[arg(long)]
     pub no_rebuild: bool,
     /// Stop a build after this long (e.g. `90s`, `20m`); it is recorded as timed out.

@@ -90,7 +90,7 @@ pub struct Project {
     pub version: String,
     /// Binary target name.
     pub bin: String,
-    /// The binary crate's root source file (its mtime is bumped for rebuilds).
+    /// The binary crate's root source file.
     pub bin_src: PathBuf,
     /// `cargo-lto` metadata tables, workspace first.
     pub metadata: Vec<metadata::Source>,

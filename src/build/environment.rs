@@ -89,6 +89,21 @@ impl Lockfile {
         }
     }
 
+    /// Gives a Cargo.lock that cargo just created the mtime of `manifest`.
+    /// A build script that prints no `rerun-if-changed` is fingerprinted by
+    /// the newest file of its package: a lock made anew (and removed again)
+    /// by every run would be that file, and rerun the script and relink the
+    /// binary in every `--warm` run for nothing.
+    pub fn settle(&self, manifest: &Path) -> Result<()> {
+        let Some(path) = self.path.as_ref().filter(|p| !self.existed && p.exists()) else {
+            return Ok(());
+        };
+        let meta = std::fs::metadata(manifest)
+            .with_context(|| format!("reading {}", manifest.display()))?;
+        filetime::set_file_mtime(path, filetime::FileTime::from_last_modification_time(&meta))
+            .with_context(|| format!("setting the time of {}", path.display()))
+    }
+
     /// Removes a Cargo.lock that cargo created; returns the note saying so.
     pub fn restore(&self) -> Result<Option<String>> {
         let Some(path) = self.path.as_ref().filter(|p| !self.existed && p.exists()) else {
@@ -119,6 +134,20 @@ mod tests {
         let lock = Lockfile::before(Some(dir.path()));
         assert_eq!(lock.restore().unwrap(), None);
         assert!(dir.path().join("Cargo.lock").exists());
+    }
+
+    #[test]
+    fn a_created_lockfile_is_never_the_newest_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = dir.path().join("Cargo.toml");
+        std::fs::write(&manifest, "[package]").unwrap();
+        let old = filetime::FileTime::from_unix_time(1_000_000_000, 0);
+        filetime::set_file_mtime(&manifest, old).unwrap();
+        let lock = Lockfile::before(Some(dir.path()));
+        std::fs::write(dir.path().join("Cargo.lock"), "# made by cargo").unwrap();
+        lock.settle(&manifest).unwrap();
+        let meta = std::fs::metadata(dir.path().join("Cargo.lock")).unwrap();
+        assert_eq!(filetime::FileTime::from_last_modification_time(&meta), old);
     }
 
     #[test]

@@ -118,6 +118,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
         Lockfile::before(workspace::locate_root(&cargo, flags.manifest_path.as_deref()).as_deref());
 
     let project = workspace::load(&cargo, flags)?;
+    lock.settle(&project.root_manifest)?;
     let configs = matrix::build(&request.matrix, &project.metadata)?;
     let rt = &request.runtime;
     let workloads = workload::collect(

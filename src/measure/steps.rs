@@ -1,12 +1,11 @@
 //! The steps of measuring one configuration — the clean build, the binary,
-//! the rebuild after a touch — and how each step's raw result becomes the
-//! document's figures. The conversions are pure functions, tested here
+//! the rebuild of the binary crate — and how each step's raw result becomes
+//! the document's figures. The conversions are pure functions, tested here
 //! without cargo.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use filetime::FileTime;
 
 use super::record;
 use crate::build::BuildRun;
@@ -14,38 +13,55 @@ use crate::build::wrapper::UnitRecord;
 use crate::process::Outcome;
 use crate::results::measure::{Build, Status, Step};
 
-/// Restores a file's access and modification times when dropped.
-pub struct MtimeGuard {
-    path: PathBuf,
-    atime: FileTime,
-    mtime: FileTime,
-}
-
-impl MtimeGuard {
-    /// Records the times of `path`, then sets its mtime to `mtime`.
-    pub fn bump(path: &Path, mtime: FileTime) -> Result<Self> {
-        let meta =
-            std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
-        let guard = MtimeGuard {
-            path: path.to_path_buf(),
-            atime: FileTime::from_last_access_time(&meta),
-            mtime: FileTime::from_last_modification_time(&meta),
-        };
-        filetime::set_file_mtime(path, mtime)
-            .with_context(|| format!("touching {}", path.display()))?;
-        Ok(guard)
-    }
-}
-
-impl Drop for MtimeGuard {
-    fn drop(&mut self) {
-        if let Err(err) = filetime::set_file_times(&self.path, self.atime, self.mtime) {
-            eprintln!(
-                "cargo-lto: warning: could not restore the times of {}: {err}",
-                self.path.display()
-            );
+/// Makes cargo recompile the binary crate `bin` on the next build in
+/// `target_dir` (a configuration's own build directory), as an edit to its
+/// sources would: the unit's fingerprint directories (the ones holding a
+/// `bin-<bin>` file) are removed. Returns how many were.
+///
+/// The user's files are not touched, not even their times. Bumping the
+/// source file's mtime and restoring it would leave a build script that
+/// prints no `rerun-if-changed` (cargo fingerprints it by the package's
+/// newest file) fingerprinted with a time no file has any more, so the next
+/// build would rerun it and relink the binary for nothing.
+pub fn invalidate_bin(target_dir: &Path, bin: &str) -> Result<usize> {
+    let marker = format!("bin-{bin}");
+    let mut removed = 0;
+    // <dir>/<profile>/.fingerprint, or <dir>/<triple>/<profile>/.fingerprint
+    let mut fingerprint_dirs = Vec::new();
+    for level1 in read_dirs(target_dir)? {
+        fingerprint_dirs.push(level1.join(".fingerprint"));
+        for level2 in read_dirs(&level1)? {
+            fingerprint_dirs.push(level2.join(".fingerprint"));
         }
     }
+    for unit in fingerprint_dirs
+        .iter()
+        .flat_map(|d| read_dirs(d).unwrap_or_default())
+    {
+        if unit.join(&marker).is_file() {
+            std::fs::remove_dir_all(&unit)
+                .with_context(|| format!("removing {}", unit.display()))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// The subdirectories of `dir` (none when it does not exist).
+fn read_dirs(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", dir.display())),
+    };
+    let mut dirs = Vec::new();
+    for entry in entries {
+        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            dirs.push(entry.path());
+        }
+    }
+    Ok(dirs)
 }
 
 /// Empties a configuration's build directory, unless builds are warm.
@@ -150,8 +166,9 @@ pub fn record_rebuild(build: &mut Build, run: &BuildRun, bin: &str) -> Option<St
         build.rebuild_cpu_s = Some(run.usage.cpu_s);
         build.rebuild_link = link_step(&run.units, bin);
         if build.rebuild_link.is_none() {
-            build.rebuild_error =
-                Some("cargo did not recompile the binary crate after the touch".into());
+            build.rebuild_error = Some(
+                "cargo did not recompile the binary crate after its fingerprint was removed".into(),
+            );
         }
         return None;
     }
@@ -287,18 +304,31 @@ mod tests {
     }
 
     #[test]
-    fn mtime_guard_restores_the_times() {
+    fn only_the_bin_units_fingerprints_are_removed() {
         let dir = tempfile::tempdir().unwrap();
-        let f = dir.path().join("main.rs");
-        std::fs::write(&f, "fn main() {}").unwrap();
-        let before = FileTime::from_last_modification_time(&std::fs::metadata(&f).unwrap());
-        {
-            let _g = MtimeGuard::bump(&f, FileTime::from_unix_time(before.unix_seconds() + 100, 0))
-                .unwrap();
-            let now = FileTime::from_last_modification_time(&std::fs::metadata(&f).unwrap());
-            assert_eq!(now.unix_seconds(), before.unix_seconds() + 100);
-        }
-        let after = FileTime::from_last_modification_time(&std::fs::metadata(&f).unwrap());
-        assert_eq!(after, before);
+        let unit = |rel: &str, file: &str| {
+            let d = dir.path().join(rel);
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(d.join(file), "x").unwrap();
+            d
+        };
+        let bin = unit("lto-fat/.fingerprint/app-1", "bin-app");
+        let lib = unit("lto-fat/.fingerprint/app-2", "lib-app");
+        let script = unit(
+            "lto-fat/.fingerprint/app-3",
+            "build-script-build-script-build",
+        );
+        let cross = unit(
+            "x86_64-unknown-linux-gnu/lto-fat/.fingerprint/app-4",
+            "bin-app",
+        );
+        let other = unit("lto-fat/.fingerprint/app-5", "bin-application");
+        assert_eq!(invalidate_bin(dir.path(), "app").unwrap(), 2);
+        assert!(!bin.exists() && !cross.exists());
+        assert!(lib.exists() && script.exists() && other.exists());
+        assert_eq!(
+            invalidate_bin(&dir.path().join("absent"), "app").unwrap(),
+            0
+        );
     }
 }

@@ -1,20 +1,19 @@
 //! The sweep: every configuration in turn, each in its own target directory
 //! under `<target-dir>/cargo-lto/<config>/`, the document saved after each.
 //!
-//! The user's tree is never written: configurations are config-only custom
-//! profiles passed with `--config`, and the only source file touched — the
-//! binary's root, whose mtime is bumped to force the rebuild — gets its
-//! original times back even when the rebuild fails.
+//! The user's tree is never written, not even a file's times: configurations
+//! are config-only custom profiles passed with `--config`, and the rebuild
+//! is forced by removing the binary crate's fingerprint in the
+//! configuration's own build directory.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Result;
-use filetime::FileTime;
 
 use super::record;
-use super::steps::{self, MtimeGuard};
+use super::steps;
 use crate::build::{self, Invocation};
 use crate::inspect::sections;
 use crate::profile::resolve::{Resolved, with_overrides};
@@ -167,13 +166,10 @@ pub fn measure_one(
     result.binary = Some(record::binary(&exe, sections::measure(&exe)?));
 
     if !options.no_rebuild {
-        bar.phase("rebuilding after touching the binary's root source file");
-        // Two seconds ahead, so coarse file-system clocks still see it as newer.
-        let bumped = FileTime::from_unix_time(FileTime::now().unix_seconds() + 2, 0);
-        let guard = MtimeGuard::bump(&project.bin_src, bumped)?;
-        let rebuilt = build::run(&invocation("rebuild"), &|_| {}, &echo);
-        drop(guard);
-        if let Some(status) = steps::record_rebuild(&mut build, &rebuilt?, &project.bin) {
+        bar.phase("rebuilding the binary crate");
+        steps::invalidate_bin(&target_dir, &project.bin)?;
+        let rebuilt = build::run(&invocation("rebuild"), &|_| {}, &echo)?;
+        if let Some(status) = steps::record_rebuild(&mut build, &rebuilt, &project.bin) {
             result.status = status;
         }
     }

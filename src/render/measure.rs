@@ -136,7 +136,7 @@ fn legend(doc: &MeasureDocument) -> String {
     format!(
         "build, CPU: wall and user+sys CPU time of `cargo build`, {clean}; peak RSS: the largest single process.\n\
          link: the final rustc invocation of `{bin}` (its compile, LTO and the linker), wall time and peak RSS.\n\
-         rebuild: wall time of `cargo build` after touching {bin}'s root source file. vs base: against `baseline` ({profile} as your files resolve it).",
+         rebuild: wall time of `cargo build` recompiling {bin}'s crate, as after an edit to it. vs base: against `baseline` ({profile} as your files resolve it).",
         bin = doc.project.bin,
         profile = doc.base_profile,
     )

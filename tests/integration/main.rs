@@ -10,3 +10,4 @@ mod inspect;
 mod interrupt;
 mod measure_example;
 mod runtime;
+mod warm;

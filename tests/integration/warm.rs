@@ -1,0 +1,127 @@
+//! `--warm` and the rebuild figure on a package whose build script prints no
+//! `rerun-if-changed` (cargo then reruns it when any file of the package is
+//! newer): a warm run with nothing changed runs no rustc, one after an edit
+//! rebuilds what plain cargo rebuilds, and the user's tree is never touched.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::{config, fingerprint, fixture, measure_json};
+
+/// Every file of the fixture an hour old, as in a real checkout.
+fn age(dir: &Path) {
+    let old =
+        filetime::FileTime::from_unix_time(filetime::FileTime::now().unix_seconds() - 3600, 0);
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            filetime::set_file_mtime(e.path(), old).unwrap();
+        }
+    }
+}
+
+fn units(doc: &serde_json::Value) -> Vec<String> {
+    config(doc, "off")["build"]["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["crate_name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The crates plain cargo compiles in `dir` for `cargo build ARGS -v`.
+fn plain_cargo_compiles(dir: &Path, args: &[&str]) -> Vec<String> {
+    let out = Command::new(std::env::var("CARGO").unwrap_or("cargo".into()))
+        .args(["build", "-v"])
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUSTC_WRAPPER")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut crates: Vec<String> = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.trim_start().starts_with("Running `") && l.contains("--crate-name"))
+        .filter_map(|l| {
+            l.split("--crate-name ")
+                .nth(1)?
+                .split_whitespace()
+                .next()
+                .map(String::from)
+        })
+        .collect();
+    crates.sort();
+    crates
+}
+
+#[test]
+fn warm_runs_rebuild_only_what_changed() {
+    // without a Cargo.lock (cargo makes one each run, cargo-lto removes it)
+    warm_runs(false);
+}
+
+#[test]
+fn warm_runs_rebuild_only_what_changed_with_a_lockfile() {
+    // as ripgrep: a committed Cargo.lock, so only the rebuild step matters
+    warm_runs(true);
+}
+
+fn warm_runs(with_lock: bool) {
+    let dir = fixture("buildscript");
+    if with_lock {
+        let cargo = std::env::var("CARGO").unwrap_or("cargo".into());
+        let ok = Command::new(cargo)
+            .arg("generate-lockfile")
+            .current_dir(&dir)
+            .status();
+        assert!(ok.unwrap().success());
+    }
+    age(&dir);
+    let before = fingerprint(&dir);
+    let sweep = measure_json(&dir, &["--only", "off"], &[]);
+    assert_eq!(sweep.code, Some(0), "{}", sweep.stderr);
+    let rebuild = &config(&sweep.doc, "off")["build"];
+    assert!(
+        rebuild["rebuild_link"].is_object(),
+        "the rebuild recompiled the bin: {rebuild}"
+    );
+    assert_eq!(before, fingerprint(&dir), "not a file nor an mtime changed");
+
+    // nothing changed: no rustc at all (was: the bin crate, every time)
+    let warm = measure_json(&dir, &["--only", "off", "--warm", "--no-rebuild"], &[]);
+    assert_eq!(warm.code, Some(0), "{}", warm.stderr);
+    assert_eq!(
+        units(&warm.doc),
+        Vec::<String>::new(),
+        "{:#}",
+        warm.doc["notes"]
+    );
+
+    // an edit: what plain cargo rebuilds, in a copy kept the same way
+    let plain = fixture("buildscript");
+    if with_lock {
+        std::fs::copy(dir.join("Cargo.lock"), plain.join("Cargo.lock")).unwrap();
+    }
+    age(&plain);
+    let profile = ["--config", "profile.release.lto=\"off\"", "--release"];
+    plain_cargo_compiles(&plain, &profile);
+    for d in [&dir, &plain] {
+        std::fs::write(
+            d.join("src/main.rs"),
+            "fn main() { println!(\"edited {}\", env!(\"BUILT_BY\")); }\n",
+        )
+        .unwrap();
+    }
+    let expected = plain_cargo_compiles(&plain, &profile);
+    let edited = measure_json(&dir, &["--only", "off", "--warm", "--no-rebuild"], &[]);
+    let mut got = units(&edited.doc);
+    got.sort();
+    assert_eq!(
+        got, expected,
+        "cargo-lto rebuilt {got:?}, plain cargo {expected:?}"
+    );
+}
