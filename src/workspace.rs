@@ -96,6 +96,11 @@ pub struct Project {
     pub metadata: Vec<metadata::Source>,
     /// Crate names of the workspace members' targets (`-` as `_`).
     pub member_crates: Vec<String>,
+    /// The package's features (explicit, and implicit ones of optional
+    /// dependencies), for checking `--features` before building.
+    pub features: Vec<String>,
+    /// The names the package's dependencies go by (`dep/feature` syntax).
+    pub dependencies: Vec<String>,
     /// Packages the binary's build compiles (normal and build dependencies):
     /// an estimate of the unit count before the first build has counted it.
     pub unit_estimate: usize,
@@ -310,6 +315,12 @@ pub fn select(metadata: &Metadata, flags: &CargoFlags) -> Result<Project> {
         bin: target.name.clone(),
         bin_src: target.src_path.clone().into_std_path_buf(),
         metadata: sources,
+        features: package.features.keys().cloned().collect(),
+        dependencies: package
+            .dependencies
+            .iter()
+            .map(|d| d.rename.clone().unwrap_or_else(|| d.name.clone()))
+            .collect(),
         member_crates: {
             let mut names: Vec<String> = members
                 .iter()

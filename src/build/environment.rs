@@ -73,7 +73,10 @@ pub fn user_wrappers(cwd: &Path) -> Wrappers {
 }
 
 /// The workspace's Cargo.lock and whether it existed before the builds.
-#[derive(Debug, Clone)]
+/// One that cargo creates is removed again by [`Lockfile::restore`], or,
+/// when a run ends early (bad input found after `cargo metadata` made it,
+/// an error, a panic), when the `Lockfile` is dropped.
+#[derive(Debug)]
 pub struct Lockfile {
     path: Option<PathBuf>,
     existed: bool,
@@ -105,15 +108,23 @@ impl Lockfile {
     }
 
     /// Removes a Cargo.lock that cargo created; returns the note saying so.
-    pub fn restore(&self) -> Result<Option<String>> {
-        let Some(path) = self.path.as_ref().filter(|p| !self.existed && p.exists()) else {
+    pub fn restore(&mut self) -> Result<Option<String>> {
+        let Some(path) = self.path.take().filter(|p| !self.existed && p.exists()) else {
             return Ok(None);
         };
-        std::fs::remove_file(path).with_context(|| format!("removing {}", path.display()))?;
+        std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
         Ok(Some(format!(
             "{} did not exist; cargo created one to build and cargo-lto removed it again (commit a Cargo.lock for reproducible measurements)",
             path.display()
         )))
+    }
+}
+
+impl Drop for Lockfile {
+    fn drop(&mut self) {
+        if let Err(e) = self.restore() {
+            eprintln!("cargo-lto: warning: {e:#}");
+        }
     }
 }
 
@@ -124,16 +135,29 @@ mod tests {
     #[test]
     fn a_created_lockfile_is_removed_and_an_existing_one_kept() {
         let dir = tempfile::tempdir().unwrap();
-        let lock = Lockfile::before(Some(dir.path()));
+        let mut lock = Lockfile::before(Some(dir.path()));
         std::fs::write(dir.path().join("Cargo.lock"), "# made by cargo").unwrap();
         let note = lock.restore().unwrap().unwrap();
         assert!(note.contains("did not exist"), "{note}");
         assert!(!dir.path().join("Cargo.lock").exists());
 
         std::fs::write(dir.path().join("Cargo.lock"), "# the user's").unwrap();
-        let lock = Lockfile::before(Some(dir.path()));
+        let mut lock = Lockfile::before(Some(dir.path()));
         assert_eq!(lock.restore().unwrap(), None);
-        assert!(dir.path().join("Cargo.lock").exists());
+        drop(lock);
+        assert!(
+            dir.path().join("Cargo.lock").exists(),
+            "the user's lock stays"
+        );
+    }
+
+    #[test]
+    fn a_run_that_ends_early_leaves_no_lockfile() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = Lockfile::before(Some(dir.path()));
+        std::fs::write(dir.path().join("Cargo.lock"), "# made by cargo metadata").unwrap();
+        drop(lock);
+        assert!(!dir.path().join("Cargo.lock").exists());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! the rustc wrapper, and reading what it produced from cargo's JSON messages.
 
 pub mod environment;
+pub mod preflight;
 pub mod wrapper;
 
 use std::collections::VecDeque;

@@ -114,7 +114,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
     let cargo = workspace::cargo_binary();
     let flags = &request.flags;
     let cwd = std::env::current_dir().context("reading the current directory")?;
-    let lock =
+    let mut lock =
         Lockfile::before(workspace::locate_root(&cargo, flags.manifest_path.as_deref()).as_deref());
 
     let project = workspace::load(&cargo, flags)?;
@@ -132,9 +132,11 @@ pub fn run(request: &Request) -> Result<Outcome> {
         }
         .into());
     }
-    if let Some(f) = rt.options.stdin.as_ref().filter(|f| !f.is_file()) {
-        return Err(UsageError::Project(format!("--stdin {}: no such file", f.display())).into());
+    for w in &workloads {
+        workload::check_runnable(w)?;
     }
+    let rustc = std::env::var_os("RUSTC").map_or_else(|| PathBuf::from("rustc"), PathBuf::from);
+    crate::build::preflight::check(flags, &project, &rustc)?;
     let env = |k: &str| std::env::var(k).ok();
     let base = resolve::resolve(&request.base_profile, &project.root_manifest, &cwd, &env)
         .map_err(|e| {

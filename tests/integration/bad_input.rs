@@ -1,8 +1,9 @@
 //! Bad input: a one-line error that says what to do, exit code 2, no panic.
 
-use crate::common::{cargo_lto, fixture};
+use crate::common::{cargo_lto, fingerprint, fixture};
 
 fn expect_usage_error(args: &[&str], dir: Option<&std::path::Path>, needle: &str) {
+    let before = dir.map(fingerprint);
     let mut cmd = cargo_lto();
     cmd.arg("measure").args(args);
     if let Some(dir) = dir {
@@ -21,6 +22,8 @@ fn expect_usage_error(args: &[&str], dir: Option<&std::path::Path>, needle: &str
     );
     assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
     assert!(out.stdout.is_empty());
+    // nothing written, not even the Cargo.lock `cargo metadata` creates
+    assert_eq!(before, dir.map(fingerprint), "{args:?} changed the tree");
 }
 
 #[test]
@@ -102,4 +105,41 @@ fn help_works_both_ways() {
     cargo_lto().args(["measure", "--help"]).assert().success();
     let mut direct = assert_cmd::Command::cargo_bin("cargo-lto").unwrap();
     direct.args(["lto", "--version"]).assert().success();
+}
+
+#[test]
+fn cargos_flags_and_workloads_are_checked_before_building() {
+    // each of these used to fail every configuration at build time (exit 1,
+    // cargo's error once per configuration) or after all builds (exit 3)
+    let dir = fixture("tiny");
+    let cases: [(&[&str], &str); 6] = [
+        (&["--target", "nope"], "rustc knows no such target"),
+        (
+            &["--features", "nope"],
+            "package `tiny` has no such feature (it has none)",
+        ),
+        (
+            &["-j", "0"],
+            "-j 0: jobs must be a whole number other than 0",
+        ),
+        (
+            &["--run-dir", "/nonexistent", "--run", "w=1"],
+            "directory /nonexistent does not exist",
+        ),
+        (
+            &["--run-cmd", "w=/nonexistent/prog {bin}"],
+            "program `/nonexistent/prog` not found",
+        ),
+        (
+            &["--stdin", "/nonexistent/input", "--run", "w=1"],
+            "stdin file /nonexistent/input does not exist",
+        ),
+    ];
+    for (args, needle) in cases {
+        expect_usage_error(&[&["--only", "off"], args].concat(), Some(&dir), needle);
+        assert!(
+            !dir.join("target").exists(),
+            "{args:?}: something was built"
+        );
+    }
 }

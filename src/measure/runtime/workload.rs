@@ -171,6 +171,43 @@ pub fn collect(cli: Vec<Workload>, metadata: Vec<Workload>) -> Vec<Workload> {
     all
 }
 
+/// Checks, before anything is built, that `w` can run: its directory and
+/// stdin file exist, and its program (unless it is the binary itself or a
+/// shell command) is a path that exists or a name on `PATH`.
+pub fn check_runnable(w: &Workload) -> Result<(), UsageError> {
+    let bad = |message: String| UsageError::Project(format!("workload `{}`: {message}", w.name));
+    if let Some(dir) = w.dir.as_ref().filter(|d| !d.is_dir()) {
+        return Err(bad(format!("directory {} does not exist", dir.display())));
+    }
+    if let Some(file) = w.stdin.as_ref().filter(|f| !f.is_file()) {
+        return Err(bad(format!("stdin file {} does not exist", file.display())));
+    }
+    let Some(program) = w
+        .command
+        .first()
+        .filter(|p| !w.shell && !p.contains("{bin}"))
+    else {
+        return Ok(());
+    };
+    let found = if program.contains('/') {
+        let path = Path::new(program);
+        match (&w.dir, path.is_relative()) {
+            (Some(dir), true) => dir.join(path).is_file(),
+            _ => path.is_file(),
+        }
+    } else {
+        std::env::var_os("PATH")
+            .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(program).is_file()))
+    };
+    if found {
+        Ok(())
+    } else {
+        Err(bad(format!(
+            "program `{program}` not found (on PATH, or as a path)"
+        )))
+    }
+}
+
 /// Quotes a path for `sh -c`.
 fn sh_quote(p: &Path) -> String {
     shell_words::quote(&p.display().to_string()).into_owned()
@@ -287,6 +324,47 @@ mod tests {
             from_metadata(&[s], CompareOutput::Auto).unwrap()[0].command,
             ["{bin}", "big.one=7"]
         );
+    }
+
+    #[test]
+    fn runnable_workloads_are_checked_before_building() {
+        let none = Options::default();
+        let ok = cli(
+            &["a=1"],
+            &["b=sh -c 'true' {bin}", "c=/bin/sh {bin}"],
+            &none,
+        )
+        .unwrap();
+        for w in &ok {
+            assert!(check_runnable(w).is_ok(), "{w:?}");
+        }
+        let missing = cli(
+            &[],
+            &["x=/nonexistent/prog {bin}", "y=no-such-program-here {bin}"],
+            &none,
+        );
+        for w in missing.unwrap() {
+            let err = check_runnable(&w).unwrap_err().to_string();
+            assert!(
+                err.contains(&format!("workload `{}`", w.name)) && err.contains("not found"),
+                "{err}"
+            );
+        }
+        let in_nowhere = Options {
+            dir: Some("/nonexistent/dir".into()),
+            ..Options::default()
+        };
+        let err = check_runnable(&cli(&["w=1"], &[], &in_nowhere).unwrap()[0]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("directory /nonexistent/dir does not exist"),
+            "{err}"
+        );
+        let no_input = Options {
+            stdin: Some("/nonexistent/input".into()),
+            ..Options::default()
+        };
+        assert!(check_runnable(&cli(&["w=1"], &[], &no_input).unwrap()[0]).is_err());
     }
 
     #[test]

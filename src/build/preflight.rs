@@ -1,0 +1,197 @@
+//! Cargo's flags checked before anything is built: a wrong `--target`,
+//! `--features` or `-j` would otherwise fail every configuration at build
+//! time, once per configuration, after minutes of building the others.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::error::UsageError;
+use crate::workspace::{CargoFlags, Project};
+
+/// Checks the flags against the project and the toolchain (`rustc`).
+pub fn check(flags: &CargoFlags, project: &Project, rustc: &Path) -> Result<(), UsageError> {
+    check_jobs(flags.jobs.as_deref())?;
+    check_features(&flags.features, project)?;
+    if let Some(target) = &flags.target {
+        check_target(target, rustc)?;
+    }
+    Ok(())
+}
+
+/// `-j N`: a whole number other than 0 (negative counts down from the
+/// number of CPUs, as cargo reads it), or `default`.
+pub fn check_jobs(jobs: Option<&str>) -> Result<(), UsageError> {
+    let Some(jobs) = jobs else { return Ok(()) };
+    match jobs.parse::<i32>() {
+        Ok(n) if n != 0 => Ok(()),
+        _ if jobs == "default" => Ok(()),
+        _ => Err(UsageError::Syntax {
+            origin: format!("-j {jobs}"),
+            message: "jobs must be a whole number other than 0 (negative: that many fewer than the CPUs), or `default`".into(),
+        }),
+    }
+}
+
+/// Every feature named with `--features` exists on the package: its own
+/// (and the implicit ones of optional dependencies), or `dep/feature` of a
+/// dependency it has.
+pub fn check_features(features: &[String], project: &Project) -> Result<(), UsageError> {
+    let names = features
+        .iter()
+        .flat_map(|f| f.split([',', ' ']))
+        .filter(|f| !f.is_empty());
+    for feature in names {
+        let known = match feature.split_once('/') {
+            Some((dep, _)) => {
+                let dep = dep.trim_end_matches('?');
+                project.dependencies.iter().any(|d| d == dep)
+                    || (dep == project.package && !project.features.is_empty())
+            }
+            None => project.features.iter().any(|f| f == feature),
+        };
+        if !known {
+            let list = if project.features.is_empty() {
+                "it has none".to_string()
+            } else {
+                format!("it has: {}", project.features.join(", "))
+            };
+            return Err(UsageError::Project(format!(
+                "--features {feature}: package `{}` has no such feature ({list})",
+                project.package
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `--target`: a triple rustc knows, whose standard library is installed
+/// (or the path of a target specification file).
+pub fn check_target(target: &str, rustc: &Path) -> Result<(), UsageError> {
+    if target.ends_with(".json") {
+        return if Path::new(target).is_file() {
+            Ok(())
+        } else {
+            Err(UsageError::Project(format!(
+                "--target {target}: no such target specification file"
+            )))
+        };
+    }
+    let print = |what: &str| {
+        Command::new(rustc)
+            .args(["--print", what])
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    // Without answers from rustc, leave the judgement to cargo.
+    let Some(list) = print("target-list") else {
+        return Ok(());
+    };
+    if !list.lines().any(|t| t.trim() == target) {
+        return Err(UsageError::Project(format!(
+            "--target {target}: rustc knows no such target (`rustc --print target-list` lists them)"
+        )));
+    }
+    let Some(sysroot) = print("sysroot") else {
+        return Ok(());
+    };
+    let lib = Path::new(sysroot.trim())
+        .join("lib/rustlib")
+        .join(target)
+        .join("lib");
+    let has_std = std::fs::read_dir(&lib).is_ok_and(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().starts_with("libstd-"))
+    });
+    if !has_std {
+        return Err(UsageError::Project(format!(
+            "--target {target}: its standard library is not installed (`rustup target add {target}`)"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(features: &[&str], deps: &[&str]) -> Project {
+        Project {
+            workspace_root: "/w".into(),
+            root_manifest: "/w/Cargo.toml".into(),
+            package_manifest: "/w/Cargo.toml".into(),
+            target_dir: "/w/target".into(),
+            package: "app".into(),
+            version: "0.1.0".into(),
+            bin: "app".into(),
+            bin_src: "/w/src/main.rs".into(),
+            metadata: vec![],
+            member_crates: vec![],
+            features: features.iter().map(|s| s.to_string()).collect(),
+            dependencies: deps.iter().map(|s| s.to_string()).collect(),
+            unit_estimate: 0,
+        }
+    }
+
+    #[test]
+    fn jobs() {
+        for ok in [None, Some("2"), Some("-1"), Some("default")] {
+            assert!(check_jobs(ok).is_ok(), "{ok:?}");
+        }
+        for bad in ["0", "two", ""] {
+            assert!(
+                check_jobs(Some(bad))
+                    .unwrap_err()
+                    .to_string()
+                    .contains("-j"),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn features() {
+        let p = project(&["fast", "serde"], &["serde", "memchr"]);
+        let f = |list: &[&str]| {
+            check_features(&list.iter().map(|s| s.to_string()).collect::<Vec<_>>(), &p)
+        };
+        assert!(f(&["fast", "serde"]).is_ok());
+        assert!(f(&["fast,serde"]).is_ok() && f(&["fast serde"]).is_ok());
+        assert!(f(&["memchr/std", "serde?/derive"]).is_ok());
+        let err = f(&["nope"]).unwrap_err().to_string();
+        assert!(
+            err.contains("no such feature") && err.contains("fast, serde"),
+            "{err}"
+        );
+        assert!(f(&["regex/std"]).is_err(), "not a dependency");
+        let none = project(&[], &[]);
+        let err = check_features(&["x".into()], &none)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("it has none"), "{err}");
+    }
+
+    #[test]
+    fn targets() {
+        let rustc = Path::new("rustc");
+        let err = check_target("nope", rustc).unwrap_err().to_string();
+        assert!(err.contains("no such target"), "{err}");
+        let host = Command::new("rustc").arg("-vV").output().unwrap();
+        let host = String::from_utf8_lossy(&host.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
+            .unwrap();
+        assert!(check_target(&host, rustc).is_ok());
+        // a real target whose std this toolchain does not have
+        let err = check_target("wasm32-unknown-unknown", rustc).map_err(|e| e.to_string());
+        if let Err(e) = err {
+            assert!(
+                e.contains("rustup target add wasm32-unknown-unknown"),
+                "{e}"
+            );
+        }
+        assert!(check_target("/nonexistent/spec.json", rustc).is_err());
+    }
+}
