@@ -84,6 +84,25 @@ pub fn cargo_command(
     args
 }
 
+/// Every resolved key `config` builds with.
+fn effective(config: &Configuration, base: &Resolved) -> Resolved {
+    if config.name == BASELINE {
+        base.clone()
+    } else {
+        with_overrides(base, &config.settings)
+    }
+}
+
+/// The values of a resolved profile, without where they came from: two
+/// configurations with equal values are the same build (cargo's `-C
+/// metadata` hashes a profile's settings, not its name).
+fn values(resolved: &Resolved) -> BTreeMap<&str, &str> {
+    resolved
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.value.as_str()))
+        .collect()
+}
+
 /// A configuration's entry before anything was built.
 fn entry(
     config: &Configuration,
@@ -91,11 +110,7 @@ fn entry(
     command: Vec<String>,
     measurement_env: BTreeMap<String, String>,
 ) -> doc::Configuration {
-    let effective = if config.name == BASELINE {
-        base.clone()
-    } else {
-        with_overrides(base, &config.settings)
-    };
+    let effective = effective(config, base);
     doc::Configuration {
         name: config.name.clone(),
         settings: config.settings.to_map(),
@@ -108,7 +123,48 @@ fn entry(
         build: None,
         binary: None,
         runtime: Vec::new(),
+        identical_to: None,
     }
+}
+
+/// The entry of `config`, identical to the measured `original`: its figures,
+/// its own name, settings and command.
+fn identical(
+    config: &Configuration,
+    base: &Resolved,
+    command: Vec<String>,
+    original: &doc::Configuration,
+) -> doc::Configuration {
+    let own = entry(config, base, command, BTreeMap::new());
+    doc::Configuration {
+        name: own.name,
+        settings: own.settings,
+        effective: own.effective,
+        command: own.command,
+        measurement_env: own.measurement_env,
+        identical_to: Some(original.name.clone()),
+        ..original.clone()
+    }
+}
+
+/// One note per group of identical configurations.
+fn identical_notes(doc: &MeasureDocument) -> Vec<String> {
+    let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for c in &doc.configurations {
+        if let Some(original) = &c.identical_to {
+            groups.entry(original).or_default().push(&c.name);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(original, same)| {
+            let list: Vec<String> = same.iter().map(|n| format!("`{n}`")).collect();
+            format!(
+                "{}: identical to `{original}` (the same effective settings, so the same build): built once, figures shared",
+                list.join(", ")
+            )
+        })
+        .collect()
 }
 
 /// Measures one configuration; `notes` receives what the reader must know.
@@ -190,7 +246,23 @@ pub fn run(
     save: &dyn Fn(&MeasureDocument) -> Result<()>,
 ) -> Result<()> {
     let mut expected = project.unit_estimate;
+    // (name, settings) of each configuration built so far
+    let mut built: Vec<(String, Resolved)> = Vec::new();
     for config in configs {
+        let settings = effective(config, base);
+        if let Some((original, _)) = built.iter().find(|(_, s)| values(s) == values(&settings)) {
+            let original = doc.config(original).cloned();
+            if let Some(original) = original {
+                let dir = tool_dir(project).join(&config.name);
+                let mut command = vec![options.cargo.display().to_string()];
+                command.extend(cargo_command(project, options, config, &dir));
+                doc.configurations
+                    .push(identical(config, base, command, &original));
+                progress.config_done();
+                save(doc)?;
+                continue;
+            }
+        }
         let mut notes = Vec::new();
         let measured = measure_one(
             project,
@@ -207,6 +279,7 @@ pub fn run(
         }
         progress.config_done();
         let interrupted = measured.status == Status::Interrupted;
+        built.push((config.name.clone(), settings));
         doc.configurations.push(measured);
         doc.notes.extend(notes);
         save(doc)?;
@@ -214,5 +287,6 @@ pub fn run(
             break;
         }
     }
-    Ok(())
+    doc.notes.extend(identical_notes(doc));
+    save(doc)
 }

@@ -24,7 +24,12 @@ pub fn report(doc: &MeasureDocument) -> Report {
     if !doc.notes.is_empty() {
         blocks.push(Block::Notes(doc.notes.clone()));
     }
-    for c in doc.configurations.iter().filter(|c| c.status != Status::Ok) {
+    for c in doc
+        .configurations
+        .iter()
+        .filter(own)
+        .filter(|c| c.status != Status::Ok)
+    {
         let tail = c.stderr_tail.as_deref().unwrap_or("");
         let lines: Vec<&str> = tail.lines().collect();
         blocks.push(Block::Quote {
@@ -35,7 +40,7 @@ pub fn report(doc: &MeasureDocument) -> Report {
                 .collect(),
         });
     }
-    for c in &doc.configurations {
+    for c in doc.configurations.iter().filter(own) {
         if let Some(err) = c.build.as_ref().and_then(|b| b.rebuild_error.as_ref()) {
             blocks.push(Block::Text(format!(
                 "{}: no rebuild figure: {}",
@@ -51,6 +56,9 @@ pub fn report(doc: &MeasureDocument) -> Report {
 }
 
 fn status_text(c: &Configuration) -> String {
+    if let Some(original) = &c.identical_to {
+        return format!("= {original}");
+    }
     match (c.status, c.exit_code) {
         (Status::Ok, _) => "ok".into(),
         (Status::Failed, Some(code)) => format!("FAILED ({code})"),
@@ -58,6 +66,12 @@ fn status_text(c: &Configuration) -> String {
         (Status::Timeout, _) => "TIMEOUT".into(),
         (Status::Interrupted, _) => "interrupted".into(),
     }
+}
+
+/// Not identical to another configuration: its failures are its own to show
+/// (an identical one shares its original's, shown once).
+fn own(c: &&Configuration) -> bool {
+    c.identical_to.is_none()
 }
 
 /// `value / base` as a ratio cell; `n/a` when the base is zero.
@@ -180,10 +194,11 @@ fn runtime(doc: &MeasureDocument) -> Vec<Table> {
             plan.counter_source
         ));
         for (c, r) in rows {
-            let status = match (r.status, r.output_differs) {
-                (Status::Ok, false) => "ok".to_string(),
-                (Status::Ok, true) => "OUTPUT DIFFERS".to_string(),
-                (_, _) => format!("FAILED ({})", r.exit_code.unwrap_or(-1)),
+            let status = match (&c.identical_to, r.status, r.output_differs) {
+                (Some(original), _, _) => format!("= {original}"),
+                (None, Status::Ok, false) => "ok".to_string(),
+                (None, Status::Ok, true) => "OUTPUT DIFFERS".to_string(),
+                (None, _, _) => format!("FAILED ({})", r.exit_code.unwrap_or(-1)),
             };
             let mut row = vec![Cell::Text(c.name.clone()), Cell::Text(status)];
             match &r.summary {
@@ -233,7 +248,7 @@ fn runtime(doc: &MeasureDocument) -> Vec<Table> {
             );
             table.row(row);
         }
-        for c in &doc.configurations {
+        for c in doc.configurations.iter().filter(own) {
             for r in c
                 .runtime
                 .iter()
@@ -264,9 +279,11 @@ fn unit_label(u: &Unit) -> String {
 
 /// CPU seconds per crate and configuration, the costliest crates first.
 fn units(doc: &MeasureDocument) -> Option<Table> {
+    // identical configurations were not built: no column of their own
     let measured: Vec<&Configuration> = doc
         .configurations
         .iter()
+        .filter(own)
         .filter(|c| c.build.is_some())
         .collect();
     if measured.is_empty() {

@@ -138,6 +138,10 @@ pub struct Configuration {
     /// Runtime per workload (with `--run`/`--run-cmd`).
     #[serde(default)]
     pub runtime: Vec<WorkloadRuntime>,
+    /// The configuration measured earlier with the same effective settings:
+    /// this one was not built, and its figures are that one's.
+    #[serde(default)]
+    pub identical_to: Option<String>,
 }
 
 /// Build measurements: one clean build (n = 1) and one rebuild.

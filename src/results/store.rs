@@ -398,6 +398,7 @@ mod tests {
             stderr_tail: None,
             build: None,
             binary: None,
+            identical_to: None,
             runtime: vec![WorkloadRuntime {
                 workload: "w".into(),
                 status: Status::Ok,

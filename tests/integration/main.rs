@@ -6,6 +6,7 @@ mod bad_input;
 mod common;
 mod environment;
 mod failures;
+mod identical;
 mod inspect;
 mod interrupt;
 mod measure_example;

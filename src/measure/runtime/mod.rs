@@ -83,10 +83,11 @@ pub fn run(
     executor: &mut dyn Executor,
     progress: &Progress,
 ) -> Result<()> {
+    // a configuration identical to another gets that one's runs (below)
     let configs: Vec<(String, PathBuf)> = doc
         .configurations
         .iter()
-        .filter(|c| c.status == Status::Ok)
+        .filter(|c| c.status == Status::Ok && c.identical_to.is_none())
         .filter_map(|c| Some((c.name.clone(), c.binary.as_ref()?.path.clone())))
         .collect();
     for workload in options.workloads {
@@ -148,6 +149,18 @@ pub fn run(
             config.runtime.push(runtime);
         }
         doc.notes.extend(judged.notes);
+    }
+    let originals: Vec<(String, Vec<WorkloadRuntime>)> = doc
+        .configurations
+        .iter()
+        .map(|c| (c.name.clone(), c.runtime.clone()))
+        .collect();
+    for config in doc.configurations.iter_mut() {
+        if let Some(original) = &config.identical_to
+            && let Some((_, runtime)) = originals.iter().find(|(n, _)| n == original)
+        {
+            config.runtime = runtime.clone();
+        }
     }
     Ok(())
 }
