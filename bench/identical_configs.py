@@ -44,8 +44,15 @@ def main():
     shutil.copytree(os.path.join(REPO, "examples", "cross-crate"), example,
                     ignore=shutil.ignore_patterns("target"))
     manifest = os.path.join(example, "Cargo.toml")
-    with open(manifest, "a") as f:
-        f.write('\n[profile.release]\nlto = true\ncodegen-units = 1\n')
+    with open(manifest) as f:
+        text = f.read()
+    keys = "lto = true\ncodegen-units = 1\n"
+    if "[profile.release]\n" in text:
+        text = text.replace("[profile.release]\n", "[profile.release]\n" + keys, 1)
+    else:
+        text += "\n[profile.release]\n" + keys
+    with open(manifest, "w") as f:
+        f.write(text)
     # fetch and lock once, outside the timings
     subprocess.run(["cargo", "metadata", "--format-version", "1", "--manifest-path", manifest],
                    check=True, stdout=subprocess.DEVNULL)
