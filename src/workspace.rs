@@ -104,6 +104,9 @@ pub struct Project {
     /// Packages the binary's build compiles (normal and build dependencies):
     /// an estimate of the unit count before the first build has counted it.
     pub unit_estimate: usize,
+    /// Crate names (`-` as `_`) of the library targets the binary's build
+    /// compiles: to tell a crate of the user's graph from std's copy.
+    pub dependency_crates: Vec<String>,
 }
 
 fn has_kind(p: &Package, kind: &TargetKind) -> bool {
@@ -301,6 +304,24 @@ pub fn select(metadata: &Metadata, flags: &CargoFlags) -> Result<Project> {
         )?);
     }
 
+    let closure = closure(
+        metadata,
+        &package.id,
+        &TargetCfg::probe(flags.target.as_deref()),
+    );
+    let packages: HashMap<&PackageId, &Package> =
+        metadata.packages.iter().map(|p| (&p.id, p)).collect();
+    let in_closure = || closure.iter().filter_map(|id| packages.get(id));
+    let build_scripts = in_closure()
+        .filter(|p| has_kind(p, &TargetKind::CustomBuild))
+        .count();
+    let mut dependency_crates: Vec<String> = in_closure()
+        .flat_map(|p| &p.targets)
+        .filter(|t| !t.kind.contains(&TargetKind::CustomBuild))
+        .map(|t| t.name.replace('-', "_"))
+        .collect();
+    dependency_crates.sort();
+    dependency_crates.dedup();
     let target_dir = match &flags.target_dir {
         Some(dir) => std::path::absolute(dir)?,
         None => metadata.target_directory.clone().into_std_path_buf(),
@@ -330,11 +351,8 @@ pub fn select(metadata: &Metadata, flags: &CargoFlags) -> Result<Project> {
             names.dedup();
             names
         },
-        unit_estimate: closure_size(
-            metadata,
-            &package.id,
-            &TargetCfg::probe(flags.target.as_deref()),
-        ),
+        unit_estimate: closure.len() + build_scripts,
+        dependency_crates,
     })
 }
 
@@ -387,16 +405,18 @@ impl TargetCfg {
     }
 }
 
-/// Compiled units the build will likely produce: every package reachable
-/// through normal and build dependencies, plus one per build script.
-fn closure_size(metadata: &Metadata, root: &PackageId, target: &TargetCfg) -> usize {
+/// Every package the build compiles: those reachable through normal and
+/// build dependencies for the target.
+fn closure<'a>(
+    metadata: &'a Metadata,
+    root: &'a PackageId,
+    target: &TargetCfg,
+) -> BTreeSet<&'a PackageId> {
     let Some(resolve) = &metadata.resolve else {
-        return 0;
+        return BTreeSet::new();
     };
     let nodes: HashMap<&PackageId, &cargo_metadata::Node> =
         resolve.nodes.iter().map(|n| (&n.id, n)).collect();
-    let packages: HashMap<&PackageId, &Package> =
-        metadata.packages.iter().map(|p| (&p.id, p)).collect();
     let mut seen = BTreeSet::new();
     let mut stack = vec![root];
     while let Some(id) = stack.pop() {
@@ -415,13 +435,5 @@ fn closure_size(metadata: &Metadata, root: &PackageId, target: &TargetCfg) -> us
             }
         }
     }
-    let build_scripts = seen
-        .iter()
-        .filter(|id| {
-            packages
-                .get(*id)
-                .is_some_and(|p| has_kind(p, &TargetKind::CustomBuild))
-        })
-        .count();
-    seen.len() + build_scripts
+    seen
 }

@@ -132,6 +132,7 @@ mod tests {
             features: features.iter().map(|s| s.to_string()).collect(),
             dependencies: deps.iter().map(|s| s.to_string()).collect(),
             unit_estimate: 0,
+            dependency_crates: vec![],
         }
     }
 

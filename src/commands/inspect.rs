@@ -12,9 +12,17 @@ use crate::inspect::{self, targets};
 use crate::results;
 use crate::workspace::{self, CargoFlags};
 
-/// The measure document to read (with its path and the workspace's crates),
-/// refusing another project's.
-fn document(args: &InspectArgs) -> Result<(PathBuf, results::MeasureDocument, Vec<String>)> {
+/// A measure document, where it was read, and the project's crates: its
+/// members' and (when known) all its build compiles.
+struct Measured {
+    path: PathBuf,
+    doc: results::MeasureDocument,
+    members: Vec<String>,
+    compiled: Option<Vec<String>>,
+}
+
+/// The measure document to read, refusing another project's.
+fn document(args: &InspectArgs) -> Result<Measured> {
     let cargo = workspace::cargo_binary();
     let flags = CargoFlags::from(&args.project);
     let manifest = flags.manifest_path.as_deref();
@@ -36,8 +44,19 @@ fn document(args: &InspectArgs) -> Result<(PathBuf, results::MeasureDocument, Ve
         }
     };
     let doc = results::load(&path, root.as_deref())?;
-    let crates = project.map(|p| p.member_crates).unwrap_or_default();
-    Ok((path, doc, crates))
+    let (members, compiled) = match project {
+        Some(p) => (
+            p.member_crates,
+            Some(p.dependency_crates).filter(|c| !c.is_empty()),
+        ),
+        None => (Vec::new(), None),
+    };
+    Ok(Measured {
+        path,
+        doc,
+        members,
+        compiled,
+    })
 }
 
 /// Runs `inspect`; returns the exit code.
@@ -49,9 +68,11 @@ pub fn run(args: &InspectArgs) -> Result<i32> {
         ..inspect::Request::default()
     };
     if args.file.is_empty() {
-        let (path, doc, crates) = document(args)?;
-        request.binaries = targets::from_document(&doc, &path, &args.config)?;
-        request.workspace_crates = crates;
+        let m = document(args)?;
+        request.binaries = targets::from_document(&m.doc, &m.path, &args.config)?;
+        request.workspace_crates = m.members;
+        request.user_crates = m.compiled;
+        request.target = m.doc.project.target.clone();
     } else {
         request.binaries = targets::from_files(&args.file);
     }

@@ -14,8 +14,14 @@
 //!    closures `a::f::{closure#0}` — belongs to the first path segment: the
 //!    crate whose code was instantiated, not the crate of its type arguments.
 //!
-//! std, core, alloc and the other crates of the standard library's own build
-//! are grouped as `std` unless `split_std` is set.
+//! std, core, alloc and the other crates of the standard library are grouped
+//! as `std` unless `split_std` is set. So are std's own dependencies (gimli,
+//! addr2line, memchr, hashbrown, …: see [`Attributor`]), shown with
+//! `split_std` as `memchr (std)`, apart from a `memchr` of the user's own.
+
+use std::collections::BTreeSet;
+
+use super::stdlib::StdLib;
 
 /// The crates that make up the standard library as shipped with rustc.
 pub const STD_CRATES: &[&str] = &[
@@ -37,6 +43,75 @@ pub const STD_CRATES: &[&str] = &[
 
 /// Where non-Rust symbols go.
 pub const NON_RUST: &str = "[non-Rust]";
+
+/// Attributes code to crates: the naming rules of this module, plus what the
+/// standard library's own build is made of. std ships precompiled, its
+/// dependencies included; a function of one of those crates is std's when
+/// its symbol is one std's rlibs define (the symbol's hash, or its v0 crate
+/// disambiguator, differs from a build of the same crate in the user's
+/// graph), or when the user's build does not compile that crate at all
+/// (then it is std's code instantiated in the user's crates).
+#[derive(Debug, Clone, Default)]
+pub struct Attributor {
+    /// Show std's crates under their own names.
+    pub split_std: bool,
+    /// The toolchain's std: its crates and symbols (empty when unknown).
+    pub stdlib: StdLib,
+    /// The crates the user's build compiles (`None` when unknown, e.g. for
+    /// `--file`: then only the symbol decides).
+    pub user_crates: Option<BTreeSet<String>>,
+}
+
+impl Attributor {
+    /// Just the naming rules, std's own dependencies unknown.
+    pub fn plain(split_std: bool) -> Attributor {
+        Attributor {
+            split_std,
+            ..Attributor::default()
+        }
+    }
+
+    /// How a crate of std's build is shown.
+    fn std_name(&self, raw: &str) -> String {
+        match (self.split_std, STD_CRATES.contains(&raw)) {
+            (false, _) => "std".to_string(),
+            (true, true) => raw.to_string(),
+            (true, false) => format!("{raw} (std)"),
+        }
+    }
+
+    /// True when `raw` is one of std's dependencies and this code is std's.
+    fn is_std_dependency(&self, raw: &str, mangled: &str) -> bool {
+        self.stdlib.crates.contains(raw)
+            && (self.stdlib.symbols.contains(mangled)
+                || self.user_crates.as_ref().is_some_and(|u| !u.contains(raw)))
+    }
+
+    /// The demangled name (without hash) and crate of a symbol, mangled and
+    /// without its clone suffix.
+    pub fn symbol(&self, mangled: &str) -> (String, String) {
+        let (name, raw) = crate_of_symbol(mangled, true);
+        let krate = if STD_CRATES.contains(&raw.as_str()) || self.is_std_dependency(&raw, mangled) {
+            self.std_name(&raw)
+        } else {
+            raw
+        };
+        (name, krate)
+    }
+
+    /// The crate of a DWARF compile unit named by rustc: std's own crates,
+    /// and anything compiled from the toolchain's sources (`/rustc/…`) or
+    /// std's vendored dependencies (`/rust/deps/…`), are std's.
+    pub fn unit(&self, name: &str) -> String {
+        let raw = super::dwarf::crate_of_unit(name, true);
+        let built_with_std = name.starts_with("/rustc/") || name.starts_with("/rust/deps/");
+        if raw != NON_RUST && (STD_CRATES.contains(&raw.as_str()) || built_with_std) {
+            self.std_name(&raw)
+        } else {
+            raw
+        }
+    }
+}
 
 /// The demangled name without hash (`{:#}`), or `None` when not a Rust symbol.
 pub fn demangle(mangled: &str) -> Option<String> {
@@ -192,6 +267,49 @@ fn split_top_level<'a>(s: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn std_dependencies_by_symbol_and_by_the_users_graph() {
+        let stdlib = StdLib {
+            crates: ["memchr", "gimli"].iter().map(|s| s.to_string()).collect(),
+            symbols: ["_ZN6memchr3std17h1111111111111111E".to_string()].into(),
+        };
+        let users: BTreeSet<String> = ["memchr".to_string(), "app".to_string()].into();
+        let by = Attributor {
+            split_std: false,
+            stdlib: stdlib.clone(),
+            user_crates: Some(users),
+        };
+        // std's build of memchr: its symbol is std's
+        assert_eq!(by.symbol("_ZN6memchr3std17h1111111111111111E").1, "std");
+        // the user's build of memchr
+        assert_eq!(by.symbol("_ZN6memchr4mine17h2222222222222222E").1, "memchr");
+        // gimli is not in the user's graph: std's code wherever it was instantiated
+        assert_eq!(by.symbol("_ZN5gimli4read17h3333333333333333E").1, "std");
+        assert_eq!(by.symbol("_ZN3app4main17h4444444444444444E").1, "app");
+        let split = Attributor {
+            split_std: true,
+            ..by.clone()
+        };
+        assert_eq!(
+            split.symbol("_ZN6memchr3std17h1111111111111111E").1,
+            "memchr (std)"
+        );
+        assert_eq!(
+            split.symbol("_ZN4core3fmt5write17h5555555555555555E").1,
+            "core"
+        );
+        // the user's graph unknown (--file): only the symbol decides
+        let files = Attributor {
+            user_crates: None,
+            ..by
+        };
+        assert_eq!(
+            files.symbol("_ZN5gimli4read17h3333333333333333E").1,
+            "gimli"
+        );
+        assert_eq!(files.symbol("_ZN6memchr3std17h1111111111111111E").1, "std");
+    }
 
     fn c(name: &str) -> String {
         crate_of(name, true)

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use object::{Object, ObjectSection};
 
-use super::attribution::{NON_RUST, STD_CRATES};
+use super::attribution::{Attributor, NON_RUST, STD_CRATES};
 
 /// Bytes of `[text_start, text_end)` per crate, and the bytes no unit covers;
 /// `None` when the binary has no DWARF.
@@ -18,7 +18,7 @@ pub fn size_by_unit(
     file: &object::File,
     text_start: u64,
     text_end: u64,
-    split_std: bool,
+    by: &Attributor,
 ) -> Option<(BTreeMap<String, u64>, u64)> {
     file.section_by_name(".debug_info")?;
     let endian = if file.is_little_endian() {
@@ -65,7 +65,7 @@ pub fn size_by_unit(
             .name
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let krate = crate_of_unit(&name, split_std);
+        let krate = by.unit(&name);
         let Ok(mut iter) = dwarf.unit_ranges(&unit) else {
             continue;
         };
@@ -111,6 +111,23 @@ pub fn crate_of_unit(name: &str, split_std: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn std_builds_units_are_stds() {
+        let by = Attributor::plain(false);
+        let deps = "/rust/deps/memchr-2.7.6/src/lib.rs/@/memchr.9642f0ce76a98c65-cgu.0";
+        assert_eq!(by.unit(deps), "std");
+        assert_eq!(
+            by.unit("src/lib.rs/@/memchr.1a2b-cgu.0"),
+            "memchr",
+            "the user's copy"
+        );
+        let split = Attributor::plain(true);
+        assert_eq!(split.unit(deps), "memchr (std)");
+        let core = "/rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/core/src/lib.rs/@/core.c1f1-cgu.0";
+        assert_eq!(split.unit(core), "core");
+        assert_eq!(by.unit("crt1.c"), NON_RUST);
+    }
 
     #[test]
     fn unit_names() {

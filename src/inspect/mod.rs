@@ -9,6 +9,7 @@ pub mod calls;
 pub mod diff;
 pub mod dwarf;
 pub mod sections;
+pub mod stdlib;
 pub mod summary;
 pub mod symbols;
 pub mod targets;
@@ -19,6 +20,8 @@ use anyhow::{Context, Result};
 
 use crate::error::UsageError;
 use crate::results::inspect::{INSPECT_SCHEMA_VERSION, InspectDocument};
+use attribution::Attributor;
+use stdlib::StdLib;
 use summary::Analysed;
 
 /// Notes every inspection carries: what the figures do and do not say.
@@ -39,6 +42,10 @@ pub struct Request {
     pub workspace_crates: Vec<String>,
     /// Show std's crates separately.
     pub split_std: bool,
+    /// The crates the user's build compiles (`None` for `--file`).
+    pub user_crates: Option<Vec<String>>,
+    /// The target the binaries were built for (`None`: the host).
+    pub target: Option<String>,
     /// The pair to diff (`--base`, `--against`); both or neither.
     pub pair: Option<(String, String)>,
     /// The binaries were given as files: two of them are diffed first to second.
@@ -92,8 +99,39 @@ fn diff_pair(
     })
 }
 
+/// What attributes code to crates for `request`: the naming rules, the
+/// toolchain's std (read from its sysroot), the user's crates; `notes`
+/// says when std could not be read or the user's crates are unknown.
+fn attributor(request: &Request, notes: &mut Vec<String>) -> Attributor {
+    let rustc = std::env::var_os("RUSTC").map_or_else(|| PathBuf::from("rustc"), PathBuf::from);
+    let stdlib = StdLib::dir(&rustc, request.target.as_deref()).and_then(|d| StdLib::read(&d));
+    let stdlib = match stdlib {
+        Ok(std) => {
+            notes.push("std's own dependencies (gimli, addr2line, memchr, hashbrown, …) count as std: a function is std's when its symbol is one the toolchain's std libraries define, or when your build does not compile its crate (docs/inspect.md; --split-std shows them as `memchr (std)`)".into());
+            std
+        }
+        Err(e) => {
+            notes.push(format!("the toolchain's std libraries could not be read ({e:#}): std's own dependencies (gimli, addr2line, …) may show as crates of their own"));
+            StdLib::default()
+        }
+    };
+    if request.user_crates.is_none() {
+        notes.push("binaries given as files: a crate that both std and your program use (memchr, hashbrown) is told apart by symbol only, so std's generic code instantiated in your crates counts as that crate".into());
+    }
+    Attributor {
+        split_std: request.split_std,
+        stdlib,
+        user_crates: request
+            .user_crates
+            .as_ref()
+            .map(|c| c.iter().cloned().collect()),
+    }
+}
+
 /// Reads every binary of the request and writes the inspect document.
 pub fn run(request: &Request) -> Result<InspectDocument> {
+    let mut notes = standing_notes();
+    let by = attributor(request, &mut notes);
     let mut analysed: Vec<Analysed> = Vec::new();
     for (name, path) in &request.binaries {
         if !path.exists() {
@@ -104,11 +142,10 @@ pub fn run(request: &Request) -> Result<InspectDocument> {
             .into());
         }
         analysed.push(
-            summary::summarize(name, path, request.split_std)
+            summary::summarize(name, path, &by)
                 .with_context(|| format!("inspecting {}", path.display()))?,
         );
     }
-    let mut notes = standing_notes();
     let diff = diff_pair(request, &analysed, &mut notes)?
         .map(|(b, a)| summary::diff(&analysed[b], &analysed[a]));
     if foldable_is_material(&analysed) {

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use super::attribution::Attributor;
 use super::calls::{self, CodeFacts};
 use super::diff::{by_name, missing};
 use super::symbols::{self, Binary};
@@ -27,8 +28,8 @@ pub struct Analysed {
 }
 
 /// Reads and summarizes the binary at `path`, shown as `name`.
-pub fn summarize(name: &str, path: &Path, split_std: bool) -> Result<Analysed> {
-    let binary = symbols::read(path, split_std)?;
+pub fn summarize(name: &str, path: &Path, by: &Attributor) -> Result<Analysed> {
+    let binary = symbols::read(path, by)?;
     let mut unavailable = Vec::new();
     if binary.stripped {
         unavailable.push(

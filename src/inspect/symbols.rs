@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use object::{Object, ObjectSection, ObjectSymbol, SymbolKind};
 
-use super::attribution::{NON_RUST, crate_of_symbol};
+use super::attribution::{Attributor, NON_RUST};
 
 /// One function in `.text`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,8 +113,8 @@ pub fn map(path: &Path) -> Result<memmap2::Mmap> {
     unsafe { memmap2::Mmap::map(&file) }.with_context(|| format!("mapping {}", path.display()))
 }
 
-/// Reads the functions of the executable at `path`.
-pub fn read(path: &Path, split_std: bool) -> Result<Binary> {
+/// Reads the functions of the executable at `path`, attributed by `by`.
+pub fn read(path: &Path, by: &Attributor) -> Result<Binary> {
     let data = map(path)?;
     let file = object::File::parse(&*data).map_err(|e| {
         crate::error::UsageError::Project(format!(
@@ -159,7 +159,7 @@ pub fn read(path: &Path, split_std: bool) -> Result<Binary> {
             && section.is_some_and(|s| rodata.contains(&s))
         {
             let (plain, _) = split_clone_suffix(name);
-            let (_, krate) = crate_of_symbol(plain, split_std);
+            let (_, krate) = by.symbol(plain);
             *rodata_by_crate.entry(krate).or_default() += symbol.size();
             continue;
         }
@@ -196,7 +196,7 @@ pub fn read(path: &Path, split_std: bool) -> Result<Binary> {
             continue;
         }
         let (plain, clone) = split_clone_suffix(mangled);
-        let (name, krate) = crate_of_symbol(plain, split_std);
+        let (name, krate) = by.symbol(plain);
         functions.push(Function {
             name,
             clone: clone.map(str::to_string),
@@ -214,7 +214,7 @@ pub fn read(path: &Path, split_std: bool) -> Result<Binary> {
         rodata_size,
         stripped: !any_symbol,
         pointer_slots: pointer_slots(&file),
-        by_unit: super::dwarf::size_by_unit(&file, text_address, text_end, split_std),
+        by_unit: super::dwarf::size_by_unit(&file, text_address, text_end, by),
     })
 }
 
@@ -285,7 +285,7 @@ mod tests {
     #[test]
     fn reads_our_own_binary_and_reconciles_with_text() {
         let exe = std::env::current_exe().unwrap();
-        let binary = read(&exe, false).unwrap();
+        let binary = read(&exe, &Attributor::plain(false)).unwrap();
         assert!(!binary.stripped);
         let (sizes, unattributed) = binary.size_by_crate();
         assert_eq!(

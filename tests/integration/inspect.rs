@@ -314,3 +314,69 @@ fn dwarf_view_reconciles_and_names_the_crates() {
     let (_, table, _) = inspect(&["--config", "off"]);
     assert!(!table.contains("DWARF compile unit"), "{table}");
 }
+
+#[test]
+fn stds_own_dependencies_are_std_and_the_users_copy_stays_theirs() {
+    // a binary with both builds of memchr: the user's, and std's (std's
+    // backtrace symbolizer uses it, with gimli, addr2line, miniz_oxide, …)
+    let dir = fixture("memchr-user");
+    let run = measure_json(&dir, &["--only", "off", "--no-rebuild", "--locked"], &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let crates = |extra: &[&str]| -> Vec<(String, u64)> {
+        let out = cargo_lto()
+            .args(["inspect", "--format", "json"])
+            .args(extra)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["binaries"][0]["crates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["name"].as_str().unwrap().to_string(),
+                    c["text_bytes"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let named =
+        |list: &[(String, u64)], name: &str| list.iter().find(|(n, _)| n == name).map(|(_, b)| *b);
+    // was: gimli, addr2line, rustc_demangle, miniz_oxide, adler2, object as
+    // crates of their own, and one `memchr` row mixing both builds
+    let plain = crates(&[]);
+    for std_dep in [
+        "gimli",
+        "addr2line",
+        "rustc_demangle",
+        "miniz_oxide",
+        "adler2",
+        "object",
+    ] {
+        assert_eq!(
+            named(&plain, std_dep),
+            None,
+            "{std_dep} is std's: {plain:?}"
+        );
+    }
+    let users = named(&plain, "memchr").expect("the user's memchr keeps its row");
+    let split = crates(&["--split-std"]);
+    assert_eq!(
+        named(&split, "memchr"),
+        Some(users),
+        "the same bytes, split or not"
+    );
+    let stds = named(&split, "memchr (std)").expect("std's memchr, apart");
+    assert!(
+        stds > 0 && named(&split, "gimli (std)").is_some(),
+        "{split:?}"
+    );
+}
