@@ -219,9 +219,10 @@ pub struct MeasureArgs {
     /// Print no progress.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Echo cargo's output.
-    #[arg(short, long)]
-    pub verbose: bool,
+    /// More: `-v` shows every figure in the tables (CPU, peak RSS, .text,
+    /// symbols, runs' peak RSS and outliers), `-vv` also echoes cargo's output.
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     /// Colour of cargo's diagnostics (echoed with -v, and in failure reports).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,

@@ -27,7 +27,7 @@ fn request(args: &MeasureArgs) -> Request {
         warm: args.warm,
         no_rebuild: args.no_rebuild,
         timeout: args.timeout,
-        verbose: args.verbose,
+        verbose: args.verbose >= 2,
         quiet: args.quiet,
         color: match args.color {
             Color::Auto => None,
@@ -62,7 +62,10 @@ pub fn run(args: &MeasureArgs) -> Result<i32> {
     let outcome = measure::run(&request(args))?;
     let doc = &outcome.document;
     let mut out = std::io::stdout().lock();
-    out.write_all(render::measure(doc, args.format.into())?.as_bytes())?;
+    let view = render::View {
+        wide: args.verbose >= 1,
+    };
+    out.write_all(render::measure(doc, args.format.into(), view)?.as_bytes())?;
     if let Some(path) = &outcome.saved
         && args.format == FormatArg::Table
         && !args.quiet

@@ -60,8 +60,11 @@ pub enum Cell {
         /// Its unit.
         metric: Metric,
     },
-    /// A confidence interval of runtime figures: `[1.20 s, 1.31 s]`.
-    MetricRange {
+    /// A runtime figure with its confidence interval, in the figure's unit:
+    /// `7.14 ms [6.99–7.41]`.
+    MetricCi {
+        /// The figure (a median).
+        value: f64,
         /// Lower bound.
         low: f64,
         /// Upper bound.
@@ -69,7 +72,7 @@ pub enum Cell {
         /// Their unit.
         metric: Metric,
     },
-    /// A ratio with its confidence interval: `×0.912 [0.901, 0.925]`.
+    /// A ratio with its confidence interval: `×0.912 [0.901–0.925]`.
     RatioCi {
         /// The ratio.
         ratio: f64,
@@ -78,7 +81,7 @@ pub enum Cell {
         /// Upper bound.
         high: f64,
     },
-    /// A runtime verdict with its size and p-value: `8.8% faster (p<0.001)`.
+    /// A runtime verdict with its size and p-value: `8.8% faster (p < 0.001)`.
     Verdict {
         /// What the statistics decided.
         verdict: Verdict,
@@ -112,12 +115,17 @@ impl Cell {
             Cell::Ratio(_) | Cell::Change(_) => "n/a".into(),
             Cell::Share(s) => format!("{:.1}%", s * 100.0),
             Cell::Metric { value, metric } => metric_value(*metric, *value),
-            Cell::MetricRange { low, high, metric } => format!(
-                "[{}, {}]",
-                metric_value(*metric, *low),
-                metric_value(*metric, *high)
-            ),
-            Cell::RatioCi { ratio, low, high } => format!("×{ratio:.3} [{low:.3}, {high:.3}]"),
+            Cell::MetricCi {
+                value,
+                low,
+                high,
+                metric,
+            } => {
+                let (scale, decimals, unit) = metric_unit(*metric, *value);
+                let n = |x: f64| format!("{:.decimals$}", x * scale);
+                format!("{}{unit} [{}–{}]", n(*value), n(*low), n(*high))
+            }
+            Cell::RatioCi { ratio, low, high } => format!("×{ratio:.3} [{low:.3}–{high:.3}]"),
             Cell::Verdict {
                 verdict,
                 ratio,
@@ -131,9 +139,9 @@ impl Cell {
                 };
                 let pct = (ratio - 1.0).abs() * 100.0;
                 match verdict {
-                    Verdict::Faster => format!("{pct:.1}% {lower} (p{p})"),
-                    Verdict::Slower => format!("{pct:.1}% {higher} (p{p})"),
-                    Verdict::WithinNoise => format!("within noise (p{p})"),
+                    Verdict::Faster => format!("{pct:.1}% {lower} ({p})"),
+                    Verdict::Slower => format!("{pct:.1}% {higher} ({p})"),
+                    Verdict::WithinNoise => format!("within noise ({p})"),
                 }
             }
         }
@@ -166,32 +174,39 @@ pub fn seconds(s: f64) -> String {
     }
 }
 
-/// A runtime figure, compactly: `850 µs`, `12.30 ms`, `1.250 s`; `1.230 G`,
-/// `45.600 M` instructions.
-pub fn metric_value(metric: Metric, v: f64) -> String {
+/// The scale, decimals and unit a runtime figure of size `v` is shown in:
+/// µs, ms or s; k, M or G instructions.
+fn metric_unit(metric: Metric, v: f64) -> (f64, usize, &'static str) {
     match metric {
         Metric::Instructions => match v {
-            v if v >= 1e9 => format!("{:.3} G", v / 1e9),
-            v if v >= 1e6 => format!("{:.3} M", v / 1e6),
-            v if v >= 1e3 => format!("{:.3} k", v / 1e3),
-            v => format!("{v:.0}"),
+            v if v >= 1e9 => (1e-9, 3, " G"),
+            v if v >= 1e6 => (1e-6, 3, " M"),
+            v if v >= 1e3 => (1e-3, 3, " k"),
+            _ => (1.0, 0, ""),
         },
         Metric::Seconds => match v {
-            v if v < 1e-3 => format!("{:.0} µs", v * 1e6),
-            v if v < 1.0 => format!("{:.2} ms", v * 1e3),
-            v => format!("{v:.3} s"),
+            v if v < 1e-3 => (1e6, 0, " µs"),
+            v if v < 1.0 => (1e3, 2, " ms"),
+            _ => (1.0, 3, " s"),
         },
     }
 }
 
-/// A p-value for people: `0.43`, `0.003`, `<0.001`.
+/// A runtime figure, compactly: `850 µs`, `12.30 ms`, `1.250 s`; `1.230 G`,
+/// `45.600 M` instructions.
+pub fn metric_value(metric: Metric, v: f64) -> String {
+    let (scale, decimals, unit) = metric_unit(metric, v);
+    format!("{:.decimals$}{unit}", v * scale)
+}
+
+/// A p-value for people: `p = 0.43`, `p = 0.003`, `p < 0.001`.
 pub fn p_text(p: f64) -> String {
     if p < 0.001 {
-        "<0.001".into()
+        "p < 0.001".into()
     } else if p < 0.01 {
-        format!("{p:.3}")
+        format!("p = {p:.3}")
     } else {
-        format!("{p:.2}")
+        format!("p = {p:.2}")
     }
 }
 
@@ -234,7 +249,14 @@ mod tests {
             low: 0.9011,
             high: 0.925,
         };
-        assert_eq!(ci.text(), "×0.912 [0.901, 0.925]");
+        assert_eq!(ci.text(), "×0.912 [0.901–0.925]");
+        let median = Cell::MetricCi {
+            value: 0.00714,
+            low: 0.00699,
+            high: 0.00741,
+            metric: m,
+        };
+        assert_eq!(median.text(), "7.14 ms [6.99–7.41]");
         let v = |verdict, metric| {
             Cell::Verdict {
                 verdict,
@@ -244,13 +266,13 @@ mod tests {
             }
             .text()
         };
-        assert_eq!(v(Verdict::Faster, m), "8.8% faster (p<0.001)");
+        assert_eq!(v(Verdict::Faster, m), "8.8% faster (p < 0.001)");
         assert_eq!(
             v(Verdict::Faster, Metric::Instructions),
-            "8.8% fewer (p<0.001)"
+            "8.8% fewer (p < 0.001)"
         );
-        assert_eq!(v(Verdict::WithinNoise, m), "within noise (p<0.001)");
-        assert_eq!(p_text(0.043), "0.04");
-        assert_eq!(p_text(0.0043), "0.004");
+        assert_eq!(v(Verdict::WithinNoise, m), "within noise (p < 0.001)");
+        assert_eq!(p_text(0.043), "p = 0.04", "was p0.04");
+        assert_eq!(p_text(0.0043), "p = 0.004");
     }
 }

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use super::View;
 use super::blocks::{Align, Block, Report, Table};
 use super::cells::{Cell, Metric};
 use crate::results::measure::{Configuration, MeasureDocument, Status, Unit};
@@ -14,10 +15,14 @@ const TOP_UNITS: usize = 8;
 /// Lines of a failure's stderr shown (the document keeps more).
 const STDERR_LINES: usize = 8;
 
-/// The whole report of a sweep.
-pub fn report(doc: &MeasureDocument) -> Report {
-    let mut blocks = vec![Block::Table(configurations(doc)), Block::Text(legend(doc))];
-    blocks.extend(runtime(doc).into_iter().map(Block::Table));
+/// The whole report of a sweep; `view.wide` adds the figures that do not
+/// fit 100 columns.
+pub fn report(doc: &MeasureDocument, view: View) -> Report {
+    let mut blocks = vec![
+        Block::Table(configurations(doc, view)),
+        Block::Text(legend(doc, view)),
+    ];
+    blocks.extend(runtime(doc, view).into_iter().map(Block::Table));
     if let Some(units) = units(doc) {
         blocks.push(Block::Table(units));
     }
@@ -79,28 +84,35 @@ fn ratio(value: f64, base: f64) -> Cell {
     Cell::Ratio(value / base)
 }
 
-/// One row per configuration: build, link step, rebuild, binary.
-fn configurations(doc: &MeasureDocument) -> Table {
+/// One row per configuration: build, link step, rebuild, binary. `wide`
+/// adds CPU, peak RSS, .text and symbols.
+fn configurations(doc: &MeasureDocument, view: View) -> Table {
+    let wide = view.wide;
     let base = doc.config("baseline").filter(|c| c.status == Status::Ok);
     let base_build = base.and_then(|b| b.build.as_ref());
     let base_link = base_build.and_then(|b| b.link.as_ref());
     let base_bin = base.and_then(|b| b.binary.as_ref());
-    let mut table = Table::new(&[
+    let mut headers = vec![
         ("config", Align::Left),
         ("status", Align::Left),
         ("build", Align::Right),
-        ("vs base", Align::Right),
-        ("CPU", Align::Right),
-        ("peak RSS", Align::Right),
+        ("build ×", Align::Right),
+    ];
+    if wide {
+        headers.extend([("CPU", Align::Right), ("peak RSS", Align::Right)]);
+    }
+    headers.extend([
         ("link", Align::Right),
         ("link RSS", Align::Right),
-        ("vs base", Align::Right),
+        ("RSS ×", Align::Right),
         ("rebuild", Align::Right),
         ("size", Align::Right),
-        ("vs base", Align::Right),
-        (".text", Align::Right),
-        ("symbols", Align::Right),
+        ("size ±", Align::Right),
     ]);
+    if wide {
+        headers.extend([(".text", Align::Right), ("symbols", Align::Right)]);
+    }
+    let mut table = Table::new(&headers);
     for c in &doc.configurations {
         let mut row = vec![Cell::Text(c.name.clone()), Cell::Text(status_text(c))];
         match c.build.as_ref().filter(|_| c.status == Status::Ok) {
@@ -109,8 +121,11 @@ fn configurations(doc: &MeasureDocument) -> Table {
                 row.extend([
                     Cell::Seconds(b.wall_s),
                     base_build.map_or(Cell::Empty, |bb| ratio(b.wall_s, bb.wall_s)),
-                    Cell::Seconds(b.cpu_s),
-                    Cell::Bytes(b.peak_rss_bytes),
+                ]);
+                if wide {
+                    row.extend([Cell::Seconds(b.cpu_s), Cell::Bytes(b.peak_rss_bytes)]);
+                }
+                row.extend([
                     // no link step recorded: the document's notes say why
                     link.map_or(Cell::Mark("?"), |l| Cell::Seconds(l.wall_s)),
                     link.map_or(Cell::Mark("?"), |l| Cell::Bytes(l.peak_rss_bytes)),
@@ -123,7 +138,7 @@ fn configurations(doc: &MeasureDocument) -> Table {
                     b.rebuild_wall_s.map_or(Cell::Mark("-"), Cell::Seconds),
                 ]);
             }
-            None => row.extend(std::iter::repeat_n(Cell::Empty, 8)),
+            None => row.extend(std::iter::repeat_n(Cell::Empty, if wide { 8 } else { 6 })),
         }
         if let Some(bin) = &c.binary {
             row.extend([
@@ -131,34 +146,51 @@ fn configurations(doc: &MeasureDocument) -> Table {
                 base_bin.map_or(Cell::Empty, |bb| {
                     Cell::Change(bin.size_bytes as f64 / bb.size_bytes as f64 - 1.0)
                 }),
-                Cell::Bytes(bin.sections.get("text").copied().unwrap_or(0)),
-                Cell::Count(bin.symbols),
             ]);
+            if wide {
+                row.extend([
+                    Cell::Bytes(bin.sections.get("text").copied().unwrap_or(0)),
+                    Cell::Count(bin.symbols),
+                ]);
+            }
         }
         table.row(row);
     }
     table
 }
 
-/// What each figure of the configuration table is.
-fn legend(doc: &MeasureDocument) -> String {
-    let clean = if doc.warm {
-        "WARM builds (--warm: build directories reused)"
+/// What each figure of the configuration table is, in lines that fit.
+fn legend(doc: &MeasureDocument, view: View) -> String {
+    let build = if doc.warm {
+        "build: `cargo build` in the reused directory (--warm): WARM, not a clean build."
     } else {
-        "one clean build each (n = 1)"
+        "build: wall time of one clean `cargo build` (n = 1)."
     };
-    format!(
-        "build, CPU: wall and user+sys CPU time of `cargo build`, {clean}; peak RSS: the largest single process.\n\
-         link: the final rustc invocation of `{bin}` (its compile, LTO and the linker), wall time and peak RSS.\n\
-         rebuild: wall time of `cargo build` recompiling {bin}'s crate, as after an edit to it. vs base: against `baseline` ({profile} as your files resolve it).",
-        bin = doc.project.bin,
-        profile = doc.base_profile,
-    )
+    let mut lines = vec![
+        build.to_string(),
+        format!(
+            "rebuild: `cargo build` recompiling `{}`'s crate, as after an edit to it.",
+            doc.project.bin
+        ),
+        format!(
+            "link, link RSS: the final rustc of `{}` (its compile, LTO, the linker): time, peak memory.",
+            doc.project.bin
+        ),
+        format!(
+            "build ×, RSS ×, size ±: against `baseline` ({} as your files resolve it).",
+            doc.base_profile
+        ),
+    ];
+    if view.wide {
+        lines.push("CPU: user+sys time of the build; peak RSS: its largest single process; .text: machine code.".into());
+    }
+    lines.join("\n")
 }
 
 /// Per workload: each configuration's median with its CI, the ratio to
-/// baseline with its CI, and the verdict recorded with them.
-fn runtime(doc: &MeasureDocument) -> Vec<Table> {
+/// baseline with its CI, and the verdict recorded with them; `wide` adds
+/// the runs' peak RSS and the outliers.
+fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
     let Some(plan) = &doc.runtime_plan else {
         return Vec::new();
     };
@@ -173,18 +205,18 @@ fn runtime(doc: &MeasureDocument) -> Vec<Table> {
             continue;
         };
         let metric = Metric::from_field(&first.metric);
-        let mut table = Table::new(&[
+        let mut headers = vec![
             ("config", Align::Left),
             ("status", Align::Left),
-            ("median", Align::Right),
-            ("95% CI", Align::Right),
-            ("vs base [95% CI]", Align::Right),
+            ("median [95% CI]", Align::Right),
+            ("× base [95% CI]", Align::Right),
             ("verdict", Align::Left),
-            ("peak RSS", Align::Right),
             ("n", Align::Right),
-            ("outliers", Align::Right),
-        ])
-        .titled(format!(
+        ];
+        if view.wide {
+            headers.extend([("peak RSS", Align::Right), ("outliers", Align::Right)]);
+        }
+        let mut table = Table::new(&headers).titled(format!(
             "runtime of `{}` ({}: median of n interleaved runs [95% bootstrap CI]; {})",
             w.name,
             match metric {
@@ -201,20 +233,12 @@ fn runtime(doc: &MeasureDocument) -> Vec<Table> {
                 (None, _, _) => format!("FAILED ({})", r.exit_code.unwrap_or(-1)),
             };
             let mut row = vec![Cell::Text(c.name.clone()), Cell::Text(status)];
-            match &r.summary {
-                Some(s) => row.extend([
-                    Cell::Metric {
-                        value: s.median,
-                        metric,
-                    },
-                    Cell::MetricRange {
-                        low: s.median_ci[0],
-                        high: s.median_ci[1],
-                        metric,
-                    },
-                ]),
-                None => row.extend([Cell::Empty, Cell::Empty]),
-            }
+            row.push(r.summary.as_ref().map_or(Cell::Empty, |s| Cell::MetricCi {
+                value: s.median,
+                low: s.median_ci[0],
+                high: s.median_ci[1],
+                metric,
+            }));
             match &r.vs_baseline {
                 Some(cmp) => row.extend([
                     Cell::RatioCi {
@@ -234,18 +258,20 @@ fn runtime(doc: &MeasureDocument) -> Vec<Table> {
                 }
                 None => row.extend([Cell::Empty, Cell::Empty]),
             }
-            row.push(
-                r.peak_rss_bytes
-                    .iter()
-                    .max()
-                    .map_or(Cell::Empty, |b| Cell::Bytes(*b)),
-            );
             row.push(Cell::Count(r.samples.len() as u64));
-            row.push(
-                r.summary
-                    .as_ref()
-                    .map_or(Cell::Empty, |s| Cell::Count(s.outliers.len() as u64)),
-            );
+            if view.wide {
+                row.push(
+                    r.peak_rss_bytes
+                        .iter()
+                        .max()
+                        .map_or(Cell::Empty, |b| Cell::Bytes(*b)),
+                );
+                row.push(
+                    r.summary
+                        .as_ref()
+                        .map_or(Cell::Empty, |s| Cell::Count(s.outliers.len() as u64)),
+                );
+            }
             table.row(row);
         }
         for c in doc.configurations.iter().filter(own) {

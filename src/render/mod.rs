@@ -40,9 +40,16 @@ fn text(format: Format, report: impl FnOnce() -> blocks::Report) -> Option<Strin
     }
 }
 
+/// What the text formats show of a document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct View {
+    /// Every figure (`-v`), not just those that fit 100 columns.
+    pub wide: bool,
+}
+
 /// A measure document in `format`.
-pub fn measure(doc: &MeasureDocument, format: Format) -> serde_json::Result<String> {
-    match text(format, || measure::report(doc)) {
+pub fn measure(doc: &MeasureDocument, format: Format, view: View) -> serde_json::Result<String> {
+    match text(format, || measure::report(doc, view)) {
         Some(text) => Ok(text),
         None => json::render(doc),
     }

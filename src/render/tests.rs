@@ -15,35 +15,63 @@ fn runtime_doc() -> MeasureDocument {
     measure_doc(include_str!("../../tests/data/measure-runtime.json"))
 }
 
+fn ripgrep_doc() -> MeasureDocument {
+    measure_doc(include_str!("../../tests/data/measure-ripgrep.json"))
+}
+
 fn inspect_doc() -> InspectDocument {
     serde_json::from_str(include_str!("../../tests/data/inspect.json")).expect("parses")
 }
 
 #[test]
 fn measure_table_with_a_failure_and_a_note() {
-    insta::assert_snapshot!(measure(&failure_doc(), Format::Table).unwrap());
+    insta::assert_snapshot!(measure(&failure_doc(), Format::Table, View::default()).unwrap());
 }
 
 #[test]
 fn measure_markdown_with_a_failure_and_a_note() {
-    insta::assert_snapshot!(measure(&failure_doc(), Format::Markdown).unwrap());
+    insta::assert_snapshot!(measure(&failure_doc(), Format::Markdown, View::default()).unwrap());
 }
 
 #[test]
 fn measure_table_with_runtime() {
-    insta::assert_snapshot!(measure(&runtime_doc(), Format::Table).unwrap());
+    insta::assert_snapshot!(measure(&runtime_doc(), Format::Table, View::default()).unwrap());
 }
 
 #[test]
 fn measure_markdown_with_runtime() {
-    insta::assert_snapshot!(measure(&runtime_doc(), Format::Markdown).unwrap());
+    insta::assert_snapshot!(measure(&runtime_doc(), Format::Markdown, View::default()).unwrap());
+}
+
+#[test]
+fn the_default_tables_fit_100_columns() {
+    // ripgrep with two workloads: was 130 columns wide
+    for doc in [ripgrep_doc(), runtime_doc(), failure_doc()] {
+        let text = measure(&doc, Format::Table, View::default()).unwrap();
+        for line in text.lines().filter(|l| !l.starts_with("note: ")) {
+            assert!(
+                line.chars().count() <= 100,
+                "{} columns: {line}",
+                line.chars().count()
+            );
+        }
+        // -v shows every figure
+        let wide = measure(&doc, Format::Table, View { wide: true }).unwrap();
+        assert!(
+            wide.contains("symbols")
+                && wide.contains("CPU")
+                && wide.contains("outliers") != doc.workloads.is_empty()
+        );
+        assert!(!text.contains("symbols") && !text.contains("outliers"));
+    }
+    insta::assert_snapshot!(measure(&ripgrep_doc(), Format::Table, View::default()).unwrap());
 }
 
 #[test]
 fn measure_json_is_the_document() {
     let doc = runtime_doc();
     let again: MeasureDocument =
-        serde_json::from_str(&measure(&doc, Format::Json).unwrap()).unwrap();
+        serde_json::from_str(&measure(&doc, Format::Json, View::default()).unwrap()).unwrap();
     assert_eq!(again, doc);
 }
 

@@ -202,7 +202,12 @@ fn table_snapshot() {
     let sweep = example_sweep();
     let doc: cargo_lto::results::MeasureDocument =
         serde_json::from_value(sweep.json.clone()).unwrap();
-    let full = cargo_lto::render::measure(&doc, cargo_lto::render::Format::Table).unwrap();
+    let full = cargo_lto::render::measure(
+        &doc,
+        cargo_lto::render::Format::Table,
+        cargo_lto::render::View::default(),
+    )
+    .unwrap();
     // The per-crate section is ordered by measured CPU time, which varies from
     // run to run; its layout has a unit snapshot. Here: it is there, with `app`.
     let (table, units) = full.split_once("crate (CPU s)").expect("per-crate section");
