@@ -34,7 +34,7 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
 pub enum UsageError {
     /// A profile key cargo-lto does not know.
     #[error(
-        "{origin}: unknown setting `{key}` (known: lto, codegen-units, opt-level, panic, strip, debug, incremental, debug-assertions, overflow-checks)"
+        "{origin}: unknown setting `{key}` (known: lto, codegen-units, opt-level, panic, strip, debug, incremental, debug-assertions, overflow-checks, target-cpu, linker, icf)"
     )]
     UnknownSetting {
         /// where it was written

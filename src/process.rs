@@ -226,6 +226,20 @@ where
     })
 }
 
+/// True when `program` can be run: a path to a file (relative ones against
+/// `dir` when given), or a name found on `PATH`.
+pub fn findable(program: &str, dir: Option<&std::path::Path>) -> bool {
+    if program.contains('/') {
+        let path = std::path::Path::new(program);
+        return match dir {
+            Some(d) if path.is_relative() => d.join(path).is_file(),
+            _ => path.is_file(),
+        };
+    }
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(program).is_file()))
+}
+
 /// A pipe reader's result, its error saying which pipe.
 fn joined<T>(r: std::thread::Result<io::Result<T>>, pipe: &str) -> io::Result<T> {
     r.unwrap_or_else(|_| Err(io::Error::other("the pipe reader panicked")))

@@ -396,6 +396,18 @@ impl TargetCfg {
         TargetCfg { triple, cfgs }
     }
 
+    /// The target triple.
+    pub fn triple(&self) -> &str {
+        &self.triple
+    }
+
+    /// True when a config key such as `cfg(target_os = "linux")` applies
+    /// to the target.
+    pub fn cfg_matches(&self, key: &str) -> bool {
+        key.parse::<cargo_metadata::cargo_platform::Platform>()
+            .is_ok_and(|p| self.matches(Some(&p)))
+    }
+
     fn matches(&self, platform: Option<&cargo_metadata::cargo_platform::Platform>) -> bool {
         match platform {
             None => true,

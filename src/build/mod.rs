@@ -35,6 +35,9 @@ pub struct Invocation {
     /// Blank `RUSTC_WORKSPACE_WRAPPER` to override a config file's
     /// `build.rustc-workspace-wrapper` (see [`wrapper_env`]).
     pub blank_workspace_wrapper: bool,
+    /// More environment for cargo: a configuration's rustflags
+    /// (`profile/rustflags.rs`).
+    pub env: Vec<(String, String)>,
 }
 
 /// What one cargo invocation did.
@@ -130,6 +133,7 @@ pub fn run(
             None => cmd.env_remove(key),
         };
     }
+    cmd.envs(inv.env.iter().map(|(k, v)| (k, v)));
     // In its own process group (Wait::Deadline), so a timeout or Ctrl-C stops
     // cargo and every rustc at once, not at cargo's end.
     let done = run_piped(

@@ -6,6 +6,9 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::error::UsageError;
+use crate::process::findable;
+use crate::profile::resolve::Resolved;
+use crate::profile::rustflags::RUST_LLD_DEFAULT;
 use crate::workspace::{CargoFlags, Project};
 
 /// Checks the flags against the project and the toolchain (`rustc`).
@@ -14,6 +17,67 @@ pub fn check(flags: &CargoFlags, project: &Project, rustc: &Path) -> Result<(), 
     check_features(&flags.features, project)?;
     if let Some(target) = &flags.target {
         check_target(target, rustc)?;
+    }
+    Ok(())
+}
+
+/// The rustflags keys of configuration `name`, resolved as `effective`:
+/// the linker it sets is installed, identical-code folding is not asked of
+/// a linker without it, a CPU it names is one rustc knows for `triple`.
+pub fn check_rustflag_keys(
+    name: &str,
+    effective: &Resolved,
+    triple: &str,
+    rustc: &Path,
+) -> Result<(), UsageError> {
+    let set = |key: &str| {
+        effective
+            .get(key)
+            .filter(|v| v.source == "cargo-lto")
+            .map(|v| v.value.as_str())
+    };
+    let value = |key: &str| effective.get(key).map_or("", |v| v.value.as_str());
+    let bad = |m: String| UsageError::Project(format!("configuration `{name}`: {m}"));
+    if let Some(linker) = set("linker") {
+        let bundled = linker == "lld" && triple == RUST_LLD_DEFAULT;
+        let programs: &[&str] = match linker {
+            "lld" => &["ld.lld"],
+            "mold" => &["mold", "ld.mold"],
+            "bfd" => &["ld.bfd"],
+            "gold" => &["ld.gold"],
+            path => &[path][..],
+        };
+        if !bundled && !programs.iter().any(|p| findable(p, None)) {
+            return Err(bad(format!(
+                "linker `{linker}` is not installed (no {} found)",
+                programs.join(" or ")
+            )));
+        }
+    }
+    if ["all", "safe"].contains(&value("icf")) && value("linker") == "bfd" {
+        return Err(bad(
+            "icf needs a linker that folds identical code (lld, the default; mold; gold): GNU ld (bfd) has no --icf".into(),
+        ));
+    }
+    if let Some(cpu) = set("target-cpu").filter(|c| *c != "native") {
+        let mut cmd = Command::new(rustc);
+        cmd.args(["--print", "target-cpus"]);
+        if !triple.is_empty() {
+            cmd.args(["--target", triple]);
+        }
+        // Without an answer from rustc, leave the judgement to it.
+        if let Some(out) = cmd.output().ok().filter(|o| o.status.success()) {
+            let list = String::from_utf8_lossy(&out.stdout).into_owned();
+            let known = list
+                .lines()
+                .filter(|l| l.starts_with(char::is_whitespace))
+                .any(|l| l.split_whitespace().next() == Some(cpu));
+            if !known {
+                return Err(bad(format!(
+                    "target-cpu `{cpu}`: rustc knows no such CPU for {triple} (`rustc --print target-cpus` lists them)"
+                )));
+            }
+        }
     }
     Ok(())
 }
@@ -172,6 +236,54 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("it has none"), "{err}");
+    }
+
+    #[test]
+    fn rustflag_keys() {
+        use crate::profile::resolve::ResolvedValue;
+        let rustc = Path::new("rustc");
+        let host = "x86_64-unknown-linux-gnu";
+        let resolved = |pairs: &[(&str, &str, &str)]| -> Resolved {
+            pairs
+                .iter()
+                .map(|(k, v, s)| {
+                    (
+                        k.to_string(),
+                        ResolvedValue {
+                            value: v.to_string(),
+                            source: s.to_string(),
+                        },
+                    )
+                })
+                .collect()
+        };
+        let ok = resolved(&[
+            ("linker", "lld", "cargo-lto"),
+            ("icf", "all", "cargo-lto"),
+            ("target-cpu", "x86-64-v2", "cargo-lto"),
+        ]);
+        assert!(check_rustflag_keys("a", &ok, host, rustc).is_ok());
+        let native = resolved(&[("target-cpu", "native", "cargo-lto")]);
+        assert!(check_rustflag_keys("a", &native, host, rustc).is_ok());
+        let err = |r: &Resolved| {
+            check_rustflag_keys("x", r, host, rustc)
+                .unwrap_err()
+                .to_string()
+        };
+        let missing = resolved(&[("linker", "/nonexistent/ld", "cargo-lto")]);
+        assert!(
+            err(&missing).contains("configuration `x`: linker `/nonexistent/ld` is not installed")
+        );
+        let bfd = resolved(&[
+            ("linker", "bfd", "env RUSTFLAGS"),
+            ("icf", "all", "cargo-lto"),
+        ]);
+        assert!(err(&bfd).contains("bfd"), "{}", err(&bfd));
+        let cpu = resolved(&[("target-cpu", "pentium9000", "cargo-lto")]);
+        assert!(err(&cpu).contains("no such CPU"), "{}", err(&cpu));
+        // the user's own values are theirs to keep: not checked here
+        let users = resolved(&[("linker", "/their/ld", "env RUSTFLAGS")]);
+        assert!(check_rustflag_keys("baseline", &users, host, rustc).is_ok());
     }
 
     #[test]

@@ -17,13 +17,14 @@ use std::time::{Duration, SystemTime};
 use anyhow::{Context, Result};
 
 use crate::build::environment::{Lockfile, user_wrappers};
+use crate::build::preflight;
 use crate::error::UsageError;
 use crate::process::interrupted;
 use crate::profile::matrix::{self, MatrixRequest};
-use crate::profile::resolve;
+use crate::profile::{resolve, rustflags};
 use crate::progress::{Mode, Progress};
 use crate::results::{self, MEASURE_SCHEMA_VERSION, MeasureDocument};
-use crate::workspace::{self, CargoFlags};
+use crate::workspace::{self, CargoFlags, TargetCfg};
 use runtime::counter::{Counter, detect_counter};
 use runtime::workload::{self, Options as WorkloadOptions};
 
@@ -136,12 +137,24 @@ pub fn run(request: &Request) -> Result<Outcome> {
         workload::check_runnable(w)?;
     }
     let rustc = std::env::var_os("RUSTC").map_or_else(|| PathBuf::from("rustc"), PathBuf::from);
-    crate::build::preflight::check(flags, &project, &rustc)?;
+    preflight::check(flags, &project, &rustc)?;
     let env = |k: &str| std::env::var(k).ok();
-    let base = resolve::resolve(&request.base_profile, &project.root_manifest, &cwd, &env)
+    let mut base = resolve::resolve(&request.base_profile, &project.root_manifest, &cwd, &env)
         .map_err(|e| {
             UsageError::Project(format!("--base-profile {}: {e:#}", request.base_profile))
         })?;
+    // the rustflags keys: what the user's own flags say, and each
+    // configuration's checked before anything is built
+    let target = TargetCfg::probe(flags.target.as_deref());
+    let config_files = resolve::read_configs(&cwd)?;
+    let user_flags = rustflags::detect(&env, &config_files, target.triple(), &|k| {
+        target.cfg_matches(k)
+    });
+    base.extend(rustflags::resolve(&user_flags));
+    for config in &configs {
+        let effective = resolve::with_overrides(&base, &config.settings);
+        preflight::check_rustflag_keys(&config.name, &effective, target.triple(), &rustc)?;
+    }
 
     let wrappers = user_wrappers(&cwd);
     let mut notes = wrappers.notes();
@@ -185,6 +198,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
         verbose: request.verbose,
         blank_workspace_wrapper: wrappers.config_workspace_wrapper,
         color: request.color.clone(),
+        user_flags,
     };
     // Ctrl-C stops the running build; results so far are saved. A second
     // handler cannot be installed (tests run several sweeps in one process).

@@ -17,6 +17,7 @@ use super::steps;
 use crate::build::{self, Invocation};
 use crate::inspect::sections;
 use crate::profile::resolve::{Resolved, with_overrides};
+use crate::profile::rustflags::{self, UserFlags};
 use crate::profile::{BASELINE, Configuration, cargo_args};
 use crate::progress::Progress;
 use crate::results::measure::{self as doc, MeasureDocument, Status};
@@ -43,6 +44,20 @@ pub struct SweepOptions {
     pub blank_workspace_wrapper: bool,
     /// `--color` for cargo's rendered diagnostics (`None`: cargo decides).
     pub color: Option<String>,
+    /// The user's rustflags, which a configuration's rustflags keys join.
+    pub user_flags: UserFlags,
+}
+
+/// The environment that gives `config`'s rustflags keys to cargo, with the
+/// user's own flags.
+pub fn rustflags_env(
+    options: &SweepOptions,
+    config: &Configuration,
+    base: &Resolved,
+) -> Vec<(String, String)> {
+    let triple = options.user_flags.triple.as_str();
+    let extra = rustflags::extra_flags(&config.settings, base, triple);
+    rustflags::env_for(&options.user_flags, &extra, &|k| std::env::var(k).ok())
 }
 
 /// Where a sweep keeps its files under the target directory.
@@ -183,6 +198,7 @@ pub fn measure_one(
     steps::prepare_dir(&target_dir, options.warm)?;
     let args = cargo_command(project, options, config, &target_dir);
     let log_dir = root.join("logs");
+    let extra_env = rustflags_env(options, config, base);
     let invocation = |phase: &str| Invocation {
         cargo: options.cargo.clone(),
         args: args.clone(),
@@ -190,6 +206,7 @@ pub fn measure_one(
         bin: project.bin.clone(),
         timeout: options.timeout,
         blank_workspace_wrapper: options.blank_workspace_wrapper,
+        env: extra_env.clone(),
     };
     let mut command = vec![options.cargo.display().to_string()];
     command.extend(args.iter().cloned());
@@ -197,7 +214,11 @@ pub fn measure_one(
         &invocation("clean").wrapper_log,
         options.blank_workspace_wrapper,
     )?;
-    let env = env.into_iter().filter_map(|(k, v)| Some((k, v?))).collect();
+    let env = env
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v?)))
+        .chain(extra_env.iter().cloned())
+        .collect();
     let mut result = entry(config, base, command, env);
 
     let (progress, expected_units) = progress;

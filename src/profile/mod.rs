@@ -6,6 +6,7 @@
 pub mod matrix;
 pub mod presets;
 pub mod resolve;
+pub mod rustflags;
 pub mod settings;
 
 pub use presets::{BASELINE, Configuration, Preset};
@@ -32,7 +33,7 @@ pub fn cargo_args(config: &Configuration, base_profile: &str) -> Vec<String> {
         "--config".to_string(),
         format!("profile.{profile}.inherits=\"{base_profile}\""),
     ];
-    for (key, value) in config.settings.pairs() {
+    for (key, value) in config.settings.profile_pairs() {
         args.push("--config".into());
         args.push(format!("profile.{profile}.{key}={value}"));
     }

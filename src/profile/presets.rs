@@ -20,7 +20,7 @@ pub const BASELINE: &str = "baseline";
 pub enum Preset {
     /// baseline, off, thin, fat, fat-cgu1.
     Quick,
-    /// quick plus thin-local, off-cgu1, thin-cgu1, size-s, size-z.
+    /// quick plus thin-local, off-cgu1, thin-cgu1, size-s, size-z, icf.
     Standard,
 }
 
@@ -70,7 +70,11 @@ impl Preset {
                 ],
             );
             list.insert(5, ("thin-cgu1", cgu1(Lto::Thin)));
-            list.extend([("size-s", size("s")), ("size-z", size("z"))]);
+            let icf = Settings {
+                icf: Some("all".into()),
+                ..Settings::default()
+            };
+            list.extend([("size-s", size("s")), ("size-z", size("z")), ("icf", icf)]);
         }
         list.into_iter()
             .map(|(name, settings)| Configuration {
@@ -103,7 +107,14 @@ mod tests {
         for name in names(Preset::Quick) {
             assert!(standard.contains(&name), "{name} missing");
         }
-        for name in ["off-cgu1", "thin-cgu1", "thin-local", "size-s", "size-z"] {
+        for name in [
+            "off-cgu1",
+            "thin-cgu1",
+            "thin-local",
+            "size-s",
+            "size-z",
+            "icf",
+        ] {
             assert!(standard.contains(&name.to_string()), "{name} missing");
         }
         let size_z = Preset::Standard

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use super::settings::{KEYS, Settings};
+use super::settings::{PROFILE_KEYS as KEYS, Settings};
 
 /// One resolved key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,6 +91,15 @@ fn read_toml(path: &Path) -> Result<toml::Table> {
     toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 }
 
+/// The config files cargo reads from `cwd`, parsed, lowest precedence
+/// first, each with its path.
+pub fn read_configs(cwd: &Path) -> Result<Vec<(String, toml::Table)>> {
+    config_files(cwd)
+        .into_iter()
+        .map(|file| Ok((file.display().to_string(), read_toml(&file)?)))
+        .collect()
+}
+
 /// The `[profile.NAME]` table of a parsed file, if any.
 fn profile_table<'a>(doc: &'a toml::Table, name: &str) -> Option<&'a toml::Table> {
     doc.get("profile")?.as_table()?.get(name)?.as_table()
@@ -105,10 +114,7 @@ pub fn resolve(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Resolved> {
     let manifest = read_toml(root_manifest)?;
-    let mut configs = Vec::new();
-    for file in config_files(cwd) {
-        configs.push((file.display().to_string(), read_toml(&file)?));
-    }
+    let configs = read_configs(cwd)?;
     let manifest_origin = root_manifest.display().to_string();
 
     // Layers of one profile name, lowest precedence first, plus its `inherits`.

@@ -83,10 +83,19 @@ pub struct Settings {
     /// `overflow-checks`
     #[serde(rename = "overflow-checks", skip_serializing_if = "Option::is_none")]
     pub overflow_checks: Option<bool>,
+    /// `target-cpu` (rustflags, not a profile key): `-C target-cpu`.
+    #[serde(rename = "target-cpu", skip_serializing_if = "Option::is_none")]
+    pub target_cpu: Option<String>,
+    /// `linker` (rustflags): `lld`, `mold`, `bfd`, `gold`, or a path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linker: Option<String>,
+    /// `icf` (rustflags): identical-code folding, `none`, `safe` or `all`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icf: Option<String>,
 }
 
-/// The keys [`Settings`] understands, in the order they are printed.
-pub const KEYS: &[&str] = &[
+/// The profile keys [`Settings`] understands, in the order they are printed.
+pub const PROFILE_KEYS: &[&str] = &[
     "lto",
     "codegen-units",
     "opt-level",
@@ -97,6 +106,12 @@ pub const KEYS: &[&str] = &[
     "debug-assertions",
     "overflow-checks",
 ];
+
+/// The keys that live in rustflags, not in a profile (see `rustflags.rs`).
+pub const RUSTFLAGS_KEYS: &[&str] = &["target-cpu", "linker", "icf"];
+
+/// The linkers the `linker` key names (anything else must be a path).
+pub const LINKERS: &[&str] = &["lld", "mold", "bfd", "gold"];
 
 impl Settings {
     /// Sets one key from a TOML value, checking it as Cargo would.
@@ -180,6 +195,29 @@ impl Settings {
                 };
                 self.debug = Some(DebugLevel(level));
             }
+            "target-cpu" => match value {
+                V::String(s) if !s.is_empty() && !s.contains(char::is_whitespace) => {
+                    self.target_cpu = Some(s.clone())
+                }
+                _ => return Err(bad("a CPU name such as \"native\" or \"x86-64-v3\"")),
+            },
+            "linker" => match value {
+                V::String(s) if LINKERS.contains(&s.as_str()) => self.linker = Some(s.clone()),
+                V::String(s) if s.contains('/') && !s.contains(char::is_whitespace) => {
+                    self.linker = Some(s.clone())
+                }
+                _ => {
+                    return Err(bad(
+                        "\"lld\", \"mold\", \"bfd\", \"gold\", or a path (without spaces) to the program that links",
+                    ));
+                }
+            },
+            "icf" => match value {
+                V::String(s) if ["none", "safe", "all"].contains(&s.as_str()) => {
+                    self.icf = Some(s.clone())
+                }
+                _ => return Err(bad("\"none\", \"safe\" or \"all\"")),
+            },
             "incremental" | "debug-assertions" | "overflow-checks" => {
                 let V::Boolean(b) = value else {
                     return Err(bad("true or false"));
@@ -232,7 +270,17 @@ impl Settings {
         Ok(settings)
     }
 
-    /// The `(key, TOML value)` pairs that are set, in [`KEYS`] order.
+    /// The profile keys that are set, as `(key, TOML value)`: what goes
+    /// into a cargo profile.
+    pub fn profile_pairs(&self) -> Vec<(&'static str, String)> {
+        self.pairs()
+            .into_iter()
+            .filter(|(k, _)| PROFILE_KEYS.contains(k))
+            .collect()
+    }
+
+    /// The `(key, TOML value)` pairs that are set: profile keys in
+    /// [`PROFILE_KEYS`] order, then [`RUSTFLAGS_KEYS`].
     pub fn pairs(&self) -> Vec<(&'static str, String)> {
         let quote = |s: &str| format!("\"{s}\"");
         let mut out = Vec::new();
@@ -268,6 +316,15 @@ impl Settings {
                 out.push((key, b.to_string()));
             }
         }
+        for (key, value) in [
+            ("target-cpu", &self.target_cpu),
+            ("linker", &self.linker),
+            ("icf", &self.icf),
+        ] {
+            if let Some(v) = value {
+                out.push((key, quote(v)));
+            }
+        }
         out
     }
 
@@ -283,6 +340,9 @@ impl Settings {
             incremental: self.incremental.or(base.incremental),
             debug_assertions: self.debug_assertions.or(base.debug_assertions),
             overflow_checks: self.overflow_checks.or(base.overflow_checks),
+            target_cpu: self.target_cpu.clone().or_else(|| base.target_cpu.clone()),
+            linker: self.linker.clone().or_else(|| base.linker.clone()),
+            icf: self.icf.clone().or_else(|| base.icf.clone()),
         }
     }
 
@@ -312,114 +372,5 @@ impl fmt::Display for Settings {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lto_true_is_fat_and_false_is_thin_local() {
-        let s = Settings::parse_list("lto=true", "test").unwrap();
-        assert_eq!(s.lto, Some(Lto::Fat));
-        let s = Settings::parse_list("lto=false", "test").unwrap();
-        assert_eq!(s.lto, Some(Lto::ThinLocal));
-        let s = Settings::parse_list("lto=thin", "test").unwrap();
-        assert_eq!(s.lto, Some(Lto::Thin));
-    }
-
-    #[test]
-    fn string_true_is_rejected_like_cargo_does() {
-        let err = Settings::parse_list("lto=\"true\"", "--with x").unwrap_err();
-        let text = err.to_string();
-        assert!(text.contains("`lto`"), "{text}");
-        assert!(text.contains("--with x"), "{text}");
-    }
-
-    #[test]
-    fn bare_and_quoted_strings_agree() {
-        let a = Settings::parse_list("opt-level=z, panic=abort, strip=symbols", "t").unwrap();
-        let b =
-            Settings::parse_list("opt-level=\"z\",panic=\"abort\",strip=\"symbols\"", "t").unwrap();
-        assert_eq!(a, b);
-        assert_eq!(
-            a.to_string(),
-            "opt-level=\"z\" panic=\"abort\" strip=\"symbols\""
-        );
-    }
-
-    #[test]
-    fn unknown_key_and_bad_values_are_named() {
-        let err = Settings::parse_list("ltoo=fat", "t")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("ltoo"), "{err}");
-        for bad in [
-            "codegen-units=0",
-            "opt-level=4",
-            "panic=crash",
-            "debug=9",
-            "incremental=1",
-        ] {
-            assert!(Settings::parse_list(bad, "t").is_err(), "{bad} accepted");
-        }
-        assert!(Settings::parse_list("lto", "t").is_err());
-    }
-
-    #[test]
-    fn overlay_prefers_the_override() {
-        let base = Settings::parse_list("lto=thin,codegen-units=4", "t").unwrap();
-        let over = Settings::parse_list("lto=fat", "t").unwrap();
-        let merged = over.overlay(&base);
-        assert_eq!(merged.lto, Some(Lto::Fat));
-        assert_eq!(merged.codegen_units, Some(4));
-    }
-
-    /// One valid `key=value` of each key, as a user could write it.
-    fn valid_item() -> impl proptest::strategy::Strategy<Value = String> {
-        use proptest::prelude::*;
-        prop_oneof![
-            prop::sample::select(vec!["true", "false", "off", "thin", "fat", "\"fat\""])
-                .prop_map(|v| format!("lto={v}")),
-            (1u32..512).prop_map(|n| format!("codegen-units={n}")),
-            prop::sample::select(vec!["0", "1", "2", "3", "s", "z", "\"z\""])
-                .prop_map(|v| format!("opt-level={v}")),
-            prop::sample::select(vec!["unwind", "abort"]).prop_map(|v| format!("panic={v}")),
-            prop::sample::select(vec!["none", "debuginfo", "symbols", "true", "false"])
-                .prop_map(|v| format!("strip={v}")),
-            prop::sample::select(vec!["0", "1", "2", "none", "line-tables-only", "full"])
-                .prop_map(|v| format!("debug={v}")),
-            any::<bool>().prop_map(|b| format!("incremental={b}")),
-            any::<bool>().prop_map(|b| format!("overflow-checks={b}")),
-        ]
-    }
-
-    proptest::proptest! {
-        /// Any text: settings or an error naming where it came from; no panic.
-        #[test]
-        fn any_list_parses_or_is_named(text in "\\PC{0,40}") {
-            if let Err(e) = Settings::parse_list(&text, "--with x") {
-                proptest::prop_assert!(e.to_string().starts_with("--with x"), "{}", e);
-            }
-        }
-
-        /// Valid lists parse, and what they print parses back to the same.
-        #[test]
-        fn valid_lists_round_trip(items in proptest::collection::vec(valid_item(), 0..8)) {
-            let s = Settings::parse_list(&items.join(","), "t").unwrap();
-            let printed: Vec<String> = s.pairs().iter().map(|(k, v)| format!("{k}={v}")).collect();
-            proptest::prop_assert_eq!(Settings::parse_list(&printed.join(","), "t").unwrap(), s);
-        }
-    }
-
-    #[test]
-    fn pairs_are_valid_toml_values() {
-        let s = Settings::parse_list(
-            "lto=off,codegen-units=1,opt-level=3,panic=abort,strip=none,debug=1,incremental=false",
-            "t",
-        )
-        .unwrap();
-        for (key, value) in s.pairs() {
-            let parsed: toml::Table = toml::from_str(&format!("{key} = {value}")).unwrap();
-            let mut again = Settings::default();
-            again.set(key, &parsed[key], "t").unwrap();
-        }
-    }
-}
+#[path = "settings_tests.rs"]
+mod tests;

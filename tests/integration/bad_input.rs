@@ -143,3 +143,20 @@ fn cargos_flags_and_workloads_are_checked_before_building() {
         );
     }
 }
+
+#[test]
+fn rustflags_keys_are_checked_before_building() {
+    let dir = fixture("tiny");
+    let cases: [(&str, &str); 3] = [
+        (
+            "x:linker=/nonexistent/ld",
+            "linker `/nonexistent/ld` is not installed",
+        ),
+        ("x:linker=bfd,icf=all", "GNU ld (bfd) has no --icf"),
+        ("x:target-cpu=pentium9000", "rustc knows no such CPU"),
+    ];
+    for (with, needle) in cases {
+        expect_usage_error(&["--only", "x", "--with", with], Some(&dir), needle);
+        assert!(!dir.join("target").exists(), "{with}: something was built");
+    }
+}

@@ -32,3 +32,85 @@ fn user_wrapper_is_bypassed_and_target_dir_honoured() {
     );
     assert!(target.join("cargo-lto/results/latest.json").is_file());
 }
+
+/// The host's target triple.
+fn host() -> String {
+    let out = std::process::Command::new("rustc")
+        .arg("-vV")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
+        .unwrap()
+}
+
+#[test]
+fn rustflags_keys_join_the_users_own_flags() {
+    // the user's flag in each of the places cargo reads rustflags from; a
+    // configuration's `icf` must keep it and add its own
+    let target_table = format!(
+        "[target.{}]\nrustflags = [\"--cfg\", \"user_flag\"]\n",
+        host()
+    );
+    let setups: [(&str, Option<&str>, Option<&str>); 3] = [
+        (
+            "string build.rustflags",
+            Some("[build]\nrustflags = \"--cfg user_flag\"\n"),
+            None,
+        ),
+        ("target rustflags", Some(target_table.as_str()), None),
+        ("RUSTFLAGS", None, Some("--cfg user_flag")),
+    ];
+    for (setup, config_toml, rustflags) in setups {
+        let dir = fixture("tiny");
+        if let Some(text) = config_toml {
+            std::fs::create_dir_all(dir.join(".cargo")).unwrap();
+            std::fs::write(dir.join(".cargo/config.toml"), text).unwrap();
+        }
+        let env: Vec<(&str, &std::ffi::OsStr)> = rustflags
+            .map(|r| ("RUSTFLAGS", std::ffi::OsStr::new(r)))
+            .into_iter()
+            .collect();
+        let run = measure_json(
+            &dir,
+            &[
+                "--only",
+                "baseline,folded",
+                "--with",
+                "folded:icf=all",
+                "--no-rebuild",
+            ],
+            &env,
+        );
+        assert_eq!(run.code, Some(0), "{setup}: {}", run.stderr);
+        let folded = config(&run.doc, "folded");
+        assert_eq!(folded["effective"]["icf"]["value"], "all", "{setup}");
+        let passed = folded["measurement_env"].to_string();
+        assert!(passed.contains("--icf=all"), "{setup}: {passed}");
+        for name in ["baseline", "folded"] {
+            let bin = config(&run.doc, name)["binary"]["path"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            let out = std::process::Command::new(&bin).arg("3").output().unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                stdout.contains("user_flag"),
+                "{setup}: {name} lost the user's flag: {stdout}"
+            );
+        }
+        // and the folding happened: identical code merged, the binary smaller
+        let size = |n: &str| {
+            config(&run.doc, n)["binary"]["size_bytes"]
+                .as_u64()
+                .unwrap()
+        };
+        assert!(
+            size("folded") < size("baseline"),
+            "{setup}: {} vs {}",
+            size("folded"),
+            size("baseline")
+        );
+    }
+}

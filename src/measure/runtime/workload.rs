@@ -189,16 +189,7 @@ pub fn check_runnable(w: &Workload) -> Result<(), UsageError> {
     else {
         return Ok(());
     };
-    let found = if program.contains('/') {
-        let path = Path::new(program);
-        match (&w.dir, path.is_relative()) {
-            (Some(dir), true) => dir.join(path).is_file(),
-            _ => path.is_file(),
-        }
-    } else {
-        std::env::var_os("PATH")
-            .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(program).is_file()))
-    };
+    let found = crate::process::findable(program, w.dir.as_deref());
     if found {
         Ok(())
     } else {
