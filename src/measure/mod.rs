@@ -151,13 +151,23 @@ pub fn run(request: &Request) -> Result<Outcome> {
         target.cfg_matches(k)
     });
     base.extend(rustflags::resolve(&user_flags));
+    let mut gold = Vec::new();
     for config in &configs {
         let effective = resolve::with_overrides(&base, &config.settings);
         preflight::check_rustflag_keys(&config.name, &effective, target.triple(), &rustc)?;
+        if config.settings.linker.as_deref() == Some("gold") {
+            gold.push(format!("`{}`", config.name));
+        }
     }
 
     let wrappers = user_wrappers(&cwd);
     let mut notes = wrappers.notes();
+    if !gold.is_empty() {
+        notes.push(format!(
+            "{}: linked with gold, which rustc warns is deprecated and has known bugs with Rust (cargo's output, shown with -vv)",
+            gold.join(", ")
+        ));
+    }
     if request.warm {
         notes.push(
             "--warm: build directories were reused, so build times are warm, not clean".into(),

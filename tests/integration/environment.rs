@@ -114,3 +114,31 @@ fn rustflags_keys_join_the_users_own_flags() {
         );
     }
 }
+
+#[test]
+fn the_linker_key_picks_the_linker() {
+    use object::{Object, ObjectSection};
+    let dir = fixture("tiny");
+    let run = measure_json(
+        &dir,
+        &["--only", "g", "--with", "g:linker=gold", "--no-rebuild"],
+        &[],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let path = config(&run.doc, "g")["binary"]["path"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let data = std::fs::read(&path).unwrap();
+    let file = object::File::parse(&*data).unwrap();
+    assert!(
+        file.section_by_name(".note.gnu.gold-version").is_some(),
+        "not linked by gold"
+    );
+    // rustc's deprecation warning is cargo's output: the notes carry it
+    let notes = run.doc["notes"].to_string();
+    assert!(
+        notes.contains("`g`: linked with gold") && notes.contains("deprecated"),
+        "{notes}"
+    );
+}
