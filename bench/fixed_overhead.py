@@ -17,10 +17,10 @@ import os
 import shutil
 import statistics
 import subprocess
-import tempfile
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from common import example_copy, release_tool
+
 
 
 def timed(cmd):
@@ -34,13 +34,8 @@ def main():
     ap.add_argument("--pairs", type=int, default=15)
     ap.add_argument("--against", help="another cargo-lto binary, timed in the same rounds")
     args = ap.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--manifest-path", os.path.join(REPO, "Cargo.toml")],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    tool = os.path.join(REPO, "target", "release", "cargo-lto")
-    work = tempfile.mkdtemp(prefix="cargo-lto-fixed-")
-    example = os.path.join(work, "example")
-    shutil.copytree(os.path.join(REPO, "examples", "cross-crate"), example,
-                    ignore=shutil.ignore_patterns("target"))
+    tool = release_tool()
+    work, example = example_copy("cargo-lto-fixed-")
     measure = [tool, "lto", "measure", "-q", "--format", "json", "--manifest-path",
                os.path.join(example, "Cargo.toml"), "--only", "off", "--no-rebuild", "--warm"]
     doc = json.loads(subprocess.run(measure, check=True, capture_output=True).stdout)

@@ -17,10 +17,10 @@ import os
 import shutil
 import statistics
 import subprocess
-import tempfile
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from common import example_copy, release_tool
+
 T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228]
 
 
@@ -36,13 +36,8 @@ def main():
     ap.add_argument("--against", required=True)
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--manifest-path", os.path.join(REPO, "Cargo.toml")],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    tool = os.path.join(REPO, "target", "release", "cargo-lto")
-    work = tempfile.mkdtemp(prefix="cargo-lto-identical-")
-    example = os.path.join(work, "example")
-    shutil.copytree(os.path.join(REPO, "examples", "cross-crate"), example,
-                    ignore=shutil.ignore_patterns("target"))
+    tool = release_tool()
+    work, example = example_copy("cargo-lto-identical-")
     manifest = os.path.join(example, "Cargo.toml")
     with open(manifest) as f:
         text = f.read()
