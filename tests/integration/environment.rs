@@ -117,7 +117,7 @@ fn rustflags_keys_join_the_users_own_flags() {
 
 #[test]
 fn the_linker_key_picks_the_linker() {
-    use object::{Object, ObjectSection};
+    use object::Object;
     let dir = fixture("tiny");
     let run = measure_json(
         &dir,
