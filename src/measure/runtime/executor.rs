@@ -154,22 +154,9 @@ impl Executor for RealExecutor {
 mod tests {
     use super::*;
 
-    fn workload(command: &[&str]) -> Workload {
-        Workload {
-            name: "w".into(),
-            command: command.iter().map(|s| s.to_string()).collect(),
-            shell: false,
-            prepare: None,
-            dir: None,
-            stdin: None,
-            compare_output: Default::default(),
-            compared_by: None,
-        }
-    }
-
     #[test]
     fn a_real_run_is_hashed_and_timed() {
-        let w = workload(&["{bin}", "-c", "echo hi; echo oops >&2; exit 4"]);
+        let w = super::super::workload::plain(&["{bin}", "-c", "echo hi; echo oops >&2; exit 4"]);
         let r = RealExecutor
             .run("c", Path::new("sh"), &w, Counter::Time)
             .unwrap();

@@ -183,16 +183,7 @@ mod tests {
     }
 
     fn workload() -> Workload {
-        Workload {
-            name: "w".into(),
-            command: vec!["{bin}".into(), "1".into()],
-            shell: false,
-            prepare: None,
-            dir: None,
-            stdin: None,
-            compare_output: Default::default(),
-            compared_by: None,
-        }
+        super::super::workload::plain(&["{bin}", "1"])
     }
 
     /// Schedules `names` with `plan`, no progress log.

@@ -199,6 +199,22 @@ pub fn check_runnable(w: &Workload) -> Result<(), UsageError> {
     }
 }
 
+/// A workload named `w` running `command` directly, no other option: for
+/// tests of the runtime phase.
+#[cfg(test)]
+pub fn plain(command: &[&str]) -> Workload {
+    Workload {
+        name: "w".into(),
+        command: command.iter().map(|s| s.to_string()).collect(),
+        shell: false,
+        prepare: None,
+        dir: None,
+        stdin: None,
+        compare_output: CompareOutput::default(),
+        compared_by: None,
+    }
+}
+
 /// Quotes a path for `sh -c`.
 fn sh_quote(p: &Path) -> String {
     shell_words::quote(&p.display().to_string()).into_owned()
