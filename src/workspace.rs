@@ -90,8 +90,6 @@ pub struct Project {
     pub version: String,
     /// Binary target name.
     pub bin: String,
-    /// The binary crate's root source file.
-    pub bin_src: PathBuf,
     /// `cargo-lto` metadata tables, workspace first.
     pub metadata: Vec<metadata::Source>,
     /// Crate names of the workspace members' targets (`-` as `_`).
@@ -334,7 +332,6 @@ pub fn select(metadata: &Metadata, flags: &CargoFlags) -> Result<Project> {
         package: package.name.to_string(),
         version: package.version.to_string(),
         bin: target.name.clone(),
-        bin_src: target.src_path.clone().into_std_path_buf(),
         metadata: sources,
         features: package.features.keys().cloned().collect(),
         dependencies: package

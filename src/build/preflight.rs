@@ -190,7 +190,6 @@ mod tests {
             package: "app".into(),
             version: "0.1.0".into(),
             bin: "app".into(),
-            bin_src: "/w/src/main.rs".into(),
             metadata: vec![],
             member_crates: vec![],
             features: features.iter().map(|s| s.to_string()).collect(),

@@ -53,13 +53,6 @@ pub enum Cell {
     Change(f64),
     /// A part of a whole, 0.012 meaning 1.2%: `1.2%`.
     Share(f64),
-    /// A runtime figure: `850 µs`, `1.25 s`, `1.230 G` instructions.
-    Metric {
-        /// The value.
-        value: f64,
-        /// Its unit.
-        metric: Metric,
-    },
     /// A runtime figure with its confidence interval, in the figure's unit:
     /// `7.14 ms [6.99–7.41]`.
     MetricCi {
@@ -114,7 +107,6 @@ impl Cell {
             Cell::Change(c) if c.is_finite() => format!("{:+.1}%", c * 100.0),
             Cell::Ratio(_) | Cell::Change(_) => "n/a".into(),
             Cell::Share(s) => format!("{:.1}%", s * 100.0),
-            Cell::Metric { value, metric } => metric_value(*metric, *value),
             Cell::MetricCi {
                 value,
                 low,
@@ -192,13 +184,6 @@ fn metric_unit(metric: Metric, v: f64) -> (f64, usize, &'static str) {
     }
 }
 
-/// A runtime figure, compactly: `850 µs`, `12.30 ms`, `1.250 s`; `1.230 G`,
-/// `45.600 M` instructions.
-pub fn metric_value(metric: Metric, v: f64) -> String {
-    let (scale, decimals, unit) = metric_unit(metric, v);
-    format!("{:.decimals$}{unit}", v * scale)
-}
-
 /// A p-value for people: `p = 0.43`, `p = 0.003`, `p < 0.001`.
 pub fn p_text(p: f64) -> String {
     if p < 0.001 {
@@ -241,9 +226,18 @@ mod tests {
     #[test]
     fn runtime_cells() {
         let m = Metric::Seconds;
-        assert_eq!(metric_value(m, 0.000_85), "850 µs");
-        assert_eq!(metric_value(m, 0.0123), "12.30 ms");
-        assert_eq!(metric_value(Metric::Instructions, 1.23e9), "1.230 G");
+        let point = |value, metric| {
+            Cell::MetricCi {
+                value,
+                low: value,
+                high: value,
+                metric,
+            }
+            .text()
+        };
+        assert_eq!(point(0.000_85, m), "850 µs [850–850]");
+        assert_eq!(point(0.0123, m), "12.30 ms [12.30–12.30]");
+        assert_eq!(point(1.23e9, Metric::Instructions), "1.230 G [1.230–1.230]");
         let ci = Cell::RatioCi {
             ratio: 0.912,
             low: 0.9011,
