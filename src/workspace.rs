@@ -102,6 +102,8 @@ pub struct Project {
     /// Packages the binary's build compiles (normal and build dependencies):
     /// an estimate of the unit count before the first build has counted it.
     pub unit_estimate: usize,
+    /// The target's triple and `cfg` values (asked of rustc once).
+    pub target: TargetCfg,
     /// Crate names (`-` as `_`) of the library targets the binary's build
     /// compiles: to tell a crate of the user's graph from std's copy.
     pub dependency_crates: Vec<String>,
@@ -302,11 +304,8 @@ pub fn select(metadata: &Metadata, flags: &CargoFlags) -> Result<Project> {
         )?);
     }
 
-    let closure = closure(
-        metadata,
-        &package.id,
-        &TargetCfg::probe(flags.target.as_deref()),
-    );
+    let target_cfg = TargetCfg::probe(flags.target.as_deref());
+    let closure = closure(metadata, &package.id, &target_cfg);
     let packages: HashMap<&PackageId, &Package> =
         metadata.packages.iter().map(|p| (&p.id, p)).collect();
     let in_closure = || closure.iter().filter_map(|id| packages.get(id));
@@ -349,13 +348,14 @@ pub fn select(metadata: &Metadata, flags: &CargoFlags) -> Result<Project> {
             names
         },
         unit_estimate: closure.len() + build_scripts,
+        target: target_cfg,
         dependency_crates,
     })
 }
 
 /// The target's triple and `cfg` values, to tell which platform-specific
 /// dependencies cargo will build.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct TargetCfg {
     triple: String,
     cfgs: Vec<cargo_metadata::cargo_platform::Cfg>,

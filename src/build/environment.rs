@@ -7,8 +7,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::profile::resolve::config_files;
-
 /// The rustc wrappers the user configured.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Wrappers {
@@ -36,9 +34,9 @@ impl Wrappers {
     }
 }
 
-/// Finds the wrappers set in the environment and in the config files cargo
-/// reads from `cwd`.
-pub fn user_wrappers(cwd: &Path) -> Wrappers {
+/// Finds the wrappers set in the environment and in `configs`, the config
+/// files cargo reads (path, table).
+pub fn user_wrappers(configs: &[(String, toml::Table)]) -> Wrappers {
     let mut w = Wrappers::default();
     for var in [
         "RUSTC_WRAPPER",
@@ -51,20 +49,13 @@ pub fn user_wrappers(cwd: &Path) -> Wrappers {
                 .push(format!("`{}` (from ${var})", v.to_string_lossy()));
         }
     }
-    for file in config_files(cwd) {
-        let Ok(text) = std::fs::read_to_string(&file) else {
-            continue;
-        };
-        let Ok(doc) = toml::from_str::<toml::Table>(&text) else {
-            continue;
-        };
+    for (file, doc) in configs {
         let build = doc.get("build").and_then(|b| b.as_table());
         for key in ["rustc-wrapper", "rustc-workspace-wrapper"] {
             if let Some(v) = build.and_then(|b| b.get(key)).and_then(|v| v.as_str())
                 && !v.is_empty()
             {
-                w.found
-                    .push(format!("`{v}` (build.{key} in {})", file.display()));
+                w.found.push(format!("`{v}` (build.{key} in {file})"));
                 w.config_workspace_wrapper |= key == "rustc-workspace-wrapper";
             }
         }

@@ -196,6 +196,7 @@ mod tests {
             dependencies: deps.iter().map(|s| s.to_string()).collect(),
             unit_estimate: 0,
             dependency_crates: vec![],
+            target: Default::default(),
         }
     }
 

@@ -24,7 +24,7 @@ use crate::profile::matrix::{self, MatrixRequest};
 use crate::profile::{resolve, rustflags};
 use crate::progress::{Mode, Progress};
 use crate::results::{self, MEASURE_SCHEMA_VERSION, MeasureDocument};
-use crate::workspace::{self, CargoFlags, TargetCfg};
+use crate::workspace::{self, CargoFlags};
 use runtime::counter::{Counter, detect_counter};
 use runtime::workload::{self, Options as WorkloadOptions};
 
@@ -139,14 +139,18 @@ pub fn run(request: &Request) -> Result<Outcome> {
     let rustc = std::env::var_os("RUSTC").map_or_else(|| PathBuf::from("rustc"), PathBuf::from);
     preflight::check(flags, &project, &rustc)?;
     let env = |k: &str| std::env::var(k).ok();
-    let mut base = resolve::resolve(&request.base_profile, &project.root_manifest, &cwd, &env)
-        .map_err(|e| {
-            UsageError::Project(format!("--base-profile {}: {e:#}", request.base_profile))
-        })?;
+    let config_files =
+        resolve::read_configs(&cwd).map_err(|e| UsageError::Project(format!("{e:#}")))?;
+    let mut base = resolve::resolve(
+        &request.base_profile,
+        &project.root_manifest,
+        &config_files,
+        &env,
+    )
+    .map_err(|e| UsageError::Project(format!("--base-profile {}: {e:#}", request.base_profile)))?;
     // the rustflags keys: what the user's own flags say, and each
     // configuration's checked before anything is built
-    let target = TargetCfg::probe(flags.target.as_deref());
-    let config_files = resolve::read_configs(&cwd)?;
+    let target = &project.target;
     let user_flags = rustflags::detect(&env, &config_files, target.triple(), &|k| {
         target.cfg_matches(k)
     });
@@ -160,7 +164,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
         }
     }
 
-    let wrappers = user_wrappers(&cwd);
+    let wrappers = user_wrappers(&config_files);
     let mut notes = wrappers.notes();
     if !gold.is_empty() {
         notes.push(format!(

@@ -105,16 +105,16 @@ fn profile_table<'a>(doc: &'a toml::Table, name: &str) -> Option<&'a toml::Table
     doc.get("profile")?.as_table()?.get(name)?.as_table()
 }
 
-/// Resolves `profile` for the workspace whose root manifest is `root_manifest`,
-/// with Cargo run from `cwd`; `env` reads environment variables.
+/// Resolves `profile` for the workspace whose root manifest is
+/// `root_manifest`, with the config files cargo reads (`read_configs`);
+/// `env` reads environment variables.
 pub fn resolve(
     profile: &str,
     root_manifest: &Path,
-    cwd: &Path,
+    configs: &[(String, toml::Table)],
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Resolved> {
     let manifest = read_toml(root_manifest)?;
-    let configs = read_configs(cwd)?;
     let manifest_origin = root_manifest.display().to_string();
 
     // Layers of one profile name, lowest precedence first, plus its `inherits`.
@@ -130,7 +130,7 @@ pub fn resolve(
         if let Some(t) = profile_table(&manifest, name) {
             push(manifest_origin.clone(), t);
         }
-        for (origin, doc) in &configs {
+        for (origin, doc) in configs {
             if let Some(t) = profile_table(doc, name) {
                 push(origin.clone(), t);
             }
@@ -284,7 +284,7 @@ mod tests {
         let r = resolve(
             "release",
             &dir.path().join("Cargo.toml"),
-            dir.path(),
+            &read_configs(dir.path()).unwrap(),
             &no_env,
         )
         .unwrap();
@@ -307,7 +307,13 @@ mod tests {
             "[profile.release]\ncodegen-units = 2\nlto = \"thin\"\n",
         );
         let env = |k: &str| (k == "CARGO_PROFILE_RELEASE_LTO").then(|| "off".to_string());
-        let r = resolve("release", &dir.path().join("Cargo.toml"), dir.path(), &env).unwrap();
+        let r = resolve(
+            "release",
+            &dir.path().join("Cargo.toml"),
+            &read_configs(dir.path()).unwrap(),
+            &env,
+        )
+        .unwrap();
         assert_eq!(r["lto"].value, "off");
         assert_eq!(r["lto"].source, "env CARGO_PROFILE_RELEASE_LTO");
         assert_eq!(r["codegen-units"].value, "2");
@@ -325,11 +331,22 @@ mod tests {
             "Cargo.toml",
             "[profile.release]\nlto = true\n[profile.dist]\ninherits = \"release\"\ncodegen-units = 1\n",
         );
-        let r = resolve("dist", &dir.path().join("Cargo.toml"), dir.path(), &no_env).unwrap();
+        let r = resolve(
+            "dist",
+            &dir.path().join("Cargo.toml"),
+            &read_configs(dir.path()).unwrap(),
+            &no_env,
+        )
+        .unwrap();
         assert_eq!(r["lto"].value, "fat");
         assert_eq!(r["codegen-units"].value, "1");
         assert_eq!(r["opt-level"].value, "3");
-        let err = resolve("nope", &dir.path().join("Cargo.toml"), dir.path(), &no_env);
+        let err = resolve(
+            "nope",
+            &dir.path().join("Cargo.toml"),
+            &read_configs(dir.path()).unwrap(),
+            &no_env,
+        );
         assert!(err.unwrap_err().to_string().contains("not defined"));
     }
 
