@@ -25,10 +25,6 @@ struct Measured {
 fn document(args: &InspectArgs) -> Result<Measured> {
     let cargo = workspace::cargo_binary();
     let flags = CargoFlags::from(&args.project);
-    let manifest = flags.manifest_path.as_deref();
-    // The root alone (no binary needed): a multi-binary or library
-    // workspace still refuses another project's document.
-    let root = workspace::locate_root(&cargo, manifest);
     let (path, project) = match (&args.results, workspace::load(&cargo, &flags)) {
         (Some(path), project) => (path.clone(), project.ok()),
         (None, Err(e)) => return Err(e),
@@ -42,6 +38,13 @@ fn document(args: &InspectArgs) -> Result<Measured> {
             })?;
             (path, Some(project))
         }
+    };
+    // Without a project (no binary to choose, as in a library or
+    // multi-binary workspace) the root alone still refuses another
+    // project's document.
+    let root = match &project {
+        Some(p) => Some(p.workspace_root.clone()),
+        None => workspace::locate_root(&cargo, flags.manifest_path.as_deref()),
     };
     let doc = results::load(&path, root.as_deref())?;
     let (members, compiled) = match project {
