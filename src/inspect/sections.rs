@@ -17,9 +17,15 @@ pub struct SectionSizes {
     /// Section groups in bytes: `text` (machine code), `rodata` (constants,
     /// strings), `data_bss` (writable data, relro data, TLS, and .bss, which
     /// takes memory but no file space), `unwind` (.eh_frame, .eh_frame_hdr,
-    /// .gcc_except_table), `debug` (.debug_*), `other` (the remaining
-    /// allocated and non-allocated sections, symbol tables included).
+    /// .gcc_except_table), `debug` (.debug_*), `symbols` (.symtab, .strtab:
+    /// the static symbol table that `strip` removes), `other` (the remaining
+    /// sections, .dynsym and .dynstr included).
     pub sections: BTreeMap<String, u64>,
+    /// Bytes of the sections loaded at run time (ELF: `SHF_ALLOC` with file
+    /// contents, so not .bss): what `strip` keeps, the figure for "did my
+    /// program shrink". Elsewhere: the sections that are not debug info,
+    /// symbol tables or zero-fill.
+    pub shipped_bytes: u64,
     /// Entries in the static symbol table (0 when stripped).
     pub symbols: u64,
 }
@@ -42,6 +48,7 @@ pub fn section_group(name: &str) -> &'static str {
             "rodata"
         }
         _ if name.starts_with(".rodata") => "rodata",
+        ".symtab" | ".strtab" | "symtab" => "symbols",
         ".data" | ".bss" | ".tdata" | ".tbss" | ".data.rel.ro" | "data" | "bss" | "thread_data"
         | "thread_bss" | "common" => "data_bss",
         _ if name.starts_with(".data.") => "data_bss",
@@ -54,23 +61,45 @@ pub fn measure(path: &Path) -> Result<SectionSizes> {
     let data = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let file = object::File::parse(&*data)
         .with_context(|| format!("{} is not an executable object file", path.display()))?;
-    let mut sections: BTreeMap<String, u64> =
-        ["text", "rodata", "data_bss", "unwind", "debug", "other"]
-            .into_iter()
-            .map(|g| (g.to_string(), 0))
-            .collect();
+    let mut sections: BTreeMap<String, u64> = GROUPS.iter().map(|g| (g.to_string(), 0)).collect();
+    let mut shipped_bytes = 0;
     for section in file.sections() {
         let name = section.name().unwrap_or("");
         if name.is_empty() {
             continue;
         }
-        *sections.entry(section_group(name).to_string()).or_default() += section.size();
+        let group = section_group(name);
+        *sections.entry(group.to_string()).or_default() += section.size();
+        if loaded(&section, group) {
+            shipped_bytes += section.size();
+        }
     }
     Ok(SectionSizes {
         size_bytes: data.len() as u64,
         sections,
+        shipped_bytes,
         symbols: file.symbols().count() as u64,
     })
+}
+
+/// The section groups, in the order a breakdown lists them.
+pub const GROUPS: [&str; 7] = [
+    "text", "rodata", "data_bss", "unwind", "debug", "symbols", "other",
+];
+
+/// True when `section` is loaded at run time and takes file space.
+fn loaded(section: &object::Section<'_, '_>, group: &str) -> bool {
+    use object::SectionKind as K;
+    if matches!(
+        section.kind(),
+        K::UninitializedData | K::UninitializedTls | K::Debug | K::DebugString
+    ) {
+        return false;
+    }
+    match section.flags() {
+        object::SectionFlags::Elf { sh_flags, .. } => sh_flags.contains(object::elf::SHF_ALLOC),
+        _ => !matches!(group, "debug" | "symbols") && section.kind() != K::Metadata,
+    }
 }
 
 #[cfg(test)]
@@ -86,7 +115,8 @@ mod tests {
         assert_eq!(section_group(".bss"), "data_bss");
         assert_eq!(section_group(".data.rel.ro"), "data_bss");
         assert_eq!(section_group("__text"), "text");
-        assert_eq!(section_group(".symtab"), "other");
+        assert_eq!(section_group(".symtab"), "symbols");
+        assert_eq!(section_group(".dynsym"), "other");
     }
 
     #[test]
@@ -96,6 +126,11 @@ mod tests {
         assert_eq!(info.size_bytes, std::fs::metadata(&exe).unwrap().len());
         assert!(info.sections["text"] > 0);
         assert!(info.symbols > 0);
+        // a test binary carries debug info and a symbol table: the loaded
+        // part is smaller than the file, and holds all the code
+        assert!(info.shipped_bytes < info.size_bytes);
+        assert!(info.shipped_bytes >= info.sections["text"] + info.sections["rodata"]);
+        assert!(info.sections["symbols"] > 0);
     }
 
     #[test]

@@ -56,6 +56,7 @@ pub fn binary(path: &Path, sizes: SectionSizes) -> doc::Binary {
     doc::Binary {
         path: path.to_path_buf(),
         size_bytes: sizes.size_bytes,
+        shipped_bytes: sizes.shipped_bytes,
         sections: sizes.sections,
         symbols: sizes.symbols,
     }

@@ -22,6 +22,9 @@ pub fn report(doc: &MeasureDocument, view: View) -> Report {
         Block::Table(configurations(doc, view)),
         Block::Text(legend(doc, view)),
     ];
+    if let Some(bytes) = bytes(doc, view) {
+        blocks.push(Block::Table(bytes));
+    }
     blocks.extend(runtime(doc, view).into_iter().map(Block::Table));
     if let Some(units) = units(doc) {
         blocks.push(Block::Table(units));
@@ -84,8 +87,8 @@ fn ratio(value: f64, base: f64) -> Cell {
     Cell::Ratio(value / base)
 }
 
-/// One row per configuration: build, link step, rebuild, binary. `wide`
-/// adds CPU, peak RSS, .text and symbols.
+/// One row per configuration: build, link step, binary. `wide` adds CPU,
+/// peak RSS, the link step's time, the rebuild, .text and symbols.
 fn configurations(doc: &MeasureDocument, view: View) -> Table {
     let wide = view.wide;
     let base = doc.config("baseline").filter(|c| c.status == Status::Ok);
@@ -99,15 +102,21 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
         ("build ×", Align::Right),
     ];
     if wide {
-        headers.extend([("CPU", Align::Right), ("peak RSS", Align::Right)]);
+        headers.extend([
+            ("CPU", Align::Right),
+            ("peak RSS", Align::Right),
+            ("link", Align::Right),
+        ]);
+    }
+    headers.extend([("link RSS", Align::Right), ("RSS ×", Align::Right)]);
+    if wide {
+        headers.push(("rebuild", Align::Right));
     }
     headers.extend([
-        ("link", Align::Right),
-        ("link RSS", Align::Right),
-        ("RSS ×", Align::Right),
-        ("rebuild", Align::Right),
         ("size", Align::Right),
         ("size ±", Align::Right),
+        ("shipped", Align::Right),
+        ("shipped ±", Align::Right),
     ]);
     if wide {
         headers.extend([(".text", Align::Right), ("symbols", Align::Right)]);
@@ -123,11 +132,14 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
                     base_build.map_or(Cell::Empty, |bb| ratio(b.wall_s, bb.wall_s)),
                 ]);
                 if wide {
-                    row.extend([Cell::Seconds(b.cpu_s), Cell::Bytes(b.peak_rss_bytes)]);
+                    row.extend([
+                        Cell::Seconds(b.cpu_s),
+                        Cell::Bytes(b.peak_rss_bytes),
+                        // no link step recorded: the document's notes say why
+                        link.map_or(Cell::Mark("?"), |l| Cell::Seconds(l.wall_s)),
+                    ]);
                 }
                 row.extend([
-                    // no link step recorded: the document's notes say why
-                    link.map_or(Cell::Mark("?"), |l| Cell::Seconds(l.wall_s)),
                     link.map_or(Cell::Mark("?"), |l| Cell::Bytes(l.peak_rss_bytes)),
                     match (link, base_link) {
                         (Some(l), Some(bl)) => {
@@ -135,16 +147,22 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
                         }
                         _ => Cell::Empty,
                     },
-                    b.rebuild_wall_s.map_or(Cell::Mark("-"), Cell::Seconds),
                 ]);
+                if wide {
+                    row.push(b.rebuild_wall_s.map_or(Cell::Mark("-"), Cell::Seconds));
+                }
             }
-            None => row.extend(std::iter::repeat_n(Cell::Empty, if wide { 8 } else { 6 })),
+            None => row.extend(std::iter::repeat_n(Cell::Empty, if wide { 9 } else { 4 })),
         }
         if let Some(bin) = &c.binary {
             row.extend([
                 Cell::Bytes(bin.size_bytes),
                 base_bin.map_or(Cell::Empty, |bb| {
                     Cell::Change(bin.size_bytes as f64 / bb.size_bytes as f64 - 1.0)
+                }),
+                Cell::Bytes(bin.shipped_bytes),
+                base_bin.map_or(Cell::Empty, |bb| {
+                    Cell::Change(bin.shipped_bytes as f64 / bb.shipped_bytes as f64 - 1.0)
                 }),
             ]);
             if wide {
@@ -159,6 +177,55 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
     table
 }
 
+/// The section groups of the size breakdown, with their column headers.
+const GROUPS: [(&str, &str); 7] = [
+    ("text", "code"),
+    ("rodata", "rodata"),
+    ("data_bss", "data"),
+    ("unwind", "unwind"),
+    ("debug", "debug"),
+    ("symbols", "symbols"),
+    ("other", "other"),
+];
+
+/// Where each configuration's size changed against baseline, by section
+/// group: a file-size change that is all debug info is no change to the
+/// program a user ships stripped. `other` (.dynsym, .comment, section
+/// names: rarely what changed) only with `view.wide`.
+fn bytes(doc: &MeasureDocument, view: View) -> Option<Table> {
+    let groups = if view.wide { &GROUPS[..] } else { &GROUPS[..6] };
+    let base = doc
+        .config("baseline")
+        .filter(|c| c.status == Status::Ok)?
+        .binary
+        .as_ref()?;
+    let mut headers = vec![("config", Align::Left)];
+    headers.extend(groups.iter().map(|(_, h)| (*h, Align::Right)));
+    headers.extend([("file", Align::Right), ("shipped", Align::Right)]);
+    let mut table = Table::new(&headers).titled(
+        "size change against baseline by section group (code: .text, .plt; symbols: .symtab, .strtab)"
+            .to_string(),
+    );
+    let delta = |a: u64, b: u64| Cell::BytesDelta(a as i64 - b as i64);
+    for c in doc.configurations.iter().filter(own) {
+        let Some(bin) = c.binary.as_ref().filter(|_| c.name != "baseline") else {
+            continue;
+        };
+        let mut row = vec![Cell::Text(c.name.clone())];
+        row.extend(groups.iter().map(|(g, _)| {
+            let get =
+                |b: &crate::results::measure::Binary| b.sections.get(*g).copied().unwrap_or(0);
+            delta(get(bin), get(base))
+        }));
+        row.extend([
+            delta(bin.size_bytes, base.size_bytes),
+            delta(bin.shipped_bytes, base.shipped_bytes),
+        ]);
+        table.row(row);
+    }
+    (!table.rows.is_empty()).then_some(table)
+}
+
 /// What each figure of the configuration table is, in lines that fit.
 fn legend(doc: &MeasureDocument, view: View) -> String {
     let build = if doc.warm {
@@ -169,20 +236,21 @@ fn legend(doc: &MeasureDocument, view: View) -> String {
     let mut lines = vec![
         build.to_string(),
         format!(
-            "rebuild: `cargo build` recompiling `{}`'s crate, as after an edit to it.",
+            "link RSS: peak memory of the final rustc of `{}` (its compile, LTO, the linker).",
             doc.project.bin
         ),
+        "size: the file; shipped: the sections loaded at run time, what `strip` keeps.".into(),
         format!(
-            "link, link RSS: the final rustc of `{}` (its compile, LTO, the linker): time, peak memory.",
-            doc.project.bin
-        ),
-        format!(
-            "build ×, RSS ×, size ±: against `baseline` ({} as your files resolve it).",
+            "build ×, RSS ×, size ±, shipped ±: against `baseline` ({} as your files resolve it).",
             doc.base_profile
         ),
     ];
     if view.wide {
-        lines.push("CPU: user+sys time of the build; peak RSS: its largest single process; .text: machine code.".into());
+        lines.push("CPU: user+sys time of the build; peak RSS: its largest single process; link: the final rustc's time.".into());
+        lines.push(format!(
+            "rebuild: `cargo build` recompiling `{}`'s crate, as after an edit to it; .text: machine code.",
+            doc.project.bin
+        ));
     }
     lines.join("\n")
 }

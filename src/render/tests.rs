@@ -58,11 +58,11 @@ fn the_default_tables_fit_100_columns() {
         // -v shows every figure
         let wide = measure(&doc, Format::Table, View { wide: true }).unwrap();
         assert!(
-            wide.contains("symbols")
+            wide.contains(".text")
                 && wide.contains("CPU")
                 && wide.contains("outliers") != doc.workloads.is_empty()
         );
-        assert!(!text.contains("symbols") && !text.contains("outliers"));
+        assert!(!text.contains(".text  ") && !text.contains("outliers"));
     }
     insta::assert_snapshot!(measure(&ripgrep_doc(), Format::Table, View::default()).unwrap());
 }

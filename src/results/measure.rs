@@ -10,8 +10,10 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 /// Version of this document's layout. 2 added `id` and the runtime
-/// `verdict`, and files named by `id` instead of the start second.
-pub const MEASURE_SCHEMA_VERSION: u32 = 2;
+/// `verdict`, and files named by `id` instead of the start second. 3 added
+/// the binary's `shipped_bytes` and moved the static symbol table from the
+/// `other` section group to `symbols`.
+pub const MEASURE_SCHEMA_VERSION: u32 = 3;
 
 /// A whole sweep.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -206,8 +208,11 @@ pub struct Binary {
     pub path: PathBuf,
     /// Size on disk in bytes.
     pub size_bytes: u64,
+    /// Bytes of the sections loaded at run time: what `strip` keeps.
+    pub shipped_bytes: u64,
     /// Section groups in bytes: `text`, `rodata`, `data_bss`, `unwind`,
-    /// `debug`, `other` (docs/results-schema.md says which sections each holds).
+    /// `debug`, `symbols`, `other` (docs/results-schema.md says which
+    /// sections each holds).
     pub sections: BTreeMap<String, u64>,
     /// Entries in the static symbol table (0 when stripped).
     pub symbols: u64,

@@ -10,7 +10,7 @@ const CONFIGS: [&str; 5] = ["baseline", "off", "thin", "fat", "fat-cgu1"];
 fn every_configuration_is_measured() {
     let sweep = example_sweep();
     assert_eq!(sweep.code, 0, "{:#}", sweep.json);
-    assert_eq!(sweep.json["schema_version"], 2);
+    assert_eq!(sweep.json["schema_version"], 3);
     for name in CONFIGS {
         let c = config(&sweep.json, name);
         assert_eq!(c["status"], "ok", "{name}: {c:#}");
@@ -51,6 +51,7 @@ fn every_configuration_is_measured() {
             "{path}"
         );
         assert!(binary["sections"]["text"].as_u64().unwrap() > 0);
+        shipped_is_what_strip_keeps(binary);
     }
     // the document on stdout is the one saved on disk, under its id and as latest
     let dir = sweep.dir.join("target/cargo-lto/results");
@@ -60,6 +61,31 @@ fn every_configuration_is_measured() {
             serde_json::from_str(&std::fs::read_to_string(dir.join(&name)).unwrap()).unwrap();
         assert_eq!(saved, sweep.json, "{name}");
     }
+}
+
+/// `shipped_bytes` against a copy stripped by `strip --strip-all`: the
+/// stripped file is the loaded sections plus headers, padding and a few
+/// small unloaded sections (.comment, section names), never less.
+fn shipped_is_what_strip_keeps(binary: &serde_json::Value) {
+    let path = binary["path"].as_str().unwrap();
+    let shipped = binary["shipped_bytes"].as_u64().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("stripped");
+    let out = Command::new("strip")
+        .args(["--strip-all", "-o"])
+        .arg(&copy)
+        .arg(path)
+        .output()
+        .expect("binutils' strip (cc, the linker driver rustc needs, comes with it)");
+    assert!(out.status.success(), "{out:?}");
+    let stripped = std::fs::metadata(&copy).unwrap().len();
+    assert!(
+        shipped <= stripped && stripped - shipped < 16 * 1024,
+        "{path}: shipped {shipped}, stripped file {stripped}"
+    );
+    // the example has no debug info, but a symbol table (strip = "none"
+    // would differ; the default release strips debuginfo only)
+    assert!(shipped < binary["size_bytes"].as_u64().unwrap());
 }
 
 #[test]
@@ -169,6 +195,7 @@ fn results_document_snapshot() {
         ".configurations[].build.rebuild_link" => insta::dynamic_redaction(|v, _| redact_values(v)),
         ".configurations[].binary.path" => "[path]",
         ".configurations[].binary.size_bytes" => "[bytes]",
+        ".configurations[].binary.shipped_bytes" => "[bytes]",
         ".configurations[].binary.sections" => insta::dynamic_redaction(|v, _| redact_values(v)),
         ".configurations[].binary.symbols" => "[count]",
     });
