@@ -6,6 +6,7 @@
 //! command line; [`build::wrapper::run`] is the rustc-wrapper mode.
 #![warn(missing_docs)]
 
+pub mod advise;
 pub mod build;
 pub mod cli;
 pub mod commands;
@@ -29,5 +30,6 @@ pub fn run(cli: cli::Cargo) -> Result<i32> {
     match &lto.command {
         cli::Command::Measure(args) => commands::measure::run(args),
         cli::Command::Inspect(args) => commands::inspect::run(args),
+        cli::Command::Recommend(args) => commands::recommend::run(args),
     }
 }

@@ -7,10 +7,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use crate::cli::InspectArgs;
-use crate::error::{UsageError, exit};
+use crate::error::exit;
 use crate::inspect::{self, targets};
 use crate::results;
-use crate::workspace::{self, CargoFlags};
 
 /// A measure document, where it was read, and the project's crates: its
 /// members' and (when known) all its build compiles.
@@ -23,31 +22,12 @@ struct Measured {
 
 /// The measure document to read, refusing another project's.
 fn document(args: &InspectArgs) -> Result<Measured> {
-    let cargo = workspace::cargo_binary();
-    let flags = CargoFlags::from(&args.project);
-    let (path, project) = match (&args.results, workspace::load(&cargo, &flags)) {
-        (Some(path), project) => (path.clone(), project.ok()),
-        (None, Err(e)) => return Err(e),
-        (None, Ok(project)) => {
-            let dir = results::results_dir(&project.target_dir);
-            let path = results::latest(&dir).map_err(|e| match e {
-                results::Error::NoResults { .. } => {
-                    UsageError::Project(format!("{e}, or pass --file BINARY")).into()
-                }
-                e => anyhow::Error::from(e),
-            })?;
-            (path, Some(project))
-        }
-    };
-    // Without a project (no binary to choose, as in a library or
-    // multi-binary workspace) the root alone still refuses another
-    // project's document.
-    let root = match &project {
-        Some(p) => Some(p.workspace_root.clone()),
-        None => workspace::locate_root(&cargo, flags.manifest_path.as_deref()),
-    };
-    let doc = results::load(&path, root.as_deref())?;
-    let (members, compiled) = match project {
+    let found = super::measured(
+        &args.project,
+        args.results.as_deref(),
+        "or pass --file BINARY",
+    )?;
+    let (members, compiled) = match found.project {
         Some(p) => (
             p.member_crates,
             Some(p.dependency_crates).filter(|c| !c.is_empty()),
@@ -55,8 +35,8 @@ fn document(args: &InspectArgs) -> Result<Measured> {
         None => (Vec::new(), None),
     };
     Ok(Measured {
-        path,
-        doc,
+        path: found.path,
+        doc: found.doc,
         members,
         compiled,
     })

@@ -27,6 +27,13 @@ pub enum Block {
     List(Vec<String>),
     /// Things to know about how the figures were obtained.
     Notes(Vec<String>),
+    /// Text to copy (a TOML snippet, a diff), in the named language.
+    Code {
+        /// Fence language for Markdown: `toml`, `diff`, …
+        language: String,
+        /// The text, lines ending in `\n`.
+        text: String,
+    },
     /// Output quoted verbatim (a failure's stderr), under a title.
     Quote {
         /// What is quoted.

@@ -25,6 +25,13 @@ impl Render for Markdown {
                     items.iter().for_each(|n| out.push_str(&format!("- {n}\n")));
                     out.push('\n');
                 }
+                Block::Code { language, text } => {
+                    out.push_str(&format!("```{language}\n{text}"));
+                    if !text.ends_with('\n') {
+                        out.push('\n');
+                    }
+                    out.push_str("```\n\n");
+                }
                 Block::Quote { title, lines } => {
                     out.push_str(&format!("**{title}**\n\n```text\n"));
                     lines.iter().for_each(|l| out.push_str(&format!("{l}\n")));

@@ -5,6 +5,7 @@
 //! (`json.rs`). Renderers read only `results/`: they show what was measured
 //! and decided there, and decide nothing themselves.
 
+pub mod advice;
 pub mod blocks;
 pub mod cells;
 pub mod inspect;
@@ -13,6 +14,7 @@ pub mod markdown;
 pub mod measure;
 pub mod table;
 
+use crate::results::advice::{DoctorReport, Recommendation};
 use crate::results::{InspectDocument, MeasureDocument};
 
 /// A text format: lays out a report's blocks.
@@ -65,3 +67,19 @@ pub fn inspect(doc: &InspectDocument, format: Format, top: usize) -> serde_json:
 
 #[cfg(test)]
 mod tests;
+
+/// A recommendation in `format`.
+pub fn recommendation(r: &Recommendation, format: Format) -> serde_json::Result<String> {
+    match text(format, || advice::recommendation(r)) {
+        Some(text) => Ok(text),
+        None => json::render(r),
+    }
+}
+
+/// A doctor report in `format`.
+pub fn doctor(d: &DoctorReport, format: Format) -> serde_json::Result<String> {
+    match text(format, || advice::doctor(d)) {
+        Some(text) => Ok(text),
+        None => json::render(d),
+    }
+}

@@ -25,6 +25,8 @@ impl Render for Terminal {
                 }
                 Block::Table(t) => out.push_str(&table(t)),
                 Block::Text(t) => out.push_str(&format!("{t}\n")),
+                // as is, so that it can be copied
+                Block::Code { text, .. } => out.push_str(text),
                 Block::List(items) => items.iter().for_each(|n| out.push_str(&format!("- {n}\n"))),
                 Block::Notes(items) => {
                     items

@@ -7,6 +7,7 @@
 //! This module imports nothing else from this crate, so nothing it publishes
 //! can change because the measuring code changed.
 
+pub mod advice;
 pub mod inspect;
 pub mod measure;
 pub mod store;

@@ -20,6 +20,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("workspace", &["error", "metadata", "profile"]),
     ("build", &["error", "process", "profile", "workspace"]),
     ("inspect", &["error", "results"]),
+    ("advise", &["profile", "render", "results"]),
     (
         "measure",
         &[
@@ -40,6 +41,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "commands",
         &[
+            "advise",
             "cli",
             "error",
             "inspect",

@@ -11,6 +11,9 @@ use crate::render::Format;
 use crate::results::measure::CompareOutput;
 use crate::workspace::CargoFlags;
 
+mod advice;
+pub use advice::{GoalArg, NeedArg, RecommendArgs};
+
 /// `cargo lto …`, as cargo invokes the `cargo-lto` binary.
 #[derive(Debug, Parser)]
 #[command(name = "cargo", bin_name = "cargo", styles = clap::builder::styling::Styles::styled())]
@@ -37,6 +40,9 @@ pub enum Command {
     /// Show what crate boundaries cost in the measured binaries: size per
     /// crate, what LTO inlined or removed, cross-crate calls, duplicate code.
     Inspect(InspectArgs),
+    /// Pick the best measured configuration for a goal under your
+    /// constraints, and say why every other one lost.
+    Recommend(RecommendArgs),
 }
 
 /// Output format on stdout.

@@ -1,0 +1,104 @@
+//! How two candidates compare, metric by metric, with the noise rules of
+//! `recommend` (ties within a tolerance, runtimes by their CIs).
+
+use super::recommend::{BUILD_TIE, MEMORY_TIE};
+use crate::results::advice::Candidate;
+use crate::results::measure::Verdict;
+
+/// How `a` compares with `b` on one metric: less, equal (a tie), more.
+pub(super) fn cmp_tol(a: f64, b: f64, tol: f64) -> std::cmp::Ordering {
+    use std::cmp::Ordering::*;
+    let scale = a.abs().max(b.abs());
+    if (a - b).abs() <= tol * scale {
+        Equal
+    } else if a < b {
+        Less
+    } else {
+        Greater
+    }
+}
+
+/// Runtime of `a` against `b` on `workload`: Less = faster, by CIs that do
+/// not overlap; Equal when they do or either is missing.
+pub(super) fn cmp_runtime(a: &Candidate, b: &Candidate, workload: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering::*;
+    let ratio = |c: &Candidate| -> Option<[f64; 2]> {
+        if c.name == "baseline" {
+            return Some([1.0, 1.0]);
+        }
+        c.runtime
+            .iter()
+            .find(|r| r.workload == workload)
+            .map(|r| match r.verdict {
+                // against baseline the document's verdict decides: inside
+                // the noise counts as baseline's own figure
+                Verdict::WithinNoise => [1.0, 1.0],
+                _ => r.ratio_ci,
+            })
+    };
+    match (ratio(a), ratio(b)) {
+        (Some(x), Some(y)) if x[1] < y[0] => Less,
+        (Some(x), Some(y)) if x[0] > y[1] => Greater,
+        _ => Equal,
+    }
+}
+
+pub(super) fn workloads<'a>(a: &'a Candidate, b: &'a Candidate) -> Vec<&'a str> {
+    let mut w: Vec<&str> = a
+        .runtime
+        .iter()
+        .chain(&b.runtime)
+        .map(|r| r.workload.as_str())
+        .collect();
+    w.sort_unstable();
+    w.dedup();
+    w
+}
+
+/// Every metric of `a` against `b`, each Less (better), Equal or Greater.
+pub(super) fn metrics(a: &Candidate, b: &Candidate) -> Vec<std::cmp::Ordering> {
+    let mut out = vec![
+        a.shipped_bytes.cmp(&b.shipped_bytes),
+        a.size_bytes.cmp(&b.size_bytes),
+        cmp_tol(a.build_s, b.build_s, BUILD_TIE),
+    ];
+    if let (Some(x), Some(y)) = (a.link_peak_rss_bytes, b.link_peak_rss_bytes) {
+        out.push(cmp_tol(x as f64, y as f64, MEMORY_TIE));
+    }
+    out.extend(workloads(a, b).into_iter().map(|w| cmp_runtime(a, b, w)));
+    out
+}
+
+/// `a` is no worse than `b` on every metric and better on one.
+pub(super) fn dominates(a: &Candidate, b: &Candidate) -> bool {
+    use std::cmp::Ordering::*;
+    if a.name == b.name {
+        return false;
+    }
+    let m = metrics(a, b);
+    m.iter().all(|o| *o != Greater) && m.contains(&Less)
+}
+
+pub(super) fn pct(a: f64, b: f64) -> f64 {
+    (a / b - 1.0) * 100.0
+}
+
+/// Geometric mean of the runtime ratios, within-noise ones counting as 1.
+pub(super) fn runtime_score(c: &Candidate) -> f64 {
+    if c.runtime.is_empty() {
+        return 1.0;
+    }
+    let logs: f64 = c
+        .runtime
+        .iter()
+        .map(|r| match r.verdict {
+            Verdict::WithinNoise => 0.0,
+            _ => r.ratio.ln(),
+        })
+        .sum();
+    (logs / c.runtime.len() as f64).exp()
+}
+
+pub(super) fn any_slower(c: &Candidate) -> bool {
+    c.runtime.iter().any(|r| r.verdict == Verdict::Slower)
+}

@@ -1,0 +1,14 @@
+//! Advice from measurements and from the project's own files: `recommend`
+//! (a configuration under constraints, from a measure document), `apply`
+//! (writing settings into Cargo.toml and .cargo/config.toml), `doctor`
+//! (profile mistakes), `explain` (what each setting does). Reads results
+//! through `results/` only, never the measuring code; docs/advice.md
+//! documents the rules.
+
+mod compare;
+mod pick;
+pub mod recommend;
+mod wording;
+
+#[cfg(test)]
+mod recommend_tests;

@@ -1,0 +1,80 @@
+//! The advice commands' arguments: `recommend`, `apply`, `doctor`, `explain`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use super::{FormatArg, ProjectArgs, parse_duration, parse_size};
+use crate::results::advice::{Goal, Need};
+
+/// `cargo lto recommend`.
+#[derive(Debug, Args)]
+pub struct RecommendArgs {
+    /// Where the project and its results are.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// A results document to read instead of the newest in `<target-dir>/cargo-lto/results/`.
+    #[arg(long, value_name = "FILE")]
+    pub results: Option<PathBuf>,
+    /// What to optimise for.
+    #[arg(long, value_enum, default_value_t = GoalArg::Balanced)]
+    pub goal: GoalArg,
+    /// Longest acceptable clean build (e.g. 10m, 90s).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub max_build_time: Option<Duration>,
+    /// Largest acceptable peak memory of the link step (e.g. 6GiB, 800MB).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_link_memory: Option<u64>,
+    /// What the shipped binary must keep (repeatable).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub need: Vec<NeedArg>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+}
+
+/// `--goal`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GoalArg {
+    /// The fewest bytes loaded at run time (at least 1% fewer than now).
+    Size,
+    /// The fastest workload runtime, beyond the noise (needs `measure --run`).
+    Speed,
+    /// Smaller or faster, at most twice the clean build time.
+    Balanced,
+    /// The fastest clean build (at least 10% faster than now).
+    BuildTime,
+}
+
+impl From<GoalArg> for Goal {
+    fn from(g: GoalArg) -> Goal {
+        match g {
+            GoalArg::Size => Goal::Size,
+            GoalArg::Speed => Goal::Speed,
+            GoalArg::Balanced => Goal::Balanced,
+            GoalArg::BuildTime => Goal::BuildTime,
+        }
+    }
+}
+
+/// `--need`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NeedArg {
+    /// Panic backtraces with function names: rules out strip = "symbols".
+    Backtraces,
+    /// Debug info in the binary: rules out debug = none and any strip.
+    Debuginfo,
+    /// Unwinding panics (catch_unwind, destructors on panic): rules out panic = "abort".
+    Unwind,
+}
+
+impl From<NeedArg> for Need {
+    fn from(n: NeedArg) -> Need {
+        match n {
+            NeedArg::Backtraces => Need::Backtraces,
+            NeedArg::Debuginfo => Need::Debuginfo,
+            NeedArg::Unwind => Need::Unwind,
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! `cargo lto recommend`: reads one measure document (the newest, or
+//! `--results`), has `advise::recommend` decide, renders the answer. It
+//! never starts a sweep: without results it says how to get them.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::advise::recommend;
+use crate::cli::RecommendArgs;
+use crate::error::{UsageError, exit};
+use crate::render;
+use crate::results::advice::Constraints;
+
+/// Runs `recommend`; returns the exit code.
+pub fn run(args: &RecommendArgs) -> Result<i32> {
+    let found = super::measured(
+        &args.project,
+        args.results.as_deref(),
+        "then `cargo lto recommend` (or pass --results FILE)",
+    )?;
+    let mut needs: Vec<_> = args.need.iter().map(|&n| n.into()).collect();
+    needs.sort();
+    needs.dedup();
+    let constraints = Constraints {
+        max_build_time_s: args.max_build_time.map(|d| d.as_secs_f64()),
+        max_link_memory_bytes: args.max_link_memory,
+        needs,
+    };
+    let advice = recommend::recommend(&found.doc, args.goal.into(), &constraints)
+        .map_err(|e| UsageError::Project(format!("{}: {e}", found.path.display())))?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(render::recommendation(&advice, args.format.into())?.as_bytes())?;
+    out.flush()?;
+    Ok(exit::OK)
+}

@@ -1,0 +1,136 @@
+//! The advice documents as blocks: a recommendation (the choice, its
+//! reasons, every candidate's figures, why the others lost, the TOML to
+//! paste) and a doctor report (findings with where, why and the fix).
+
+use super::blocks::{Align, Block, Report, Table};
+use super::cells::Cell;
+use crate::results::advice::{DoctorReport, Recommendation, Severity};
+use crate::results::measure::Verdict;
+
+/// A recommendation as blocks.
+pub fn recommendation(r: &Recommendation) -> Report {
+    let goal = serde_json::to_value(r.goal)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let mut blocks = vec![Block::Text(match &r.choice {
+        Some(name) => format!("Recommended for --goal {goal}: {name}"),
+        None => format!("Recommended for --goal {goal}: keep what you have"),
+    })];
+    blocks.push(Block::List(r.reasons.clone()));
+    if !r.toml.is_empty() {
+        blocks.push(Block::Text(
+            "Paste this into the workspace root's Cargo.toml, or run `cargo lto apply --recommended`:"
+                .into(),
+        ));
+        blocks.push(Block::Code {
+            language: "toml".into(),
+            text: r.toml.clone(),
+        });
+    }
+    if let Some(base) = r.candidates.iter().find(|c| c.name == "baseline") {
+        let mut table = Table::new(&[
+            ("config", Align::Left),
+            ("front", Align::Left),
+            ("shipped", Align::Right),
+            ("shipped ±", Align::Right),
+            ("file ±", Align::Right),
+            ("build", Align::Right),
+            ("link RSS", Align::Right),
+            ("runtime × base", Align::Right),
+        ])
+        .titled("the configurations that met every constraint".to_string());
+        for c in &r.candidates {
+            let chosen = r.choice.as_deref() == Some(c.name.as_str())
+                || (r.choice.is_none() && c.name == "baseline");
+            table.row(vec![
+                Cell::Text(if chosen {
+                    format!("{} ←", c.name)
+                } else {
+                    c.name.clone()
+                }),
+                Cell::Mark(if c.pareto { "yes" } else { "-" }),
+                Cell::Bytes(c.shipped_bytes),
+                Cell::Change(c.shipped_bytes as f64 / base.shipped_bytes as f64 - 1.0),
+                Cell::Change(c.size_bytes as f64 / base.size_bytes as f64 - 1.0),
+                Cell::Seconds(c.build_s),
+                c.link_peak_rss_bytes.map_or(Cell::Mark("?"), Cell::Bytes),
+                Cell::Text(
+                    c.runtime
+                        .iter()
+                        .map(|f| {
+                            let verdict = match f.verdict {
+                                Verdict::Faster => "faster",
+                                Verdict::Slower => "slower",
+                                Verdict::WithinNoise => "noise",
+                            };
+                            format!("×{:.3} {verdict}", f.ratio)
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            ]);
+        }
+        table.footnotes.push(
+            "front: no other configuration is as good on every figure and better on one\nbuild: one clean build (n = 1)"
+                .into(),
+        );
+        blocks.push(Block::Table(table));
+    }
+    if !r.rejected.is_empty() {
+        blocks.push(Block::Text("Not chosen:".into()));
+        blocks.push(Block::List(
+            r.rejected
+                .iter()
+                .map(|x| format!("{}: {}", x.name, x.why))
+                .collect(),
+        ));
+    }
+    blocks.push(Block::Notes(vec![format!(
+        "from results {}; docs/advice.md explains the rules",
+        r.results_id
+    )]));
+    Report {
+        title: "cargo lto recommend".into(),
+        blocks,
+    }
+}
+
+/// A doctor report as blocks.
+pub fn doctor(d: &DoctorReport) -> Report {
+    let mut blocks = Vec::new();
+    if d.findings.is_empty() {
+        blocks.push(Block::Text(format!(
+            "No findings: the build setup of {} has none of the mistakes `cargo lto doctor` knows.",
+            d.workspace_root.display()
+        )));
+    }
+    for f in &d.findings {
+        let severity = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        let place = match f.line {
+            Some(line) => format!("{}:{line}", f.file.display()),
+            None => f.file.display().to_string(),
+        };
+        blocks.push(Block::Text(format!(
+            "{severity}[{}]: {}\n  --> {place}\n  = fix: {}",
+            f.id, f.message, f.fix
+        )));
+    }
+    let count = |s: Severity| d.findings.iter().filter(|f| f.severity == s).count();
+    if !d.findings.is_empty() {
+        blocks.push(Block::Text(format!(
+            "{} error(s), {} warning(s), {} info",
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info)
+        )));
+    }
+    Report {
+        title: "cargo lto doctor".into(),
+        blocks,
+    }
+}

@@ -1,0 +1,153 @@
+//! The advice documents: what `cargo lto recommend` and `cargo lto doctor`
+//! print with `--format json` (docs/advice.md documents every field).
+//! Like the measure document they are plain serde types, so the renderers
+//! and the report (which shows the recommendation) read them without
+//! knowing how they were decided.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// What the recommendation optimises for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Goal {
+    /// The smallest shipped size.
+    Size,
+    /// The fastest runtime (needs workloads).
+    Speed,
+    /// Smaller or faster without a large build-time cost.
+    Balanced,
+    /// The fastest clean build.
+    BuildTime,
+}
+
+/// What the shipped binary must keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Need {
+    /// Panic backtraces with function names: no `strip = "symbols"`.
+    Backtraces,
+    /// Debug info in the binary (file:line in backtraces, debuggers,
+    /// profilers): `debug` on and `strip` not removing it.
+    Debuginfo,
+    /// Unwinding panics (`catch_unwind`, drops on panic): no `panic = "abort"`.
+    Unwind,
+}
+
+/// The limits the user gave.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Constraints {
+    /// `--max-build-time`, seconds of one clean build.
+    pub max_build_time_s: Option<f64>,
+    /// `--max-link-memory`, bytes of the final rustc's peak RSS.
+    pub max_link_memory_bytes: Option<u64>,
+    /// `--need`.
+    pub needs: Vec<Need>,
+}
+
+/// `cargo lto recommend`'s answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recommendation {
+    /// The measure document it was decided from (its `id`).
+    pub results_id: String,
+    /// The goal.
+    pub goal: Goal,
+    /// The constraints.
+    pub constraints: Constraints,
+    /// The configuration to use, or null: keep what you have.
+    pub choice: Option<String>,
+    /// The keys to write (profile keys and rustflags keys, values as in the
+    /// measure document's `settings`), only those that differ from what the
+    /// profile already resolves to.
+    pub settings: BTreeMap<String, String>,
+    /// The profile section to paste (`[profile.release]` …), empty for null.
+    pub toml: String,
+    /// Why, with the numbers that decided it.
+    pub reasons: Vec<String>,
+    /// Every other configuration and why it was not chosen.
+    pub rejected: Vec<Rejected>,
+    /// Each candidate's figures against baseline, as used.
+    pub candidates: Vec<Candidate>,
+}
+
+/// A configuration that was not chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejected {
+    /// Configuration name.
+    pub name: String,
+    /// Why, in one sentence with numbers.
+    pub why: String,
+}
+
+/// A configuration's figures as the recommendation weighed them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// Configuration name.
+    pub name: String,
+    /// Bytes loaded at run time.
+    pub shipped_bytes: u64,
+    /// File size.
+    pub size_bytes: u64,
+    /// Clean build wall seconds (n = 1).
+    pub build_s: f64,
+    /// The final rustc's peak RSS, when recorded.
+    pub link_peak_rss_bytes: Option<u64>,
+    /// Per workload, the ratio of medians against baseline with its CI and
+    /// verdict (`faster`, `slower`, `within_noise`).
+    pub runtime: Vec<RuntimeFigure>,
+    /// On the Pareto front of the candidates that met every constraint.
+    pub pareto: bool,
+}
+
+/// One workload's runtime ratio against baseline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuntimeFigure {
+    /// Workload name.
+    pub workload: String,
+    /// median / baseline's median.
+    pub ratio: f64,
+    /// Its 95% CI.
+    pub ratio_ci: [f64; 2],
+    /// `faster`, `slower` or `within_noise`.
+    pub verdict: super::measure::Verdict,
+}
+
+/// How bad a doctor finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The build fails, or a setting silently does not do what it says.
+    Error,
+    /// Probably not what was meant; costs size, speed or diagnosability.
+    Warning,
+    /// Worth knowing.
+    Info,
+}
+
+/// One doctor finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable id, e.g. `member-profile`.
+    pub id: String,
+    /// How bad.
+    pub severity: Severity,
+    /// The file (or `environment` for a variable).
+    pub file: PathBuf,
+    /// 1-based line, when the finding is in a file.
+    pub line: Option<usize>,
+    /// What is wrong, with the reason.
+    pub message: String,
+    /// What to do.
+    pub fix: String,
+}
+
+/// `cargo lto doctor`'s answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoctorReport {
+    /// The workspace root.
+    pub workspace_root: PathBuf,
+    /// Findings, errors first.
+    pub findings: Vec<Finding>,
+}
