@@ -31,5 +31,6 @@ pub fn run(cli: cli::Cargo) -> Result<i32> {
         cli::Command::Measure(args) => commands::measure::run(args),
         cli::Command::Inspect(args) => commands::inspect::run(args),
         cli::Command::Recommend(args) => commands::recommend::run(args),
+        cli::Command::Apply(args) => commands::apply::run(args),
     }
 }

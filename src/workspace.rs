@@ -140,8 +140,41 @@ pub fn locate_root(cargo: &Path, manifest_path: Option<&Path>) -> Option<PathBuf
 }
 
 /// Runs `cargo metadata` and picks the binary as cargo would for `cargo build`.
+/// (In a project without a Cargo.lock, cargo creates one: callers that must
+/// leave the tree as it was remove it again, as `measure` does.)
 pub fn load(cargo: &Path, flags: &CargoFlags) -> Result<Project> {
+    select(&metadata(cargo, flags, false)?, flags)
+}
+
+/// The workspace root and the target directory, from `cargo metadata
+/// --no-deps`: no dependency resolution, so no Cargo.lock is created and no
+/// network is needed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    /// The workspace root directory.
+    pub root: PathBuf,
+    /// The target directory (`--target-dir` when given).
+    pub target_dir: PathBuf,
+}
+
+/// Finds the workspace root and target directory without resolving.
+pub fn locate(cargo: &Path, flags: &CargoFlags) -> Result<Located> {
+    let metadata = metadata(cargo, flags, true)?;
+    Ok(Located {
+        root: metadata.workspace_root.clone().into_std_path_buf(),
+        target_dir: match &flags.target_dir {
+            Some(dir) => std::path::absolute(dir)?,
+            None => metadata.target_directory.clone().into_std_path_buf(),
+        },
+    })
+}
+
+/// `cargo metadata`, its failures worded for the user.
+fn metadata(cargo: &Path, flags: &CargoFlags, no_deps: bool) -> Result<Metadata> {
     let mut cmd = MetadataCommand::new();
+    if no_deps {
+        cmd.no_deps();
+    }
     cmd.cargo_path(cargo);
     if let Some(path) = &flags.manifest_path {
         if !path.exists() {
@@ -176,7 +209,7 @@ pub fn load(cargo: &Path, flags: &CargoFlags) -> Result<Project> {
             UsageError::Project(format!("cargo metadata failed: {detail}"))
         }
     })?;
-    select(&metadata, flags)
+    Ok(metadata)
 }
 
 /// Picks the package and binary from loaded metadata.

@@ -5,7 +5,11 @@
 //! through `results/` only, never the measuring code; docs/advice.md
 //! documents the rules.
 
+pub mod apply;
 mod compare;
+pub mod edit;
+#[cfg(test)]
+mod edit_tests;
 mod pick;
 pub mod recommend;
 mod wording;

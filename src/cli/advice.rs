@@ -17,6 +17,17 @@ pub struct RecommendArgs {
     /// A results document to read instead of the newest in `<target-dir>/cargo-lto/results/`.
     #[arg(long, value_name = "FILE")]
     pub results: Option<PathBuf>,
+    /// The goal and the constraints.
+    #[command(flatten)]
+    pub advice: AdviceArgs,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+}
+
+/// The goal and the constraints of a recommendation.
+#[derive(Debug, Args)]
+pub struct AdviceArgs {
     /// What to optimise for.
     #[arg(long, value_enum, default_value_t = GoalArg::Balanced)]
     pub goal: GoalArg,
@@ -29,9 +40,37 @@ pub struct RecommendArgs {
     /// What the shipped binary must keep (repeatable).
     #[arg(long, value_enum, value_name = "WHAT")]
     pub need: Vec<NeedArg>,
-    /// Output format on stdout.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+}
+
+/// `cargo lto apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// Where the project and its results are.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The configuration to write: one measured in the results, or a
+    /// built-in one (off, thin, fat, fat-cgu1, thin-cgu1, size-s, size-z, icf, …).
+    #[arg(
+        value_name = "CONFIG",
+        required_unless_present = "recommended",
+        conflicts_with = "recommended"
+    )]
+    pub config: Option<String>,
+    /// Write what `cargo lto recommend` (with the same --goal and constraints) picks.
+    #[arg(long)]
+    pub recommended: bool,
+    /// The profile to write into; a custom one gets `inherits = "release"`.
+    #[arg(long, value_name = "NAME", default_value = "release")]
+    pub profile: String,
+    /// Show the diff; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// A results document to read instead of the newest in `<target-dir>/cargo-lto/results/`.
+    #[arg(long, value_name = "FILE")]
+    pub results: Option<PathBuf>,
+    /// `--recommended`'s goal and constraints.
+    #[command(flatten)]
+    pub advice: AdviceArgs,
 }
 
 /// `--goal`.

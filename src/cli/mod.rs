@@ -12,7 +12,7 @@ use crate::results::measure::CompareOutput;
 use crate::workspace::CargoFlags;
 
 mod advice;
-pub use advice::{GoalArg, NeedArg, RecommendArgs};
+pub use advice::{AdviceArgs, ApplyArgs, GoalArg, NeedArg, RecommendArgs};
 
 /// `cargo lto …`, as cargo invokes the `cargo-lto` binary.
 #[derive(Debug, Parser)]
@@ -43,6 +43,9 @@ pub enum Command {
     /// Pick the best measured configuration for a goal under your
     /// constraints, and say why every other one lost.
     Recommend(RecommendArgs),
+    /// Write a configuration's settings into the workspace root's Cargo.toml
+    /// (and rustflags keys into .cargo/config.toml), showing the diff.
+    Apply(ApplyArgs),
 }
 
 /// Output format on stdout.

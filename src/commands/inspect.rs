@@ -26,6 +26,7 @@ fn document(args: &InspectArgs) -> Result<Measured> {
         &args.project,
         args.results.as_deref(),
         "or pass --file BINARY",
+        true,
     )?;
     let (members, compiled) = match found.project {
         Some(p) => (

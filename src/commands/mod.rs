@@ -1,6 +1,7 @@
 //! One module per `cargo lto` command: each turns CLI arguments into calls
 //! of the library and chooses the exit code.
 
+pub mod apply;
 pub mod inspect;
 pub mod measure;
 pub mod recommend;
@@ -26,15 +27,35 @@ pub struct Found {
 
 /// The measure document `results`, or the newest of the project's; refuses
 /// another project's. `hint` ends the "no results" message: what else the
-/// command accepts.
-pub fn measured(args: &ProjectArgs, results: Option<&Path>, hint: &str) -> Result<Found> {
+/// command accepts. With `full`, the project is loaded as `cargo build`
+/// sees it (its crates, for `inspect`); without, only located (no
+/// dependency resolution). Either way a Cargo.lock that cargo creates to
+/// answer is removed again: reading results leaves the tree as it was.
+pub fn measured(
+    args: &ProjectArgs,
+    results: Option<&Path>,
+    hint: &str,
+    full: bool,
+) -> Result<Found> {
     let cargo = workspace::cargo_binary();
     let flags = CargoFlags::from(args);
-    let (path, project) = match (results, workspace::load(&cargo, &flags)) {
+    let root = workspace::locate_root(&cargo, flags.manifest_path.as_deref());
+    let project = if full {
+        let lock = root.as_ref().map(|r| r.join("Cargo.lock"));
+        let had_lock = lock.as_ref().is_some_and(|l| l.exists());
+        let project = workspace::load(&cargo, &flags);
+        if let Some(lock) = lock.filter(|l| !had_lock && l.exists()) {
+            let _ = std::fs::remove_file(lock);
+        }
+        project.map(|p| (p.workspace_root.clone(), p.target_dir.clone(), Some(p)))
+    } else {
+        workspace::locate(&cargo, &flags).map(|l| (l.root, l.target_dir, None))
+    };
+    let (path, project) = match (results, project) {
         (Some(path), project) => (path.to_path_buf(), project.ok()),
         (None, Err(e)) => return Err(e),
         (None, Ok(project)) => {
-            let dir = results::results_dir(&project.target_dir);
+            let dir = results::results_dir(&project.1);
             let path = results::latest(&dir).map_err(|e| match e {
                 results::Error::NoResults { .. } => {
                     UsageError::Project(format!("{e}, {hint}")).into()
@@ -47,10 +68,11 @@ pub fn measured(args: &ProjectArgs, results: Option<&Path>, hint: &str) -> Resul
     // Without a project (no binary to choose, as in a library or
     // multi-binary workspace) the root alone still refuses another
     // project's document.
-    let root = match &project {
-        Some(p) => Some(p.workspace_root.clone()),
-        None => workspace::locate_root(&cargo, flags.manifest_path.as_deref()),
-    };
+    let root = project.as_ref().map(|p| p.0.clone()).or(root);
     let doc = results::load(&path, root.as_deref())?;
-    Ok(Found { path, doc, project })
+    Ok(Found {
+        path,
+        doc,
+        project: project.and_then(|p| p.2),
+    })
 }

@@ -7,18 +7,14 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::advise::recommend;
-use crate::cli::RecommendArgs;
+use crate::cli::{AdviceArgs, RecommendArgs};
 use crate::error::{UsageError, exit};
 use crate::render;
-use crate::results::advice::Constraints;
+use crate::results::advice::{Constraints, Recommendation};
 
-/// Runs `recommend`; returns the exit code.
-pub fn run(args: &RecommendArgs) -> Result<i32> {
-    let found = super::measured(
-        &args.project,
-        args.results.as_deref(),
-        "then `cargo lto recommend` (or pass --results FILE)",
-    )?;
+/// The recommendation for `found` under `args`; an impossible one is bad
+/// input (exit 2) naming the document.
+pub fn decide(found: &super::Found, args: &AdviceArgs) -> Result<Recommendation> {
     let mut needs: Vec<_> = args.need.iter().map(|&n| n.into()).collect();
     needs.sort();
     needs.dedup();
@@ -27,8 +23,21 @@ pub fn run(args: &RecommendArgs) -> Result<i32> {
         max_link_memory_bytes: args.max_link_memory,
         needs,
     };
-    let advice = recommend::recommend(&found.doc, args.goal.into(), &constraints)
-        .map_err(|e| UsageError::Project(format!("{}: {e}", found.path.display())))?;
+    Ok(
+        recommend::recommend(&found.doc, args.goal.into(), &constraints)
+            .map_err(|e| UsageError::Project(format!("{}: {e}", found.path.display())))?,
+    )
+}
+
+/// Runs `recommend`; returns the exit code.
+pub fn run(args: &RecommendArgs) -> Result<i32> {
+    let found = super::measured(
+        &args.project,
+        args.results.as_deref(),
+        "then `cargo lto recommend` (or pass --results FILE)",
+        false,
+    )?;
+    let advice = decide(&found, &args.advice)?;
     let mut out = std::io::stdout().lock();
     out.write_all(render::recommendation(&advice, args.format.into())?.as_bytes())?;
     out.flush()?;

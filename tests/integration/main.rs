@@ -1,6 +1,7 @@
 //! One integration test binary: real cargo, tiny fixture workspaces copied
 //! to temporary directories, the built `cargo-lto` driven as a user would.
 
+mod apply;
 mod architecture;
 mod bad_input;
 mod common;

@@ -1,0 +1,278 @@
+//! `apply`: writes settings into the workspace root's Cargo.toml (profile
+//! keys) and `.cargo/config.toml` (rustflags keys), shows the diff, and
+//! keeps the user's files safe: an atomic write that keeps the file's
+//! permissions, a refusal when a file changed since it was read, and a
+//! check with `cargo metadata --no-deps` that restores every file byte for
+//! byte when cargo rejects the result.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use super::edit::{self, FlagsKey};
+use crate::profile::rustflags::{self, Source, UserFlags};
+use crate::profile::settings::{PROFILE_KEYS, Settings};
+
+/// What to apply, and where.
+pub struct Request<'a> {
+    /// The workspace root directory (its Cargo.toml is the one written).
+    pub root: PathBuf,
+    /// The profile to write (`release`, or a custom one).
+    pub profile: String,
+    /// The settings.
+    pub settings: Settings,
+    /// The user's rustflags as cargo will read them, for the target.
+    pub user_flags: UserFlags,
+    /// The config files cargo reads (origin, table), lowest precedence first.
+    pub configs: &'a [(String, toml::Table)],
+    /// Reads the environment.
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+    /// Only show the diff.
+    pub dry_run: bool,
+    /// The cargo to check the result with.
+    pub cargo: PathBuf,
+}
+
+/// What `apply` did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// The unified diff of every file changed (or that would be).
+    pub diff: String,
+    /// The files written (none on `--dry-run` or when nothing changed).
+    pub written: Vec<PathBuf>,
+    /// Keys written, with their TOML value.
+    pub keys: Vec<(String, String)>,
+    /// Keys not written because the profile already resolves to them.
+    pub inherited: Vec<String>,
+    /// Things the user should know (overrides elsewhere, …).
+    pub notes: Vec<String>,
+}
+
+/// One file's planned change.
+struct Change {
+    path: PathBuf,
+    /// None: the file does not exist yet.
+    old: Option<String>,
+    new: String,
+}
+
+/// The config file `apply` writes rustflags into: the root's
+/// `.cargo/config.toml`, or its legacy `.cargo/config` when only that exists.
+fn config_path(root: &Path) -> PathBuf {
+    let dir = root.join(".cargo");
+    let legacy = dir.join("config");
+    if legacy.is_file() && !dir.join("config.toml").exists() {
+        legacy
+    } else {
+        dir.join("config.toml")
+    }
+}
+
+/// Plans and (unless `dry_run`) performs the edit.
+pub fn run(req: &Request) -> Result<Outcome> {
+    let manifest_path = req.root.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest_path)
+        .with_context(|| format!("reading {}", manifest_path.display()))?;
+    let label = manifest_path.display().to_string();
+    let m = edit::manifest(&text, &req.profile, &req.settings, &label)?;
+    let mut out = Outcome {
+        keys: m.written.clone(),
+        inherited: m.inherited.clone(),
+        ..Outcome::default()
+    };
+    let mut changes = vec![Change {
+        path: manifest_path.clone(),
+        old: Some(text),
+        new: m.text,
+    }];
+    out.notes.extend(overridden(req, &m.written));
+
+    let flags = rustflags::extra_flags(
+        &req.settings,
+        &rustflags::resolve(&req.user_flags),
+        &req.user_flags.triple,
+    );
+    if !flags.is_empty() {
+        let key = match req.user_flags.source {
+            Source::Build if !req.user_flags.flags.is_empty() => FlagsKey::Build,
+            _ => FlagsKey::Target(req.user_flags.triple.clone()),
+        };
+        if matches!(req.user_flags.source, Source::Env | Source::Encoded) {
+            out.notes.push(format!(
+                "{} is set in this environment: while it is, cargo ignores every rustflags in config files, these included",
+                req.user_flags.origin.trim_start_matches("env ")
+            ));
+        }
+        let path = config_path(&req.root);
+        let old = match std::fs::read_to_string(&path) {
+            Ok(t) => Some(t),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        };
+        let new = edit::config(
+            old.as_deref().unwrap_or(""),
+            &key,
+            &flags,
+            &path.display().to_string(),
+        )?;
+        out.keys.extend(
+            req.settings
+                .pairs()
+                .into_iter()
+                .filter(|(k, _)| !PROFILE_KEYS.contains(k))
+                .map(|(k, v)| (k.to_string(), v)),
+        );
+        changes.push(Change { path, old, new });
+    }
+    changes.retain(|c| c.old.as_deref() != Some(c.new.as_str()));
+    for c in &changes {
+        out.diff.push_str(&edit::diff(
+            c.path.strip_prefix(&req.root).unwrap_or(&c.path),
+            c.old.as_deref().unwrap_or(""),
+            &c.new,
+        ));
+    }
+    if req.dry_run || changes.is_empty() {
+        return Ok(out);
+    }
+    write_checked(req, &changes)?;
+    out.written = changes.into_iter().map(|c| c.path).collect();
+    Ok(out)
+}
+
+/// Notes for written keys that a config file or the environment overrides.
+fn overridden(req: &Request, written: &[(String, String)]) -> Vec<String> {
+    let mut notes = Vec::new();
+    let prefix = format!(
+        "CARGO_PROFILE_{}_",
+        req.profile.to_uppercase().replace('-', "_")
+    );
+    for (key, _) in written {
+        let var = format!("{prefix}{}", key.to_uppercase().replace('-', "_"));
+        let by_config = req.configs.iter().rev().find_map(|(origin, t)| {
+            t.get("profile")?.get(&req.profile)?.get(key)?;
+            Some(origin.clone())
+        });
+        let by = if (req.env)(&var).is_some() {
+            Some(format!("the environment variable {var}"))
+        } else {
+            by_config
+        };
+        if let Some(by) = by {
+            notes.push(format!(
+                "`{key}` is also set by {by}, which takes precedence over Cargo.toml: builds keep using that value until you change it there"
+            ));
+        }
+    }
+    notes
+}
+
+/// Writes every change, then has cargo read the result; restores every
+/// file as it was when cargo rejects it.
+fn write_checked(req: &Request, changes: &[Change]) -> Result<()> {
+    // refuse when a file changed since it was read
+    for c in changes {
+        let now = std::fs::read_to_string(&c.path).ok();
+        if now != c.old {
+            bail!(
+                "{} changed while cargo-lto was editing it; nothing was written: run `cargo lto apply` again",
+                c.path.display()
+            );
+        }
+    }
+    let created_dir = changes
+        .iter()
+        .filter_map(|c| c.path.parent())
+        .find(|d| !d.exists())
+        .map(Path::to_path_buf);
+    // restored files get their mtime back too: cargo's fingerprints read it
+    let mtimes: Vec<Option<filetime::FileTime>> = changes
+        .iter()
+        .map(|c| {
+            std::fs::metadata(&c.path)
+                .ok()
+                .map(|m| filetime::FileTime::from_last_modification_time(&m))
+        })
+        .collect();
+    let mut done: Vec<(&Change, Option<filetime::FileTime>)> = Vec::new();
+    let mut result = Ok(());
+    for (c, mtime) in changes.iter().zip(mtimes) {
+        if let Err(e) = write_atomic(&c.path, c.new.as_bytes()) {
+            result = Err(e);
+            break;
+        }
+        done.push((c, mtime));
+    }
+    if result.is_ok() {
+        result = check(&req.cargo, &req.root.join("Cargo.toml"));
+    }
+    if let Err(e) = result {
+        for (c, mtime) in done {
+            match &c.old {
+                Some(old) => {
+                    write_atomic(&c.path, old.as_bytes())?;
+                    if let Some(mtime) = mtime {
+                        filetime::set_file_mtime(&c.path, mtime)?;
+                    }
+                }
+                None => std::fs::remove_file(&c.path)?,
+            }
+        }
+        if let Some(dir) = created_dir {
+            let _ = std::fs::remove_dir(dir);
+        }
+        return Err(e.context("the edit was undone: every file is as it was"));
+    }
+    Ok(())
+}
+
+/// `cargo metadata --no-deps`: cargo reads the manifest and the config
+/// files without resolving dependencies (offline, and before anything is
+/// downloaded).
+fn check(cargo: &Path, manifest: &Path) -> Result<()> {
+    let out = Command::new(cargo)
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--manifest-path",
+        ])
+        .arg(manifest)
+        .env("RUSTC_WRAPPER", "")
+        .output()
+        .with_context(|| format!("running {}", cargo.display()))?;
+    if !out.status.success() {
+        bail!(
+            "cargo rejected the result:\n{}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(())
+}
+
+/// Replaces `path` with `bytes` through a temporary file in the same
+/// directory and a rename, keeping the file's permissions.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().context("a file without a directory")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("writing in {}", dir.display()))?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    let permissions = match std::fs::metadata(path) {
+        Ok(m) => m.permissions(),
+        // a new file: rw-r--r--, as cargo new creates Cargo.toml
+        Err(_) => {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::Permissions::from_mode(0o644)
+        }
+    };
+    tmp.as_file().set_permissions(permissions)?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}

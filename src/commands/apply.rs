@@ -1,0 +1,219 @@
+//! `cargo lto apply CONFIG | --recommended`: finds the settings (a measured
+//! configuration, a built-in one, or the recommendation), has
+//! `advise::apply` write them into the workspace root, prints the diff.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::advise::apply::{self, Request};
+use crate::cli::ApplyArgs;
+use crate::error::{UsageError, exit};
+use crate::profile::presets::Preset;
+use crate::profile::settings::Settings;
+use crate::profile::{resolve, rustflags};
+use crate::workspace::{self, TargetCfg};
+
+/// Settings from a document's `key → value` map.
+fn from_map(map: &std::collections::BTreeMap<String, String>, origin: &str) -> Result<Settings> {
+    let list: Vec<String> = map.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    Ok(Settings::parse_list(&list.join(","), origin)?)
+}
+
+/// The settings to write and the target they were measured for; `None`
+/// when the recommendation is to keep what you have (its reasons printed).
+fn settings(args: &ApplyArgs, out: &mut impl Write) -> Result<Option<(Settings, Option<String>)>> {
+    let hint = "or name a built-in configuration";
+    if args.recommended {
+        let found = super::measured(&args.project, args.results.as_deref(), hint, false)?;
+        let advice = super::recommend::decide(&found, &args.advice)?;
+        let Some(name) = &advice.choice else {
+            for reason in &advice.reasons {
+                writeln!(out, "{reason}")?;
+            }
+            writeln!(out, "Nothing written.")?;
+            return Ok(None);
+        };
+        writeln!(out, "Recommended: {name}")?;
+        let origin = format!("the recommendation of results {}", advice.results_id);
+        return Ok(Some((
+            from_map(&advice.settings, &origin)?,
+            found.doc.project.target.clone(),
+        )));
+    }
+    let name = args.config.as_deref().unwrap_or_default();
+    // a measured configuration first: its settings are what was measured
+    let found = match super::measured(&args.project, args.results.as_deref(), hint, false) {
+        Ok(found) => Some(found),
+        Err(e) if args.results.is_some() => return Err(e),
+        Err(_) => None,
+    };
+    if let Some(found) = &found
+        && let Some(c) = found.doc.config(name)
+    {
+        let origin = format!("configuration {name} of {}", found.path.display());
+        return Ok(Some((
+            from_map(&c.settings, &origin)?,
+            found.doc.project.target.clone(),
+        )));
+    }
+    let presets = Preset::Standard.configurations();
+    if let Some(c) = presets.iter().find(|c| c.name == name) {
+        return Ok(Some((c.settings.clone(), None)));
+    }
+    let measured: Vec<String> = found
+        .iter()
+        .flat_map(|f| f.doc.configurations.iter().map(|c| c.name.clone()))
+        .collect();
+    let built_in: Vec<&str> = presets.iter().map(|c| c.name.as_str()).collect();
+    Err(UsageError::Project(format!(
+        "unknown configuration `{name}`: measured: {}; built-in: {}",
+        if measured.is_empty() {
+            "none".into()
+        } else {
+            measured.join(", ")
+        },
+        built_in.join(", ")
+    ))
+    .into())
+}
+
+/// Cargo's rules for a profile name (`validate_profile_name` in cargo's
+/// manifest schema), checked before anything is written.
+fn check_profile_name(name: &str) -> Result<(), UsageError> {
+    let bad = |why: String| UsageError::Project(format!("--profile `{name}`: {why}"));
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Err(bad(
+            "Cargo allows only letters, numbers, `_` and `-` in a profile name".into(),
+        ));
+    }
+    // cargo's toml schema: `validate_profile_name`
+    const RESERVED: [&str; 21] = [
+        "debug",
+        "build-override",
+        "build",
+        "check",
+        "clean",
+        "config",
+        "fetch",
+        "fix",
+        "install",
+        "metadata",
+        "package",
+        "publish",
+        "report",
+        "root",
+        "run",
+        "rust",
+        "rustc",
+        "rustdoc",
+        "target",
+        "tmp",
+        "uninstall",
+    ];
+    let lower = name.to_lowercase();
+    if RESERVED.contains(&lower.as_str()) || lower.starts_with("cargo") {
+        return Err(bad("Cargo reserves this name".into()));
+    }
+    if name == "dev" || name == "test" {
+        return Err(bad(
+            "release settings in a debug profile: use `release` or a custom profile".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Runs `apply`; returns the exit code.
+pub fn run(args: &ApplyArgs) -> Result<i32> {
+    check_profile_name(&args.profile)?;
+    let mut out = std::io::stdout().lock();
+    let cargo = workspace::cargo_binary();
+    let manifest_path = args.project.manifest_path.as_deref();
+    if let Some(p) = manifest_path
+        && !p.is_file()
+    {
+        return Err(UsageError::Project(format!("{} does not exist", p.display())).into());
+    }
+    let root = workspace::locate_root(&cargo, manifest_path).ok_or_else(|| {
+        UsageError::Project(
+            "not a Cargo project: run `cargo lto apply` inside one or pass --manifest-path".into(),
+        )
+    })?;
+    let Some((settings, target)) = settings(args, &mut out)? else {
+        return Ok(exit::OK);
+    };
+    if settings.is_empty() {
+        writeln!(
+            out,
+            "That configuration is your profile as it is: nothing to write."
+        )?;
+        return Ok(exit::OK);
+    }
+    if let Some(p) = manifest_path
+        && let Some(dir) = p.canonicalize()?.parent()
+        && dir != root.canonicalize()?
+    {
+        writeln!(
+            out,
+            "note: {} is a workspace member; Cargo ignores a member's [profile] (\"profiles for the non root package will be ignored\"), so the workspace root's Cargo.toml is written",
+            p.display()
+        )?;
+    }
+    let cwd = std::env::current_dir()?;
+    let configs = resolve::read_configs(&cwd).map_err(|e| UsageError::Project(format!("{e:#}")))?;
+    let env = |k: &str| std::env::var(k).ok();
+    let cfg = TargetCfg::probe(target.as_deref());
+    let user_flags = rustflags::detect(&env, &configs, cfg.triple(), &|k| cfg.cfg_matches(k));
+    let outcome = apply::run(&Request {
+        root: root.clone(),
+        profile: args.profile.clone(),
+        settings,
+        user_flags,
+        configs: &configs,
+        env: &env,
+        dry_run: args.dry_run,
+        cargo,
+    })?;
+    out.write_all(outcome.diff.as_bytes())?;
+    for note in &outcome.notes {
+        writeln!(out, "note: {note}")?;
+    }
+    if !outcome.inherited.is_empty() {
+        writeln!(
+            out,
+            "Not written, as [profile.{}] already resolves to the value: {}",
+            args.profile,
+            outcome.inherited.join(", ")
+        )?;
+    }
+    let paths = |p: &[PathBuf]| {
+        p.iter()
+            .map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if outcome.diff.is_empty() {
+        writeln!(out, "Already applied: nothing to change.")?;
+    } else if args.dry_run {
+        writeln!(out, "Dry run: nothing written.")?;
+    } else {
+        writeln!(
+            out,
+            "Wrote {} ({}); cargo accepts the result.",
+            paths(&outcome.written),
+            outcome
+                .keys
+                .iter()
+                .map(|(k, v)| format!("{k} = {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
+    }
+    out.flush()?;
+    Ok(exit::OK)
+}
