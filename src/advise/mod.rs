@@ -7,9 +7,12 @@
 
 pub mod apply;
 mod compare;
+pub mod doctor;
+mod doctor_flags;
 pub mod edit;
 #[cfg(test)]
 mod edit_tests;
+mod myths;
 mod pick;
 pub mod recommend;
 mod wording;

@@ -117,3 +117,14 @@ impl From<NeedArg> for Need {
         }
     }
 }
+
+/// `cargo lto doctor`.
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Where the project is.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+}

@@ -12,7 +12,7 @@ use crate::results::measure::CompareOutput;
 use crate::workspace::CargoFlags;
 
 mod advice;
-pub use advice::{AdviceArgs, ApplyArgs, GoalArg, NeedArg, RecommendArgs};
+pub use advice::{AdviceArgs, ApplyArgs, DoctorArgs, GoalArg, NeedArg, RecommendArgs};
 
 /// `cargo lto …`, as cargo invokes the `cargo-lto` binary.
 #[derive(Debug, Parser)]
@@ -46,6 +46,9 @@ pub enum Command {
     /// Write a configuration's settings into the workspace root's Cargo.toml
     /// (and rustflags keys into .cargo/config.toml), showing the diff.
     Apply(ApplyArgs),
+    /// Find the profile and flag mistakes in the project's build setup:
+    /// each with where, why and the fix (exit 1 on an error).
+    Doctor(DoctorArgs),
 }
 
 /// Output format on stdout.

@@ -2,6 +2,7 @@
 //! of the library and chooses the exit code.
 
 pub mod apply;
+pub mod doctor;
 pub mod inspect;
 pub mod measure;
 pub mod recommend;

@@ -112,8 +112,8 @@ pub fn doctor(d: &DoctorReport) -> Report {
             Severity::Info => "info",
         };
         let place = match f.line {
-            Some(line) => format!("{}:{line}", f.file.display()),
-            None => f.file.display().to_string(),
+            Some(line) => format!("{}:{line}", f.file),
+            None => f.file.clone(),
         };
         blocks.push(Block::Text(format!(
             "{severity}[{}]: {}\n  --> {place}\n  = fix: {}",

@@ -133,8 +133,9 @@ pub struct Finding {
     pub id: String,
     /// How bad.
     pub severity: Severity,
-    /// The file (or `environment` for a variable).
-    pub file: PathBuf,
+    /// The file, relative to the workspace root when inside it, or
+    /// `environment variable NAME`.
+    pub file: String,
     /// 1-based line, when the finding is in a file.
     pub line: Option<usize>,
     /// What is wrong, with the reason.

@@ -378,7 +378,11 @@ mod tests {
         std::fs::write(&junk, "not json").unwrap();
         assert!(matches!(load(&junk, None), Err(Error::Parse { .. })));
         let partial = dir.path().join("partial.json");
-        std::fs::write(&partial, format!(r#"{{"schema_version": {MEASURE_SCHEMA_VERSION}, "id": 3}}"#)).unwrap();
+        std::fs::write(
+            &partial,
+            format!(r#"{{"schema_version": {MEASURE_SCHEMA_VERSION}, "id": 3}}"#),
+        )
+        .unwrap();
         let err = load(&partial, None).unwrap_err().to_string();
         assert!(err.contains("`id`"), "the failing field is named: {err}");
     }

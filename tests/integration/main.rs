@@ -5,6 +5,7 @@ mod apply;
 mod architecture;
 mod bad_input;
 mod common;
+mod doctor;
 mod environment;
 mod failures;
 mod identical;

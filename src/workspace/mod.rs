@@ -11,6 +11,9 @@ use cargo_metadata::{Metadata, MetadataCommand, Package, PackageId, TargetKind};
 use crate::error::UsageError;
 use crate::metadata;
 
+mod target_cfg;
+pub use target_cfg::TargetCfg;
+
 /// Cargo's own flags, passed through with cargo's meanings.
 #[derive(Debug, Clone, Default)]
 pub struct CargoFlags {
@@ -155,12 +158,66 @@ pub struct Located {
     pub root: PathBuf,
     /// The target directory (`--target-dir` when given).
     pub target_dir: PathBuf,
+    /// The workspace members.
+    pub members: Vec<Member>,
+}
+
+/// A workspace member as `cargo metadata --no-deps` describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// Package name.
+    pub name: String,
+    /// Its Cargo.toml.
+    pub manifest: PathBuf,
+    /// The crate types of its library target (empty without one).
+    pub lib_crate_types: Vec<String>,
+    /// Its build script, if any.
+    pub build_script: Option<PathBuf>,
+    /// The root source files of its lib and bin targets.
+    pub roots: Vec<PathBuf>,
 }
 
 /// Finds the workspace root and target directory without resolving.
 pub fn locate(cargo: &Path, flags: &CargoFlags) -> Result<Located> {
     let metadata = metadata(cargo, flags, true)?;
+    let members = metadata
+        .workspace_packages()
+        .into_iter()
+        .map(|p| {
+            let path = |t: &cargo_metadata::Target| t.src_path.clone().into_std_path_buf();
+            Member {
+                name: p.name.to_string(),
+                manifest: p.manifest_path.clone().into_std_path_buf(),
+                lib_crate_types: p
+                    .targets
+                    .iter()
+                    .filter(|t| {
+                        t.is_lib()
+                            || t.is_cdylib()
+                            || t.is_staticlib()
+                            || t.is_rlib()
+                            || t.is_dylib()
+                    })
+                    .flat_map(|t| t.crate_types.iter().map(|c| c.to_string()))
+                    .collect(),
+                build_script: p.targets.iter().find(|t| t.is_custom_build()).map(path),
+                roots: p
+                    .targets
+                    .iter()
+                    .filter(|t| {
+                        !t.is_custom_build()
+                            && (t.is_bin() || !t.crate_types.is_empty())
+                            && !t.is_test()
+                            && !t.is_bench()
+                            && !t.is_example()
+                    })
+                    .map(path)
+                    .collect(),
+            }
+        })
+        .collect();
     Ok(Located {
+        members,
         root: metadata.workspace_root.clone().into_std_path_buf(),
         target_dir: match &flags.target_dir {
             Some(dir) => std::path::absolute(dir)?,
@@ -384,67 +441,6 @@ pub fn select(metadata: &Metadata, flags: &CargoFlags) -> Result<Project> {
         target: target_cfg,
         dependency_crates,
     })
-}
-
-/// The target's triple and `cfg` values, to tell which platform-specific
-/// dependencies cargo will build.
-#[derive(Debug, Clone, Default)]
-pub struct TargetCfg {
-    triple: String,
-    cfgs: Vec<cargo_metadata::cargo_platform::Cfg>,
-}
-
-impl TargetCfg {
-    /// Asks rustc (`--print cfg`, and `-vV` for the host triple). On failure
-    /// every platform-specific dependency counts as built.
-    pub fn probe(target: Option<&str>) -> TargetCfg {
-        let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-        let run = |args: &[&str]| {
-            std::process::Command::new(&rustc)
-                .args(args)
-                .output()
-                .ok()
-                .filter(|o| o.status.success())
-                .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-        };
-        let triple = match target {
-            Some(t) => t.to_string(),
-            None => run(&["-vV"])
-                .and_then(|v| {
-                    v.lines()
-                        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
-                })
-                .unwrap_or_default(),
-        };
-        let mut args = vec!["--print", "cfg"];
-        if let Some(t) = target {
-            args.extend(["--target", t]);
-        }
-        let cfgs = run(&args)
-            .map(|out| out.lines().filter_map(|l| l.parse().ok()).collect())
-            .unwrap_or_default();
-        TargetCfg { triple, cfgs }
-    }
-
-    /// The target triple.
-    pub fn triple(&self) -> &str {
-        &self.triple
-    }
-
-    /// True when a config key such as `cfg(target_os = "linux")` applies
-    /// to the target.
-    pub fn cfg_matches(&self, key: &str) -> bool {
-        key.parse::<cargo_metadata::cargo_platform::Platform>()
-            .is_ok_and(|p| self.matches(Some(&p)))
-    }
-
-    fn matches(&self, platform: Option<&cargo_metadata::cargo_platform::Platform>) -> bool {
-        match platform {
-            None => true,
-            Some(_) if self.triple.is_empty() => true,
-            Some(p) => p.matches(&self.triple, &self.cfgs),
-        }
-    }
 }
 
 /// Every package the build compiles: those reachable through normal and

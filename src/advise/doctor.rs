@@ -1,0 +1,311 @@
+//! `doctor`: the profile and flag mistakes people really make, found in the
+//! project's files and environment, each with where, why (../shared/FACTS.md)
+//! and the fix. Pure: [`Input`] is what the command read; docs/advice.md
+//! lists every finding id.
+
+use std::path::{Path, PathBuf};
+
+use super::doctor_flags;
+use super::myths;
+use crate::profile::resolve::{Resolved, ResolvedValue};
+use crate::results::advice::{DoctorReport, Finding, Severity};
+
+/// A workspace member, with the files doctor reads.
+#[derive(Debug, Clone, Default)]
+pub struct MemberInput {
+    /// Package name.
+    pub name: String,
+    /// Its Cargo.toml and that file's text.
+    pub manifest: (PathBuf, String),
+    /// Its library target's crate types.
+    pub lib_crate_types: Vec<String>,
+    /// Its build script and that file's text.
+    pub build_script: Option<(PathBuf, String)>,
+    /// The Rust sources under its targets' directories.
+    pub sources: Vec<(PathBuf, String)>,
+}
+
+/// Everything doctor looks at.
+pub struct Input<'a> {
+    /// The workspace root.
+    pub root: PathBuf,
+    /// The root Cargo.toml and its text.
+    pub root_manifest: (PathBuf, String),
+    /// The members (the root package among them, when there is one).
+    pub members: Vec<MemberInput>,
+    /// The config files cargo reads and their text, lowest precedence first.
+    pub configs: Vec<(PathBuf, String)>,
+    /// The environment (name → value) as far as doctor reads it.
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+    /// The names of the environment variables set.
+    pub env_names: Vec<String>,
+    /// The profiles to check, each resolved (release and the custom
+    /// profiles that inherit it).
+    pub profiles: Vec<(String, Resolved)>,
+    /// The target triple.
+    pub triple: String,
+}
+
+impl Input<'_> {
+    /// `path` relative to the workspace root when inside it.
+    pub fn show(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+
+    /// The text of the file a resolved value came from, when it is a file.
+    fn file_text(&self, origin: &str) -> Option<(&Path, &str)> {
+        let files = std::iter::once(&self.root_manifest)
+            .chain(&self.configs)
+            .chain(self.members.iter().map(|m| &m.manifest));
+        files
+            .into_iter()
+            .find(|(p, _)| p.display().to_string() == origin)
+            .map(|(p, t)| (p.as_path(), t.as_str()))
+    }
+
+    /// Where `key` of profile `profile` was set, from its resolved source.
+    fn place(&self, profile: &str, key: &str, value: &ResolvedValue) -> (String, Option<usize>) {
+        if let Some((path, text)) = self.file_text(&value.source) {
+            return (self.show(path), profile_key_line(text, profile, key));
+        }
+        if let Some(vars) = value.source.strip_prefix("env ") {
+            return (format!("environment variable {vars}"), None);
+        }
+        if value.source.starts_with("default") {
+            // not written anywhere: the root manifest is where it would go
+            return (self.show(&self.root_manifest.0), None);
+        }
+        (value.source.clone(), None)
+    }
+}
+
+/// 1-based line of `[profile.<name>]`'s `key` (or of the table's header
+/// when the key is not there, or `key` is empty) in a TOML text; dotted
+/// and inline spellings too.
+pub fn profile_key_line(text: &str, profile: &str, key: &str) -> Option<usize> {
+    let mut in_table = false;
+    let mut header = None;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+        let compact = compact.replace(['"', '\''], "");
+        if t.starts_with('[') {
+            in_table = compact.starts_with(&format!("[profile.{profile}]"));
+            if in_table {
+                header = Some(i + 1);
+            }
+            continue;
+        }
+        let is_key = |k: &str| compact.starts_with(&format!("{k}="));
+        if (in_table && is_key(key))
+            || is_key(&format!("profile.{profile}.{key}"))
+            || (compact.starts_with(&format!("{profile}={{"))
+                && compact.contains(&format!("{key}=")))
+        {
+            return Some(i + 1);
+        }
+    }
+    header
+}
+
+/// A finding.
+pub fn finding(
+    id: &str,
+    severity: Severity,
+    (file, line): (String, Option<usize>),
+    message: String,
+    fix: &str,
+) -> Finding {
+    Finding {
+        id: id.to_string(),
+        severity,
+        file,
+        line,
+        message,
+        fix: fix.to_string(),
+    }
+}
+
+/// Every finding, errors first, then by file and line.
+pub fn doctor(input: &Input) -> DoctorReport {
+    let mut findings = Vec::new();
+    member_profiles(input, &mut findings);
+    for (name, resolved) in &input.profiles {
+        profile_findings(input, name, resolved, &mut findings);
+    }
+    findings.extend(doctor_flags::findings(input));
+    findings.extend(myths::findings(input));
+    findings.sort_by(|a, b| {
+        (a.severity, &a.file, a.line, &a.id).cmp(&(b.severity, &b.file, b.line, &b.id))
+    });
+    findings.dedup();
+    DoctorReport {
+        workspace_root: input.root.clone(),
+        findings,
+    }
+}
+
+/// `[profile]` in a member's manifest: Cargo ignores it.
+fn member_profiles(input: &Input, out: &mut Vec<Finding>) {
+    for m in &input.members {
+        let (path, text) = &m.manifest;
+        if path == &input.root_manifest.0 {
+            continue;
+        }
+        let Ok(doc) = toml::from_str::<toml::Table>(text) else {
+            continue;
+        };
+        let Some(profiles) = doc.get("profile").and_then(|p| p.as_table()) else {
+            continue;
+        };
+        for name in profiles.keys() {
+            out.push(finding(
+                "member-profile",
+                Severity::Error,
+                (input.show(path), profile_key_line(text, name, "")),
+                format!(
+                    "[profile.{name}] in member `{}` is ignored: Cargo reads profiles only from the workspace root (it warns \"profiles for the non root package will be ignored, specify profiles at the workspace root\"); in a dependency it is ignored silently, so a library cannot enable LTO or any other profile setting for its users",
+                    m.name
+                ),
+                "move the table into the workspace root's Cargo.toml (`cargo lto apply` writes there)",
+            ));
+        }
+    }
+}
+
+/// The rustc `-C lto` spelling of `lto` values Cargo passes for thin/fat.
+fn lto_on(resolved: &Resolved) -> Option<&str> {
+    resolved
+        .get("lto")
+        .map(|v| v.value.as_str())
+        .filter(|v| matches!(*v, "thin" | "fat"))
+}
+
+fn value<'a>(resolved: &'a Resolved, key: &str) -> &'a str {
+    resolved.get(key).map_or("", |v| v.value.as_str())
+}
+
+/// Findings about one resolved profile.
+fn profile_findings(input: &Input, name: &str, r: &Resolved, out: &mut Vec<Finding>) {
+    let at = |key: &str| input.place(name, key, &r[key]);
+    if let Some(lto) = lto_on(r) {
+        for m in &input.members {
+            let types = &m.lib_crate_types;
+            let has = |t: &str| types.iter().any(|x| x == t);
+            let mixed =
+                (has("cdylib") || has("staticlib")) && (has("rlib") || has("lib") || has("dylib"));
+            if mixed {
+                let (path, text) = &m.manifest;
+                let line = text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with("crate-type"))
+                    .map(|i| i + 1);
+                out.push(finding(
+                    "lto-skipped-crate-type",
+                    Severity::Error,
+                    (input.show(path), line),
+                    format!(
+                        "`{}` builds crate-type {:?} under [profile.{name}] lto = \"{lto}\": a package that is both a cdylib/staticlib and an rlib gets no LTO at all, silently (cargo issue 9672)",
+                        m.name, types
+                    ),
+                    "split the cdylib/staticlib into its own package that depends on the rlib, or drop the rlib type",
+                ));
+            }
+        }
+        if value(r, "opt-level") == "0" {
+            out.push(finding(
+                "lto-at-opt-level-0",
+                Severity::Warning,
+                at("opt-level"),
+                format!(
+                    "[profile.{name}] has opt-level = 0 with lto = \"{lto}\": an explicit lto still runs at opt-level 0, so the link pays for LTO while the code is left unoptimised"
+                ),
+                "raise opt-level (3, or \"s\"/\"z\" for size), or drop lto for this profile",
+            ));
+        }
+    }
+    if value(r, "lto") == "false" && value(r, "codegen-units") == "1" {
+        out.push(finding(
+            "no-lto-at-all",
+            Severity::Info,
+            at("codegen-units"),
+            format!(
+                "[profile.{name}] has lto = false with codegen-units = 1: lto = false is thin *local* LTO, across one crate's codegen units, and with a single unit there is nothing to do: no LTO of any kind runs, across crates or within one"
+            ),
+            "that is lto = \"off\" in effect: write that if it is what you mean, or lto = \"thin\" / \"fat\" for LTO across crates",
+        ));
+    }
+    if value(r, "incremental") == "true" && r["incremental"].source != "default" && name != "dev" {
+        out.push(finding(
+            "incremental-release",
+            Severity::Warning,
+            at("incremental"),
+            format!(
+                "[profile.{name}] has incremental = true: incremental builds split code into many more codegen units and turn off the cross-crate inlining of small leaf functions (Rust ≥ 1.75), so the shipped code is slower; release's default is false"
+            ),
+            "remove `incremental = true` from the release profile (keep it for dev)",
+        ));
+    }
+    let catch = input.members.iter().find_map(|m| {
+        m.sources.iter().find_map(|(p, t)| {
+            t.lines()
+                .position(|l| l.contains("catch_unwind") && !l.trim_start().starts_with("//"))
+                .map(|i| format!("{}:{}", input.show(p), i + 1))
+        })
+    });
+    if value(r, "panic") == "abort"
+        && let Some(at_call) = &catch
+    {
+        out.push(finding(
+            "abort-with-catch-unwind",
+            Severity::Error,
+            at("panic"),
+            format!(
+                "[profile.{name}] has panic = \"abort\", and {at_call} calls catch_unwind: with abort the first panic ends the process, catch_unwind catches nothing and no destructors run"
+            ),
+            "keep panic = \"unwind\" (the default) in this profile, or remove the reliance on catch_unwind",
+        ));
+    }
+    let backtraces = input.members.iter().find_map(|m| {
+        m.sources.iter().find_map(|(p, t)| {
+            t.lines()
+                .position(|l| l.contains("Backtrace::") || l.contains("RUST_BACKTRACE"))
+                .map(|i| format!("{}:{}", input.show(p), i + 1))
+        })
+    });
+    if value(r, "strip") == "symbols" {
+        let (severity, why) = match &backtraces {
+            Some(at_use) => (
+                Severity::Warning,
+                format!(", and {at_use} captures backtraces"),
+            ),
+            None => (Severity::Info, String::new()),
+        };
+        out.push(finding(
+            "strip-symbols-backtraces",
+            severity,
+            at("strip"),
+            format!(
+                "[profile.{name}] has strip = \"symbols\": a panic backtrace then shows only `<unknown>` frames{why} (LTO does not mangle backtraces; stripping symbols does)"
+            ),
+            "strip = \"debuginfo\" keeps the function names in backtraces (a small program: ~380 KB against ~310 KB with symbols stripped)",
+        ));
+    }
+    if value(r, "debug") == "none"
+        && value(r, "strip") != "symbols"
+        && let Some(at_use) = &backtraces
+    {
+        out.push(finding(
+            "no-debuginfo-backtraces",
+            Severity::Info,
+            at("debug"),
+            format!(
+                "[profile.{name}] has no debug info while {at_use} captures backtraces: they show function names but no file:line"
+            ),
+            "debug = \"line-tables-only\" adds file:line (and inlined frames) to backtraces; it makes the file larger, not the code",
+        ));
+    }
+}

@@ -1,0 +1,150 @@
+//! doctor's myth finder: a comment beside a profile setting that states
+//! something ../shared/FACTS.md says is false, answered with what is true.
+
+use super::doctor::{Input, finding};
+use crate::results::advice::{Finding, Severity};
+
+/// A myth: which key it is written beside, what in the comment (lower
+/// case) gives it away, and the truth.
+struct Myth {
+    key: &'static str,
+    /// The value it applies to (as written, lower case, quotes removed), or
+    /// any value.
+    value: Option<&'static [&'static str]>,
+    /// Every group must have one word in the comment.
+    words: &'static [&'static [&'static str]],
+    /// Words that mean the comment already says the truth.
+    unless: &'static [&'static str],
+    truth: &'static str,
+}
+
+const MYTHS: &[Myth] = &[
+    Myth {
+        key: "lto",
+        value: Some(&["true", "fat"]),
+        words: &[&["thin"]],
+        unless: &["not thin", "fat"],
+        truth: "lto = true is fat LTO (one merged module, single-threaded), not thin; thin is lto = \"thin\"",
+    },
+    Myth {
+        key: "lto",
+        value: Some(&["false"]),
+        words: &[&[
+            "disabl",
+            "no lto",
+            "turn off",
+            "turns off",
+            "without lto",
+            "off",
+        ]],
+        unless: &["thin-local", "thin local", "local"],
+        truth: "lto = false is not \"no LTO\": it is thin local LTO across one crate's codegen units; lto = \"off\" disables LTO",
+    },
+    Myth {
+        key: "codegen-units",
+        value: Some(&["1"]),
+        words: &[&["lto"], &["disabl", "no ", "without", "off", "ignor"]],
+        unless: &["lto = false", "lto=false"],
+        truth: "codegen-units = 1 does not turn off an explicit lto (thin or fat still run); only lto = false has nothing left to do with one unit",
+    },
+    Myth {
+        key: "lto",
+        value: None,
+        words: &[&[
+            "user",
+            "downstream",
+            "dependent",
+            "consumer",
+            "crates that use",
+        ]],
+        unless: &[],
+        truth: "a library's [profile] never applies to its users: the final binary's workspace root profile decides",
+    },
+    Myth {
+        key: "lto",
+        value: None,
+        words: &[
+            &["backtrace", "stack trace"],
+            &["mangl", "break", "lose", "lost", "unreadable", "garbl"],
+        ],
+        unless: &[],
+        truth: "LTO does not mangle backtraces; strip = \"symbols\" and missing debug info do",
+    },
+    Myth {
+        key: "lto",
+        value: Some(&["true", "fat", "thin"]),
+        words: &[&["linker"], &["bitcode", "plugin", "lld", "llvm"]],
+        unless: &["linker-plugin-lto"],
+        truth: "with Cargo's lto = \"thin\"/\"fat\" LTO runs inside rustc and the system linker receives native objects: no bitcode-aware linker is needed",
+    },
+];
+
+/// The comments on and directly above line `i` of `lines`.
+fn comment_of(lines: &[&str], i: usize) -> String {
+    let mut text = String::new();
+    if let Some((_, c)) = lines[i].split_once('#') {
+        text.push_str(c);
+    }
+    let mut j = i;
+    while j > 0 && lines[j - 1].trim_start().starts_with('#') {
+        j -= 1;
+        text.push(' ');
+        text.push_str(lines[j].trim_start().trim_start_matches('#'));
+    }
+    text.to_lowercase()
+}
+
+/// Myths in the profile tables of every manifest and config file.
+pub fn findings(input: &Input) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let files = std::iter::once(&input.root_manifest)
+        .chain(input.members.iter().map(|m| &m.manifest))
+        .chain(&input.configs);
+    for (path, text) in files {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut in_profile = false;
+        for (i, line) in lines.iter().enumerate() {
+            let t = line.trim();
+            if t.starts_with('[') {
+                in_profile = t.trim_start_matches('[').trim().starts_with("profile");
+                continue;
+            }
+            let code = t.split('#').next().unwrap_or("");
+            let Some((k, v)) = code.split_once('=') else {
+                continue;
+            };
+            let key = k.trim().rsplit('.').next().unwrap_or("").trim();
+            if !(in_profile || k.trim().starts_with("profile.")) {
+                continue;
+            }
+            let value = v.trim().trim_matches(['"', '\'']).to_lowercase();
+            let comment = comment_of(&lines, i);
+            if comment.is_empty() {
+                continue;
+            }
+            for myth in MYTHS.iter().filter(|m| m.key == key) {
+                let value_matches = myth.value.is_none_or(|vs| vs.contains(&value.as_str()));
+                let said = myth
+                    .words
+                    .iter()
+                    .all(|group| group.iter().any(|w| comment.contains(w)));
+                let corrected = myth.unless.iter().any(|u| comment.contains(u));
+                if value_matches && said && !corrected {
+                    out.push(finding(
+                        "myth-comment",
+                        Severity::Warning,
+                        (input.show(path), Some(i + 1)),
+                        format!(
+                            "the comment beside `{}` says \"{}\", but {}",
+                            code.trim(),
+                            comment.trim(),
+                            myth.truth
+                        ),
+                        "correct the comment (or the setting, if the comment says what you want)",
+                    ));
+                }
+            }
+        }
+    }
+    out
+}

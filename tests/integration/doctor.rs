@@ -1,0 +1,206 @@
+//! `cargo lto doctor`: one fixture workspace per finding (tests/fixtures/doctor),
+//! the finding's id, severity and place, the exit code, and the output.
+
+use std::path::Path;
+
+use crate::common::{cargo_lto, copy_fixture, repo};
+
+/// Variables a finding can come from: the tests set them explicitly.
+const ENV: [&str; 8] = [
+    "RUSTFLAGS",
+    "CARGO_ENCODED_RUSTFLAGS",
+    "CARGO_BUILD_RUSTFLAGS",
+    "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS",
+    "CFLAGS",
+    "CXXFLAGS",
+    "TARGET_CFLAGS",
+    "CARGO_PROFILE_RELEASE_LTO",
+];
+
+fn doctor(dir: &Path, format: &str, env: &[(&str, &str)]) -> (i32, String) {
+    let mut cmd = cargo_lto();
+    cmd.current_dir(dir).args(["doctor", "--format", format]);
+    for var in ENV {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// (fixture, id, severity, file, line)
+const CASES: &[(&str, &str, &str, &str, Option<u64>)] = &[
+    (
+        "member-profile",
+        "member-profile",
+        "error",
+        "app/Cargo.toml",
+        Some(7),
+    ),
+    (
+        "rustflags-lto",
+        "rustflags-lto",
+        "error",
+        ".cargo/config.toml",
+        Some(3),
+    ),
+    (
+        "lto-skipped-crate-type",
+        "lto-skipped-crate-type",
+        "error",
+        "Cargo.toml",
+        Some(9),
+    ),
+    (
+        "no-lto-at-all",
+        "no-lto-at-all",
+        "info",
+        "Cargo.toml",
+        Some(10),
+    ),
+    (
+        "linker-plugin-lto-linker",
+        "linker-plugin-lto-linker",
+        "warning",
+        ".cargo/config.toml",
+        Some(2),
+    ),
+    (
+        "c-flto-without-lto",
+        "c-flto-without-lto",
+        "warning",
+        "build.rs",
+        Some(6),
+    ),
+    (
+        "abort-with-catch-unwind",
+        "abort-with-catch-unwind",
+        "error",
+        "Cargo.toml",
+        Some(9),
+    ),
+    (
+        "strip-symbols-backtraces",
+        "strip-symbols-backtraces",
+        "warning",
+        "Cargo.toml",
+        Some(9),
+    ),
+    (
+        "no-debuginfo-backtraces",
+        "no-debuginfo-backtraces",
+        "info",
+        "Cargo.toml",
+        None,
+    ),
+    (
+        "incremental-release",
+        "incremental-release",
+        "warning",
+        "Cargo.toml",
+        Some(9),
+    ),
+    (
+        "lto-at-opt-level-0",
+        "lto-at-opt-level-0",
+        "warning",
+        "Cargo.toml",
+        Some(9),
+    ),
+    (
+        "target-cpu-native",
+        "target-cpu-native",
+        "warning",
+        ".cargo/config.toml",
+        Some(2),
+    ),
+    (
+        "myth-comment",
+        "myth-comment",
+        "warning",
+        "Cargo.toml",
+        Some(9),
+    ),
+];
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    copy_fixture(
+        &repo().join("tests/fixtures/doctor").join(name),
+        &format!("doctor-{name}"),
+    )
+}
+
+#[test]
+fn each_fixture_gives_its_finding() {
+    let mut text = String::new();
+    for (name, id, severity, file, line) in CASES {
+        let dir = fixture(name);
+        let (code, json) = doctor(&dir, "json", &[]);
+        let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let findings = doc["findings"].as_array().unwrap();
+        assert_eq!(findings.len(), 1, "{name}: {json}");
+        let f = &findings[0];
+        assert_eq!(f["id"], *id, "{name}");
+        assert_eq!(f["severity"], *severity, "{name}");
+        assert_eq!(f["file"], *file, "{name}");
+        assert_eq!(f["line"].as_u64(), *line, "{name}");
+        assert!(!f["fix"].as_str().unwrap().is_empty());
+        assert_eq!(code, if *severity == "error" { 1 } else { 0 }, "{name}");
+        let (_, table) = doctor(&dir, "table", &[]);
+        text.push_str(&format!("== {name}\n{table}\n"));
+    }
+    insta::assert_snapshot!("doctor_findings", text);
+}
+
+#[test]
+fn a_clean_project_has_no_finding() {
+    let dir = fixture("clean");
+    let (code, json) = doctor(&dir, "json", &[]);
+    assert_eq!(code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["findings"], serde_json::json!([]));
+    let (_, table) = doctor(&dir, "table", &[]);
+    assert!(table.starts_with("No findings"), "{table}");
+}
+
+#[test]
+fn the_environment_is_read_too() {
+    let dir = fixture("clean");
+    let (code, json) = doctor(
+        &dir,
+        "json",
+        &[("RUSTFLAGS", "-Clto=fat"), ("CFLAGS", "-O2 -flto=thin")],
+    );
+    assert_eq!(code, 1, "{json}");
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let places: Vec<(&str, &str)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["id"].as_str().unwrap(), f["file"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            ("rustflags-lto", "environment variable RUSTFLAGS"),
+            ("c-flto-without-lto", "environment variable CFLAGS")
+        ]
+    );
+}
+
+#[test]
+fn markdown_output() {
+    let dir = fixture("abort-with-catch-unwind");
+    let (_, md) = doctor(&dir, "markdown", &[]);
+    insta::assert_snapshot!("doctor_markdown", md);
+}
