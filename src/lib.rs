@@ -33,5 +33,6 @@ pub fn run(cli: cli::Cargo) -> Result<i32> {
         cli::Command::Recommend(args) => commands::recommend::run(args),
         cli::Command::Apply(args) => commands::apply::run(args),
         cli::Command::Doctor(args) => commands::doctor::run(args),
+        cli::Command::Explain(args) => commands::explain::run(args),
     }
 }

@@ -12,6 +12,9 @@ mod doctor_flags;
 pub mod edit;
 #[cfg(test)]
 mod edit_tests;
+pub mod explain;
+#[cfg(test)]
+mod explain_tests;
 mod myths;
 mod pick;
 pub mod recommend;

@@ -128,3 +128,21 @@ pub struct DoctorArgs {
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
 }
+
+/// `cargo lto explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The setting: lto, codegen-units, opt-level, panic, strip, debug,
+    /// incremental, target-cpu, linker, icf (none: list them).
+    #[arg(value_name = "SETTING")]
+    pub setting: Option<String>,
+    /// Where the project and its results are.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// A results document to read instead of the newest in `<target-dir>/cargo-lto/results/`.
+    #[arg(long, value_name = "FILE")]
+    pub results: Option<PathBuf>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+}

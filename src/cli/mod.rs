@@ -12,7 +12,7 @@ use crate::results::measure::CompareOutput;
 use crate::workspace::CargoFlags;
 
 mod advice;
-pub use advice::{AdviceArgs, ApplyArgs, DoctorArgs, GoalArg, NeedArg, RecommendArgs};
+pub use advice::{AdviceArgs, ApplyArgs, DoctorArgs, ExplainArgs, GoalArg, NeedArg, RecommendArgs};
 
 /// `cargo lto …`, as cargo invokes the `cargo-lto` binary.
 #[derive(Debug, Parser)]
@@ -49,6 +49,9 @@ pub enum Command {
     /// Find the profile and flag mistakes in the project's build setup:
     /// each with where, why and the fix (exit 1 on an error).
     Doctor(DoctorArgs),
+    /// What a setting really does, what it costs and buys, and what it did
+    /// in this project's measurements.
+    Explain(ExplainArgs),
 }
 
 /// Output format on stdout.

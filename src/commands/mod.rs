@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod doctor;
+pub mod explain;
 pub mod inspect;
 pub mod measure;
 pub mod recommend;

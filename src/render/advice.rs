@@ -4,7 +4,7 @@
 
 use super::blocks::{Align, Block, Report, Table};
 use super::cells::Cell;
-use crate::results::advice::{DoctorReport, Recommendation, Severity};
+use crate::results::advice::{DoctorReport, Explanation, Recommendation, RuntimeFigure, Severity};
 use crate::results::measure::Verdict;
 
 /// A recommendation as blocks.
@@ -132,5 +132,102 @@ pub fn doctor(d: &DoctorReport) -> Report {
     Report {
         title: "cargo lto doctor".into(),
         blocks,
+    }
+}
+
+/// `explain SETTING` as blocks.
+pub fn explanation(e: &Explanation) -> Report {
+    let mut blocks = vec![
+        Block::Text(e.summary.clone()),
+        Block::Text(format!(
+            "Set in: {}\nRelease default: {}",
+            e.lives_in, e.release_default
+        )),
+        Block::Heading("Values".into()),
+        Block::List(
+            e.values
+                .iter()
+                .map(|v| format!("{}: {}", v.value, v.meaning))
+                .collect(),
+        ),
+        Block::Text(format!("Costs: {}.\nBuys: {}.", e.costs, e.buys)),
+    ];
+    if !e.notes.is_empty() {
+        blocks.push(Block::Heading("Often gotten wrong".into()));
+        blocks.push(Block::List(e.notes.clone()));
+    }
+    if let Some(id) = &e.results_id {
+        blocks.push(Block::Heading(format!("In this project (results {id})")));
+        if e.measured.is_empty() {
+            blocks.push(Block::Text(format!(
+                "No two measured configurations differ in `{}` alone: measure one that does, e.g. `cargo lto measure --with {}=VALUE`.",
+                e.setting, e.setting
+            )));
+        } else {
+            let mut table = Table::new(&[
+                ("from → to", Align::Left),
+                ("values", Align::Left),
+                ("shipped ±", Align::Right),
+                ("file ±", Align::Right),
+                ("build ×", Align::Right),
+                ("link RSS ×", Align::Right),
+                ("runtime", Align::Left),
+            ]);
+            for o in &e.measured {
+                let runtime: Vec<String> = o
+                    .runtime
+                    .iter()
+                    .map(|p| {
+                        let side = |f: &Option<RuntimeFigure>| match f {
+                            Some(f) => format!("×{:.3}{}", f.ratio, verdict_mark(f.verdict)),
+                            None => "×1".into(),
+                        };
+                        if let Some(why) = &p.unusable {
+                            format!("`{}` {why}", p.workload)
+                        } else {
+                            format!("`{}` {} → {}", p.workload, side(&p.from), side(&p.to))
+                        }
+                    })
+                    .collect();
+                table.row(vec![
+                    Cell::Text(format!("{} → {}", o.from, o.to)),
+                    Cell::Text(format!("{} → {}", o.from_value, o.to_value)),
+                    Cell::Change(o.shipped_change),
+                    Cell::Change(o.size_change),
+                    Cell::Ratio(o.build_ratio),
+                    o.link_rss_ratio.map_or(Cell::Mark("?"), Cell::Ratio),
+                    Cell::Text(runtime.join(", ")),
+                ]);
+            }
+            table.footnotes.push(
+                "build: one clean build each (n = 1); runtime: each side against baseline (* beyond the noise)"
+                    .into(),
+            );
+            blocks.push(Block::Table(table));
+        }
+    }
+    blocks.push(Block::Heading("Sources".into()));
+    blocks.push(Block::List(e.sources.clone()));
+    Report {
+        title: format!("cargo lto explain {}", e.setting),
+        blocks,
+    }
+}
+
+fn verdict_mark(v: Verdict) -> &'static str {
+    match v {
+        Verdict::WithinNoise => "",
+        Verdict::Faster | Verdict::Slower => "*",
+    }
+}
+
+/// `explain` without a setting: one line per setting.
+pub fn settings(list: &[(&str, &str)]) -> Report {
+    Report {
+        title: "cargo lto explain".into(),
+        blocks: vec![
+            Block::List(list.iter().map(|(s, m)| format!("{s}: {m}")).collect()),
+            Block::Text("`cargo lto explain SETTING` says what each value does, what it costs and buys, and what it did in your measurements.".into()),
+        ],
     }
 }

@@ -14,7 +14,7 @@ pub mod markdown;
 pub mod measure;
 pub mod table;
 
-use crate::results::advice::{DoctorReport, Recommendation};
+use crate::results::advice::{DoctorReport, Explanation, Recommendation};
 use crate::results::{InspectDocument, MeasureDocument};
 
 /// A text format: lays out a report's blocks.
@@ -81,5 +81,27 @@ pub fn doctor(d: &DoctorReport, format: Format) -> serde_json::Result<String> {
     match text(format, || advice::doctor(d)) {
         Some(text) => Ok(text),
         None => json::render(d),
+    }
+}
+
+/// An explanation in `format`.
+pub fn explanation(e: &Explanation, format: Format) -> serde_json::Result<String> {
+    match text(format, || advice::explanation(e)) {
+        Some(text) => Ok(text),
+        None => json::render(e),
+    }
+}
+
+/// The list of settings `explain` knows, in `format`.
+pub fn settings(list: &[(&str, &str)], format: Format) -> serde_json::Result<String> {
+    match text(format, || advice::settings(list)) {
+        Some(text) => Ok(text),
+        None => {
+            let map: Vec<serde_json::Value> = list
+                .iter()
+                .map(|(s, m)| serde_json::json!({"setting": s, "summary": m}))
+                .collect();
+            json::render(&map)
+        }
     }
 }

@@ -152,3 +152,79 @@ pub struct DoctorReport {
     /// Findings, errors first.
     pub findings: Vec<Finding>,
 }
+
+/// `cargo lto explain SETTING`'s answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// The setting (`lto`, `codegen-units`, …).
+    pub setting: String,
+    /// Where it is set (`[profile.*]`, or rustflags).
+    pub lives_in: String,
+    /// What it is, in a sentence.
+    pub summary: String,
+    /// Its release default.
+    pub release_default: String,
+    /// Each value and what it really does.
+    pub values: Vec<ValueMeaning>,
+    /// What it costs.
+    pub costs: String,
+    /// What it buys.
+    pub buys: String,
+    /// Facts people get wrong.
+    pub notes: Vec<String>,
+    /// Where these facts come from.
+    pub sources: Vec<String>,
+    /// What it did in this project: pairs of measured configurations that
+    /// differ in this setting alone (empty without results).
+    pub measured: Vec<Observed>,
+    /// The results document those come from.
+    pub results_id: Option<String>,
+}
+
+/// One value of a setting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValueMeaning {
+    /// As written in TOML (or in the flag).
+    pub value: String,
+    /// What it does.
+    pub meaning: String,
+}
+
+/// Two measured configurations that differ in one setting only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Observed {
+    /// The configuration with the first value.
+    pub from: String,
+    /// Its value.
+    pub from_value: String,
+    /// The configuration with the second value.
+    pub to: String,
+    /// Its value.
+    pub to_value: String,
+    /// Relative change of shipped bytes (to / from − 1).
+    pub shipped_change: f64,
+    /// Relative change of file size.
+    pub size_change: f64,
+    /// Clean build time ratio (n = 1 each).
+    pub build_ratio: f64,
+    /// Link step peak memory ratio, when both were recorded.
+    pub link_rss_ratio: Option<f64>,
+    /// Per workload, each side's runtime against baseline (None: it is
+    /// baseline, the reference).
+    pub runtime: Vec<RuntimePair>,
+}
+
+/// One workload's runtime on both sides of an [`Observed`] pair.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuntimePair {
+    /// Workload name.
+    pub workload: String,
+    /// The first configuration against baseline.
+    pub from: Option<RuntimeFigure>,
+    /// The second configuration against baseline.
+    pub to: Option<RuntimeFigure>,
+    /// Why the times say nothing, when they do not: `failed` (a run
+    /// failed on either side) or `output differs` (either side printed
+    /// other output than baseline).
+    pub unusable: Option<String>,
+}

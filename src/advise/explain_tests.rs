@@ -1,0 +1,66 @@
+//! `explain`: every setting's text (snapshots), the facts FACTS.md insists
+//! on, and what a setting did in a measured document.
+
+use super::explain::{SETTINGS, explain, summaries};
+use crate::render::{self, Format};
+use crate::results::MeasureDocument;
+
+fn runtime_doc() -> MeasureDocument {
+    serde_json::from_str(include_str!("../../tests/data/measure-runtime.json")).unwrap()
+}
+
+#[test]
+fn every_setting_is_explained() {
+    assert_eq!(summaries().len(), SETTINGS.len());
+    let mut all = String::new();
+    for s in SETTINGS {
+        let e = explain(s, None).unwrap();
+        assert!(!e.values.is_empty() && !e.sources.is_empty(), "{s}");
+        assert!(e.measured.is_empty() && e.results_id.is_none());
+        all.push_str(&render::explanation(&e, Format::Markdown).unwrap());
+    }
+    insta::assert_snapshot!("explain_all", all);
+    assert!(explain("nope", None).is_none());
+}
+
+#[test]
+fn the_facts_people_get_wrong_are_said_right() {
+    let lto = explain("lto", None).unwrap();
+    let text = serde_json::to_string(&lto).unwrap();
+    assert!(text.contains("`true` is fat, not thin"));
+    assert!(text.contains("false\",\"meaning\":\"thin *local* LTO"));
+    assert!(text.contains("never applies to its users"));
+    assert!(text.contains("linker receives native objects"));
+    let cgu = serde_json::to_string(&explain("codegen-units", None).unwrap()).unwrap();
+    assert!(cgu.contains("does not turn off an explicit lto"));
+    let strip = serde_json::to_string(&explain("strip", None).unwrap()).unwrap();
+    assert!(strip.contains("LTO does not mangle backtraces"));
+}
+
+#[test]
+fn what_a_setting_did_here() {
+    let doc = runtime_doc();
+    let e = explain("lto", Some(&doc)).unwrap();
+    // baseline → fat differ in lto alone; dbg differs in debug-assertions
+    assert_eq!(e.measured.len(), 1, "{:#?}", e.measured);
+    let o = &e.measured[0];
+    assert_eq!((o.from.as_str(), o.to.as_str()), ("baseline", "fat"));
+    assert_eq!(
+        (o.from_value.as_str(), o.to_value.as_str()),
+        ("false", "fat")
+    );
+    let (base, fat) = (doc.config("baseline").unwrap(), doc.config("fat").unwrap());
+    let shipped = |c: &crate::results::measure::Configuration| {
+        c.binary.as_ref().unwrap().shipped_bytes as f64
+    };
+    assert!((o.shipped_change - (shipped(fat) / shipped(base) - 1.0)).abs() < 1e-12);
+    insta::assert_snapshot!(
+        "explain_lto_measured",
+        render::explanation(&e, Format::Table).unwrap()
+    );
+    // a setting the sweep did not vary says how to measure it
+    let e = explain("opt-level", Some(&doc)).unwrap();
+    assert!(e.measured.is_empty());
+    let text = render::explanation(&e, Format::Table).unwrap();
+    assert!(text.contains("--with opt-level=VALUE"), "{text}");
+}
