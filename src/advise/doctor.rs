@@ -188,8 +188,31 @@ fn value<'a>(resolved: &'a Resolved, key: &str) -> &'a str {
     resolved.get(key).map_or("", |v| v.value.as_str())
 }
 
+/// True when custom profile `name` gets `key` from the profile it inherits
+/// (in the root manifest): the finding belongs to that profile, once.
+fn inherited(input: &Input, name: &str, key: &str) -> bool {
+    if name == "release" {
+        return false;
+    }
+    let own = toml::from_str::<toml::Table>(&input.root_manifest.1)
+        .ok()
+        .and_then(|t| t.get("profile")?.get(name)?.get(key).cloned());
+    own.is_none()
+}
+
 /// Findings about one resolved profile.
-fn profile_findings(input: &Input, name: &str, r: &Resolved, out: &mut Vec<Finding>) {
+fn profile_findings(input: &Input, name: &str, full: &Resolved, out: &mut Vec<Finding>) {
+    // keys a custom profile inherits are judged where they are written
+    let env_prefix = format!(
+        "env CARGO_PROFILE_{}_",
+        name.to_uppercase().replace('-', "_")
+    );
+    let r: Resolved = full
+        .iter()
+        .filter(|(k, v)| !inherited(input, name, k) || v.source.starts_with(&env_prefix))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let r = &r;
     let at = |key: &str| input.place(name, key, &r[key]);
     if let Some(lto) = lto_on(r) {
         for m in &input.members {
@@ -295,7 +318,7 @@ fn profile_findings(input: &Input, name: &str, r: &Resolved, out: &mut Vec<Findi
         ));
     }
     if value(r, "debug") == "none"
-        && value(r, "strip") != "symbols"
+        && value(full, "strip") != "symbols"
         && let Some(at_use) = &backtraces
     {
         out.push(finding(

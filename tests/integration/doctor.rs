@@ -204,3 +204,19 @@ fn markdown_output() {
     let (_, md) = doctor(&dir, "markdown", &[]);
     insta::assert_snapshot!("doctor_markdown", md);
 }
+
+#[test]
+fn a_custom_profile_inheriting_a_mistake_reports_it_once() {
+    // ripgrep's `deb` inherits `release-lto`'s strip = "symbols": one finding,
+    // where the value is written
+    let dir = fixture("strip-symbols-backtraces");
+    let manifest = dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).unwrap();
+    text.push_str("\n[profile.dist]\ninherits = \"release\"\n");
+    std::fs::write(&manifest, text).unwrap();
+    let (_, json) = doctor(&dir, "json", &[]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let findings = doc["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{json}");
+    assert_eq!(findings[0]["line"], 9);
+}
