@@ -137,8 +137,13 @@ pub(super) fn pick(feasible: &[Figures], goal: Goal, base: &Candidate) -> Pick {
             Pick::Choose(
                 i,
                 format!(
-                    "{} has the best balance: shipped size × runtime = ×{:.3} of baseline's, at ×{:.2} its clean build time (--goal balanced accepts up to ×{BALANCED_BUILD_CAP})",
+                    "{} has the best balance: {} ×{:.3} of baseline's, at ×{:.2} its clean build time (--goal balanced accepts up to ×{BALANCED_BUILD_CAP})",
                     c(i).name,
+                    if c(i).runtime.is_empty() {
+                        "shipped size (no runtime measured)"
+                    } else {
+                        "shipped size × runtime ="
+                    },
                     score(c(i)),
                     c(i).build_s / base.build_s
                 ),

@@ -52,6 +52,14 @@ pub fn new(
     options: &Options,
     origin: &str,
 ) -> Result<Workload, UsageError> {
+    if let Body::Args(args) = body
+        && args.contains("{bin}")
+    {
+        return Err(UsageError::Syntax {
+            origin: origin.to_string(),
+            message: "these are arguments to your binary, which comes first by itself; {bin} belongs in a whole command (--run-cmd, or `command` in metadata)".into(),
+        });
+    }
     let command = match (body, options.shell) {
         (Body::Args(args), true) => vec![format!("{{bin}} {args}")],
         (Body::Command(cmd), true) => vec![cmd.to_string()],
@@ -257,6 +265,11 @@ mod tests {
         assert_eq!(w[1].name, "run2");
         assert_eq!(w[1].command, ["{bin}", "42"]);
         assert_eq!(w[2].command, ["hyperfine", "{bin}"]);
+        // {bin} among --run's arguments would pass the binary to itself
+        let err = cli(&["lit={bin} -c fn"], &[], &options)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--run-cmd"), "{err}");
         assert_eq!(w[0].prepare.as_deref(), Some("rm -f out"));
         assert_eq!(argv(&w[0], Path::new("/t/app")), ["/t/app", "1 000", "-v"]);
         let shell = Options {
