@@ -18,7 +18,7 @@ mod explain_tests;
 mod myths;
 mod pick;
 pub mod recommend;
-mod wording;
+pub mod wording;
 
 #[cfg(test)]
 mod recommend_tests;

@@ -295,6 +295,7 @@ fn figures<'a>(c: &'a Configuration, skip: &[&str]) -> Figures<'a> {
             link_peak_rss_bytes: build.link.map(|l| l.peak_rss_bytes),
             runtime,
             pareto: false,
+            sections: bin.sections.clone(),
         },
     }
 }

@@ -18,9 +18,10 @@ pub(super) fn describe(c: &Candidate, base: &Candidate) -> String {
             pct(c.shipped_bytes as f64, base.shipped_bytes as f64)
         ),
         format!(
-            "file {} ({:+.1}%)",
+            "file {} ({:+.1}%{})",
             Cell::Bytes(c.size_bytes).text(),
-            pct(c.size_bytes as f64, base.size_bytes as f64)
+            pct(c.size_bytes as f64, base.size_bytes as f64),
+            where_changed(&section_changes(&base.sections, &c.sections))
         ),
         format!(
             "clean build {} (×{:.2}, n = 1)",
@@ -127,4 +128,46 @@ pub fn toml_snippet(profile: &str, settings: &BTreeMap<String, String>) -> Strin
         ));
     }
     out
+}
+
+/// Section groups' byte changes `to − from`, the largest first, unchanged
+/// groups left out.
+pub fn section_changes(
+    from: &BTreeMap<String, u64>,
+    to: &BTreeMap<String, u64>,
+) -> Vec<(String, i64)> {
+    let mut out: Vec<(String, i64)> = from
+        .keys()
+        .chain(to.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|g| {
+            let get = |m: &BTreeMap<String, u64>| m.get(g).copied().unwrap_or(0) as i64;
+            (g.clone(), get(to) - get(from))
+        })
+        .filter(|(_, d)| *d != 0)
+        .collect();
+    out.sort_by_key(|(g, d)| (std::cmp::Reverse(d.unsigned_abs()), g.clone()));
+    out
+}
+
+/// ": debug -5.8 MiB, symbols -797.9 KiB, code -117.9 KiB" (the three
+/// largest), or nothing.
+pub fn where_changed(changes: &[(String, i64)]) -> String {
+    if changes.is_empty() {
+        return String::new();
+    }
+    fn name(g: &str) -> &str {
+        match g {
+            "text" => "code",
+            "data_bss" => "data",
+            other => other,
+        }
+    }
+    let parts: Vec<String> = changes
+        .iter()
+        .take(3)
+        .map(|(g, d)| format!("{} {}", name(g), Cell::BytesDelta(*d).text()))
+        .collect();
+    format!(": {}", parts.join(", "))
 }

@@ -203,6 +203,29 @@ pub fn explanation(e: &Explanation) -> Report {
                 "build: one clean build each (n = 1); runtime: each side against baseline (* beyond the noise)"
                     .into(),
             );
+            for o in &e.measured {
+                let parts: Vec<String> = o
+                    .sections_change
+                    .iter()
+                    .take(4)
+                    .map(|(g, d)| {
+                        let g = match g.as_str() {
+                            "text" => "code",
+                            "data_bss" => "data",
+                            other => other,
+                        };
+                        format!("{g} {}", Cell::BytesDelta(*d).text())
+                    })
+                    .collect();
+                if !parts.is_empty() {
+                    table.footnotes.push(format!(
+                        "{} → {}: the file changed in {}",
+                        o.from,
+                        o.to,
+                        parts.join(", ")
+                    ));
+                }
+            }
             blocks.push(Block::Table(table));
         }
     }

@@ -99,6 +99,9 @@ pub struct Candidate {
     pub runtime: Vec<RuntimeFigure>,
     /// On the Pareto front of the candidates that met every constraint.
     pub pareto: bool,
+    /// Bytes per section group (as in the measure document's
+    /// `binary.sections`), for saying where a size changed.
+    pub sections: BTreeMap<String, u64>,
 }
 
 /// One workload's runtime ratio against baseline.
@@ -205,6 +208,9 @@ pub struct Observed {
     pub shipped_change: f64,
     /// Relative change of file size.
     pub size_change: f64,
+    /// Where the file size changed: bytes per section group (to − from),
+    /// the largest changes first.
+    pub sections_change: Vec<(String, i64)>,
     /// Clean build time ratio (n = 1 each).
     pub build_ratio: f64,
     /// Link step peak memory ratio, when both were recorded.
