@@ -60,8 +60,10 @@ pub(super) fn metrics(a: &Candidate, b: &Candidate) -> Vec<std::cmp::Ordering> {
     let mut out = vec![
         a.shipped_bytes.cmp(&b.shipped_bytes),
         a.size_bytes.cmp(&b.size_bytes),
-        cmp_tol(a.build_s, b.build_s, BUILD_TIE),
     ];
+    if !a.build_warm && !b.build_warm {
+        out.push(cmp_tol(a.build_s, b.build_s, BUILD_TIE));
+    }
     if let (Some(x), Some(y)) = (a.link_peak_rss_bytes, b.link_peak_rss_bytes) {
         out.push(cmp_tol(x as f64, y as f64, MEMORY_TIE));
     }

@@ -118,7 +118,7 @@ pub(super) fn pick(feasible: &[Figures], goal: Goal, base: &Candidate) -> Pick {
                     c(i).name != "baseline"
                         && (smaller || faster)
                         && !any_slower(c(i))
-                        && c(i).build_s <= BALANCED_BUILD_CAP * base.build_s
+                        && (c(i).build_warm || c(i).build_s <= BALANCED_BUILD_CAP * base.build_s)
                 })
                 .collect();
             let score = |c: &Candidate| {

@@ -40,6 +40,11 @@ pub enum Impossible {
         "--goal speed needs runtime measurements, and results {0} have none: run `cargo lto measure --run 'NAME={{bin}} ARGS…'` with a workload of yours"
     )]
     NoRuntime(String),
+    /// Build times are needed, and the document's are warm.
+    #[error(
+        "results {0} were measured with --warm: their build times are not clean builds, so {1} cannot be judged; measure without --warm"
+    )]
+    WarmBuilds(String, &'static str),
     /// Baseline is needed as the reference.
     #[error(
         "results {0} have no successful `baseline`: the recommendation compares against your current profile, so measure it too"
@@ -66,6 +71,14 @@ pub fn recommend(
     constraints: &Constraints,
 ) -> Result<Recommendation, Impossible> {
     let id = doc.id.clone();
+    if doc.warm {
+        if goal == Goal::BuildTime {
+            return Err(Impossible::WarmBuilds(id, "--goal build-time"));
+        }
+        if constraints.max_build_time_s.is_some() {
+            return Err(Impossible::WarmBuilds(id, "--max-build-time"));
+        }
+    }
     let mut rejected = Vec::new();
     let mut feasible: Vec<Figures> = Vec::new();
     let base = doc
@@ -100,7 +113,7 @@ pub fn recommend(
         }
         any_ok = true;
         let f = figures(c, &broken_workloads);
-        match violation(c, &f.candidate, constraints, doc) {
+        match violation(c, &f.candidate, constraints) {
             Some(why) => rejected.push(Rejected {
                 name: c.name.clone(),
                 why: format!("{}{why}", gain_prefix(&f.candidate, &base_fig.candidate)),
@@ -292,6 +305,7 @@ fn figures<'a>(c: &'a Configuration, skip: &[&str]) -> Figures<'a> {
             shipped_bytes: bin.shipped_bytes,
             size_bytes: bin.size_bytes,
             build_s: build.wall_s,
+            build_warm: build.warm,
             link_peak_rss_bytes: build.link.map(|l| l.peak_rss_bytes),
             runtime,
             pareto: false,
@@ -306,18 +320,12 @@ fn effective<'a>(c: &'a Configuration, key: &str) -> Option<&'a str> {
 }
 
 /// The first constraint `c` breaks, worded with the numbers.
-fn violation(
-    c: &Configuration,
-    f: &Candidate,
-    constraints: &Constraints,
-    doc: &MeasureDocument,
-) -> Option<String> {
+fn violation(c: &Configuration, f: &Candidate, constraints: &Constraints) -> Option<String> {
     if let Some(max) = constraints.max_build_time_s
         && f.build_s > max
     {
-        let warm = if doc.warm { " (a warm build)" } else { "" };
         return Some(format!(
-            "its clean build took {}{warm}, above --max-build-time {}",
+            "its clean build took {}, above --max-build-time {}",
             Cell::Seconds(f.build_s).text(),
             Cell::Seconds(max).text()
         ));

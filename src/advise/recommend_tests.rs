@@ -479,3 +479,39 @@ fn recommendation_snapshots() {
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["choice"], serde_json::Value::Null);
 }
+
+#[test]
+fn warm_build_times_are_not_compared() {
+    let mut d = doc(&[
+        spec("baseline", 1_000_000, 0.2, 300).run(1.0, 1.0, 1.0),
+        spec("fat", 990_000, 0.1, 800).set(FAT).run(0.9, 0.88, 0.92),
+        spec("off", 1_000_000, 0.1, 300).set(&[("lto", "off")]),
+    ]);
+    d.warm = true;
+    for c in &mut d.configurations {
+        c.build.as_mut().unwrap().warm = true;
+    }
+    for (goal, constraints) in [
+        (Goal::BuildTime, Constraints::default()),
+        (
+            Goal::Size,
+            Constraints {
+                max_build_time_s: Some(60.0),
+                ..Constraints::default()
+            },
+        ),
+    ] {
+        let err = recommend(&d, goal, &constraints).unwrap_err();
+        assert!(matches!(err, Impossible::WarmBuilds(..)), "{err}");
+        assert!(err.to_string().contains("without --warm"));
+    }
+    let r = recommend(&d, Goal::Speed, &Constraints::default()).unwrap();
+    assert_eq!(r.choice.as_deref(), Some("fat"));
+    assert!(
+        r.reasons[1].contains("warm: not a clean build"),
+        "{:?}",
+        r.reasons
+    );
+    // off's halved warm build is no advantage, and is not mentioned
+    assert!(!why(&r, "off").contains("build"), "{}", why(&r, "off"));
+}

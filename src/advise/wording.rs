@@ -23,11 +23,18 @@ pub(super) fn describe(c: &Candidate, base: &Candidate) -> String {
             pct(c.size_bytes as f64, base.size_bytes as f64),
             where_changed(&section_changes(&base.sections, &c.sections))
         ),
-        format!(
-            "clean build {} (×{:.2}, n = 1)",
-            Cell::Seconds(c.build_s).text(),
-            c.build_s / base.build_s
-        ),
+        if c.build_warm {
+            format!(
+                "build {} (warm: not a clean build, not compared)",
+                Cell::Seconds(c.build_s).text()
+            )
+        } else {
+            format!(
+                "clean build {} (×{:.2}, n = 1)",
+                Cell::Seconds(c.build_s).text(),
+                c.build_s / base.build_s
+            )
+        },
     ];
     if let (Some(x), Some(y)) = (c.link_peak_rss_bytes, base.link_peak_rss_bytes) {
         parts.push(format!(
@@ -65,7 +72,7 @@ pub(super) fn versus(a: &Candidate, b: &Candidate) -> String {
             if shipped < 0.0 { "smaller" } else { "larger" }
         ));
     }
-    if cmp_tol(a.build_s, b.build_s, BUILD_TIE) != Equal {
+    if !a.build_warm && !b.build_warm && cmp_tol(a.build_s, b.build_s, BUILD_TIE) != Equal {
         parts.push(format!(
             "clean build ×{:.2} ({} against {})",
             a.build_s / b.build_s,

@@ -92,6 +92,10 @@ pub struct Candidate {
     pub size_bytes: u64,
     /// Clean build wall seconds (n = 1).
     pub build_s: f64,
+    /// The build reused its directory (`measure --warm`): its time says
+    /// nothing about a clean build and is not compared.
+    #[serde(default)]
+    pub build_warm: bool,
     /// The final rustc's peak RSS, when recorded.
     pub link_peak_rss_bytes: Option<u64>,
     /// Per workload, the ratio of medians against baseline with its CI and
