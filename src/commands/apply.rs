@@ -11,7 +11,7 @@ use crate::advise::apply::{self, Request};
 use crate::cli::ApplyArgs;
 use crate::error::{UsageError, exit};
 use crate::profile::presets::Preset;
-use crate::profile::settings::Settings;
+use crate::profile::settings::{RUSTFLAGS_KEYS, Settings};
 use crate::profile::{resolve, rustflags};
 use crate::workspace::{self, TargetCfg};
 
@@ -167,7 +167,16 @@ pub fn run(args: &ApplyArgs) -> Result<i32> {
     let cwd = std::env::current_dir()?;
     let configs = resolve::read_configs(&cwd).map_err(|e| UsageError::Project(format!("{e:#}")))?;
     let env = |k: &str| std::env::var(k).ok();
-    let cfg = TargetCfg::probe(target.as_deref());
+    // rustc is asked for the target only when a rustflags key needs it
+    let needs_target = settings
+        .pairs()
+        .iter()
+        .any(|(k, _)| RUSTFLAGS_KEYS.contains(k));
+    let cfg = if needs_target {
+        TargetCfg::probe(target.as_deref())
+    } else {
+        TargetCfg::default()
+    };
     let user_flags = rustflags::detect(&env, &configs, cfg.triple(), &|k| cfg.cfg_matches(k));
     let outcome = apply::run(&Request {
         root: root.clone(),

@@ -41,8 +41,13 @@ pub fn measured(
 ) -> Result<Found> {
     let cargo = workspace::cargo_binary();
     let flags = CargoFlags::from(args);
-    let root = workspace::locate_root(&cargo, flags.manifest_path.as_deref());
+    // the root to refuse other projects' documents by: `locate` (no deps)
+    // finds it in any workspace; a full load needs a binary, so it is asked
+    // of `cargo locate-project` first (which also tells whether a
+    // Cargo.lock existed)
+    let mut root = None;
     let project = if full {
+        root = workspace::locate_root(&cargo, flags.manifest_path.as_deref());
         let lock = root.as_ref().map(|r| r.join("Cargo.lock"));
         let had_lock = lock.as_ref().is_some_and(|l| l.exists());
         let project = workspace::load(&cargo, &flags);
@@ -67,9 +72,6 @@ pub fn measured(
             (path, Some(project))
         }
     };
-    // Without a project (no binary to choose, as in a library or
-    // multi-binary workspace) the root alone still refuses another
-    // project's document.
     let root = project.as_ref().map(|p| p.0.clone()).or(root);
     let doc = results::load(&path, root.as_deref())?;
     Ok(Found {
