@@ -276,3 +276,66 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(root: &Path) -> Request<'static> {
+        let env: &'static dyn Fn(&str) -> Option<String> = &|_| None;
+        Request {
+            root: root.to_path_buf(),
+            profile: "release".into(),
+            settings: Settings::default(),
+            user_flags: rustflags::detect(&|_| None, &[], "x86_64-unknown-linux-gnu", &|_| false),
+            configs: &[],
+            env,
+            dry_run: false,
+            cargo: PathBuf::from("cargo"),
+        }
+    }
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = dir.path().join("Cargo.toml");
+        std::fs::write(&manifest, "[package]\nname = \"x\"\n# edited meanwhile\n").unwrap();
+        let change = Change {
+            path: manifest.clone(),
+            old: Some("[package]\nname = \"x\"\n".into()),
+            new: "[package]\nname = \"x\"\n\n[profile.release]\nlto = \"fat\"\n".into(),
+        };
+        let err = write_checked(&request(dir.path()), &[change]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("changed while cargo-lto was editing it"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&manifest).unwrap(),
+            "[package]\nname = \"x\"\n# edited meanwhile\n"
+        );
+    }
+
+    #[test]
+    fn an_atomic_write_keeps_the_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Cargo.toml");
+        std::fs::write(&path, "a").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&path, b"b").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "b");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+        // a new file, and its directory, are created
+        let new = dir.path().join(".cargo/config.toml");
+        write_atomic(&new, b"c").unwrap();
+        assert_eq!(
+            std::fs::metadata(&new).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
+        // no temporary file is left behind
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+}
