@@ -380,3 +380,44 @@ fn stds_own_dependencies_are_std_and_the_users_copy_stays_theirs() {
         "{split:?}"
     );
 }
+
+#[test]
+fn reading_results_leaves_a_lockless_project_as_it_was() {
+    // inspect, recommend and explain find the project with cargo metadata;
+    // in a project without a Cargo.lock cargo would create one
+    let dir = crate::common::fixture("tiny");
+    let out = crate::common::cargo_lto()
+        .current_dir(&dir)
+        .args([
+            "measure",
+            "-q",
+            "--only",
+            "baseline",
+            "--no-rebuild",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let before = crate::common::fingerprint(&dir);
+    assert!(!dir.join("Cargo.lock").exists());
+    for args in [
+        &["inspect"][..],
+        &["recommend"],
+        &["explain", "lto"],
+        &["doctor"],
+    ] {
+        let out = crate::common::cargo_lto()
+            .current_dir(&dir)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        assert_eq!(
+            crate::common::fingerprint(&dir),
+            before,
+            "{args:?} changed the tree"
+        );
+    }
+}
