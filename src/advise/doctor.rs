@@ -55,6 +55,17 @@ impl Input<'_> {
             .to_string()
     }
 
+    /// `file:line` of the first source line, not a comment, that `matches`.
+    fn first_line(&self, matches: impl Fn(&str) -> bool) -> Option<String> {
+        self.members.iter().find_map(|m| {
+            m.sources.iter().find_map(|(p, t)| {
+                t.lines()
+                    .position(|l| matches(l) && !l.trim_start().starts_with("//"))
+                    .map(|i| format!("{}:{}", self.show(p), i + 1))
+            })
+        })
+    }
+
     /// The text of the file a resolved value came from, when it is a file.
     fn file_text(&self, origin: &str) -> Option<(&Path, &str)> {
         let files = std::iter::once(&self.root_manifest)
@@ -272,13 +283,7 @@ fn profile_findings(input: &Input, name: &str, full: &Resolved, out: &mut Vec<Fi
             "remove `incremental = true` from the release profile (keep it for dev)",
         ));
     }
-    let catch = input.members.iter().find_map(|m| {
-        m.sources.iter().find_map(|(p, t)| {
-            t.lines()
-                .position(|l| l.contains("catch_unwind") && !l.trim_start().starts_with("//"))
-                .map(|i| format!("{}:{}", input.show(p), i + 1))
-        })
-    });
+    let catch = input.first_line(|l| l.contains("catch_unwind"));
     if value(r, "panic") == "abort"
         && let Some(at_call) = &catch
     {
@@ -292,13 +297,8 @@ fn profile_findings(input: &Input, name: &str, full: &Resolved, out: &mut Vec<Fi
             "keep panic = \"unwind\" (the default) in this profile, or remove the reliance on catch_unwind",
         ));
     }
-    let backtraces = input.members.iter().find_map(|m| {
-        m.sources.iter().find_map(|(p, t)| {
-            t.lines()
-                .position(|l| l.contains("Backtrace::") || l.contains("RUST_BACKTRACE"))
-                .map(|i| format!("{}:{}", input.show(p), i + 1))
-        })
-    });
+    let backtraces =
+        input.first_line(|l| l.contains("Backtrace::") || l.contains("RUST_BACKTRACE"));
     if value(r, "strip") == "symbols" {
         let (severity, why) = match &backtraces {
             Some(at_use) => (

@@ -4,7 +4,7 @@
 //! `target-cpu=native` in a build that ships.
 
 use super::doctor::{Input, finding};
-use crate::profile::rustflags::RUST_LLD_DEFAULT;
+use crate::profile::rustflags::{RUST_LLD_DEFAULT, words};
 use crate::results::advice::{Finding, Severity};
 
 /// One place flags are set: where, and the flags.
@@ -46,17 +46,6 @@ pub fn codegen(flags: &[String], name: &str) -> Option<String> {
         }
     }
     found
-}
-
-fn words(v: &toml::Value) -> Vec<String> {
-    match v {
-        toml::Value::String(s) => s.split_whitespace().map(str::to_string).collect(),
-        toml::Value::Array(a) => a
-            .iter()
-            .filter_map(|x| x.as_str().map(str::to_string))
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// Every place rustflags are set.

@@ -69,7 +69,7 @@ pub fn target_var(triple: &str, suffix: &str) -> String {
 }
 
 /// A config value that is a list of flags: an array, or a string of words.
-fn words(value: &toml::Value) -> Vec<String> {
+pub fn words(value: &toml::Value) -> Vec<String> {
     match value {
         toml::Value::String(s) => s.split_whitespace().map(str::to_string).collect(),
         toml::Value::Array(a) => a
