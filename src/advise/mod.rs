@@ -22,3 +22,5 @@ pub mod wording;
 
 #[cfg(test)]
 mod recommend_tests;
+#[cfg(test)]
+mod test_docs;

@@ -1,0 +1,111 @@
+//! Hand-built measure documents for the tests of `recommend`: a template
+//! (tests/data/measure-runtime.json) with the configurations replaced by
+//! compact specs.
+
+use crate::results::measure::{
+    Comparison, Configuration, MeasureDocument, Setting, Status, Verdict, WorkloadRuntime,
+};
+
+/// One configuration of a hand-built document.
+#[derive(Clone)]
+pub struct Spec {
+    pub name: &'static str,
+    pub settings: &'static [(&'static str, &'static str)],
+    pub shipped: u64,
+    pub file: u64,
+    pub build_s: f64,
+    pub link_mib: u64,
+    /// ratio, CI low, CI high (verdict from the CI, as `stats` decides it)
+    pub runtime: Option<(f64, f64, f64)>,
+    pub status: Status,
+}
+
+pub fn spec(name: &'static str, shipped: u64, build_s: f64, link_mib: u64) -> Spec {
+    Spec {
+        name,
+        settings: &[],
+        shipped,
+        file: shipped * 2,
+        build_s,
+        link_mib,
+        runtime: None,
+        status: Status::Ok,
+    }
+}
+
+impl Spec {
+    pub fn set(mut self, settings: &'static [(&'static str, &'static str)]) -> Spec {
+        self.settings = settings;
+        self
+    }
+    pub fn run(mut self, ratio: f64, low: f64, high: f64) -> Spec {
+        self.runtime = Some((ratio, low, high));
+        self
+    }
+    pub fn failed(mut self) -> Spec {
+        self.status = Status::Failed;
+        self
+    }
+}
+
+pub fn template() -> MeasureDocument {
+    serde_json::from_str(include_str!("../../tests/data/measure-runtime.json")).unwrap()
+}
+
+pub fn doc(specs: &[Spec]) -> MeasureDocument {
+    let mut doc = template();
+    let proto = doc.config("baseline").unwrap().clone();
+    let base_rt = proto.runtime[0].clone();
+    doc.configurations = specs
+        .iter()
+        .map(|s| {
+            let mut c: Configuration = proto.clone();
+            c.name = s.name.to_string();
+            c.status = s.status;
+            c.exit_code = (s.status == Status::Failed).then_some(101);
+            c.settings = s
+                .settings
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            for (k, v) in s.settings {
+                c.effective.insert(
+                    k.to_string(),
+                    Setting {
+                        value: v.to_string(),
+                        source: "cargo-lto".into(),
+                    },
+                );
+            }
+            let bin = c.binary.as_mut().unwrap();
+            bin.shipped_bytes = s.shipped;
+            bin.size_bytes = s.file;
+            let build = c.build.as_mut().unwrap();
+            build.wall_s = s.build_s;
+            build.link.as_mut().unwrap().peak_rss_bytes = s.link_mib << 20;
+            c.runtime = match s.runtime {
+                Some((ratio, low, high)) => vec![WorkloadRuntime {
+                    vs_baseline: (s.name != "baseline").then_some(Comparison {
+                        ratio,
+                        ratio_ci: [low, high],
+                        p_value: if low > 1.0 || high < 1.0 { 0.001 } else { 0.4 },
+                        significant: low > 1.0 || high < 1.0,
+                        verdict: if high < 1.0 {
+                            Verdict::Faster
+                        } else if low > 1.0 {
+                            Verdict::Slower
+                        } else {
+                            Verdict::WithinNoise
+                        },
+                    }),
+                    status: Status::Ok,
+                    output_differs: false,
+                    ..base_rt.clone()
+                }],
+                None => Vec::new(),
+            };
+            c
+        })
+        .collect();
+    doc
+}
