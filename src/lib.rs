@@ -11,6 +11,7 @@ pub mod build;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod gate;
 pub mod inspect;
 pub mod measure;
 pub mod metadata;
@@ -34,5 +35,6 @@ pub fn run(cli: cli::Cargo) -> Result<i32> {
         cli::Command::Apply(args) => commands::apply::run(args),
         cli::Command::Doctor(args) => commands::doctor::run(args),
         cli::Command::Explain(args) => commands::explain::run(args),
+        cli::Command::Check(args) => commands::check::run(args),
     }
 }

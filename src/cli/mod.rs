@@ -12,7 +12,9 @@ use crate::results::measure::CompareOutput;
 use crate::workspace::CargoFlags;
 
 mod advice;
+mod reports;
 pub use advice::{AdviceArgs, ApplyArgs, DoctorArgs, ExplainArgs, GoalArg, NeedArg, RecommendArgs};
+pub use reports::{CheckArgs, parse_percent};
 
 /// `cargo lto …`, as cargo invokes the `cargo-lto` binary.
 #[derive(Debug, Parser)]
@@ -52,6 +54,9 @@ pub enum Command {
     /// What a setting really does, what it costs and buys, and what it did
     /// in this project's measurements.
     Explain(ExplainArgs),
+    /// Compare new results with a baseline document under limits, the CI
+    /// gate: exit 1 when a limit is broken.
+    Check(CheckArgs),
 }
 
 /// Output format on stdout.

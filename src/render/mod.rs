@@ -8,6 +8,7 @@
 pub mod advice;
 pub mod blocks;
 pub mod cells;
+pub mod gate;
 pub mod inspect;
 pub mod json;
 pub mod markdown;
@@ -15,6 +16,7 @@ pub mod measure;
 pub mod table;
 
 use crate::results::advice::{DoctorReport, Explanation, Recommendation};
+use crate::results::gate::CheckReport;
 use crate::results::{InspectDocument, MeasureDocument};
 
 /// A text format: lays out a report's blocks.
@@ -103,5 +105,13 @@ pub fn settings(list: &[(&str, &str)], format: Format) -> serde_json::Result<Str
                 .collect();
             json::render(&map)
         }
+    }
+}
+
+/// A check report in `format`.
+pub fn check(r: &CheckReport, format: Format) -> serde_json::Result<String> {
+    match text(format, || gate::check(r)) {
+        Some(text) => Ok(text),
+        None => json::render(r),
     }
 }

@@ -8,6 +8,7 @@
 //! can change because the measuring code changed.
 
 pub mod advice;
+pub mod gate;
 pub mod inspect;
 pub mod measure;
 pub mod store;

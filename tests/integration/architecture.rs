@@ -21,6 +21,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("build", &["error", "process", "profile", "workspace"]),
     ("inspect", &["error", "results"]),
     ("advise", &["profile", "render", "results"]),
+    ("gate", &["render", "results", "stats"]),
     (
         "measure",
         &[
@@ -44,6 +45,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "advise",
             "cli",
             "error",
+            "gate",
             "inspect",
             "measure",
             "profile",

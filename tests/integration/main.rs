@@ -4,6 +4,7 @@
 mod apply;
 mod architecture;
 mod bad_input;
+mod check;
 mod common;
 mod doctor;
 mod environment;

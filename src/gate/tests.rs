@@ -1,0 +1,185 @@
+//! Table-driven tests of the gate on hand-changed copies of a document.
+
+use super::check;
+use crate::results::MeasureDocument;
+use crate::results::gate::{Limits, Outcome};
+use crate::results::measure::Status;
+
+fn doc() -> MeasureDocument {
+    serde_json::from_str(include_str!("../../tests/data/measure-runtime.json")).unwrap()
+}
+
+fn outcome(r: &crate::results::gate::CheckReport, config: &str, check: &str) -> Outcome {
+    r.rows
+        .iter()
+        .find(|x| x.config == config && x.check == check)
+        .unwrap_or_else(|| panic!("no row {config} {check}: {:#?}", r.rows))
+        .outcome
+}
+
+/// Scales a configuration's figures in the new document.
+fn scaled(name: &str, size: f64, shipped: f64, build: f64, runtime: f64) -> MeasureDocument {
+    let mut d = doc();
+    let c = d
+        .configurations
+        .iter_mut()
+        .find(|c| c.name == name)
+        .unwrap();
+    let bin = c.binary.as_mut().unwrap();
+    bin.size_bytes = (bin.size_bytes as f64 * size) as u64;
+    bin.shipped_bytes = (bin.shipped_bytes as f64 * shipped) as u64;
+    c.build.as_mut().unwrap().wall_s *= build;
+    for s in &mut c.runtime[0].samples {
+        *s *= runtime;
+    }
+    d
+}
+
+#[test]
+fn each_threshold_passes_within_and_fails_beyond() {
+    let base = doc();
+    let all = Limits {
+        max_size: Some(0.03),
+        max_shipped_size: Some(0.03),
+        max_runtime: Some(0.02),
+        max_build_time: Some(0.20),
+        ..Limits::default()
+    };
+    // (new doc, check that must fail or None for all pass)
+    let cases: Vec<(MeasureDocument, Option<&str>)> = vec![
+        (doc(), None),
+        (scaled("fat", 1.02, 1.02, 1.1, 1.0), None),
+        (scaled("fat", 1.04, 1.0, 1.0, 1.0), Some("size")),
+        (scaled("fat", 1.0, 1.04, 1.0, 1.0), Some("shipped")),
+        (scaled("fat", 1.0, 1.0, 1.25, 1.0), Some("build")),
+        (scaled("fat", 1.0, 1.0, 1.0, 1.10), Some("runtime:w")),
+        // smaller and faster never fail
+        (scaled("fat", 0.5, 0.5, 0.5, 0.5), None),
+    ];
+    for (i, (new, fails)) in cases.iter().enumerate() {
+        let r = check(&base, new, &all);
+        assert_eq!(r.failed, fails.is_some(), "case {i}: {:#?}", r.rows);
+        if let Some(check_name) = fails {
+            assert_eq!(outcome(&r, "fat", check_name), Outcome::Fail, "case {i}");
+            let failing: Vec<_> = r
+                .rows
+                .iter()
+                .filter(|x| x.outcome == Outcome::Fail)
+                .collect();
+            assert_eq!(failing.len(), 1, "case {i}: {failing:#?}");
+        }
+    }
+}
+
+#[test]
+fn a_slowdown_inside_the_noise_never_fails() {
+    let base = doc();
+    let limits = Limits {
+        max_runtime: Some(0.0),
+        ..Limits::default()
+    };
+    // +0.5%: the samples overlap: within the noise, even with a 0% limit
+    let r = check(&base, &scaled("fat", 1.0, 1.0, 1.0, 1.005), &limits);
+    assert_eq!(
+        outcome(&r, "fat", "runtime:w"),
+        Outcome::Pass,
+        "{:#?}",
+        r.rows
+    );
+    let row = r
+        .rows
+        .iter()
+        .find(|x| x.check == "runtime:w" && x.config == "fat")
+        .unwrap();
+    assert!(row.note.contains("within the noise"), "{}", row.note);
+    // a workload failing in both is skipped, not failed
+    assert_eq!(outcome(&r, "fat", "runtime:fail"), Outcome::Skipped);
+}
+
+#[test]
+fn link_memory_is_an_absolute_limit() {
+    let base = doc();
+    let fat_peak = base
+        .config("fat")
+        .unwrap()
+        .build
+        .as_ref()
+        .unwrap()
+        .link
+        .unwrap()
+        .peak_rss_bytes;
+    for (max, fails) in [(fat_peak, false), (fat_peak - 1, true)] {
+        let limits = Limits {
+            max_link_memory_bytes: Some(max),
+            ..Limits::default()
+        };
+        let r = check(&base, &doc(), &limits);
+        assert_eq!(outcome(&r, "fat", "link_memory") == Outcome::Fail, fails);
+    }
+}
+
+#[test]
+fn missing_failed_and_new_configurations() {
+    let base = doc();
+    let limits = Limits {
+        max_size: Some(0.03),
+        ..Limits::default()
+    };
+    let mut new = doc();
+    new.configurations.retain(|c| c.name != "dbg");
+    new.configurations[1].status = Status::Failed;
+    new.configurations[1].exit_code = Some(101);
+    let mut extra = new.configurations[0].clone();
+    extra.name = "fresh".into();
+    new.configurations.push(extra);
+    let r = check(&base, &new, &limits);
+    assert!(r.failed);
+    assert_eq!(outcome(&r, "dbg", "status"), Outcome::Fail);
+    assert_eq!(outcome(&r, "fat", "status"), Outcome::Fail);
+    assert_eq!(outcome(&r, "fresh", "status"), Outcome::Skipped);
+    assert_eq!(outcome(&r, "baseline", "size"), Outcome::Pass);
+}
+
+#[test]
+fn times_from_another_host_are_not_compared_unless_allowed() {
+    let base = doc();
+    let mut new = scaled("fat", 1.0, 1.0, 3.0, 3.0);
+    new.machine.cpu_model = "another CPU".into();
+    let mut limits = Limits {
+        max_build_time: Some(0.2),
+        max_runtime: Some(0.02),
+        max_size: Some(0.03),
+        ..Limits::default()
+    };
+    let r = check(&base, &new, &limits);
+    assert!(!r.same_host && !r.failed, "{:#?}", r.rows);
+    assert_eq!(outcome(&r, "fat", "build"), Outcome::Skipped);
+    assert_eq!(outcome(&r, "fat", "runtime:w"), Outcome::Skipped);
+    assert_eq!(
+        outcome(&r, "fat", "size"),
+        Outcome::Pass,
+        "sizes compare across hosts"
+    );
+    assert!(r.notes[0].contains("not compared"), "{:?}", r.notes);
+    limits.allow_cross_host = true;
+    let r = check(&base, &new, &limits);
+    assert!(r.failed);
+    assert_eq!(outcome(&r, "fat", "build"), Outcome::Fail);
+    assert_eq!(outcome(&r, "fat", "runtime:w"), Outcome::Fail);
+}
+
+#[test]
+fn warm_builds_are_not_compared() {
+    let base = doc();
+    let mut new = scaled("fat", 1.0, 1.0, 0.01, 1.0);
+    new.warm = true;
+    let r = check(
+        &base,
+        &new,
+        &Limits {
+            max_build_time: Some(0.2),
+            ..Limits::default()
+        },
+    );
+    assert_eq!(outcome(&r, "fat", "build"), Outcome::Skipped);
+}
