@@ -17,6 +17,11 @@ use crate::workspace::CargoFlags;
 fn request(args: &MeasureArgs) -> Request {
     let rt = &args.runtime;
     Request {
+        // as the user typed it: `cargo lto measure …` (cargo runs us as
+        // `cargo-lto lto measure …`)
+        invocation: std::iter::once("cargo".to_string())
+            .chain(std::env::args().skip(1))
+            .collect(),
         flags: CargoFlags::from(&args.cargo),
         matrix: MatrixRequest {
             preset: args.preset.clone(),

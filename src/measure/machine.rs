@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::results::measure::{Machine, Toolchain};
+use crate::results::measure::{Machine, SourceRevision, Toolchain};
 
 /// Reads CPU model, core count and memory (Linux /proc; "unknown" elsewhere).
 pub fn machine() -> Machine {
@@ -49,4 +49,28 @@ pub fn toolchain(cargo: &Path, dir: &Path) -> Toolchain {
         rustc_vv: output_of(Path::new(&rustc), &["-vV"], dir),
         cargo_v: output_of(cargo, &["-V"], dir),
     }
+}
+
+/// The git revision of `dir`'s checkout and whether tracked files differ
+/// from it; None outside git, without git, or when the project's
+/// Cargo.toml is not tracked there (a copy inside another repository's
+/// ignored directory is not that repository's).
+pub fn source_revision(dir: &Path) -> Option<SourceRevision> {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    git(&["ls-files", "--error-unmatch", "Cargo.toml"])?;
+    let commit = git(&["rev-parse", "HEAD"])?;
+    let status = git(&["status", "--porcelain", "--untracked-files=no"])?;
+    Some(SourceRevision {
+        commit,
+        dirty: !status.is_empty(),
+    })
 }

@@ -83,6 +83,8 @@ pub struct Request {
     pub color: Option<String>,
     /// Workloads and how to run them.
     pub runtime: RuntimeRequest,
+    /// The command line, recorded in the document.
+    pub invocation: Vec<String>,
 }
 
 /// What a `measure` run produced.
@@ -201,6 +203,8 @@ pub fn run(request: &Request) -> Result<Outcome> {
         configurations: Vec::new(),
         workloads: Vec::new(),
         runtime_plan: None,
+        invocation: request.invocation.clone(),
+        source: machine::source_revision(&project.workspace_root),
     };
     let options = sweep::SweepOptions {
         cargo,

@@ -49,6 +49,22 @@ pub struct MeasureDocument {
     /// How the workloads were run, when any were.
     #[serde(default)]
     pub runtime_plan: Option<RuntimePlan>,
+    /// The command line that measured it (`cargo lto measure …`).
+    #[serde(default)]
+    pub invocation: Vec<String>,
+    /// The measured project's git revision, when it is a git checkout.
+    #[serde(default)]
+    pub source: Option<SourceRevision>,
+}
+
+/// A git revision of the measured project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRevision {
+    /// `git rev-parse HEAD`.
+    pub commit: String,
+    /// Tracked files differed from that commit (`git status --porcelain
+    /// --untracked-files=no` printed something).
+    pub dirty: bool,
 }
 
 /// Every resolved profile key, with its value and where it came from.

@@ -178,6 +178,7 @@ fn results_document_snapshot() {
     }
     insta::assert_json_snapshot!("example_results", doc, {
         ".id" => "[id]",
+        ".invocation" => "[command]",
         ".started_unix_s" => "[time]",
         ".machine" => "[machine]",
         ".toolchain" => "[toolchain]",
