@@ -36,5 +36,6 @@ pub fn run(cli: cli::Cargo) -> Result<i32> {
         cli::Command::Doctor(args) => commands::doctor::run(args),
         cli::Command::Explain(args) => commands::explain::run(args),
         cli::Command::Check(args) => commands::check::run(args),
+        cli::Command::Report(args) => commands::report::run(args),
     }
 }

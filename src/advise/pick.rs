@@ -137,7 +137,7 @@ pub(super) fn pick(feasible: &[Figures], goal: Goal, base: &Candidate) -> Pick {
             Pick::Choose(
                 i,
                 format!(
-                    "{} has the best balance: {} ×{:.3} of baseline's, at ×{:.2} its clean build time (--goal balanced accepts up to ×{BALANCED_BUILD_CAP})",
+                    "{} has the best balance: {} ×{:.3} of baseline's, {}",
                     c(i).name,
                     if c(i).runtime.is_empty() {
                         "shipped size (no runtime measured)"
@@ -145,7 +145,14 @@ pub(super) fn pick(feasible: &[Figures], goal: Goal, base: &Candidate) -> Pick {
                         "shipped size × runtime ="
                     },
                     score(c(i)),
-                    c(i).build_s / base.build_s
+                    if c(i).build_warm {
+                        "its build time not compared (warm builds)".to_string()
+                    } else {
+                        format!(
+                            "at ×{:.2} its clean build time (--goal balanced accepts up to ×{BALANCED_BUILD_CAP})",
+                            c(i).build_s / base.build_s
+                        )
+                    }
                 ),
             )
         }

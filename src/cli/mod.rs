@@ -14,7 +14,7 @@ use crate::workspace::CargoFlags;
 mod advice;
 mod reports;
 pub use advice::{AdviceArgs, ApplyArgs, DoctorArgs, ExplainArgs, GoalArg, NeedArg, RecommendArgs};
-pub use reports::{CheckArgs, parse_percent};
+pub use reports::{CheckArgs, ReportArgs, parse_percent};
 
 /// `cargo lto …`, as cargo invokes the `cargo-lto` binary.
 #[derive(Debug, Parser)]
@@ -57,6 +57,9 @@ pub enum Command {
     /// Compare new results with a baseline document under limits, the CI
     /// gate: exit 1 when a limit is broken.
     Check(CheckArgs),
+    /// The report to paste into an issue or a pull request: where and how
+    /// it was measured, the configurations, the recommendation, the TOML.
+    Report(ReportArgs),
 }
 
 /// Output format on stdout.

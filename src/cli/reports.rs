@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{FormatArg, ProjectArgs, parse_size};
+use super::{AdviceArgs, FormatArg, ProjectArgs, parse_size};
 
 /// `+3%`, `3%`, `3` or `-1%` as a fraction (0.03).
 pub fn parse_percent(text: &str) -> Result<f64, String> {
@@ -53,4 +53,24 @@ pub struct CheckArgs {
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
+}
+
+/// `cargo lto report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Where the project and its results are.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Results documents (default: the newest in `<target-dir>/cargo-lto/results/`).
+    #[arg(value_name = "RESULTS")]
+    pub results: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Markdown)]
+    pub format: FormatArg,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The goal and constraints of the recommendation in the report.
+    #[command(flatten)]
+    pub advice: AdviceArgs,
 }

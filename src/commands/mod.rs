@@ -8,6 +8,7 @@ pub mod explain;
 pub mod inspect;
 pub mod measure;
 pub mod recommend;
+pub mod report;
 
 use std::path::{Path, PathBuf};
 

@@ -13,6 +13,7 @@ pub mod inspect;
 pub mod json;
 pub mod markdown;
 pub mod measure;
+pub mod report;
 pub mod table;
 
 use crate::results::advice::{DoctorReport, Explanation, Recommendation};
@@ -113,5 +114,25 @@ pub fn check(r: &CheckReport, format: Format) -> serde_json::Result<String> {
     match text(format, || gate::check(r)) {
         Some(text) => Ok(text),
         None => json::render(r),
+    }
+}
+
+/// The report of measure documents with their recommendations, in `format`.
+pub fn report(sections: &[report::Section], format: Format) -> serde_json::Result<String> {
+    match text(format, || report::report(sections)) {
+        Some(text) => Ok(text),
+        None => {
+            let list: Vec<serde_json::Value> = sections
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "results": s.doc,
+                        "recommendation": s.advice.as_ref().ok(),
+                        "no_recommendation": s.advice.as_ref().err(),
+                    })
+                })
+                .collect();
+            json::render(&serde_json::json!({ "reports": list }))
+        }
     }
 }

@@ -13,5 +13,6 @@ mod identical;
 mod inspect;
 mod interrupt;
 mod measure_example;
+mod report;
 mod runtime;
 mod warm;

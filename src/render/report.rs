@@ -1,0 +1,241 @@
+//! The report people paste into an issue or a pull request: where and how
+//! it was measured, one table of the configurations, the recommendation
+//! with its reasons, and the TOML to paste. Every figure comes from the
+//! documents; the recommendation was decided by `advise`.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use super::blocks::{Align, Block, Report, Table};
+use super::cells::Cell;
+use crate::results::MeasureDocument;
+use crate::results::advice::Recommendation;
+use crate::results::measure::{Configuration, Status, Verdict};
+
+/// One document and what was recommended from it (or why nothing was).
+pub struct Section<'a> {
+    /// The measure document.
+    pub doc: &'a MeasureDocument,
+    /// The recommendation, or the reason there is none.
+    pub advice: Result<&'a Recommendation, String>,
+}
+
+/// `when`, `machine`, `toolchain`, `commit` in one paragraph.
+fn provenance(doc: &MeasureDocument) -> String {
+    let m = &doc.machine;
+    let when =
+        humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(doc.started_unix_s));
+    let rustc = doc.toolchain.rustc_vv.lines().next().unwrap_or("rustc ?");
+    let source = match &doc.source {
+        Some(s) => format!(
+            ", commit {}{}",
+            &s.commit[..s.commit.len().min(12)],
+            if s.dirty {
+                " (with uncommitted changes)"
+            } else {
+                ""
+            }
+        ),
+        None => String::new(),
+    };
+    format!(
+        "`{}` of {} {}{}; measured {when} on {} × {}, {} memory, {}; {rustc}{source}; profile `{}`{}.",
+        doc.project.bin,
+        doc.project.package,
+        doc.project.version,
+        doc.project
+            .target
+            .as_ref()
+            .map_or(String::new(), |t| format!(" for {t}")),
+        m.cores,
+        m.cpu_model,
+        Cell::Bytes(m.memory_bytes).text(),
+        m.os,
+        doc.base_profile,
+        if doc.warm { " (warm builds)" } else { "" }
+    )
+}
+
+/// The command line as a shell would take it.
+fn command_line(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| {
+            if !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c))
+            {
+                w.clone()
+            } else {
+                format!("'{}'", w.replace('\'', "'\\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Faster => "faster",
+        Verdict::Slower => "slower",
+        Verdict::WithinNoise => "noise",
+    }
+}
+
+/// The configurations table: sizes, build, link memory, runtime ratios.
+fn table(doc: &MeasureDocument) -> Table {
+    let base = doc
+        .config("baseline")
+        .filter(|c| c.status == Status::Ok)
+        .and_then(|c| c.binary.as_ref());
+    let build = if doc.warm {
+        "warm build"
+    } else {
+        "clean build"
+    };
+    let mut headers: Vec<(String, Align)> = [
+        ("config", Align::Left),
+        ("file", Align::Right),
+        ("shipped", Align::Right),
+        ("shipped ±", Align::Right),
+        (build, Align::Right),
+        ("link peak", Align::Right),
+    ]
+    .iter()
+    .map(|(h, a)| (h.to_string(), *a))
+    .collect();
+    for w in &doc.workloads {
+        headers.push((format!("`{}` × base", w.name), Align::Right));
+    }
+    let refs: Vec<(&str, Align)> = headers.iter().map(|(h, a)| (h.as_str(), *a)).collect();
+    let mut table = Table::new(&refs);
+    for c in &doc.configurations {
+        table.row(row(doc, c, base));
+    }
+    table
+}
+
+fn row(
+    doc: &MeasureDocument,
+    c: &Configuration,
+    base: Option<&crate::results::measure::Binary>,
+) -> Vec<Cell> {
+    let name = match &c.identical_to {
+        Some(o) => format!("{} (= {o})", c.name),
+        None => c.name.clone(),
+    };
+    let mut row = vec![Cell::Text(name)];
+    if c.status != Status::Ok {
+        row.push(Cell::Text(format!("{:?}", c.status).to_lowercase()));
+        row.extend(std::iter::repeat_n(Cell::Empty, 4 + doc.workloads.len()));
+        return row;
+    }
+    let bin = c.binary.as_ref();
+    let build = c.build.as_ref();
+    row.extend([
+        bin.map_or(Cell::Empty, |b| Cell::Bytes(b.size_bytes)),
+        bin.map_or(Cell::Empty, |b| Cell::Bytes(b.shipped_bytes)),
+        match (bin, base) {
+            (Some(b), Some(bb)) => {
+                Cell::Change(b.shipped_bytes as f64 / bb.shipped_bytes as f64 - 1.0)
+            }
+            _ => Cell::Empty,
+        },
+        build.map_or(Cell::Empty, |b| Cell::Seconds(b.wall_s)),
+        build
+            .and_then(|b| b.link)
+            .map_or(Cell::Mark("?"), |l| Cell::Bytes(l.peak_rss_bytes)),
+    ]);
+    for w in &doc.workloads {
+        let r = c.runtime.iter().find(|r| r.workload == w.name);
+        row.push(match r {
+            None => Cell::Empty,
+            Some(r) if r.output_differs => Cell::Text("OUTPUT DIFFERS".into()),
+            Some(r) if r.status != Status::Ok => Cell::Text("failed".into()),
+            Some(r) => match &r.vs_baseline {
+                Some(v) => Cell::Text(format!(
+                    "{} {}",
+                    Cell::RatioCi {
+                        ratio: v.ratio,
+                        low: v.ratio_ci[0],
+                        high: v.ratio_ci[1],
+                    }
+                    .text(),
+                    verdict_word(v.verdict)
+                )),
+                None if c.name == "baseline" => Cell::Text("reference".into()),
+                None => Cell::Empty,
+            },
+        });
+    }
+    row
+}
+
+/// The report of `sections`, one per document.
+pub fn report(sections: &[Section]) -> Report {
+    let mut blocks = Vec::new();
+    for s in sections {
+        let doc = s.doc;
+        if sections.len() > 1 {
+            blocks.push(Block::Heading(format!("Results {}", doc.id)));
+        }
+        blocks.push(Block::Text(provenance(doc)));
+        if !doc.invocation.is_empty() {
+            blocks.push(Block::Code {
+                language: "sh".into(),
+                text: format!("{}\n", command_line(&doc.invocation)),
+            });
+        }
+        let mut t = table(doc);
+        t.footnotes.push(format!(
+            "shipped: bytes loaded at run time (what strip keeps), ± against baseline; {}; link peak: the final rustc's peak memory{}",
+            if doc.warm {
+                "warm build: one build in a reused directory, not a clean build"
+            } else {
+                "clean build: one build (n = 1)"
+            },
+            match &doc.runtime_plan {
+                Some(p) => format!(
+                    "; runtime: ratio of medians to baseline's [95% CI] over interleaved runs ({:?}), `noise` when p ≥ 0.05 or the CI includes 1",
+                    p.counter
+                )
+                .replace("Time", "wall time")
+                .replace("PerfEvent", "instructions, perf")
+                .replace("Callgrind", "instructions, callgrind"),
+                None => String::new(),
+            }
+        ));
+        blocks.push(Block::Table(t));
+        match &s.advice {
+            Ok(r) => {
+                let goal = serde_json::to_value(r.goal)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                blocks.push(Block::Text(match &r.choice {
+                    Some(c) => {
+                        format!("**Recommended** (`cargo lto recommend --goal {goal}`): `{c}`")
+                    }
+                    None => format!(
+                        "**Recommended** (`cargo lto recommend --goal {goal}`): keep what you have"
+                    ),
+                }));
+                blocks.push(Block::List(r.reasons.clone()));
+                if !r.toml.is_empty() {
+                    blocks.push(Block::Code {
+                        language: "toml".into(),
+                        text: r.toml.clone(),
+                    });
+                }
+            }
+            Err(why) => blocks.push(Block::Text(format!("No recommendation: {why}"))),
+        }
+        if !doc.notes.is_empty() {
+            blocks.push(Block::Notes(doc.notes.clone()));
+        }
+    }
+    let title = match sections.first() {
+        Some(s) => format!("cargo lto: {}", s.doc.project.bin),
+        None => "cargo lto".into(),
+    };
+    Report { title, blocks }
+}
