@@ -311,6 +311,8 @@ mod tests {
             configurations: vec![],
             workloads: vec![],
             runtime_plan: None,
+            invocation: Vec::new(),
+            source: None,
         }
     }
 
