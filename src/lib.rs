@@ -37,5 +37,7 @@ pub fn run(cli: cli::Cargo) -> Result<i32> {
         cli::Command::Explain(args) => commands::explain::run(args),
         cli::Command::Check(args) => commands::check::run(args),
         cli::Command::Report(args) => commands::report::run(args),
+        cli::Command::Merge(args) => commands::merge::run(args),
+        cli::Command::Plan(args) => commands::plan::run(args),
     }
 }

@@ -14,7 +14,9 @@ use crate::workspace::CargoFlags;
 mod advice;
 mod reports;
 pub use advice::{AdviceArgs, ApplyArgs, DoctorArgs, ExplainArgs, GoalArg, NeedArg, RecommendArgs};
-pub use reports::{CheckArgs, ReportArgs, parse_percent};
+pub use reports::{
+    CheckArgs, MergeArgs, PlanArgs, PlanFormat, ReportArgs, parse_percent, parse_shard,
+};
 
 /// `cargo lto …`, as cargo invokes the `cargo-lto` binary.
 #[derive(Debug, Parser)]
@@ -60,6 +62,11 @@ pub enum Command {
     /// The report to paste into an issue or a pull request: where and how
     /// it was measured, the configurations, the recommendation, the TOML.
     Report(ReportArgs),
+    /// Join the documents of a sweep's shards (`measure --shard K/N`) into one.
+    Merge(MergeArgs),
+    /// The sweep's configurations as CI jobs (`measure --shard K/N` each),
+    /// identical ones folded: a GitHub Actions matrix.
+    Plan(PlanArgs),
 }
 
 /// Output format on stdout.
@@ -224,6 +231,11 @@ pub struct MeasureArgs {
     /// Measure only these configurations (comma separated).
     #[arg(long, value_name = "NAMES", value_delimiter = ',')]
     pub only: Vec<String>,
+    /// Measure shard K of N: a deterministic 1/N of the configurations
+    /// (identical ones together), with baseline in every shard; `cargo lto
+    /// merge` joins the shards' documents.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
     /// The profile configurations inherit from, and baseline builds.
     #[arg(long, value_name = "NAME", default_value = "release")]
     pub base_profile: String,

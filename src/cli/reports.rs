@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
-use super::{AdviceArgs, FormatArg, ProjectArgs, parse_size};
+use super::{AdviceArgs, CargoArgs, FormatArg, ProjectArgs, parse_size};
 
 /// `+3%`, `3%`, `3` or `-1%` as a fraction (0.03).
 pub fn parse_percent(text: &str) -> Result<f64, String> {
@@ -18,6 +18,20 @@ pub fn parse_percent(text: &str) -> Result<f64, String> {
         return Err(format!("`{t}` is out of range"));
     }
     Ok(value / 100.0)
+}
+
+/// `K/N` with 1 ≤ K ≤ N.
+pub fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("`{text}` is not a shard: use K/N with 1 ≤ K ≤ N, e.g. 2/4");
+    let (k, n) = text.trim().split_once('/').ok_or_else(bad)?;
+    let (k, n): (usize, usize) = (
+        k.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if k == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
 }
 
 /// `cargo lto check`.
@@ -73,4 +87,55 @@ pub struct ReportArgs {
     /// The goal and constraints of the recommendation in the report.
     #[command(flatten)]
     pub advice: AdviceArgs,
+}
+
+/// `cargo lto merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The documents to merge (the shards of one sweep).
+    #[arg(value_name = "RESULTS", required = true, num_args = 1..)]
+    pub results: Vec<PathBuf>,
+    /// Write the merged document to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Compare build times of configurations measured on different machines.
+    #[arg(long)]
+    pub allow_cross_host: bool,
+}
+
+/// `cargo lto plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Cargo's flags.
+    #[command(flatten)]
+    pub cargo: CargoArgs,
+    /// Built-in matrix: `quick` or `standard`.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Add (or replace) a configuration, e.g. `--with small:lto=fat,opt-level=z`.
+    #[arg(long = "with", value_name = "NAME:KEY=VALUE,…")]
+    pub with: Vec<String>,
+    /// Only these configurations (comma separated).
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// The profile configurations inherit from.
+    #[arg(long, value_name = "NAME", default_value = "release")]
+    pub base_profile: String,
+    /// At most this many jobs (default: one per distinct build).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(usize))]
+    pub shards: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
+    pub format: PlanFormat,
+}
+
+/// `plan --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// A line per job.
+    Table,
+    /// `{"include": [...]}` on one line, for a GitHub Actions matrix.
+    GithubMatrix,
+    /// The plan, with the identical configurations.
+    Json,
 }

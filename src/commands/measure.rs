@@ -23,6 +23,7 @@ fn request(args: &MeasureArgs) -> Request {
             .chain(std::env::args().skip(1))
             .collect(),
         flags: CargoFlags::from(&args.cargo),
+        shard: args.shard,
         matrix: MatrixRequest {
             preset: args.preset.clone(),
             with: args.with.clone(),

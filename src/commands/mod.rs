@@ -7,6 +7,8 @@ pub mod doctor;
 pub mod explain;
 pub mod inspect;
 pub mod measure;
+pub mod merge;
+pub mod plan;
 pub mod recommend;
 pub mod report;
 

@@ -12,6 +12,7 @@ use crate::results::gate::{CheckReport, Limits, Outcome, Row};
 use crate::results::measure::{Configuration, MeasureDocument, Status, Verdict};
 use crate::stats;
 
+pub mod merge;
 #[cfg(test)]
 mod tests;
 

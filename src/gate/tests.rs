@@ -183,3 +183,86 @@ fn warm_builds_are_not_compared() {
     );
     assert_eq!(outcome(&r, "fat", "build"), Outcome::Skipped);
 }
+
+mod merging {
+    use super::doc;
+    use crate::gate::merge::{MergeError, merge};
+
+    fn ids() -> (String, Vec<String>) {
+        (
+            "merged".into(),
+            vec!["cargo".into(), "lto".into(), "merge".into()],
+        )
+    }
+
+    #[test]
+    fn shards_become_one_document_with_each_configurations_host() {
+        let mut a = doc();
+        a.id = "a".into();
+        a.configurations.retain(|c| c.name != "dbg");
+        let mut b = doc();
+        b.id = "b".into();
+        b.machine.cpu_model = "other CPU".into();
+        b.configurations.retain(|c| c.name != "fat");
+        let (id, inv) = ids();
+        let m = merge(&[a.clone(), b.clone()], id, inv, false).unwrap();
+        let names: Vec<&str> = m.configurations.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["baseline", "fat", "dbg"]);
+        assert_eq!(m.configurations[0].machine.as_ref().unwrap(), &a.machine);
+        assert_eq!(
+            m.configurations[2].machine.as_ref().unwrap().cpu_model,
+            "other CPU"
+        );
+        assert!(
+            m.notes
+                .last()
+                .unwrap()
+                .contains("merged from 2 documents (a, b)")
+        );
+        assert_eq!(m.id, "merged");
+        // the table says which host each row is from, and does not compare
+        // dbg's build time with baseline's from another machine
+        let text =
+            crate::render::measure(&m, crate::render::Format::Table, Default::default()).unwrap();
+        assert!(
+            text.contains("host A: 2 × AMD EPYC") && text.contains("host B: 2 × other CPU"),
+            "{text}"
+        );
+        assert!(text.contains("other host"), "{text}");
+        let m = merge(&[a, b], "x".into(), vec![], true).unwrap();
+        let text =
+            crate::render::measure(&m, crate::render::Format::Table, Default::default()).unwrap();
+        assert!(!text.contains("other host  "), "{text}");
+    }
+
+    #[test]
+    fn documents_that_do_not_belong_together_are_refused() {
+        let (id, inv) = ids();
+        let base = doc();
+        let mut project = doc();
+        project.project.package = "other".into();
+        let mut toolchain = doc();
+        toolchain.toolchain.rustc_vv = "rustc 1.96.0".into();
+        let mut revision = doc();
+        revision.source = Some(crate::results::measure::SourceRevision {
+            commit: "abc".into(),
+            dirty: false,
+        });
+        for (other, text) in [
+            (project, "one project"),
+            (toolchain, "different compilers"),
+            (revision, "one source revision"),
+        ] {
+            let err = merge(&[base.clone(), other], id.clone(), inv.clone(), false).unwrap_err();
+            assert!(matches!(err, MergeError::Mismatch(_)));
+            assert!(err.to_string().contains(text), "{err}");
+        }
+        // fat measured in both: not shards of one sweep
+        let err = merge(&[base.clone(), base], id.clone(), inv.clone(), false).unwrap_err();
+        assert!(
+            matches!(err, MergeError::Twice(ref n, ..) if n == "fat"),
+            "{err}"
+        );
+        assert_eq!(merge(&[], id, inv, false).unwrap_err(), MergeError::Empty);
+    }
+}

@@ -5,6 +5,7 @@
 //! every figure into the measure document, saved after each configuration.
 
 pub mod machine;
+pub mod plan;
 pub mod record;
 pub mod runtime;
 pub mod steps;
@@ -85,6 +86,8 @@ pub struct Request {
     pub runtime: RuntimeRequest,
     /// The command line, recorded in the document.
     pub invocation: Vec<String>,
+    /// `--shard K/N`.
+    pub shard: Option<(usize, usize)>,
 }
 
 /// What a `measure` run produced.
@@ -157,6 +160,18 @@ pub fn run(request: &Request) -> Result<Outcome> {
         target.cfg_matches(k)
     });
     base.extend(rustflags::resolve(&user_flags));
+    let (configs, shard_note) = match request.shard {
+        Some((k, n)) => {
+            let mine = sweep::shard(&configs, &base, k, n);
+            let names: Vec<&str> = mine.iter().map(|c| c.name.as_str()).collect();
+            let note = format!(
+                "shard {k}/{n}: {} (baseline is in every shard, so each shard's comparisons have their reference from the same machine; `cargo lto merge` joins the shards)",
+                names.join(", ")
+            );
+            (mine, Some(note))
+        }
+        None => (configs, None),
+    };
     let mut gold = Vec::new();
     for config in &configs {
         let effective = resolve::with_overrides(&base, &config.settings);
@@ -168,6 +183,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
 
     let wrappers = user_wrappers(&config_files);
     let mut notes = wrappers.notes();
+    notes.extend(shard_note);
     if !gold.is_empty() {
         notes.push(format!(
             "{}: linked with gold, which rustc warns is deprecated and has known bugs with Rust (cargo's output, shown with -vv)",
@@ -205,6 +221,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
         runtime_plan: None,
         invocation: request.invocation.clone(),
         source: machine::source_revision(&project.workspace_root),
+        cross_host_times: false,
     };
     let options = sweep::SweepOptions {
         cargo,

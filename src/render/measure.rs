@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::View;
 use super::blocks::{Align, Block, Report, Table};
 use super::cells::{Cell, Metric};
-use crate::results::measure::{Configuration, MeasureDocument, Status, Unit};
+use crate::results::measure::{Configuration, Machine, MeasureDocument, Status, Unit};
 
 /// How many crates the per-crate cost table shows.
 const TOP_UNITS: usize = 8;
@@ -91,16 +91,17 @@ fn ratio(value: f64, base: f64) -> Cell {
 /// peak RSS, the link step's time, the rebuild, .text and symbols.
 fn configurations(doc: &MeasureDocument, view: View) -> Table {
     let wide = view.wide;
+    let hosts = hosts(doc);
+    let base_host = doc.config("baseline").map(|b| doc.machine_of(b));
     let base = doc.config("baseline").filter(|c| c.status == Status::Ok);
     let base_build = base.and_then(|b| b.build.as_ref());
     let base_link = base_build.and_then(|b| b.link.as_ref());
     let base_bin = base.and_then(|b| b.binary.as_ref());
-    let mut headers = vec![
-        ("config", Align::Left),
-        ("status", Align::Left),
-        ("build", Align::Right),
-        ("build ×", Align::Right),
-    ];
+    let mut headers = vec![("config", Align::Left), ("status", Align::Left)];
+    if hosts.len() > 1 {
+        headers.push(("host", Align::Left));
+    }
+    headers.extend([("build", Align::Right), ("build ×", Align::Right)]);
     if wide {
         headers.extend([
             ("CPU", Align::Right),
@@ -124,12 +125,22 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
     let mut table = Table::new(&headers);
     for c in &doc.configurations {
         let mut row = vec![Cell::Text(c.name.clone()), Cell::Text(status_text(c))];
+        let host = doc.machine_of(c);
+        if hosts.len() > 1 {
+            row.push(Cell::Text(host_label(&hosts, host)));
+        }
+        // a time compares only with one from the same machine
+        let comparable = doc.cross_host_times || base_host.is_none_or(|b| b == host);
         match c.build.as_ref().filter(|_| c.status == Status::Ok) {
             Some(b) => {
                 let link = b.link.as_ref();
                 row.extend([
                     Cell::Seconds(b.wall_s),
-                    base_build.map_or(Cell::Empty, |bb| ratio(b.wall_s, bb.wall_s)),
+                    match base_build {
+                        Some(bb) if comparable => ratio(b.wall_s, bb.wall_s),
+                        Some(_) => Cell::Mark("other host"),
+                        None => Cell::Empty,
+                    },
                 ]);
                 if wide {
                     row.extend([
@@ -226,6 +237,24 @@ fn bytes(doc: &MeasureDocument, view: View) -> Option<Table> {
     (!table.rows.is_empty()).then_some(table)
 }
 
+/// The distinct machines of a (merged) document, in order of appearance.
+fn hosts(doc: &MeasureDocument) -> Vec<&Machine> {
+    let mut out: Vec<&Machine> = Vec::new();
+    for c in &doc.configurations {
+        let m = doc.machine_of(c);
+        if !out.contains(&m) {
+            out.push(m);
+        }
+    }
+    out
+}
+
+/// `A`, `B`, … for the machines of a merged document.
+fn host_label(hosts: &[&Machine], m: &Machine) -> String {
+    let i = hosts.iter().position(|h| *h == m).unwrap_or(0);
+    char::from(b'A' + (i % 26) as u8).to_string()
+}
+
 /// What each figure of the configuration table is, in lines that fit.
 fn legend(doc: &MeasureDocument, view: View) -> String {
     let build = if doc.warm {
@@ -245,6 +274,24 @@ fn legend(doc: &MeasureDocument, view: View) -> String {
             doc.base_profile
         ),
     ];
+    let hosts = hosts(doc);
+    if hosts.len() > 1 {
+        for h in &hosts {
+            lines.push(format!(
+                "host {}: {} × {}, {} ({})",
+                host_label(&hosts, h),
+                h.cores,
+                h.cpu_model,
+                Cell::Bytes(h.memory_bytes).text(),
+                h.os
+            ));
+        }
+        lines.push(if doc.cross_host_times {
+            "build × compares times from different hosts (merge --allow-cross-host).".into()
+        } else {
+            "build ×: only against a baseline from the same host (merge --allow-cross-host compares across).".into()
+        });
+    }
     if view.wide {
         lines.push("CPU: user+sys time of the build; peak RSS: its largest single process; link: the final rustc's time.".into());
         lines.push(format!(

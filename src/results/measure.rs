@@ -55,6 +55,10 @@ pub struct MeasureDocument {
     /// The measured project's git revision, when it is a git checkout.
     #[serde(default)]
     pub source: Option<SourceRevision>,
+    /// Build times of configurations measured on different machines are
+    /// compared with each other (`merge --allow-cross-host`).
+    #[serde(default)]
+    pub cross_host_times: bool,
 }
 
 /// A git revision of the measured project.
@@ -160,6 +164,10 @@ pub struct Configuration {
     /// this one was not built, and its figures are that one's.
     #[serde(default)]
     pub identical_to: Option<String>,
+    /// The machine this configuration was measured on, when it is not the
+    /// document's (set by `cargo lto merge` for every configuration).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine: Option<Machine>,
 }
 
 /// Build measurements: one clean build (n = 1) and one rebuild.
@@ -413,6 +421,11 @@ pub enum Verdict {
 }
 
 impl MeasureDocument {
+    /// The machine configuration `c` was measured on.
+    pub fn machine_of<'a>(&'a self, c: &'a Configuration) -> &'a Machine {
+        c.machine.as_ref().unwrap_or(&self.machine)
+    }
+
     /// The configuration named `name`.
     pub fn config(&self, name: &str) -> Option<&Configuration> {
         self.configurations.iter().find(|c| c.name == name)

@@ -313,6 +313,7 @@ mod tests {
             runtime_plan: None,
             invocation: Vec::new(),
             source: None,
+            cross_host_times: false,
         }
     }
 
@@ -405,6 +406,7 @@ mod tests {
             build: None,
             binary: None,
             identical_to: None,
+            machine: None,
             runtime: vec![WorkloadRuntime {
                 workload: "w".into(),
                 status: Status::Ok,

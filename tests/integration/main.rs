@@ -15,4 +15,5 @@ mod interrupt;
 mod measure_example;
 mod report;
 mod runtime;
+mod shards;
 mod warm;

@@ -1,0 +1,66 @@
+//! `cargo lto plan`: the jobs of a CI matrix, one `measure --shard K/N`
+//! each, as a table, a GitHub Actions matrix, or JSON.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::cli::{PlanArgs, PlanFormat};
+use crate::error::{UsageError, exit};
+use crate::measure::plan::{self, PlanRequest};
+use crate::profile::matrix::MatrixRequest;
+use crate::workspace::CargoFlags;
+
+/// Runs `plan`; returns the exit code.
+pub fn run(args: &PlanArgs) -> Result<i32> {
+    if args.shards == Some(0) {
+        return Err(UsageError::Project("--shards must be at least 1".into()).into());
+    }
+    let plan = plan::plan(&PlanRequest {
+        flags: CargoFlags::from(&args.cargo),
+        matrix: MatrixRequest {
+            preset: args.preset.clone(),
+            with: args.with.clone(),
+            only: args.only.clone(),
+        },
+        base_profile: args.base_profile.clone(),
+        shards: args.shards,
+    })?;
+    let text = match args.format {
+        PlanFormat::GithubMatrix => {
+            let include: Vec<serde_json::Value> = plan
+                .include
+                .iter()
+                .map(|j| {
+                    serde_json::json!({
+                        "shard": j.shard,
+                        "args": j.args,
+                        "configs": j.configs.join(", "),
+                    })
+                })
+                .collect();
+            serde_json::to_string(&serde_json::json!({ "include": include }))? + "\n"
+        }
+        PlanFormat::Json => serde_json::to_string_pretty(&plan)? + "\n",
+        PlanFormat::Table => {
+            let mut t = String::new();
+            for j in &plan.include {
+                t.push_str(&format!(
+                    "cargo lto measure {:<14} # {}\n",
+                    j.args,
+                    j.configs.join(", ")
+                ));
+            }
+            for (name, original) in &plan.identical {
+                t.push_str(&format!(
+                    "# {name}: the same build as {original}, measured with it\n"
+                ));
+            }
+            t
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(exit::OK)
+}

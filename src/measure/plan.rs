@@ -1,0 +1,98 @@
+//! `cargo lto plan`: the configurations a sweep would measure, identical
+//! ones folded, dealt into shards for a CI matrix — what `measure --shard
+//! K/N` will build on each machine. Nothing is built.
+
+use anyhow::{Context, Result};
+
+use super::sweep;
+use crate::build::environment::Lockfile;
+use crate::error::UsageError;
+use crate::profile::matrix::{self, MatrixRequest};
+use crate::profile::{resolve, rustflags};
+use crate::workspace::{self, CargoFlags};
+
+/// What to plan.
+pub struct PlanRequest {
+    /// Cargo's flags (the project).
+    pub flags: CargoFlags,
+    /// Preset, `--with`, `--only`.
+    pub matrix: MatrixRequest,
+    /// The profile configurations inherit.
+    pub base_profile: String,
+    /// At most this many shards (default: one per distinct build).
+    pub shards: Option<usize>,
+}
+
+/// One job of the matrix.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Job {
+    /// `K/N`, for `measure --shard K/N`.
+    pub shard: String,
+    /// The arguments to give `cargo lto measure`.
+    pub args: String,
+    /// The configurations it measures (baseline in every one).
+    pub configs: Vec<String>,
+}
+
+/// The plan.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Plan {
+    /// One job per shard.
+    pub include: Vec<Job>,
+    /// Configurations that are the same build as another: `(name, original)`.
+    pub identical: Vec<(String, String)>,
+}
+
+/// Plans the shards of the sweep `request` describes.
+pub fn plan(request: &PlanRequest) -> Result<Plan> {
+    let cargo = workspace::cargo_binary();
+    let flags = &request.flags;
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    let lock =
+        Lockfile::before(workspace::locate_root(&cargo, flags.manifest_path.as_deref()).as_deref());
+    let project = workspace::load(&cargo, flags)?;
+    lock.settle(&project.root_manifest)?;
+    let configs = matrix::build(&request.matrix, &project.metadata)?;
+    let env = |k: &str| std::env::var(k).ok();
+    let config_files =
+        resolve::read_configs(&cwd).map_err(|e| UsageError::Project(format!("{e:#}")))?;
+    let mut base = resolve::resolve(
+        &request.base_profile,
+        &project.root_manifest,
+        &config_files,
+        &env,
+    )
+    .map_err(|e| UsageError::Project(format!("--base-profile {}: {e:#}", request.base_profile)))?;
+    let target = &project.target;
+    let user_flags = rustflags::detect(&env, &config_files, target.triple(), &|k| {
+        target.cfg_matches(k)
+    });
+    base.extend(rustflags::resolve(&user_flags));
+    let groups = sweep::groups(&configs, &base);
+    let identical = groups
+        .iter()
+        .flat_map(|g| {
+            g.iter()
+                .skip(1)
+                .map(|c| (c.name.clone(), g[0].name.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let builds = groups
+        .iter()
+        .filter(|g| !g.iter().any(|c| c.name == "baseline"))
+        .count()
+        .max(1);
+    let n = request.shards.unwrap_or(builds).clamp(1, builds);
+    let include = (1..=n)
+        .map(|k| Job {
+            shard: format!("{k}/{n}"),
+            args: format!("--shard {k}/{n}"),
+            configs: sweep::shard(&configs, &base, k, n)
+                .into_iter()
+                .map(|c| c.name)
+                .collect(),
+        })
+        .collect();
+    Ok(Plan { include, identical })
+}
