@@ -16,9 +16,14 @@ pub mod merge;
 #[cfg(test)]
 mod tests;
 
-/// True when two documents come from the same machine.
+/// True when every configuration of `b` was measured on the machine of
+/// its namesake in `a` (a merged document keeps each one's machine).
 pub fn same_host(a: &MeasureDocument, b: &MeasureDocument) -> bool {
     a.machine == b.machine
+        && b.configurations.iter().all(|c| match a.config(&c.name) {
+            Some(o) => a.machine_of(o) == b.machine_of(c),
+            None => true,
+        })
 }
 
 fn pct(limit: f64) -> String {
@@ -62,7 +67,6 @@ fn relative(config: &str, check: &str, old: f64, new: f64, limit: f64) -> Row {
 /// Compares `new` with `baseline` under `limits`.
 pub fn check(baseline: &MeasureDocument, new: &MeasureDocument, limits: &Limits) -> CheckReport {
     let host = same_host(baseline, new);
-    let times = host || limits.allow_cross_host;
     let mut notes = Vec::new();
     if !host {
         notes.push(format!(
@@ -106,6 +110,7 @@ pub fn check(baseline: &MeasureDocument, new: &MeasureDocument, limits: &Limits)
             });
             continue;
         }
+        let times = baseline.machine_of(old) == new.machine_of(c) || limits.allow_cross_host;
         rows.extend(config_rows(
             old,
             c,

@@ -17,3 +17,4 @@ mod report;
 mod runtime;
 mod shards;
 mod warm;
+mod workflow;
