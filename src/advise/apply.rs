@@ -5,7 +5,6 @@
 //! check with `cargo metadata --no-deps` that restores every file byte for
 //! byte when cargo rejects the result.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -254,27 +253,10 @@ fn check(cargo: &Path, manifest: &Path) -> Result<()> {
 }
 
 /// Replaces `path` with `bytes` through a temporary file in the same
-/// directory and a rename, keeping the file's permissions.
+/// directory and a rename, keeping the file's permissions (the results
+/// store's writer).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().context("a file without a directory")?;
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("writing in {}", dir.display()))?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    let permissions = match std::fs::metadata(path) {
-        Ok(m) => m.permissions(),
-        // a new file: rw-r--r--, as cargo new creates Cargo.toml
-        Err(_) => {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::Permissions::from_mode(0o644)
-        }
-    };
-    tmp.as_file().set_permissions(permissions)?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
+    Ok(crate::results::write_atomic(path, bytes)?)
 }
 
 #[cfg(test)]

@@ -15,7 +15,8 @@ mod advice;
 mod reports;
 pub use advice::{AdviceArgs, ApplyArgs, DoctorArgs, ExplainArgs, GoalArg, NeedArg, RecommendArgs};
 pub use reports::{
-    CheckArgs, MergeArgs, PlanArgs, PlanFormat, ReportArgs, parse_percent, parse_shard,
+    CheckArgs, MergeArgs, PlanArgs, PlanFormat, ReportArgs, ReportFormat, parse_percent,
+    parse_shard,
 };
 
 /// `cargo lto …`, as cargo invokes the `cargo-lto` binary.

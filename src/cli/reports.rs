@@ -79,8 +79,12 @@ pub struct ReportArgs {
     #[arg(value_name = "RESULTS")]
     pub results: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Markdown)]
-    pub format: FormatArg,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+    /// An inspect document (`cargo lto inspect --format json`): the HTML
+    /// adds machine code per crate and cross-crate calls per configuration.
+    #[arg(long, value_name = "FILE")]
+    pub inspect: Option<PathBuf>,
     /// Write to FILE (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -101,6 +105,19 @@ pub struct MergeArgs {
     /// Compare build times of configurations measured on different machines.
     #[arg(long)]
     pub allow_cross_host: bool,
+}
+
+/// `report --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned tables for a terminal.
+    Table,
+    /// The documents and their recommendations.
+    Json,
+    /// Markdown, for a pull request or an issue.
+    Markdown,
+    /// One self-contained HTML page with charts.
+    Html,
 }
 
 /// `cargo lto plan`.

@@ -6,10 +6,23 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::cli::ReportArgs;
-use crate::error::exit;
-use crate::render::{self, report::Section};
+use crate::cli::{ReportArgs, ReportFormat};
+use crate::error::{UsageError, exit};
+use crate::render::{self, Format, report::Section};
 use crate::results;
+
+/// An inspect document, read and checked like a results document.
+fn read_inspect(path: &std::path::Path) -> Result<results::InspectDocument> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| UsageError::Project(format!("cannot read {}: {e}", path.display())))?;
+    let doc: results::InspectDocument = serde_json::from_str(&text).map_err(|e| {
+        UsageError::Project(format!(
+            "{} is not an inspect document (`cargo lto inspect --format json`): {e}",
+            path.display()
+        ))
+    })?;
+    Ok(doc)
+}
 
 /// Runs `report`; returns the exit code.
 pub fn run(args: &ReportArgs) -> Result<i32> {
@@ -35,7 +48,21 @@ pub fn run(args: &ReportArgs) -> Result<i32> {
             advice: a.as_ref().map_err(Clone::clone),
         })
         .collect();
-    let text = render::report(&sections, args.format.into())?;
+    let inspect = match &args.inspect {
+        Some(path) => Some(read_inspect(path)?),
+        None => None,
+    };
+    let text = match args.format {
+        ReportFormat::Html => render::report_html(
+            &sections,
+            inspect.as_ref(),
+            args.advice.max_link_memory,
+            &[],
+        ),
+        ReportFormat::Table => render::report(&sections, Format::Table)?,
+        ReportFormat::Markdown => render::report(&sections, Format::Markdown)?,
+        ReportFormat::Json => render::report(&sections, Format::Json)?,
+    };
     match &args.output {
         Some(path) => results::write_atomic(path, text.as_bytes())?,
         None => {

@@ -9,11 +9,13 @@ pub mod advice;
 pub mod blocks;
 pub mod cells;
 pub mod gate;
+pub mod html;
 pub mod inspect;
 pub mod json;
 pub mod markdown;
 pub mod measure;
 pub mod report;
+pub mod svg;
 pub mod table;
 
 use crate::results::advice::{DoctorReport, Explanation, Recommendation};
@@ -135,4 +137,22 @@ pub fn report(sections: &[report::Section], format: Format) -> serde_json::Resul
             json::render(&serde_json::json!({ "reports": list }))
         }
     }
+}
+
+/// The report as one self-contained HTML page with charts; `inspect` adds
+/// the per-crate charts, `link_limit` the limit line, `extra` more figures
+/// (the history).
+pub fn report_html(
+    sections: &[report::Section],
+    inspect: Option<&InspectDocument>,
+    link_limit: Option<u64>,
+    extra: &[String],
+) -> String {
+    html::page(
+        &report::report(sections),
+        sections,
+        inspect,
+        link_limit,
+        extra,
+    )
 }

@@ -131,6 +131,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(write)?;
     tmp.write_all(bytes).map_err(write)?;
     tmp.as_file().sync_all().map_err(write)?;
+    // the file's own permissions when it exists; else rw-r--r--, not the
+    // temporary file's rw-------
+    let permissions = match std::fs::metadata(path) {
+        Ok(m) => m.permissions(),
+        Err(_) => {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::Permissions::from_mode(0o644)
+        }
+    };
+    tmp.as_file().set_permissions(permissions).map_err(write)?;
     tmp.persist(path).map_err(|e| write(e.error))?;
     Ok(())
 }
