@@ -1,0 +1,154 @@
+//! The HTML report in a real browser: headless Chromium (Debian's
+//! `chromium`, which `.ci/run` installs) loads the page without console
+//! errors, every chart has its marks in the DOM, and a screenshot is
+//! written and is not blank. The page's structure is a snapshot.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::{cargo_lto, repo};
+
+/// Chromium, or None with the reason the test is skipped.
+fn chromium() -> Option<PathBuf> {
+    let names = ["chromium", "chromium-browser", "google-chrome"];
+    let from_env = std::env::var_os("CHROMIUM").map(PathBuf::from);
+    from_env
+        .into_iter()
+        .chain(names.iter().map(PathBuf::from))
+        .find(|p| {
+            Command::new(p)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+}
+
+fn page(dir: &Path) -> PathBuf {
+    let out = dir.join("report.html");
+    let data = repo().join("tests/data");
+    let run = cargo_lto()
+        .current_dir(dir)
+        .arg("report")
+        .arg(data.join("measure-runtime.json"))
+        .args([
+            "--goal",
+            "speed",
+            "--format",
+            "html",
+            "--max-link-memory",
+            "150MiB",
+        ])
+        .arg("--inspect")
+        .arg(data.join("inspect.json"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{run:?}");
+    out
+}
+
+/// The figures of a page: id, and how many marks each has.
+fn figures(html: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for part in html.split("<figure class=\"chart\" id=\"").skip(1) {
+        let id = part.split('"').next().unwrap().to_string();
+        let body = part.split("</figure>").next().unwrap();
+        assert!(body.contains("<title>"), "{id} has no title");
+        assert!(body.contains("<table>"), "{id} has no data table");
+        out.push((id, body.matches("class=\"mark").count()));
+    }
+    out
+}
+
+#[test]
+fn the_page_is_self_contained_and_structured() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = std::fs::read_to_string(page(dir.path())).unwrap();
+    // no network: nothing fetched (the only URL is the SVG namespace)
+    for attr in ["src=", "href=", "@import", "url("] {
+        assert!(!html.contains(attr), "the page loads something: {attr}");
+    }
+    assert_eq!(
+        html.matches("http").count(),
+        html.matches("http://www.w3.org/2000/svg").count()
+    );
+    let figs = figures(&html);
+    let summary: Vec<String> = figs
+        .iter()
+        .map(|(id, n)| format!("{id}: {n} marks"))
+        .collect();
+    insta::assert_snapshot!("html_figures", summary.join("\n"));
+}
+
+#[test]
+fn chromium_renders_every_chart() {
+    let Some(browser) = chromium() else {
+        eprintln!(
+            "SKIPPED: no Chromium (set CHROMIUM, or install Debian's `chromium`, as .ci/run does)"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = page(dir.path());
+    let url = format!("file://{}", file.display());
+    let headless = |extra: &[&str]| {
+        let out = Command::new(&browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--enable-logging=stderr",
+                "--v=0",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                dir.path().join("profile").display()
+            ))
+            .args(extra)
+            .arg(&url)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        out
+    };
+    let out = headless(&["--dump-dom"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for line in stderr.lines() {
+        assert!(
+            !line.contains(":CONSOLE") && !line.contains("Uncaught"),
+            "a console message: {line}"
+        );
+    }
+    // the DOM Chromium built has every chart with its marks
+    let dom = String::from_utf8(out.stdout).unwrap();
+    let figs = figures(&dom);
+    assert_eq!(figs.len(), 5, "{figs:?}");
+    for (id, marks) in &figs {
+        assert!(*marks > 0, "{id} has no marks");
+    }
+    // a screenshot, not blank: many colours, and not all background
+    let shot = dir.path().join("shot.png");
+    headless(&[
+        &format!("--screenshot={}", shot.display()),
+        "--window-size=1100,2400",
+        "--hide-scrollbars",
+    ]);
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let bytes = &buf[..info.buffer_size()];
+    let px = info.color_type.samples();
+    let mut colours = std::collections::HashMap::new();
+    for p in bytes.chunks(px) {
+        *colours.entry(p[..3].to_vec()).or_insert(0usize) += 1;
+    }
+    let total = bytes.len() / px;
+    let background = colours.values().max().copied().unwrap_or(0);
+    assert!(colours.len() > 20, "{} colours", colours.len());
+    assert!(
+        background < total * 97 / 100,
+        "the screenshot is almost all one colour"
+    );
+}
