@@ -88,6 +88,10 @@ pub struct ReportArgs {
     /// Write to FILE (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Every document in `<target-dir>/cargo-lto/results/` (or those given)
+    /// as a trend per configuration: size, shipped size, build, runtime.
+    #[arg(long)]
+    pub history: bool,
     /// The goal and constraints of the recommendation in the report.
     #[command(flatten)]
     pub advice: AdviceArgs,

@@ -10,6 +10,7 @@ use crate::cli::{ReportArgs, ReportFormat};
 use crate::error::{UsageError, exit};
 use crate::render::{self, Format, report::Section};
 use crate::results;
+use crate::workspace::{self, CargoFlags};
 
 /// An inspect document, read and checked like a results document.
 fn read_inspect(path: &std::path::Path) -> Result<results::InspectDocument> {
@@ -24,8 +25,65 @@ fn read_inspect(path: &std::path::Path) -> Result<results::InspectDocument> {
     Ok(doc)
 }
 
+/// The documents of the history: those given, or every one in the
+/// project's results directory (those another version cannot read are
+/// skipped, and said so).
+fn history_docs(args: &ReportArgs) -> Result<Vec<results::MeasureDocument>> {
+    if !args.results.is_empty() {
+        return args
+            .results
+            .iter()
+            .map(|p| Ok(results::load(p, None)?))
+            .collect();
+    }
+    let cargo = workspace::cargo_binary();
+    let located = workspace::locate(&cargo, &CargoFlags::from(&args.project))?;
+    let dir = results::results_dir(&located.target_dir);
+    let mut docs = Vec::new();
+    for listed in results::list(&dir)? {
+        match results::load(&listed.path, Some(&located.root)) {
+            Ok(doc) => docs.push(doc),
+            Err(e) => eprintln!("skipped: {e}"),
+        }
+    }
+    if docs.is_empty() {
+        return Err(UsageError::Project(format!(
+            "no measurements in {}: run `cargo lto measure` first",
+            dir.display()
+        ))
+        .into());
+    }
+    Ok(docs)
+}
+
+/// Writes `text` to `-o FILE` or stdout.
+fn emit(args: &ReportArgs, text: &str) -> Result<()> {
+    match &args.output {
+        Some(path) => results::write_atomic(path, text.as_bytes())?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
 /// Runs `report`; returns the exit code.
 pub fn run(args: &ReportArgs) -> Result<i32> {
+    if args.history {
+        let entries = render::history::entries(&history_docs(args)?);
+        let format = match args.format {
+            ReportFormat::Table => Format::Table,
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Markdown | ReportFormat::Html => Format::Markdown,
+        };
+        emit(
+            args,
+            &render::history(&entries, format, args.format == ReportFormat::Html)?,
+        )?;
+        return Ok(exit::OK);
+    }
     let hint = "or pass results documents";
     let mut found = Vec::new();
     if args.results.is_empty() {
@@ -63,13 +121,6 @@ pub fn run(args: &ReportArgs) -> Result<i32> {
         ReportFormat::Markdown => render::report(&sections, Format::Markdown)?,
         ReportFormat::Json => render::report(&sections, Format::Json)?,
     };
-    match &args.output {
-        Some(path) => results::write_atomic(path, text.as_bytes())?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.flush()?;
-        }
-    }
+    emit(args, &text)?;
     Ok(exit::OK)
 }

@@ -153,7 +153,7 @@ impl Render for Html {
 }
 
 /// A figure: caption, chart, and its data as a table.
-fn figure(id: &str, caption: &str, svg: String, data: Table) -> String {
+pub(super) fn figure(id: &str, caption: &str, svg: String, data: Table) -> String {
     format!(
         "<figure class=\"chart\" id=\"{id}\"><figcaption>{}</figcaption>{svg}<details><summary>Data</summary>{}</details></figure>",
         esc(caption),

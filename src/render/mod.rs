@@ -9,6 +9,7 @@ pub mod advice;
 pub mod blocks;
 pub mod cells;
 pub mod gate;
+pub mod history;
 pub mod html;
 pub mod inspect;
 pub mod json;
@@ -155,4 +156,25 @@ pub fn report_html(
         link_limit,
         extra,
     )
+}
+
+/// The history of a results directory in `format` (HTML: with line charts).
+pub fn history(
+    entries: &[history::Entry],
+    format: Format,
+    as_html: bool,
+) -> serde_json::Result<String> {
+    if as_html {
+        return Ok(html::page(
+            &history::report(entries),
+            &[],
+            None,
+            None,
+            &history::charts(entries),
+        ));
+    }
+    match text(format, || history::report(entries)) {
+        Some(text) => Ok(text),
+        None => json::render(&serde_json::json!({ "history": entries })),
+    }
 }

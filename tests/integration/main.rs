@@ -9,6 +9,7 @@ mod common;
 mod doctor;
 mod environment;
 mod failures;
+mod history;
 mod html;
 mod identical;
 mod inspect;
