@@ -47,27 +47,38 @@ def ratio_ci(a, b, n=2000):
     return ratios[int(0.025 * n)], ratios[int(0.975 * n)]
 
 
+def interleave(cmds, cwd, rounds):
+    """Each command once to warm up, then `rounds` rounds of all of them in
+    a shuffled order; returns name -> wall times."""
+    for cmd in cmds.values():
+        timed(cmd, cwd)
+    samples = {name: [] for name in cmds}
+    rng = random.Random(7)
+    for _ in range(rounds):
+        order = list(cmds)
+        rng.shuffle(order)
+        for name in order:
+            samples[name].append(timed(cmds[name], cwd))
+    return samples
+
+
+def print_ratios(samples, reference):
+    """Each command's median and its ratio to `reference`'s, with a CI."""
+    ref = samples[reference]
+    print(f"{'command':40} {'median':>9} {'× ' + reference:>28} {'95% CI':>15}")
+    for name, s in samples.items():
+        lo, hi = ratio_ci(s, ref)
+        print(f"{name:40} {statistics.median(s) * 1000:7.1f} ms "
+              f"{statistics.median(s) / statistics.median(ref):27.2f}× {lo:6.2f}–{hi:.2f}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("project")
     ap.add_argument("--rounds", type=int, default=20)
     args = ap.parse_args()
-    cmds = commands(release_tool())
-    for cmd in cmds.values():  # warm the page cache and cargo's
-        timed(cmd, args.project)
-    samples = {name: [] for name in cmds}
-    rng = random.Random(7)
-    for _ in range(args.rounds):
-        order = list(cmds)
-        rng.shuffle(order)
-        for name in order:
-            samples[name].append(timed(cmds[name], args.project))
-    ref = samples["cargo metadata --no-deps"]
-    print(f"{'command':40} {'median':>9} {'× cargo metadata':>18} {'95% CI':>15}")
-    for name, s in samples.items():
-        lo, hi = ratio_ci(s, ref)
-        print(f"{name:40} {statistics.median(s) * 1000:7.1f} ms "
-              f"{statistics.median(s) / statistics.median(ref):17.2f}× {lo:6.2f}–{hi:.2f}")
+    samples = interleave(commands(release_tool()), args.project, args.rounds)
+    print_ratios(samples, "cargo metadata --no-deps")
 
 
 if __name__ == "__main__":

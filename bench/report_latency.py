@@ -11,11 +11,9 @@ compares them). Nothing is written but a temporary HTML file.
 
 import argparse
 import os
-import random
-import statistics
 import tempfile
 
-from advice_latency import ratio_ci, timed
+from advice_latency import interleave, print_ratios
 from common import release_tool
 
 
@@ -36,21 +34,7 @@ def main():
         "check (size, build, runtime)": [tool, "lto", "check", "--baseline", args.old, args.new,
                                          "--max-size", "+3%", "--max-build-time", "+20%", "--max-runtime", "+2%"],
     }
-    for cmd in cmds.values():
-        timed(cmd, args.project)
-    samples = {name: [] for name in cmds}
-    rng = random.Random(7)
-    for _ in range(args.rounds):
-        order = list(cmds)
-        rng.shuffle(order)
-        for name in order:
-            samples[name].append(timed(cmds[name], args.project))
-    ref = samples["cargo metadata --no-deps"]
-    print(f"{'command':32} {'median':>9} {'× cargo metadata':>18} {'95% CI':>15}")
-    for name, s in samples.items():
-        lo, hi = ratio_ci(s, ref)
-        print(f"{name:32} {statistics.median(s) * 1000:7.1f} ms "
-              f"{statistics.median(s) / statistics.median(ref):17.2f}× {lo:6.2f}–{hi:.2f}")
+    print_ratios(interleave(cmds, args.project, args.rounds), "cargo metadata --no-deps")
     print(f"HTML page: {os.path.getsize(html)} bytes")
 
 

@@ -91,6 +91,34 @@ impl From<FormatArg> for Format {
     }
 }
 
+/// Which configurations: the matrix, and the profile they build on.
+#[derive(Debug, Args)]
+pub struct MatrixArgs {
+    /// Built-in matrix: `quick` (baseline, off, thin, fat, fat-cgu1) or
+    /// `standard` (adds thin-local, off-cgu1, thin-cgu1, size-s, size-z, icf).
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Add (or replace) a configuration, e.g. `--with small:lto=fat,opt-level=z,panic=abort`.
+    #[arg(long = "with", value_name = "NAME:KEY=VALUE,…")]
+    pub with: Vec<String>,
+    /// Only these configurations (comma separated).
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// The profile configurations inherit from, and baseline builds.
+    #[arg(long, value_name = "NAME", default_value = "release")]
+    pub base_profile: String,
+}
+
+impl From<&MatrixArgs> for crate::profile::matrix::MatrixRequest {
+    fn from(a: &MatrixArgs) -> Self {
+        crate::profile::matrix::MatrixRequest {
+            preset: a.preset.clone(),
+            with: a.with.clone(),
+            only: a.only.clone(),
+        }
+    }
+}
+
 /// `cargo lto inspect`.
 #[derive(Debug, Args)]
 pub struct InspectArgs {
@@ -222,24 +250,14 @@ pub struct MeasureArgs {
     /// Cargo's flags.
     #[command(flatten)]
     pub cargo: CargoArgs,
-    /// Built-in matrix: `quick` (baseline, off, thin, fat, fat-cgu1) or
-    /// `standard` (adds thin-local, off-cgu1, thin-cgu1, size-s, size-z).
-    #[arg(long, value_name = "NAME")]
-    pub preset: Option<String>,
-    /// Add (or replace) a configuration, e.g. `--with small:lto=fat,opt-level=z,panic=abort`.
-    #[arg(long = "with", value_name = "NAME:KEY=VALUE,…")]
-    pub with: Vec<String>,
-    /// Measure only these configurations (comma separated).
-    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
-    pub only: Vec<String>,
+    /// The configurations.
+    #[command(flatten)]
+    pub matrix: MatrixArgs,
     /// Measure shard K of N: a deterministic 1/N of the configurations
     /// (identical ones together), with baseline in every shard; `cargo lto
     /// merge` joins the shards' documents.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(usize, usize)>,
-    /// The profile configurations inherit from, and baseline builds.
-    #[arg(long, value_name = "NAME", default_value = "release")]
-    pub base_profile: String,
     /// Reuse each configuration's build directory: times are then labelled warm.
     #[arg(long)]
     pub warm: bool,

@@ -130,18 +130,9 @@ pub struct PlanArgs {
     /// Cargo's flags.
     #[command(flatten)]
     pub cargo: CargoArgs,
-    /// Built-in matrix: `quick` or `standard`.
-    #[arg(long, value_name = "NAME")]
-    pub preset: Option<String>,
-    /// Add (or replace) a configuration, e.g. `--with small:lto=fat,opt-level=z`.
-    #[arg(long = "with", value_name = "NAME:KEY=VALUE,…")]
-    pub with: Vec<String>,
-    /// Only these configurations (comma separated).
-    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
-    pub only: Vec<String>,
-    /// The profile configurations inherit from.
-    #[arg(long, value_name = "NAME", default_value = "release")]
-    pub base_profile: String,
+    /// The configurations.
+    #[command(flatten)]
+    pub matrix: super::MatrixArgs,
     /// At most this many jobs (default: one per distinct build).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(usize))]
     pub shards: Option<usize>,

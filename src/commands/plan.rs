@@ -18,12 +18,8 @@ pub fn run(args: &PlanArgs) -> Result<i32> {
     }
     let plan = plan::plan(&PlanRequest {
         flags: CargoFlags::from(&args.cargo),
-        matrix: MatrixRequest {
-            preset: args.preset.clone(),
-            with: args.with.clone(),
-            only: args.only.clone(),
-        },
-        base_profile: args.base_profile.clone(),
+        matrix: MatrixRequest::from(&args.matrix),
+        base_profile: args.matrix.base_profile.clone(),
         shards: args.shards,
     })?;
     let text = match args.format {

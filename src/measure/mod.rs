@@ -12,7 +12,7 @@ pub mod steps;
 pub mod sweep;
 
 use std::cell::RefCell;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, Result};
@@ -22,10 +22,11 @@ use crate::build::preflight;
 use crate::error::UsageError;
 use crate::process::interrupted;
 use crate::profile::matrix::{self, MatrixRequest};
-use crate::profile::{resolve, rustflags};
+use crate::profile::resolve::{self, Resolved};
+use crate::profile::rustflags;
 use crate::progress::{Mode, Progress};
 use crate::results::{self, MEASURE_SCHEMA_VERSION, MeasureDocument};
-use crate::workspace::{self, CargoFlags};
+use crate::workspace::{self, CargoFlags, Project};
 use runtime::counter::{Counter, detect_counter};
 use runtime::workload::{self, Options as WorkloadOptions};
 
@@ -113,6 +114,36 @@ fn counter(choice: CounterChoice, notes: &mut Vec<String>) -> (Counter, String) 
     }
 }
 
+/// The base profile as the project's files and environment resolve it,
+/// with what the user's own rustflags say, and the config files read.
+pub(crate) struct Base {
+    /// Every resolved key, the rustflags keys included.
+    pub resolved: Resolved,
+    /// The config files cargo reads from the current directory.
+    pub config_files: Vec<(String, toml::Table)>,
+    /// The user's rustflags for the target.
+    pub user_flags: rustflags::UserFlags,
+}
+
+/// Resolves `base_profile` of `project` as cargo run from `cwd` would.
+pub(crate) fn resolve_base(project: &Project, cwd: &Path, base_profile: &str) -> Result<Base> {
+    let env = |k: &str| std::env::var(k).ok();
+    let config_files =
+        resolve::read_configs(cwd).map_err(|e| UsageError::Project(format!("{e:#}")))?;
+    let mut resolved = resolve::resolve(base_profile, &project.root_manifest, &config_files, &env)
+        .map_err(|e| UsageError::Project(format!("--base-profile {base_profile}: {e:#}")))?;
+    let target = &project.target;
+    let user_flags = rustflags::detect(&env, &config_files, target.triple(), &|k| {
+        target.cfg_matches(k)
+    });
+    resolved.extend(rustflags::resolve(&user_flags));
+    Ok(Base {
+        resolved,
+        config_files,
+        user_flags,
+    })
+}
+
 /// Checks the request, then sweeps and runs the workloads, saving the
 /// document after each configuration. Bad input is a [`UsageError`] before
 /// anything is built; a failing configuration is a result, not an error.
@@ -143,23 +174,13 @@ pub fn run(request: &Request) -> Result<Outcome> {
     }
     let rustc = std::env::var_os("RUSTC").map_or_else(|| PathBuf::from("rustc"), PathBuf::from);
     preflight::check(flags, &project, &rustc)?;
-    let env = |k: &str| std::env::var(k).ok();
-    let config_files =
-        resolve::read_configs(&cwd).map_err(|e| UsageError::Project(format!("{e:#}")))?;
-    let mut base = resolve::resolve(
-        &request.base_profile,
-        &project.root_manifest,
-        &config_files,
-        &env,
-    )
-    .map_err(|e| UsageError::Project(format!("--base-profile {}: {e:#}", request.base_profile)))?;
-    // the rustflags keys: what the user's own flags say, and each
-    // configuration's checked before anything is built
+    let Base {
+        resolved: base,
+        config_files,
+        user_flags,
+    } = resolve_base(&project, &cwd, &request.base_profile)?;
+    // each configuration's rustflags keys are checked before anything is built
     let target = &project.target;
-    let user_flags = rustflags::detect(&env, &config_files, target.triple(), &|k| {
-        target.cfg_matches(k)
-    });
-    base.extend(rustflags::resolve(&user_flags));
     let (configs, shard_note) = match request.shard {
         Some((k, n)) => {
             let mine = sweep::shard(&configs, &base, k, n);

@@ -6,9 +6,7 @@ use anyhow::{Context, Result};
 
 use super::sweep;
 use crate::build::environment::Lockfile;
-use crate::error::UsageError;
 use crate::profile::matrix::{self, MatrixRequest};
-use crate::profile::{resolve, rustflags};
 use crate::workspace::{self, CargoFlags};
 
 /// What to plan.
@@ -53,21 +51,7 @@ pub fn plan(request: &PlanRequest) -> Result<Plan> {
     let project = workspace::load(&cargo, flags)?;
     lock.settle(&project.root_manifest)?;
     let configs = matrix::build(&request.matrix, &project.metadata)?;
-    let env = |k: &str| std::env::var(k).ok();
-    let config_files =
-        resolve::read_configs(&cwd).map_err(|e| UsageError::Project(format!("{e:#}")))?;
-    let mut base = resolve::resolve(
-        &request.base_profile,
-        &project.root_manifest,
-        &config_files,
-        &env,
-    )
-    .map_err(|e| UsageError::Project(format!("--base-profile {}: {e:#}", request.base_profile)))?;
-    let target = &project.target;
-    let user_flags = rustflags::detect(&env, &config_files, target.triple(), &|k| {
-        target.cfg_matches(k)
-    });
-    base.extend(rustflags::resolve(&user_flags));
+    let base = super::resolve_base(&project, &cwd, &request.base_profile)?.resolved;
     let groups = sweep::groups(&configs, &base);
     let identical = groups
         .iter()
