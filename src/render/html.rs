@@ -212,7 +212,7 @@ fn size_vs_build(s: &Section, id: &str) -> Option<String> {
     let title = "Shipped size against clean build time";
     let svg = svg::scatter(
         title,
-        "Each configuration's bytes loaded at run time against one clean build's wall time; filled points and the dashed line: the Pareto front of the recommendation",
+        "Each configuration's bytes loaded at run time against one clean build's wall time; filled points: on the Pareto front of the recommendation (over every figure it weighs)",
         &points,
         (build, "shipped size"),
         (&|v| format!("{v:.0}"), &|v| {

@@ -103,7 +103,11 @@ pub fn scatter(
     axes_svg(&mut s, &xs, &ys, axes, fmt, (w, h, left, bottom));
     let mut front: Vec<&Point> = points.iter().filter(|p| p.front).collect();
     front.sort_by(|a, b| a.x.total_cmp(&b.x));
-    if front.len() > 1 {
+    // joined only when it is a front in these two figures too (each point
+    // smaller than the one before): a front over more figures is marked
+    // point by point, and a line through it would zigzag
+    let monotone = front.windows(2).all(|w| w[1].y < w[0].y);
+    if front.len() > 1 && monotone {
         let d: Vec<String> = front
             .iter()
             .map(|p| format!("{:.1},{:.1}", xs.at(p.x), ys.at(p.y)))

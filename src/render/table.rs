@@ -24,7 +24,8 @@ impl Render for Terminal {
                     out.push_str(&format!("== {h}\n"));
                 }
                 Block::Table(t) => out.push_str(&table(t)),
-                Block::Text(t) => out.push_str(&format!("{t}\n")),
+                // `**strong**` is Markdown's; a terminal shows the words
+                Block::Text(t) => out.push_str(&format!("{}\n", t.replace("**", ""))),
                 // as is, so that it can be copied
                 Block::Code { text, .. } => out.push_str(text),
                 Block::List(items) => items.iter().for_each(|n| out.push_str(&format!("- {n}\n"))),
