@@ -229,6 +229,16 @@ mod merging {
             "{text}"
         );
         assert!(text.contains("other host"), "{text}");
+        // and so does the report to paste
+        let section = crate::render::report::Section {
+            doc: &m,
+            advice: Err("not asked".into()),
+        };
+        let md = crate::render::report(&[section], crate::render::Format::Markdown).unwrap();
+        assert!(
+            md.contains("| config | host |") && md.contains("host B: 2 × other CPU"),
+            "{md}"
+        );
         let m = merge(&[a, b], "x".into(), vec![], true).unwrap();
         let text =
             crate::render::measure(&m, crate::render::Format::Table, Default::default()).unwrap();

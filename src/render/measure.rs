@@ -238,7 +238,7 @@ fn bytes(doc: &MeasureDocument, view: View) -> Option<Table> {
 }
 
 /// The distinct machines of a (merged) document, in order of appearance.
-fn hosts(doc: &MeasureDocument) -> Vec<&Machine> {
+pub(super) fn hosts(doc: &MeasureDocument) -> Vec<&Machine> {
     let mut out: Vec<&Machine> = Vec::new();
     for c in &doc.configurations {
         let m = doc.machine_of(c);
@@ -250,7 +250,7 @@ fn hosts(doc: &MeasureDocument) -> Vec<&Machine> {
 }
 
 /// `A`, `B`, … for the machines of a merged document.
-fn host_label(hosts: &[&Machine], m: &Machine) -> String {
+pub(super) fn host_label(hosts: &[&Machine], m: &Machine) -> String {
     let i = hosts.iter().position(|h| *h == m).unwrap_or(0);
     char::from(b'A' + (i % 26) as u8).to_string()
 }

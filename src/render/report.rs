@@ -106,10 +106,33 @@ fn table(doc: &MeasureDocument) -> Table {
     for w in &doc.workloads {
         headers.push((format!("`{}` × base", w.name), Align::Right));
     }
+    // a merged document: which machine each row was measured on
+    let hosts = super::measure::hosts(doc);
+    if hosts.len() > 1 {
+        headers.insert(1, ("host".to_string(), Align::Left));
+    }
     let refs: Vec<(&str, Align)> = headers.iter().map(|(h, a)| (h.as_str(), *a)).collect();
     let mut table = Table::new(&refs);
     for c in &doc.configurations {
-        table.row(row(doc, c, base));
+        let mut r = row(doc, c, base);
+        if hosts.len() > 1 {
+            r.insert(
+                1,
+                Cell::Text(super::measure::host_label(&hosts, doc.machine_of(c))),
+            );
+        }
+        table.row(r);
+    }
+    if hosts.len() > 1 {
+        for h in &hosts {
+            table.footnotes.push(format!(
+                "host {}: {} × {}, {}",
+                super::measure::host_label(&hosts, h),
+                h.cores,
+                h.cpu_model,
+                Cell::Bytes(h.memory_bytes).text()
+            ));
+        }
     }
     table
 }
