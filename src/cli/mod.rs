@@ -15,8 +15,8 @@ mod advice;
 mod reports;
 pub use advice::{AdviceArgs, ApplyArgs, DoctorArgs, ExplainArgs, GoalArg, NeedArg, RecommendArgs};
 pub use reports::{
-    CheckArgs, MergeArgs, PlanArgs, PlanFormat, ReportArgs, ReportFormat, parse_percent,
-    parse_shard,
+    CheckArgs, MatrixArgs, MergeArgs, PlanArgs, PlanFormat, ReportArgs, ReportFormat,
+    parse_percent, parse_shard,
 };
 
 /// `cargo lto …`, as cargo invokes the `cargo-lto` binary.
@@ -87,34 +87,6 @@ impl From<FormatArg> for Format {
             FormatArg::Table => Format::Table,
             FormatArg::Json => Format::Json,
             FormatArg::Markdown => Format::Markdown,
-        }
-    }
-}
-
-/// Which configurations: the matrix, and the profile they build on.
-#[derive(Debug, Args)]
-pub struct MatrixArgs {
-    /// Built-in matrix: `quick` (baseline, off, thin, fat, fat-cgu1) or
-    /// `standard` (adds thin-local, off-cgu1, thin-cgu1, size-s, size-z, icf).
-    #[arg(long, value_name = "NAME")]
-    pub preset: Option<String>,
-    /// Add (or replace) a configuration, e.g. `--with small:lto=fat,opt-level=z,panic=abort`.
-    #[arg(long = "with", value_name = "NAME:KEY=VALUE,…")]
-    pub with: Vec<String>,
-    /// Only these configurations (comma separated).
-    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
-    pub only: Vec<String>,
-    /// The profile configurations inherit from, and baseline builds.
-    #[arg(long, value_name = "NAME", default_value = "release")]
-    pub base_profile: String,
-}
-
-impl From<&MatrixArgs> for crate::profile::matrix::MatrixRequest {
-    fn from(a: &MatrixArgs) -> Self {
-        crate::profile::matrix::MatrixRequest {
-            preset: a.preset.clone(),
-            with: a.with.clone(),
-            only: a.only.clone(),
         }
     }
 }

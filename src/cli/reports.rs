@@ -124,6 +124,24 @@ pub enum ReportFormat {
     Html,
 }
 
+/// Which configurations: the matrix, and the profile they build on.
+#[derive(Debug, Args)]
+pub struct MatrixArgs {
+    /// Built-in matrix: `quick` (baseline, off, thin, fat, fat-cgu1) or
+    /// `standard` (adds thin-local, off-cgu1, thin-cgu1, size-s, size-z, icf).
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Add (or replace) a configuration, e.g. `--with small:lto=fat,opt-level=z,panic=abort`.
+    #[arg(long = "with", value_name = "NAME:KEY=VALUE,…")]
+    pub with: Vec<String>,
+    /// Only these configurations (comma separated).
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// The profile configurations inherit from, and baseline builds.
+    #[arg(long, value_name = "NAME", default_value = "release")]
+    pub base_profile: String,
+}
+
 /// `cargo lto plan`.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
@@ -132,7 +150,7 @@ pub struct PlanArgs {
     pub cargo: CargoArgs,
     /// The configurations.
     #[command(flatten)]
-    pub matrix: super::MatrixArgs,
+    pub matrix: MatrixArgs,
     /// At most this many jobs (default: one per distinct build).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(usize))]
     pub shards: Option<usize>,

@@ -9,7 +9,6 @@ use crate::cli::{Color, CounterArg, FormatArg, MeasureArgs};
 use crate::error::exit;
 use crate::measure::runtime::workload::Options;
 use crate::measure::{self, CounterChoice, Request, RuntimeRequest};
-use crate::profile::matrix::MatrixRequest;
 use crate::render;
 use crate::workspace::CargoFlags;
 
@@ -24,7 +23,7 @@ fn request(args: &MeasureArgs) -> Request {
             .collect(),
         flags: CargoFlags::from(&args.cargo),
         shard: args.shard,
-        matrix: MatrixRequest::from(&args.matrix),
+        matrix: super::matrix(&args.matrix),
         base_profile: args.matrix.base_profile.clone(),
         warm: args.warm,
         no_rebuild: args.no_rebuild,

@@ -21,6 +21,15 @@ use crate::error::UsageError;
 use crate::results;
 use crate::workspace::{self, CargoFlags, Project};
 
+/// The matrix the flags ask for.
+pub fn matrix(args: &crate::cli::MatrixArgs) -> crate::profile::matrix::MatrixRequest {
+    crate::profile::matrix::MatrixRequest {
+        preset: args.preset.clone(),
+        with: args.with.clone(),
+        only: args.only.clone(),
+    }
+}
+
 /// A measure document, where it was read, and the project when it loads.
 pub struct Found {
     /// The document's file.

@@ -8,7 +8,6 @@ use anyhow::Result;
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::error::{UsageError, exit};
 use crate::measure::plan::{self, PlanRequest};
-use crate::profile::matrix::MatrixRequest;
 use crate::workspace::CargoFlags;
 
 /// Runs `plan`; returns the exit code.
@@ -18,7 +17,7 @@ pub fn run(args: &PlanArgs) -> Result<i32> {
     }
     let plan = plan::plan(&PlanRequest {
         flags: CargoFlags::from(&args.cargo),
-        matrix: MatrixRequest::from(&args.matrix),
+        matrix: super::matrix(&args.matrix),
         base_profile: args.matrix.base_profile.clone(),
         shards: args.shards,
     })?;
