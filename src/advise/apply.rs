@@ -13,6 +13,7 @@ use anyhow::{Context, Result, bail};
 use super::edit::{self, FlagsKey};
 use crate::profile::rustflags::{self, Source, UserFlags};
 use crate::profile::settings::{PROFILE_KEYS, Settings};
+use crate::results::write_atomic;
 
 /// What to apply, and where.
 pub struct Request<'a> {
@@ -199,7 +200,7 @@ fn write_checked(req: &Request, changes: &[Change]) -> Result<()> {
     let mut result = Ok(());
     for (c, mtime) in changes.iter().zip(mtimes) {
         if let Err(e) = write_atomic(&c.path, c.new.as_bytes()) {
-            result = Err(e);
+            result = Err(e.into());
             break;
         }
         done.push((c, mtime));
@@ -250,13 +251,6 @@ fn check(cargo: &Path, manifest: &Path) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// Replaces `path` with `bytes` through a temporary file in the same
-/// directory and a rename, keeping the file's permissions (the results
-/// store's writer).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    Ok(crate::results::write_atomic(path, bytes)?)
 }
 
 #[cfg(test)]

@@ -199,16 +199,21 @@ fn value<'a>(resolved: &'a Resolved, key: &str) -> &'a str {
     resolved.get(key).map_or("", |v| v.value.as_str())
 }
 
-/// True when custom profile `name` gets `key` from the profile it inherits
-/// (in the root manifest): the finding belongs to that profile, once.
-fn inherited(input: &Input, name: &str, key: &str) -> bool {
+/// The keys custom profile `name` writes in its own table of the root
+/// manifest (None for release, which inherits nothing it could be blamed
+/// for): a key it inherits is judged where it is written, once.
+fn own_keys(input: &Input, name: &str) -> Option<Vec<String>> {
     if name == "release" {
-        return false;
+        return None;
     }
-    let own = toml::from_str::<toml::Table>(&input.root_manifest.1)
-        .ok()
-        .and_then(|t| t.get("profile")?.get(name)?.get(key).cloned());
-    own.is_none()
+    let table = toml::from_str::<toml::Table>(&input.root_manifest.1).ok();
+    Some(
+        table
+            .as_ref()
+            .and_then(|t| t.get("profile")?.get(name)?.as_table())
+            .map(|t| t.keys().cloned().collect())
+            .unwrap_or_default(),
+    )
 }
 
 /// Findings about one resolved profile.
@@ -218,9 +223,12 @@ fn profile_findings(input: &Input, name: &str, full: &Resolved, out: &mut Vec<Fi
         "env CARGO_PROFILE_{}_",
         name.to_uppercase().replace('-', "_")
     );
+    let own = own_keys(input, name);
     let r: Resolved = full
         .iter()
-        .filter(|(k, v)| !inherited(input, name, k) || v.source.starts_with(&env_prefix))
+        .filter(|(k, v)| {
+            own.as_ref().is_none_or(|o| o.contains(k)) || v.source.starts_with(&env_prefix)
+        })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let r = &r;

@@ -145,6 +145,11 @@ pub fn manifest(
     }
     // a new key the profile would resolve to anyway is not written
     let mut inherited = Vec::new();
+    let mut current = if added.is_empty() {
+        resolve::Resolved::new()
+    } else {
+        resolved(&doc.to_string(), profile)?
+    };
     for (key, value) in added {
         let mut without = doc.clone();
         if let Some(t) = without
@@ -154,10 +159,11 @@ pub fn manifest(
         {
             t.remove(&key);
         }
-        let want = resolved(&doc.to_string(), profile)?.get(&key).cloned();
-        let got = resolved(&without.to_string(), profile)?.get(&key).cloned();
-        if want.map(|v| v.value) == got.map(|v| v.value) {
+        let after = resolved(&without.to_string(), profile)?;
+        let value_of = |r: &resolve::Resolved| r.get(&key).map(|v| v.value.clone());
+        if value_of(&current) == value_of(&after) {
             doc = without;
+            current = after;
             inherited.push(key);
         } else {
             written.push((key, value));
