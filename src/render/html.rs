@@ -319,6 +319,24 @@ fn link_memory(doc: &MeasureDocument, id: &str, limit: Option<u64>) -> Option<St
     Some(figure(&format!("{id}-link-memory"), title, svg, data))
 }
 
+/// A bar chart from zero with its data table: `headers` name the label and
+/// value columns, `cell` shows a value in both.
+fn bar_figure(
+    id: &str,
+    title: &str,
+    desc: &str,
+    bars: &[Bar],
+    headers: (&str, &str),
+    cell: impl Fn(f64) -> Cell,
+) -> String {
+    let mut data = Table::new(&[(headers.0, Align::Left), (headers.1, Align::Right)]);
+    for b in bars {
+        data.row(vec![Cell::Text(b.label.clone()), cell(b.value)]);
+    }
+    let svg = svg::bars(title, desc, bars, 0.0, None, &|v| cell(v).text());
+    figure(id, title, svg, data)
+}
+
 /// Machine code per crate and configuration, and cross-crate call sites,
 /// from an inspect document.
 fn inspect_charts(doc: &InspectDocument) -> Vec<String> {
@@ -351,26 +369,14 @@ fn inspect_charts(doc: &InspectDocument) -> Vec<String> {
         }
     }
     if !bars.is_empty() {
-        let mut data = Table::new(&[
-            ("crate · config", Align::Left),
-            ("machine code", Align::Right),
-        ]);
-        for b in &bars {
-            data.row(vec![
-                Cell::Text(b.label.clone()),
-                Cell::Bytes(b.value as u64),
-            ]);
-        }
-        let title = "Machine code per crate (the five largest)";
-        let svg = svg::bars(
-            title,
+        out.push(bar_figure(
+            "inspect-crates",
+            "Machine code per crate (the five largest)",
             "Bytes of .text attributed to each crate, per configuration (cargo lto inspect)",
             &bars,
-            0.0,
-            None,
-            &|v| Cell::Bytes(v.max(0.0) as u64).text(),
-        );
-        out.push(figure("inspect-crates", title, svg, data));
+            ("crate · config", "machine code"),
+            |v| Cell::Bytes(v.max(0.0) as u64),
+        ));
     }
     let calls: Vec<Bar> = doc
         .binaries
@@ -385,26 +391,14 @@ fn inspect_charts(doc: &InspectDocument) -> Vec<String> {
         })
         .collect();
     if !calls.is_empty() {
-        let mut data = Table::new(&[
-            ("config", Align::Left),
-            ("cross-crate call sites", Align::Right),
-        ]);
-        for b in &calls {
-            data.row(vec![
-                Cell::Text(b.label.clone()),
-                Cell::Count(b.value as u64),
-            ]);
-        }
-        let title = "Call sites that still cross a crate boundary";
-        let svg = svg::bars(
-            title,
+        out.push(bar_figure(
+            "inspect-calls",
+            "Call sites that still cross a crate boundary",
             "Direct calls from one crate's code into another's, per configuration (cargo lto inspect)",
             &calls,
-            0.0,
-            None,
-            &|v| format!("{v:.0}"),
-        );
-        out.push(figure("inspect-calls", title, svg, data));
+            ("config", "cross-crate call sites"),
+            |v| Cell::Count(v as u64),
+        ));
     }
     out
 }
