@@ -33,14 +33,14 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
 #[derive(Debug, Error)]
 pub enum UsageError {
     /// A profile key cargo-lto does not know.
-    #[error(
-        "{origin}: unknown setting `{key}` (known: lto, codegen-units, opt-level, panic, strip, debug, incremental, debug-assertions, overflow-checks, target-cpu, linker, icf)"
-    )]
+    #[error("{origin}: unknown setting `{key}` (known: {known})")]
     UnknownSetting {
         /// where it was written
         origin: String,
         /// the key
         key: String,
+        /// the keys that are known, from the key table
+        known: String,
     },
     /// A value Cargo would reject.
     #[error("{origin}: invalid value {value} for `{key}`: expected {expected}")]

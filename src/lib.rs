@@ -4,7 +4,6 @@
 //!
 //! The binary is a thin shell over this library: [`run`] executes a parsed
 //! command line; [`build::wrapper::run`] is the rustc-wrapper mode.
-#![warn(missing_docs)]
 
 pub mod advise;
 pub mod build;

@@ -11,8 +11,9 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 use super::edit::{self, FlagsKey};
+use crate::profile::Lives;
 use crate::profile::rustflags::{self, Source, UserFlags};
-use crate::profile::settings::{PROFILE_KEYS, Settings};
+use crate::profile::settings::Settings;
 use crate::results::write_atomic;
 
 /// What to apply, and where.
@@ -119,10 +120,8 @@ pub fn run(req: &Request) -> Result<Outcome> {
         )?;
         out.keys.extend(
             req.settings
-                .pairs()
-                .into_iter()
-                .filter(|(k, _)| !PROFILE_KEYS.contains(k))
-                .map(|(k, v)| (k.to_string(), v)),
+                .living_in(Lives::Rustflags)
+                .map(|(k, v)| (k.name().to_string(), v.toml())),
         );
         changes.push(Change { path, old, new });
     }

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use super::doctor_flags;
 use super::myths;
-use crate::profile::resolve::{Resolved, ResolvedValue};
+use crate::profile::Key;
+use crate::profile::resolve::{Resolved, ResolvedValue, value_of};
+use crate::profile::values::{Debug, Lto, OptLevel, Panic, Strip, Value};
 use crate::results::advice::{DoctorReport, Finding, Severity};
 
 /// A workspace member, with the files doctor reads.
@@ -187,16 +189,17 @@ fn member_profiles(input: &Input, out: &mut Vec<Finding>) {
     }
 }
 
-/// The rustc `-C lto` spelling of `lto` values Cargo passes for thin/fat.
-fn lto_on(resolved: &Resolved) -> Option<&str> {
-    resolved
-        .get("lto")
-        .map(|v| v.value.as_str())
-        .filter(|v| matches!(*v, "thin" | "fat"))
+/// `lto` when it is thin or fat (LTO across crates).
+fn lto_on(resolved: &Resolved) -> Option<Lto> {
+    match value_of(resolved, Key::Lto) {
+        Some(Value::Lto(lto)) if lto.crosses_crates() => Some(*lto),
+        _ => None,
+    }
 }
 
-fn value<'a>(resolved: &'a Resolved, key: &str) -> &'a str {
-    resolved.get(key).map_or("", |v| v.value.as_str())
+/// True when `key` resolves to `value`.
+fn is(resolved: &Resolved, key: Key, value: Value) -> bool {
+    value_of(resolved, key) == Some(&value)
 }
 
 /// The keys custom profile `name` writes in its own table of the root
@@ -227,12 +230,13 @@ fn profile_findings(input: &Input, name: &str, full: &Resolved, out: &mut Vec<Fi
     let r: Resolved = full
         .iter()
         .filter(|(k, v)| {
-            own.as_ref().is_none_or(|o| o.contains(k)) || v.source.starts_with(&env_prefix)
+            own.as_ref().is_none_or(|o| o.iter().any(|n| n == k.name()))
+                || v.source.starts_with(&env_prefix)
         })
-        .map(|(k, v)| (k.clone(), v.clone()))
+        .map(|(k, v)| (*k, v.clone()))
         .collect();
     let r = &r;
-    let at = |key: &str| input.place(name, key, &r[key]);
+    let at = |key: Key| input.place(name, key.name(), &r[&key]);
     if let Some(lto) = lto_on(r) {
         for m in &input.members {
             let types = &m.lib_crate_types;
@@ -257,11 +261,11 @@ fn profile_findings(input: &Input, name: &str, full: &Resolved, out: &mut Vec<Fi
                 ));
             }
         }
-        if value(r, "opt-level") == "0" {
+        if is(r, Key::OptLevel, Value::OptLevel(OptLevel::O0)) {
             out.push(finding(
                 "lto-at-opt-level-0",
                 Severity::Warning,
-                at("opt-level"),
+                at(Key::OptLevel),
                 format!(
                     "[profile.{name}] has opt-level = 0 with lto = \"{lto}\": an explicit lto still runs at opt-level 0, so the link pays for LTO while the code is left unoptimised"
                 ),
@@ -269,22 +273,25 @@ fn profile_findings(input: &Input, name: &str, full: &Resolved, out: &mut Vec<Fi
             ));
         }
     }
-    if value(r, "lto") == "false" && value(r, "codegen-units") == "1" {
+    if is(r, Key::Lto, Value::Lto(Lto::ThinLocal)) && is(r, Key::CodegenUnits, Value::Count(1)) {
         out.push(finding(
             "no-lto-at-all",
             Severity::Info,
-            at("codegen-units"),
+            at(Key::CodegenUnits),
             format!(
                 "[profile.{name}] has lto = false with codegen-units = 1: lto = false is thin *local* LTO, across one crate's codegen units, and with a single unit there is nothing to do: no LTO of any kind runs, across crates or within one"
             ),
             "that is lto = \"off\" in effect: write that if it is what you mean, or lto = \"thin\" / \"fat\" for LTO across crates",
         ));
     }
-    if value(r, "incremental") == "true" && r["incremental"].source != "default" && name != "dev" {
+    if is(r, Key::Incremental, Value::Bool(true))
+        && r[&Key::Incremental].source != "default"
+        && name != "dev"
+    {
         out.push(finding(
             "incremental-release",
             Severity::Warning,
-            at("incremental"),
+            at(Key::Incremental),
             format!(
                 "[profile.{name}] has incremental = true: incremental builds split code into many more codegen units and turn off the cross-crate inlining of small leaf functions (Rust ≥ 1.75), so the shipped code is slower; release's default is false"
             ),
@@ -292,13 +299,13 @@ fn profile_findings(input: &Input, name: &str, full: &Resolved, out: &mut Vec<Fi
         ));
     }
     let catch = input.first_line(|l| l.contains("catch_unwind"));
-    if value(r, "panic") == "abort"
+    if is(r, Key::Panic, Value::Panic(Panic::Abort))
         && let Some(at_call) = &catch
     {
         out.push(finding(
             "abort-with-catch-unwind",
             Severity::Error,
-            at("panic"),
+            at(Key::Panic),
             format!(
                 "[profile.{name}] has panic = \"abort\", and {at_call} calls catch_unwind: with abort the first panic ends the process, catch_unwind catches nothing and no destructors run"
             ),
@@ -307,7 +314,7 @@ fn profile_findings(input: &Input, name: &str, full: &Resolved, out: &mut Vec<Fi
     }
     let backtraces =
         input.first_line(|l| l.contains("Backtrace::") || l.contains("RUST_BACKTRACE"));
-    if value(r, "strip") == "symbols" {
+    if is(r, Key::Strip, Value::Strip(Strip::Symbols)) {
         let (severity, why) = match &backtraces {
             Some(at_use) => (
                 Severity::Warning,
@@ -318,21 +325,21 @@ fn profile_findings(input: &Input, name: &str, full: &Resolved, out: &mut Vec<Fi
         out.push(finding(
             "strip-symbols-backtraces",
             severity,
-            at("strip"),
+            at(Key::Strip),
             format!(
                 "[profile.{name}] has strip = \"symbols\": a panic backtrace then shows only `<unknown>` frames{why} (LTO does not mangle backtraces; stripping symbols does)"
             ),
             "strip = \"debuginfo\" keeps the function names in backtraces (a small program: ~380 KB against ~310 KB with symbols stripped)",
         ));
     }
-    if value(r, "debug") == "none"
-        && value(full, "strip") != "symbols"
+    if is(r, Key::Debug, Value::Debug(Debug::None))
+        && !is(full, Key::Strip, Value::Strip(Strip::Symbols))
         && let Some(at_use) = &backtraces
     {
         out.push(finding(
             "no-debuginfo-backtraces",
             Severity::Info,
-            at("debug"),
+            at(Key::Debug),
             format!(
                 "[profile.{name}] has no debug info while {at_use} captures backtraces: they show function names but no file:line"
             ),

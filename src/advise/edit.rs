@@ -7,7 +7,8 @@ use std::path::Path;
 use toml_edit::{Array, DocumentMut, Item, Table, Value};
 
 use crate::profile::resolve;
-use crate::profile::settings::Settings;
+use crate::profile::settings::{Settings, toml_of};
+use crate::profile::{Key, Lives};
 
 /// Why a file cannot be edited.
 #[derive(Debug, thiserror::Error)]
@@ -47,14 +48,10 @@ pub struct ManifestEdit {
 /// The profiles Cargo defines itself, which need no `inherits`.
 const BUILT_IN: [&str; 4] = ["dev", "release", "test", "bench"];
 
-/// `key`'s value as Cargo reads it (`true` → `fat` for `lto`, …), for
-/// comparing what is written with what is wanted.
-fn normal(key: &str, value: &Value) -> Option<String> {
-    let text = format!("v = {}", value.to_string().trim());
-    let parsed: toml::Table = toml::from_str(&text).ok()?;
-    let mut one = Settings::default();
-    one.set(key, parsed.get("v")?, "").ok()?;
-    one.to_map().remove(key)
+/// `key`'s written value as Cargo reads it (`true` → fat for `lto`, …),
+/// for comparing what is written with what is wanted.
+fn normal(key: Key, written: &Value) -> Option<crate::profile::Value> {
+    (key.spec().parse)(&toml_of(&written.to_string()))
 }
 
 fn parse(text: &str, file: &str) -> Result<DocumentMut, EditError> {
@@ -123,22 +120,23 @@ pub fn manifest(
         if !had_table && !BUILT_IN.contains(&profile) {
             table.insert("inherits", Item::Value(Value::from("release")));
         }
-        for (key, value) in settings.profile_pairs() {
+        for (key, wanted) in settings.living_in(Lives::Profile) {
+            let value = wanted.toml();
             let new: Value = value.parse().map_err(|_| EditError::Parse {
                 file: "cargo-lto's value".into(),
                 message: format!("{key} = {value}"),
             })?;
-            match table.get_mut(key).and_then(Item::as_value_mut) {
-                Some(old) if normal(key, old) == normal(key, &new) => {}
+            match table.get_mut(key.name()).and_then(Item::as_value_mut) {
+                Some(old) if normal(key, old).as_ref() == Some(wanted) => {}
                 Some(old) => {
                     let decor = old.decor().clone();
                     *old = new;
                     *old.decor_mut() = decor;
-                    written.push((key.to_string(), value));
+                    written.push((key.name().to_string(), value));
                 }
                 None => {
-                    table.insert(key, Item::Value(new));
-                    added.push((key.to_string(), value));
+                    table.insert(key.name(), Item::Value(new));
+                    added.push((key, value));
                 }
             }
         }
@@ -157,16 +155,15 @@ pub fn manifest(
             .and_then(|p| p.get_mut(profile))
             .and_then(Item::as_table_like_mut)
         {
-            t.remove(&key);
+            t.remove(key.name());
         }
         let after = resolved(&without.to_string(), profile)?;
-        let value_of = |r: &resolve::Resolved| r.get(&key).map(|v| v.value.clone());
-        if value_of(&current) == value_of(&after) {
+        if resolve::value_of(&current, key) == resolve::value_of(&after, key) {
             doc = without;
             current = after;
-            inherited.push(key);
+            inherited.push(key.name().to_string());
         } else {
-            written.push((key, value));
+            written.push((key.name().to_string(), value));
         }
     }
     // a table created for nothing is not left behind (but a custom

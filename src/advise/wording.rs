@@ -106,12 +106,7 @@ pub(super) fn versus(a: &Candidate, b: &Candidate) -> String {
 /// The TOML to paste: profile keys under `[profile.<profile>]`; rustflags
 /// keys as a comment pointing at `cargo lto apply`, which knows where they go.
 pub fn toml_snippet(profile: &str, settings: &BTreeMap<String, String>) -> String {
-    let text: String = settings
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",");
-    let Ok(parsed) = crate::profile::settings::Settings::parse_list(&text, "recommendation") else {
+    let Ok(parsed) = crate::profile::Settings::from_map(settings, "recommendation") else {
         return String::new();
     };
     let profile_pairs = parsed.profile_pairs();
@@ -123,10 +118,8 @@ pub fn toml_snippet(profile: &str, settings: &BTreeMap<String, String>) -> Strin
         }
     }
     let flags: Vec<String> = parsed
-        .pairs()
-        .into_iter()
-        .filter(|(k, _)| crate::profile::settings::RUSTFLAGS_KEYS.contains(k))
-        .map(|(k, v)| format!("{k} = {v}"))
+        .living_in(crate::profile::Lives::Rustflags)
+        .map(|(k, v)| format!("{k} = {}", v.toml()))
         .collect();
     if !flags.is_empty() {
         out.push_str(&format!(

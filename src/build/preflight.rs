@@ -7,8 +7,10 @@ use std::process::Command;
 
 use crate::error::UsageError;
 use crate::process::findable;
-use crate::profile::resolve::Resolved;
+use crate::profile::Key;
+use crate::profile::resolve::{Resolved, value_of};
 use crate::profile::rustflags::RUST_LLD_DEFAULT;
+use crate::profile::values::{Icf, Linker, LinkerName, Value};
 use crate::workspace::{CargoFlags, Project};
 
 /// Checks the flags against the project and the toolchain (`rustc`).
@@ -30,36 +32,43 @@ pub fn check_rustflag_keys(
     triple: &str,
     rustc: &Path,
 ) -> Result<(), UsageError> {
-    let set = |key: &str| {
+    // a value this configuration sets (not the user's own)
+    let set = |key: Key| {
         effective
-            .get(key)
+            .get(&key)
             .filter(|v| v.source == "cargo-lto")
-            .map(|v| v.value.as_str())
+            .map(|v| &v.value)
     };
-    let value = |key: &str| effective.get(key).map_or("", |v| v.value.as_str());
     let bad = |m: String| UsageError::Project(format!("configuration `{name}`: {m}"));
-    if let Some(linker) = set("linker") {
-        let bundled = linker == "lld" && triple == RUST_LLD_DEFAULT;
+    if let Some(Value::Linker(linker)) = set(Key::Linker) {
+        let bundled = *linker == Linker::Named(LinkerName::Lld) && triple == RUST_LLD_DEFAULT;
         let programs: &[&str] = match linker {
-            "lld" => &["ld.lld"],
-            "mold" => &["mold", "ld.mold"],
-            "bfd" => &["ld.bfd"],
-            "gold" => &["ld.gold"],
-            path => &[path][..],
+            Linker::Named(LinkerName::Lld) => &["ld.lld"],
+            Linker::Named(LinkerName::Mold) => &["mold", "ld.mold"],
+            Linker::Named(LinkerName::Bfd) => &["ld.bfd"],
+            Linker::Named(LinkerName::Gold) => &["ld.gold"],
+            Linker::Path(path) => &[path.as_str()][..],
+            Linker::SystemDefault => &[],
         };
-        if !bundled && !programs.iter().any(|p| findable(p, None)) {
+        if !bundled && !programs.is_empty() && !programs.iter().any(|p| findable(p, None)) {
             return Err(bad(format!(
                 "linker `{linker}` is not installed (no {} found)",
                 programs.join(" or ")
             )));
         }
     }
-    if ["all", "safe"].contains(&value("icf")) && value("linker") == "bfd" {
+    let folds = matches!(
+        value_of(effective, Key::Icf),
+        Some(Value::Icf(Icf::All | Icf::Safe))
+    );
+    if folds
+        && value_of(effective, Key::Linker) == Some(&Value::Linker(Linker::Named(LinkerName::Bfd)))
+    {
         return Err(bad(
             "icf needs a linker that folds identical code (lld, the default; mold; gold): GNU ld (bfd) has no --icf".into(),
         ));
     }
-    if let Some(cpu) = set("target-cpu").filter(|c| *c != "native") {
+    if let Some(Value::TargetCpu(cpu)) = set(Key::TargetCpu).filter(|c| c.to_string() != "native") {
         let mut cmd = Command::new(rustc);
         cmd.args(["--print", "target-cpus"]);
         if !triple.is_empty() {
@@ -71,7 +80,7 @@ pub fn check_rustflag_keys(
             let known = list
                 .lines()
                 .filter(|l| l.starts_with(char::is_whitespace))
-                .any(|l| l.split_whitespace().next() == Some(cpu));
+                .any(|l| l.split_whitespace().next() == Some(cpu.as_str()));
             if !known {
                 return Err(bad(format!(
                     "target-cpu `{cpu}`: rustc knows no such CPU for {triple} (`rustc --print target-cpus` lists them)"
@@ -247,13 +256,15 @@ mod tests {
             pairs
                 .iter()
                 .map(|(k, v, s)| {
-                    (
-                        k.to_string(),
-                        ResolvedValue {
-                            value: v.to_string(),
-                            source: s.to_string(),
-                        },
+                    let key = Key::by_name(k).unwrap();
+                    let value = crate::profile::settings::parse_value(
+                        key,
+                        &toml::Value::String(v.to_string()),
+                        "t",
                     )
+                    .unwrap();
+                    let source = s.to_string();
+                    (key, ResolvedValue { value, source })
                 })
                 .collect()
         };

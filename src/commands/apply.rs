@@ -10,16 +10,10 @@ use anyhow::Result;
 use crate::advise::apply::{self, Request};
 use crate::cli::ApplyArgs;
 use crate::error::{UsageError, exit};
+use crate::profile::Settings;
 use crate::profile::presets::Preset;
-use crate::profile::settings::{RUSTFLAGS_KEYS, Settings};
 use crate::profile::{resolve, rustflags};
 use crate::workspace::{self, TargetCfg};
-
-/// Settings from a document's `key → value` map.
-fn from_map(map: &std::collections::BTreeMap<String, String>, origin: &str) -> Result<Settings> {
-    let list: Vec<String> = map.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    Ok(Settings::parse_list(&list.join(","), origin)?)
-}
 
 /// The settings to write and the target they were measured for; `None`
 /// when the recommendation is to keep what you have (its reasons printed).
@@ -38,7 +32,7 @@ fn settings(args: &ApplyArgs, out: &mut impl Write) -> Result<Option<(Settings, 
         writeln!(out, "Recommended: {name}")?;
         let origin = format!("the recommendation of results {}", advice.results_id);
         return Ok(Some((
-            from_map(&advice.settings, &origin)?,
+            Settings::from_map(&advice.settings, &origin)?,
             found.doc.project.target.clone(),
         )));
     }
@@ -54,7 +48,7 @@ fn settings(args: &ApplyArgs, out: &mut impl Write) -> Result<Option<(Settings, 
     {
         let origin = format!("configuration {name} of {}", found.path.display());
         return Ok(Some((
-            from_map(&c.settings, &origin)?,
+            Settings::from_map(&c.settings, &origin)?,
             found.doc.project.target.clone(),
         )));
     }
@@ -168,10 +162,7 @@ pub fn run(args: &ApplyArgs) -> Result<i32> {
     let configs = resolve::read_configs(&cwd).map_err(|e| UsageError::Project(format!("{e:#}")))?;
     let env = |k: &str| std::env::var(k).ok();
     // rustc is asked for the target only when a rustflags key needs it
-    let needs_target = settings
-        .pairs()
-        .iter()
-        .any(|(k, _)| RUSTFLAGS_KEYS.contains(k));
+    let needs_target = settings.has_rustflags();
     let cfg = if needs_target {
         TargetCfg::probe(target.as_deref())
     } else {

@@ -18,10 +18,11 @@ pub fn run(args: &ExplainArgs) -> Result<i32> {
         out.write_all(render::settings(&explain::summaries(), format)?.as_bytes())?;
         return Ok(exit::OK);
     };
-    if !explain::SETTINGS.contains(&setting.as_str()) {
+    if !explain::settings().any(|spec| spec.name == setting) {
+        let known: Vec<&str> = explain::settings().map(|spec| spec.name).collect();
         return Err(UsageError::Project(format!(
             "unknown setting `{setting}`: cargo lto explain knows {}",
-            explain::SETTINGS.join(", ")
+            known.join(", ")
         ))
         .into());
     }

@@ -24,6 +24,7 @@ use crate::process::interrupted;
 use crate::profile::matrix::{self, MatrixRequest};
 use crate::profile::resolve::{self, Resolved};
 use crate::profile::rustflags;
+use crate::profile::values::{Linker, LinkerName};
 use crate::progress::{Mode, Progress};
 use crate::results::{self, MEASURE_SCHEMA_VERSION, MeasureDocument};
 use crate::workspace::{self, CargoFlags, Project};
@@ -197,7 +198,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
     for config in &configs {
         let effective = resolve::with_overrides(&base, &config.settings);
         preflight::check_rustflag_keys(&config.name, &effective, target.triple(), &rustc)?;
-        if config.settings.linker.as_deref() == Some("gold") {
+        if config.settings.linker() == Some(&Linker::Named(LinkerName::Gold)) {
             gold.push(format!("`{}`", config.name));
         }
     }

@@ -19,9 +19,9 @@ pub fn profile(resolved: &Resolved) -> doc::Profile {
         .iter()
         .map(|(key, v)| {
             (
-                key.clone(),
+                key.name().to_string(),
                 doc::Setting {
-                    value: v.value.clone(),
+                    value: v.value.to_string(),
                     source: v.source.clone(),
                 },
             )

@@ -19,6 +19,7 @@ use crate::inspect::sections;
 use crate::profile::resolve::{Resolved, with_overrides};
 use crate::profile::rustflags::{self, UserFlags};
 use crate::profile::{BASELINE, Configuration, cargo_args};
+use crate::profile::{Key, Value};
 use crate::progress::Progress;
 use crate::results::measure::{self as doc, MeasureDocument, Status};
 use crate::workspace::{CargoFlags, Project};
@@ -111,11 +112,8 @@ fn effective(config: &Configuration, base: &Resolved) -> Resolved {
 /// The values of a resolved profile, without where they came from: two
 /// configurations with equal values are the same build (cargo's `-C
 /// metadata` hashes a profile's settings, not its name).
-fn values(resolved: &Resolved) -> BTreeMap<&str, &str> {
-    resolved
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.value.as_str()))
-        .collect()
+fn values(resolved: &Resolved) -> BTreeMap<Key, &Value> {
+    resolved.iter().map(|(k, v)| (*k, &v.value)).collect()
 }
 
 /// A configuration's entry before anything was built.
@@ -361,20 +359,19 @@ pub fn groups<'a>(configs: &'a [Configuration], base: &Resolved) -> Vec<Vec<&'a 
 #[cfg(test)]
 mod shard_tests {
     use super::*;
+    use crate::profile::Settings;
     use crate::profile::presets::Preset;
     use crate::profile::resolve::ResolvedValue;
 
     fn base(lto: &str, cgu: &str) -> Resolved {
-        [("lto", lto), ("codegen-units", cgu)]
-            .into_iter()
-            .map(|(k, v)| {
-                (
-                    k.to_string(),
-                    ResolvedValue {
-                        value: v.into(),
-                        source: "test".into(),
-                    },
-                )
+        let settings =
+            Settings::parse_list(&format!("lto={lto},codegen-units={cgu}"), "t").unwrap();
+        settings
+            .iter()
+            .map(|(key, value)| {
+                let value = value.clone();
+                let source = "test".to_string();
+                (key, ResolvedValue { value, source })
             })
             .collect()
     }

@@ -160,7 +160,10 @@ mod tests {
             ]
         );
         let fat = &list[3];
-        assert_eq!(fat.settings.codegen_units, Some(2));
+        assert_eq!(
+            fat.settings.get(crate::profile::Key::CodegenUnits),
+            Some(&crate::profile::Value::Count(2))
+        );
         assert_eq!(list[5].settings.to_string(), "opt-level=\"s\"");
     }
 

@@ -3,14 +3,19 @@
 //! arguments that select a configuration ([`cargo_args`]); plus the built-in
 //! matrix ([`presets`]) and the matrix the user asked for ([`matrix`]).
 
+mod key_texts;
+pub mod keys;
 pub mod matrix;
 pub mod presets;
 pub mod resolve;
 pub mod rustflags;
 pub mod settings;
+pub mod values;
 
+pub use keys::{Key, Lives};
 pub use presets::{BASELINE, Configuration, Preset};
 pub use settings::Settings;
+pub use values::Value;
 
 /// The custom profile name cargo-lto gives a configuration (Cargo reserves names starting with `cargo`).
 pub fn profile_name(config: &str) -> String {

@@ -1,6 +1,8 @@
 //! The built-in configuration matrices (`--preset`).
 
-use super::settings::{DebugLevel, Lto, OptLevel, Settings, Strip};
+use super::keys::Key;
+use super::settings::Settings;
+use super::values::{Debug, Icf, Lto, OptLevel, Panic, Strip, Value};
 
 /// One named point of the matrix: settings laid over the base profile.
 /// `baseline` has no settings: it is the user's profile as it resolves.
@@ -36,23 +38,22 @@ impl Preset {
 
     /// The preset's configurations, baseline first.
     pub fn configurations(self) -> Vec<Configuration> {
-        let lto = |lto| Settings {
-            lto: Some(lto),
-            ..Settings::default()
+        let lto = |lto| Settings::of([(Key::Lto, Value::Lto(lto))]);
+        let cgu1 = |l| {
+            Settings::of([
+                (Key::Lto, Value::Lto(l)),
+                (Key::CodegenUnits, Value::Count(1)),
+            ])
         };
-        let cgu1 = |l| Settings {
-            lto: Some(l),
-            codegen_units: Some(1),
-            ..Settings::default()
-        };
-        let size = |level: &str| Settings {
-            lto: Some(Lto::Fat),
-            codegen_units: Some(1),
-            opt_level: Some(OptLevel(level.to_string())),
-            panic: Some("abort".to_string()),
-            strip: Some(Strip("symbols".to_string())),
-            debug: Some(DebugLevel("none".to_string())),
-            ..Settings::default()
+        let size = |level| {
+            Settings::of([
+                (Key::Lto, Value::Lto(Lto::Fat)),
+                (Key::CodegenUnits, Value::Count(1)),
+                (Key::OptLevel, Value::OptLevel(level)),
+                (Key::Panic, Value::Panic(Panic::Abort)),
+                (Key::Strip, Value::Strip(Strip::Symbols)),
+                (Key::Debug, Value::Debug(Debug::None)),
+            ])
         };
         let mut list = vec![
             (BASELINE, Settings::default()),
@@ -70,11 +71,12 @@ impl Preset {
                 ],
             );
             list.insert(5, ("thin-cgu1", cgu1(Lto::Thin)));
-            let icf = Settings {
-                icf: Some("all".into()),
-                ..Settings::default()
-            };
-            list.extend([("size-s", size("s")), ("size-z", size("z")), ("icf", icf)]);
+            let icf = Settings::of([(Key::Icf, Value::Icf(Icf::All))]);
+            list.extend([
+                ("size-s", size(OptLevel::S)),
+                ("size-z", size(OptLevel::Z)),
+                ("icf", icf),
+            ]);
         }
         list.into_iter()
             .map(|(name, settings)| Configuration {

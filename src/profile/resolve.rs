@@ -11,49 +11,38 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use serde::{Deserialize, Serialize};
 
-use super::settings::{PROFILE_KEYS as KEYS, Settings};
+use super::keys::{Key, Lives};
+use super::settings::{Settings, parse_value, toml_of};
+use super::values::{Debug, Strip, Value};
 
 /// One resolved key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedValue {
-    /// The value, as TOML would spell it without quotes.
-    pub value: String,
+    /// The value.
+    pub value: Value,
     /// Where it came from: `default`, a file path, or an environment variable.
     pub source: String,
 }
 
 /// Every resolved key of a profile.
-pub type Resolved = BTreeMap<String, ResolvedValue>;
+pub type Resolved = BTreeMap<Key, ResolvedValue>;
 
-/// Cargo's built-in values for `release` (and everything inheriting it) or `dev`.
-fn defaults(root: &str) -> Vec<(&'static str, &'static str)> {
-    if root == "dev" || root == "test" {
-        vec![
-            ("lto", "false"),
-            ("codegen-units", "256"),
-            ("opt-level", "0"),
-            ("panic", "unwind"),
-            ("strip", "none"),
-            ("debug", "full"),
-            ("incremental", "true"),
-            ("debug-assertions", "true"),
-            ("overflow-checks", "true"),
-        ]
-    } else {
-        vec![
-            ("lto", "false"),
-            ("codegen-units", "16"),
-            ("opt-level", "3"),
-            ("panic", "unwind"),
-            ("strip", "none"),
-            ("debug", "none"),
-            ("incremental", "false"),
-            ("debug-assertions", "false"),
-            ("overflow-checks", "false"),
-        ]
-    }
+/// Cargo's built-in values for a profile whose chain ends at `root`, from
+/// the key table.
+fn defaults(root: &str) -> Resolved {
+    Key::living_in(Lives::Profile)
+        .filter_map(|key| {
+            let value = key.default_in(root)?.clone();
+            let source = "default".to_string();
+            Some((key, ResolvedValue { value, source }))
+        })
+        .collect()
+}
+
+/// The value of `key` in `resolved`, if it is there.
+pub fn value_of(resolved: &Resolved, key: Key) -> Option<&Value> {
+    resolved.get(&key).map(|v| &v.value)
 }
 
 /// Config files in the order Cargo merges them, lowest precedence first.
@@ -138,14 +127,11 @@ pub fn resolve(
         let prefix = format!("CARGO_PROFILE_{}_", name.to_uppercase().replace('-', "_"));
         let mut env_table = toml::Table::new();
         let mut env_origin = Vec::new();
-        for key in KEYS.iter().chain(std::iter::once(&"inherits")) {
+        let names = Key::living_in(Lives::Profile).map(Key::name);
+        for key in names.chain(std::iter::once("inherits")) {
             let var = format!("{prefix}{}", key.to_uppercase().replace('-', "_"));
             if let Some(raw) = env(&var) {
-                let value = toml::from_str::<toml::Table>(&format!("v = {raw}"))
-                    .ok()
-                    .and_then(|mut t| t.remove("v"))
-                    .unwrap_or(toml::Value::String(raw));
-                env_table.insert(key.to_string(), value);
+                env_table.insert(key.to_string(), toml_of(&raw));
                 env_origin.push(var);
             }
         }
@@ -180,51 +166,29 @@ pub fn resolve(
     }
     chain.reverse();
 
-    let mut resolved: Resolved = defaults(&chain[0])
-        .into_iter()
-        .map(|(k, v)| {
-            (
-                k.to_string(),
-                ResolvedValue {
-                    value: v.into(),
-                    source: "default".into(),
-                },
-            )
-        })
-        .collect();
+    let mut resolved = defaults(&chain[0]);
     let mut strip_explicit = false;
     for name in &chain {
         for (origin, table) in layers_of(name).0 {
-            for key in KEYS {
-                if let Some(value) = table.get(*key) {
-                    // Normalise through Settings so `true`/`2` read as Cargo reads them;
-                    // a value Cargo would reject is kept as written, for Cargo to reject.
-                    let mut one = Settings::default();
-                    let text = match one.set(key, value, &origin) {
-                        Ok(()) => one
-                            .to_map()
-                            .remove(*key)
-                            .unwrap_or_else(|| value.to_string()),
-                        Err(_) => value.to_string(),
-                    };
-                    strip_explicit |= *key == "strip";
-                    resolved.insert(
-                        key.to_string(),
-                        ResolvedValue {
-                            value: text,
-                            source: origin.clone(),
-                        },
-                    );
+            for key in Key::living_in(Lives::Profile) {
+                if let Some(written) = table.get(key.name()) {
+                    // read as Cargo reads it (`true`, `2`, …); a value Cargo
+                    // would reject is refused here, naming where it is written
+                    let value = parse_value(key, written, &origin)?;
+                    strip_explicit |= key == Key::Strip;
+                    let source = origin.clone();
+                    resolved.insert(key, ResolvedValue { value, source });
                 }
             }
         }
     }
-    // Cargo ≥ 1.77: with no debuginfo anywhere, the default strip is "debuginfo".
-    if !strip_explicit && resolved.get("debug").is_some_and(|d| d.value == "none") {
+    // Cargo ≥ 1.77: with no debuginfo anywhere, the default strip is
+    // "debuginfo" (docs/facts.md, "strip's default").
+    if !strip_explicit && value_of(&resolved, Key::Debug) == Some(&Value::Debug(Debug::None)) {
         resolved.insert(
-            "strip".into(),
+            Key::Strip,
             ResolvedValue {
-                value: "debuginfo".into(),
+                value: Value::Strip(Strip::Debuginfo),
                 source: "default (debug = none, Cargo ≥ 1.77)".into(),
             },
         );
@@ -235,27 +199,27 @@ pub fn resolve(
 /// The resolved profile with `overrides` laid on top, sourced `cargo-lto`.
 pub fn with_overrides(base: &Resolved, overrides: &Settings) -> Resolved {
     let mut out = base.clone();
-    for (key, value) in overrides.to_map() {
-        out.insert(
-            key,
-            ResolvedValue {
-                value,
-                source: "cargo-lto".into(),
-            },
-        );
+    for (key, value) in overrides.iter() {
+        let value = value.clone();
+        let source = "cargo-lto".to_string();
+        out.insert(key, ResolvedValue { value, source });
     }
-    if overrides.strip.is_none()
-        && overrides.debug.is_some()
+    if overrides.strip().is_none()
+        && overrides.debug().is_some()
         && base
-            .get("strip")
+            .get(&Key::Strip)
             .is_some_and(|s| s.source.starts_with("default"))
     {
-        let debug_none = out.get("debug").is_some_and(|d| d.value == "none");
-        let value = if debug_none { "debuginfo" } else { "none" };
+        let debug_none = overrides.debug() == Some(Debug::None);
+        let strip = if debug_none {
+            Strip::Debuginfo
+        } else {
+            Strip::None
+        };
         out.insert(
-            "strip".into(),
+            Key::Strip,
             ResolvedValue {
-                value: value.into(),
+                value: Value::Strip(strip),
                 source: "default".into(),
             },
         );
@@ -288,9 +252,9 @@ mod tests {
             &no_env,
         )
         .unwrap();
-        assert_eq!(r["lto"].value, "false");
-        assert_eq!(r["codegen-units"].value, "16");
-        assert_eq!(r["strip"].value, "debuginfo");
+        assert_eq!(r[&Key::Lto].value.to_string(), "false");
+        assert_eq!(r[&Key::CodegenUnits].value, Value::Count(16));
+        assert_eq!(r[&Key::Strip].value, Value::Strip(Strip::Debuginfo));
     }
 
     #[test]
@@ -314,13 +278,14 @@ mod tests {
             &env,
         )
         .unwrap();
-        assert_eq!(r["lto"].value, "off");
-        assert_eq!(r["lto"].source, "env CARGO_PROFILE_RELEASE_LTO");
-        assert_eq!(r["codegen-units"].value, "2");
-        assert!(r["codegen-units"].source.ends_with("config.toml"));
-        assert_eq!(r["panic"].value, "abort");
-        assert_eq!(r["debug"].value, "limited");
-        assert_eq!(r["strip"].value, "none");
+        let text = |k: Key| r[&k].value.to_string();
+        assert_eq!(text(Key::Lto), "off");
+        assert_eq!(r[&Key::Lto].source, "env CARGO_PROFILE_RELEASE_LTO");
+        assert_eq!(text(Key::CodegenUnits), "2");
+        assert!(r[&Key::CodegenUnits].source.ends_with("config.toml"));
+        assert_eq!(text(Key::Panic), "abort");
+        assert_eq!(text(Key::Debug), "limited");
+        assert_eq!(text(Key::Strip), "none");
     }
 
     #[test]
@@ -338,9 +303,9 @@ mod tests {
             &no_env,
         )
         .unwrap();
-        assert_eq!(r["lto"].value, "fat");
-        assert_eq!(r["codegen-units"].value, "1");
-        assert_eq!(r["opt-level"].value, "3");
+        assert_eq!(r[&Key::Lto].value.to_string(), "fat");
+        assert_eq!(r[&Key::CodegenUnits].value, Value::Count(1));
+        assert_eq!(r[&Key::OptLevel].value.to_string(), "3");
         let err = resolve(
             "nope",
             &dir.path().join("Cargo.toml"),
@@ -352,24 +317,13 @@ mod tests {
 
     #[test]
     fn overrides_are_marked() {
-        let base: Resolved = defaults("release")
-            .into_iter()
-            .map(|(k, v)| {
-                (
-                    k.into(),
-                    ResolvedValue {
-                        value: v.into(),
-                        source: "default".into(),
-                    },
-                )
-            })
-            .collect();
+        let base = defaults("release");
         let over = Settings::parse_list("lto=fat", "t").unwrap();
         let r = with_overrides(&base, &over);
         assert_eq!(
-            r["lto"],
+            r[&Key::Lto],
             ResolvedValue {
-                value: "fat".into(),
+                value: Value::Lto(super::super::values::Lto::Fat),
                 source: "cargo-lto".into()
             }
         );

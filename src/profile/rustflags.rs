@@ -4,7 +4,7 @@
 //! Cargo takes a build's rustflags from one source, the first it finds:
 //! `CARGO_ENCODED_RUSTFLAGS`, then `RUSTFLAGS`, then every matching
 //! `target.<triple>.rustflags` and `target.<cfg>.rustflags` joined, and only
-//! if there are none `build.rustflags` (../shared/FACTS.md). A flag added to
+//! if there are none `build.rustflags` (docs/facts.md, "which rustflags cargo reads"). A flag added to
 //! any other source would be silently ignored — or would silently replace
 //! the user's: `--config build.rustflags="…"` replaces a string-valued
 //! `rustflags` in their config file, and an array cannot be merged with
@@ -17,8 +17,10 @@
 
 use std::collections::BTreeMap;
 
-use super::resolve::{Resolved, ResolvedValue};
+use super::keys::Key;
+use super::resolve::{Resolved, ResolvedValue, value_of};
 use super::settings::Settings;
+use super::values::{Icf, Linker, LinkerName, Value};
 
 /// The target whose default linker is rust-lld (Rust ≥ 1.90); elsewhere the
 /// C compiler driver picks the system's default linker.
@@ -193,37 +195,53 @@ pub fn resolve(user: &UserFlags) -> Resolved {
                 .find_map(|part| part.strip_prefix(prefix).map(str::to_string))
         })
     };
-    let flagged = |value: String| ResolvedValue {
+    let flagged = |value: Value| ResolvedValue {
         value,
         source: user.origin.clone(),
     };
-    let default = |value: &str, why: &str| ResolvedValue {
-        value: value.into(),
+    let default = |value: Value, why: &str| ResolvedValue {
+        value,
         source: why.into(),
+    };
+    // a linker by a name `-fuse-ld` knows, or a program
+    let program = |name: String| {
+        Value::Linker(LinkerName::from_word(&name).map_or(Linker::Path(name), Linker::Named))
     };
     let mut out = BTreeMap::new();
     out.insert(
-        "target-cpu".to_string(),
-        last("target-cpu").map_or_else(|| default("default", "default"), flagged),
+        Key::TargetCpu,
+        last("target-cpu").map_or_else(
+            || default(Value::TargetCpu("default".into()), "default"),
+            |cpu| flagged(Value::TargetCpu(cpu)),
+        ),
     );
     let opted_out = last("linker-features").is_some_and(|f| f.contains("-lld"));
     let linker = match (last("linker"), from_args("-fuse-ld="), &user.linker) {
-        (Some(path), _, _) => flagged(path),
-        (None, Some(name), _) => flagged(name),
+        (Some(path), _, _) => flagged(Value::Linker(Linker::Path(path))),
+        (None, Some(name), _) => flagged(program(name)),
         (None, None, Some((path, origin))) => ResolvedValue {
-            value: path.clone(),
+            value: Value::Linker(Linker::Path(path.clone())),
             source: origin.clone(),
         },
-        _ if user.triple == RUST_LLD_DEFAULT && !opted_out => {
-            default("lld", "default (rust-lld, Rust ≥ 1.90)")
-        }
-        _ if opted_out => flagged("cc".into()),
-        _ => default("cc", "default (the C compiler driver's linker)"),
+        _ if user.triple == RUST_LLD_DEFAULT && !opted_out => default(
+            Value::Linker(Linker::Named(LinkerName::Lld)),
+            "default (rust-lld, Rust ≥ 1.90)",
+        ),
+        _ if opted_out => flagged(Value::Linker(Linker::SystemDefault)),
+        _ => default(
+            Value::Linker(Linker::SystemDefault),
+            "default (the C compiler driver's linker)",
+        ),
     };
-    out.insert("linker".to_string(), linker);
+    out.insert(Key::Linker, linker);
     out.insert(
-        "icf".to_string(),
-        from_args("--icf=").map_or_else(|| default("none", "default"), flagged),
+        Key::Icf,
+        from_args("--icf=")
+            .and_then(|v| Icf::from_word(&v))
+            .map_or_else(
+                || default(Value::Icf(Icf::None), "default"),
+                |icf| flagged(Value::Icf(icf)),
+            ),
     );
     out
 }
@@ -232,25 +250,30 @@ pub fn resolve(user: &UserFlags) -> Resolved {
 /// profile is `base`, for `triple`.
 pub fn extra_flags(settings: &Settings, base: &Resolved, triple: &str) -> Vec<String> {
     let mut flags = Vec::new();
-    if let Some(cpu) = &settings.target_cpu {
+    if let Some(cpu) = settings.target_cpu() {
         flags.push(format!("-Ctarget-cpu={cpu}"));
     }
-    let base_value = |key: &str| base.get(key).map(|v| v.value.as_str());
-    match settings.linker.as_deref() {
-        None => {}
+    let lld = Linker::Named(LinkerName::Lld);
+    match settings.linker() {
+        None | Some(Linker::SystemDefault) => {}
         // rust-lld is already the linker: nothing to add
-        Some("lld") if triple == RUST_LLD_DEFAULT && base_value("linker") == Some("lld") => {}
-        Some(name @ ("lld" | "mold" | "bfd" | "gold")) => {
-            if triple == RUST_LLD_DEFAULT && name != "lld" {
+        Some(l)
+            if *l == lld
+                && triple == RUST_LLD_DEFAULT
+                && value_of(base, Key::Linker) == Some(&Value::Linker(lld.clone())) => {}
+        Some(Linker::Named(name)) => {
+            if triple == RUST_LLD_DEFAULT && *name != LinkerName::Lld {
                 flags.push("-Clinker-features=-lld".into());
             }
             flags.push(format!("-Clink-arg=-fuse-ld={name}"));
         }
-        Some(path) => flags.push(format!("-Clinker={path}")),
+        Some(Linker::Path(path)) => flags.push(format!("-Clinker={path}")),
     }
-    match settings.icf.as_deref() {
-        Some(mode @ ("all" | "safe")) => flags.push(format!("-Clink-arg=-Wl,--icf={mode}")),
-        Some("none") if base_value("icf").is_some_and(|v| v != "none") => {
+    match settings.icf() {
+        Some(mode @ (Icf::All | Icf::Safe)) => flags.push(format!("-Clink-arg=-Wl,--icf={mode}")),
+        Some(Icf::None)
+            if value_of(base, Key::Icf).is_some_and(|v| *v != Value::Icf(Icf::None)) =>
+        {
             flags.push("-Clink-arg=-Wl,--icf=none".into())
         }
         _ => {}
@@ -408,13 +431,14 @@ mod tests {
             linker: None,
         };
         let r = resolve(&u(&[]));
+        let text = |r: &Resolved, k: Key| r[&k].value.to_string();
         assert_eq!(
             (
-                r["target-cpu"].value.as_str(),
-                r["linker"].value.as_str(),
-                r["icf"].value.as_str()
+                text(&r, Key::TargetCpu),
+                text(&r, Key::Linker),
+                text(&r, Key::Icf)
             ),
-            ("default", "lld", "none")
+            ("default".into(), "lld".into(), "none".into())
         );
         let r = resolve(&u(&[
             "-C",
@@ -422,16 +446,16 @@ mod tests {
             "-Clinker-features=-lld",
             "-Clink-args=-fuse-ld=mold -Wl,--icf=all",
         ]));
-        assert_eq!(r["target-cpu"].value, "native");
-        assert_eq!(r["target-cpu"].source, "env RUSTFLAGS");
-        assert_eq!(r["linker"].value, "mold");
-        assert_eq!(r["icf"].value, "all");
+        assert_eq!(text(&r, Key::TargetCpu), "native");
+        assert_eq!(r[&Key::TargetCpu].source, "env RUSTFLAGS");
+        assert_eq!(text(&r, Key::Linker), "mold");
+        assert_eq!(text(&r, Key::Icf), "all");
         assert_eq!(
-            resolve(&u(&["-Clinker=/opt/clang"]))["linker"].value,
+            text(&resolve(&u(&["-Clinker=/opt/clang"])), Key::Linker),
             "/opt/clang"
         );
         assert_eq!(
-            resolve(&u(&["-Clinker-features=-lld"]))["linker"].value,
+            text(&resolve(&u(&["-Clinker-features=-lld"])), Key::Linker),
             "cc"
         );
     }

@@ -2,15 +2,16 @@
 //! the command line takes, and round trips through what is printed.
 
 use super::*;
+use crate::profile::values::Lto;
 
 #[test]
 fn lto_true_is_fat_and_false_is_thin_local() {
     let s = Settings::parse_list("lto=true", "test").unwrap();
-    assert_eq!(s.lto, Some(Lto::Fat));
+    assert_eq!(s.lto(), Some(Lto::Fat));
     let s = Settings::parse_list("lto=false", "test").unwrap();
-    assert_eq!(s.lto, Some(Lto::ThinLocal));
+    assert_eq!(s.lto(), Some(Lto::ThinLocal));
     let s = Settings::parse_list("lto=thin", "test").unwrap();
-    assert_eq!(s.lto, Some(Lto::Thin));
+    assert_eq!(s.lto(), Some(Lto::Thin));
 }
 
 #[test]
@@ -54,7 +55,8 @@ fn unknown_key_and_bad_values_are_named() {
 fn rustflags_keys_are_checked_and_kept_out_of_the_profile() {
     let s = Settings::parse_list("lto=fat,target-cpu=native,linker=mold,icf=all", "t").unwrap();
     assert_eq!(s.profile_pairs(), [("lto", "\"fat\"".to_string())]);
-    assert_eq!(s.pairs().len(), 4);
+    assert_eq!(s.iter().count(), 4);
+    assert_eq!(s.living_in(Lives::Rustflags).count(), 3);
     assert!(Settings::parse_list("linker=/usr/bin/ld.lld", "t").is_ok());
     for bad in ["linker=ld", "linker=/a b/ld", "icf=most", "target-cpu=\"\""] {
         assert!(Settings::parse_list(bad, "t").is_err(), "{bad} accepted");
@@ -62,12 +64,17 @@ fn rustflags_keys_are_checked_and_kept_out_of_the_profile() {
 }
 
 #[test]
-fn overlay_prefers_the_override() {
-    let base = Settings::parse_list("lto=thin,codegen-units=4", "t").unwrap();
-    let over = Settings::parse_list("lto=fat", "t").unwrap();
-    let merged = over.overlay(&base);
-    assert_eq!(merged.lto, Some(Lto::Fat));
-    assert_eq!(merged.codegen_units, Some(4));
+fn the_document_map_reads_back_to_the_same_settings() {
+    let s = Settings::parse_list(
+        "lto=false,codegen-units=1,opt-level=z,strip=true,debug=2,linker=/usr/bin/ld.lld,icf=safe",
+        "t",
+    )
+    .unwrap();
+    let map = s.to_map();
+    assert_eq!(map["lto"], "false");
+    assert_eq!(map["strip"], "symbols");
+    assert_eq!(map["debug"], "full");
+    assert_eq!(Settings::from_map(&map, "doc").unwrap(), s);
 }
 
 /// One valid `key=value` of each key, as a user could write it.
@@ -106,7 +113,7 @@ proptest::proptest! {
     #[test]
     fn valid_lists_round_trip(items in proptest::collection::vec(valid_item(), 0..8)) {
         let s = Settings::parse_list(&items.join(","), "t").unwrap();
-        let printed: Vec<String> = s.pairs().iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let printed: Vec<String> = s.iter().map(|(k, v)| format!("{k}={}", v.toml())).collect();
         proptest::prop_assert_eq!(Settings::parse_list(&printed.join(","), "t").unwrap(), s);
     }
 }
@@ -118,9 +125,10 @@ fn pairs_are_valid_toml_values() {
         "t",
     )
     .unwrap();
-    for (key, value) in s.pairs() {
-        let parsed: toml::Table = toml::from_str(&format!("{key} = {value}")).unwrap();
+    for (key, value) in s.iter() {
+        let parsed: toml::Table = toml::from_str(&format!("{key} = {}", value.toml())).unwrap();
         let mut again = Settings::default();
-        again.set(key, &parsed[key], "t").unwrap();
+        again.set(key.name(), &parsed[key.name()], "t").unwrap();
+        assert_eq!(again.get(key), Some(value));
     }
 }

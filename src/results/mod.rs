@@ -5,7 +5,9 @@
 //! field in docs/results-schema.md and docs/inspect.md.
 //!
 //! This module imports nothing else from this crate, so nothing it publishes
-//! can change because the measuring code changed.
+//! can change because the measuring code changed. Its types are what other
+//! programs read, so every public item is documented.
+#![warn(missing_docs)]
 
 pub mod advice;
 pub mod gate;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use cargo_metadata::{Metadata, MetadataCommand, Package, PackageId, TargetKind};
 
-use crate::error::UsageError;
+use crate::error::exit;
 use crate::metadata;
 
 mod target_cfg;
@@ -226,6 +226,70 @@ pub fn locate(cargo: &Path, flags: &CargoFlags) -> Result<Located> {
     })
 }
 
+/// Why the project cannot be measured as asked. Every one is bad input:
+/// exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// `--manifest-path` names no file.
+    #[error("{} does not exist: pass --manifest-path the Cargo.toml of the project to measure", .0.display())]
+    ManifestMissing(PathBuf),
+    /// No Cargo.toml here or above.
+    #[error("not a Cargo project: {0}; run `cargo lto` inside one or pass --manifest-path")]
+    NotAProject(String),
+    /// `cargo metadata` refused the project.
+    #[error("cargo metadata failed: {0}")]
+    Metadata(String),
+    /// `-p NAME` names no member.
+    #[error("package `{name}` is not a member of this workspace (members: {})", .members.join(", "))]
+    NotAMember {
+        /// the name given
+        name: String,
+        /// the members
+        members: Vec<String>,
+    },
+    /// No member has a binary.
+    #[error(
+        "no binary target in the workspace at {0}: LTO happens only when linking a bin, cdylib or staticlib; measure needs a package with a [[bin]]"
+    )]
+    NoBinaryInWorkspace(String),
+    /// Several members have binaries and none was chosen.
+    #[error("several packages have binaries ({}): choose one with -p", .0.join(", "))]
+    SeveralPackages(Vec<String>),
+    /// `--bin NAME` names no binary of the package.
+    #[error("package `{package}` has no binary `{name}`{}", if .bins.is_empty() { ": it has no binaries".to_string() } else { format!(" (binaries: {})", .bins.join(", ")) })]
+    NoSuchBin {
+        /// the package
+        package: String,
+        /// the name given
+        name: String,
+        /// its binaries
+        bins: Vec<String>,
+    },
+    /// The package has no binary target.
+    #[error("package `{package}` has no binary target: {why}; pass -p with a package that has one")]
+    NoBinary {
+        /// the package
+        package: String,
+        /// what it builds instead
+        why: &'static str,
+    },
+    /// The package has several binaries and none was chosen.
+    #[error("package `{package}` has several binaries ({}): choose one with --bin", .bins.join(", "))]
+    SeveralBins {
+        /// the package
+        package: String,
+        /// its binaries
+        bins: Vec<String>,
+    },
+}
+
+impl Error {
+    /// The exit code: bad input, every one.
+    pub fn exit_code(&self) -> i32 {
+        exit::USAGE
+    }
+}
+
 /// `cargo metadata`, its failures worded for the user.
 fn metadata(cargo: &Path, flags: &CargoFlags, no_deps: bool) -> Result<Metadata> {
     let mut cmd = MetadataCommand::new();
@@ -235,11 +299,7 @@ fn metadata(cargo: &Path, flags: &CargoFlags, no_deps: bool) -> Result<Metadata>
     cmd.cargo_path(cargo);
     if let Some(path) = &flags.manifest_path {
         if !path.exists() {
-            return Err(UsageError::Project(format!(
-                "{} does not exist: pass --manifest-path the Cargo.toml of the project to measure",
-                path.display()
-            ))
-            .into());
+            return Err(Error::ManifestMissing(path.clone()).into());
         }
         cmd.manifest_path(path);
     }
@@ -259,11 +319,9 @@ fn metadata(cargo: &Path, flags: &CargoFlags, no_deps: bool) -> Result<Metadata>
             other => other.to_string(),
         };
         if detail.contains("could not find `Cargo.toml`") {
-            UsageError::Project(format!(
-                "not a Cargo project: {detail}; run `cargo lto` inside one or pass --manifest-path"
-            ))
+            Error::NotAProject(detail)
         } else {
-            UsageError::Project(format!("cargo metadata failed: {detail}"))
+            Error::Metadata(detail)
         }
     })?;
     Ok(metadata)
@@ -278,11 +336,9 @@ pub fn select(metadata: &Metadata, flags: &CargoFlags) -> Result<Project> {
             .copied()
             .find(|p| p.name.as_str() == name)
             .ok_or_else(|| {
-                let names: Vec<&str> = members.iter().map(|p| p.name.as_str()).collect();
-                UsageError::Project(format!(
-                    "package `{name}` is not a member of this workspace (members: {})",
-                    names.join(", ")
-                ))
+                let members = members.iter().map(|p| p.name.to_string()).collect();
+                let name = name.clone();
+                Error::NotAMember { name, members }
             })?,
         None => {
             let candidates: Vec<&Package> = match metadata.root_package() {
@@ -299,19 +355,12 @@ pub fn select(metadata: &Metadata, flags: &CargoFlags) -> Result<Project> {
             match candidates.as_slice() {
                 [one] => one,
                 [] => {
-                    return Err(UsageError::Project(format!(
-                        "no binary target in the workspace at {}: LTO happens only when linking a bin, cdylib or staticlib; measure needs a package with a [[bin]]",
-                        metadata.workspace_root
-                    ))
-                    .into());
+                    let root = metadata.workspace_root.to_string();
+                    return Err(Error::NoBinaryInWorkspace(root).into());
                 }
                 many => {
-                    let names: Vec<&str> = many.iter().map(|p| p.name.as_str()).collect();
-                    return Err(UsageError::Project(format!(
-                        "several packages have binaries ({}): choose one with -p",
-                        names.join(", ")
-                    ))
-                    .into());
+                    let names = many.iter().map(|p| p.name.to_string()).collect();
+                    return Err(Error::SeveralPackages(names).into());
                 }
             }
         }
@@ -323,19 +372,13 @@ pub fn select(metadata: &Metadata, flags: &CargoFlags) -> Result<Project> {
             .find(|t| t.name == *name)
             .copied()
             .ok_or_else(|| {
-                let names: Vec<&str> = package_bins.iter().map(|t| t.name.as_str()).collect();
-                UsageError::Project(if names.is_empty() {
-                    format!(
-                        "package `{}` has no binary `{name}`: it has no binaries",
-                        package.name
-                    )
-                } else {
-                    format!(
-                        "package `{}` has no binary `{name}` (binaries: {})",
-                        package.name,
-                        names.join(", ")
-                    )
-                })
+                let bins = package_bins.iter().map(|t| t.name.clone()).collect();
+                let (package, name) = (package.name.to_string(), name.clone());
+                Error::NoSuchBin {
+                    package,
+                    name,
+                    bins,
+                }
             })?,
         None => match package_bins.as_slice() {
             [one] => *one,
@@ -347,24 +390,17 @@ pub fn select(metadata: &Metadata, flags: &CargoFlags) -> Result<Project> {
                 } else {
                     "it is a library only, and LTO happens only when linking a bin, cdylib or staticlib (a library's own [profile] never applies to its users: their root profile decides)"
                 };
-                return Err(UsageError::Project(format!(
-                    "package `{}` has no binary target: {why}; pass -p with a package that has one",
-                    package.name
-                ))
-                .into());
+                let package = package.name.to_string();
+                return Err(Error::NoBinary { package, why }.into());
             }
             many => {
                 let default_run = package.default_run.as_deref();
                 match many.iter().find(|t| Some(t.name.as_str()) == default_run) {
                     Some(t) => *t,
                     None => {
-                        let names: Vec<&str> = many.iter().map(|t| t.name.as_str()).collect();
-                        return Err(UsageError::Project(format!(
-                            "package `{}` has several binaries ({}): choose one with --bin",
-                            package.name,
-                            names.join(", ")
-                        ))
-                        .into());
+                        let bins = many.iter().map(|t| t.name.clone()).collect();
+                        let package = package.name.to_string();
+                        return Err(Error::SeveralBins { package, bins }.into());
                     }
                 }
             }

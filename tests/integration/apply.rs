@@ -149,9 +149,9 @@ fn the_corpus_round_trips() {
             cargo_accepts(&dir).unwrap_or_else(|err| panic!("{name}: cargo rejects it: {err}"));
             let resolved = resolve::resolve(profile, &dir.join("Cargo.toml"), &[], &|_| None)
                 .unwrap_or_else(|err| panic!("{name}: {err:#}"));
-            for (key, value) in settings.to_map() {
+            for (key, value) in settings.iter() {
                 assert_eq!(
-                    resolved[&key].value, value,
+                    &resolved[&key].value, value,
                     "{name} [profile.{profile}] {key}"
                 );
             }
