@@ -1,32 +1,30 @@
-//! Errors the user can act on, and the documented exit codes.
+//! The documented exit codes, and the errors of the input every area
+//! reads: a setting, a name, a `KEY=VALUE` list. Each area has its own
+//! error enum beside its code, with `exit_code()`;
+//! `commands::error::exit_code` finds it in the cause chain.
 
 use thiserror::Error;
 
-/// Exit codes of `cargo lto`, documented in README.md.
+/// Exit codes of `cargo lto`, one constant per meaning (README.md,
+/// "Exit codes", lists them). Several meanings share a number, as cargo's
+/// and nextest's do: 1 is always "ran, and the answer is no".
 pub mod exit {
-    /// Everything measured.
+    /// Everything measured, nothing found, every limit kept.
     pub const OK: i32 = 0;
-    /// The sweep ran, but at least one configuration failed or timed out.
+    /// `measure`: the sweep ran, but at least one configuration failed or
+    /// timed out.
     pub const CONFIG_FAILED: i32 = 1;
-    /// Bad input: command line, project, or configuration. Nothing was built.
+    /// `doctor`: a finding of severity error.
+    pub const DOCTOR_FOUND_ERRORS: i32 = 1;
+    /// `check`: a limit was broken.
+    pub const LIMIT_BROKEN: i32 = 1;
+    /// Bad input: command line, project, configuration or results
+    /// document. Nothing was built or written.
     pub const USAGE: i32 = 2;
     /// Something else went wrong (I/O, cargo could not be started, …).
     pub const ERROR: i32 = 3;
     /// Interrupted by Ctrl-C; what was measured so far is saved.
     pub const INTERRUPTED: i32 = 130;
-}
-
-/// The exit code for an error that ended a command: bad input (a
-/// [`UsageError`], or a missing, foreign or outdated results document) is
-/// [`exit::USAGE`], anything else [`exit::ERROR`].
-pub fn exit_code(err: &anyhow::Error) -> i32 {
-    let bad_input = err.chain().any(|cause| {
-        cause.downcast_ref::<UsageError>().is_some()
-            || cause
-                .downcast_ref::<crate::results::Error>()
-                .is_some_and(|e| e.is_bad_input())
-    });
-    if bad_input { exit::USAGE } else { exit::ERROR }
 }
 
 /// Bad input, found before any build starts. Exit code 2.
@@ -62,7 +60,11 @@ pub enum UsageError {
         /// what is wrong
         message: String,
     },
-    /// The project cannot be measured as asked; the message says what to do.
-    #[error("{0}")]
-    Project(String),
+}
+
+impl UsageError {
+    /// The exit code: bad input.
+    pub fn exit_code(&self) -> i32 {
+        exit::USAGE
+    }
 }

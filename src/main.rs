@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use cargo_lto::error::exit_code;
+use cargo_lto::commands::{exit_code, is_broken_pipe};
 
 fn main() -> ExitCode {
     if let Some(log) = std::env::var_os(cargo_lto::build::wrapper::LOG_ENV) {
@@ -17,17 +17,21 @@ fn main() -> ExitCode {
     let code = match cargo_lto::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            if err
-                .downcast_ref::<std::io::Error>()
-                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-            {
+            if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {err}");
-            for cause in err.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+            let code = exit_code(&err);
+            if code == cargo_lto::error::exit::USAGE {
+                // bad input is one line the user can act on: the chain joined
+                let chain: Vec<String> = err.chain().map(|c| c.to_string()).collect();
+                eprintln!("error: {}", chain.join(": "));
+            } else {
+                eprintln!("error: {err}");
+                for cause in err.chain().skip(1) {
+                    eprintln!("  caused by: {cause}");
+                }
             }
-            exit_code(&err)
+            code
         }
     };
     ExitCode::from(code.clamp(0, 255) as u8)

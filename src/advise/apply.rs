@@ -252,6 +252,75 @@ fn check(cargo: &Path, manifest: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A `--profile` name `apply` will not write. Bad input: exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("--profile `{name}`: {why}")]
+pub struct ProfileNameError {
+    /// The name given.
+    pub name: String,
+    /// Why not.
+    pub why: &'static str,
+}
+
+impl ProfileNameError {
+    /// The exit code: bad input.
+    pub fn exit_code(&self) -> i32 {
+        crate::error::exit::USAGE
+    }
+}
+
+/// Cargo's rules for a profile name (`validate_profile_name` in cargo's
+/// manifest schema), checked before anything is written.
+pub fn check_profile_name(name: &str) -> Result<(), ProfileNameError> {
+    let bad = |why: &'static str| ProfileNameError {
+        name: name.to_string(),
+        why,
+    };
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Err(bad(
+            "Cargo allows only letters, numbers, `_` and `-` in a profile name",
+        ));
+    }
+    // cargo's toml schema: `validate_profile_name`
+    const RESERVED: [&str; 21] = [
+        "debug",
+        "build-override",
+        "build",
+        "check",
+        "clean",
+        "config",
+        "fetch",
+        "fix",
+        "install",
+        "metadata",
+        "package",
+        "publish",
+        "report",
+        "root",
+        "run",
+        "rust",
+        "rustc",
+        "rustdoc",
+        "target",
+        "tmp",
+        "uninstall",
+    ];
+    let lower = name.to_lowercase();
+    if RESERVED.contains(&lower.as_str()) || lower.starts_with("cargo") {
+        return Err(bad("Cargo reserves this name"));
+    }
+    if name == "dev" || name == "test" {
+        return Err(bad(
+            "release settings in a debug profile: use `release` or a custom profile",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

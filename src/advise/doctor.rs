@@ -1,5 +1,5 @@
 //! `doctor`: the profile and flag mistakes people really make, found in the
-//! project's files and environment, each with where, why (../shared/FACTS.md)
+//! project's files and environment, each with where, why (docs/facts.md)
 //! and the fix. Pure: [`Input`] is what the command read; docs/advice.md
 //! lists every finding id.
 
@@ -254,7 +254,7 @@ fn profile_findings(input: &Input, name: &str, full: &Resolved, out: &mut Vec<Fi
                     Severity::Error,
                     (input.show(path), line),
                     format!(
-                        "`{}` builds crate-type {:?} under [profile.{name}] lto = \"{lto}\": a package that is both a cdylib/staticlib and an rlib gets no LTO at all, silently (cargo issue 9672)",
+                        "`{}` builds crate-type {:?} under [profile.{name}] lto = \"{lto}\": a package that is both a cdylib/staticlib and an rlib gets no LTO at all, silently (docs/facts.md § cdylib-rlib-no-lto)",
                         m.name, types
                     ),
                     "split the cdylib/staticlib into its own package that depends on the rlib, or drop the rlib type",

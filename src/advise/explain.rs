@@ -1,5 +1,5 @@
 //! `explain`: what each setting really does, its release default, what it
-//! costs and buys, with ../shared/FACTS.md's sources; with a measure
+//! costs and buys, with the docs/facts.md sections they rest on; with a measure
 //! document, what it did in this project (pairs of configurations that
 //! differ in that setting alone).
 

@@ -64,3 +64,36 @@ fn what_a_setting_did_here() {
     let text = render::explanation(&e, Format::Table).unwrap();
     assert!(text.contains("--with opt-level=VALUE"), "{text}");
 }
+
+/// Every docs/facts.md section `explain` cites exists, and every section
+/// there says how to reproduce it: the advice points at nothing outside
+/// the repository.
+#[test]
+fn every_cited_fact_is_in_docs_facts_md_with_a_reproduction() {
+    let facts = include_str!("../../docs/facts.md");
+    let sections: Vec<&str> = facts.split("\n## ").skip(1).collect();
+    for section in &sections {
+        let id = section.lines().next().unwrap();
+        assert!(section.contains("- Reproduce:"), "{id}: no reproduction");
+        assert!(section.contains("- Source:"), "{id}: no source");
+    }
+    let ids: Vec<&str> = sections.iter().map(|s| s.lines().next().unwrap()).collect();
+    for s in settings() {
+        let e = explain(s.name, None).unwrap();
+        for source in &e.sources {
+            let id = source.strip_prefix("docs/facts.md § ").unwrap_or_else(|| {
+                panic!(
+                    "{}: source `{source}` is not a section of docs/facts.md",
+                    s.name
+                )
+            });
+            assert!(ids.contains(&id), "{}: docs/facts.md has no `{id}`", s.name);
+        }
+        let text = serde_json::to_string(&e).unwrap();
+        assert!(
+            !text.contains("http"),
+            "{}: cites a page outside the repository",
+            s.name
+        );
+    }
+}

@@ -1,5 +1,5 @@
 //! doctor's myth finder: a comment beside a profile setting that states
-//! something ../shared/FACTS.md says is false, answered with what is true.
+//! something docs/facts.md shows is false, answered with what is true.
 
 use super::doctor::{Input, finding};
 use crate::results::advice::{Finding, Severity};

@@ -52,6 +52,13 @@ pub enum Impossible {
     NoBaseline(String),
 }
 
+impl Impossible {
+    /// The exit code: bad input.
+    pub fn exit_code(&self) -> i32 {
+        crate::error::exit::USAGE
+    }
+}
+
 /// A configuration's figures.
 pub(super) struct Figures<'a> {
     pub(super) config: &'a Configuration,

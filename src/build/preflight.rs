@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::error::UsageError;
+use crate::error::exit;
 use crate::process::findable;
 use crate::profile::Key;
 use crate::profile::resolve::{Resolved, value_of};
@@ -13,8 +13,72 @@ use crate::profile::rustflags::RUST_LLD_DEFAULT;
 use crate::profile::values::{Icf, Linker, LinkerName, Value};
 use crate::workspace::{CargoFlags, Project};
 
+/// What is wrong with cargo's flags or a configuration's rustflags keys,
+/// found before anything is built. Bad input: exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// `-j` that cargo would refuse.
+    #[error(
+        "-j {0}: jobs must be a whole number other than 0 (negative: that many fewer than the CPUs), or `default`"
+    )]
+    Jobs(String),
+    /// `--features` names a feature the package lacks.
+    #[error("--features {feature}: package `{package}` has no such feature ({})", if .known.is_empty() { "it has none".to_string() } else { format!("it has: {}", .known.join(", ")) })]
+    NoSuchFeature {
+        /// the feature named
+        feature: String,
+        /// the package
+        package: String,
+        /// its features
+        known: Vec<String>,
+    },
+    /// `--target FILE.json` that does not exist.
+    #[error("--target {0}: no such target specification file")]
+    NoTargetFile(String),
+    /// `--target` rustc does not know.
+    #[error("--target {0}: rustc knows no such target (`rustc --print target-list` lists them)")]
+    UnknownTarget(String),
+    /// `--target` without its standard library.
+    #[error("--target {0}: its standard library is not installed (`rustup target add {0}`)")]
+    NoStd(String),
+    /// A configuration's linker is not installed.
+    #[error("configuration `{config}`: linker `{linker}` is not installed (no {} found)", .programs.join(" or "))]
+    NoLinker {
+        /// the configuration
+        config: String,
+        /// the linker it names
+        linker: String,
+        /// the programs looked for
+        programs: Vec<String>,
+    },
+    /// Identical-code folding asked of GNU ld.
+    #[error(
+        "configuration `{0}`: icf needs a linker that folds identical code (lld, the default; mold; gold): GNU ld (bfd) has no --icf"
+    )]
+    IcfWithBfd(String),
+    /// A CPU rustc does not know.
+    #[error(
+        "configuration `{config}`: target-cpu `{cpu}`: rustc knows no such CPU for {triple} (`rustc --print target-cpus` lists them)"
+    )]
+    UnknownCpu {
+        /// the configuration
+        config: String,
+        /// the CPU named
+        cpu: String,
+        /// the target
+        triple: String,
+    },
+}
+
+impl Error {
+    /// The exit code: bad input, every one.
+    pub fn exit_code(&self) -> i32 {
+        exit::USAGE
+    }
+}
+
 /// Checks the flags against the project and the toolchain (`rustc`).
-pub fn check(flags: &CargoFlags, project: &Project, rustc: &Path) -> Result<(), UsageError> {
+pub fn check(flags: &CargoFlags, project: &Project, rustc: &Path) -> Result<(), Error> {
     check_jobs(flags.jobs.as_deref())?;
     check_features(&flags.features, project)?;
     if let Some(target) = &flags.target {
@@ -31,7 +95,7 @@ pub fn check_rustflag_keys(
     effective: &Resolved,
     triple: &str,
     rustc: &Path,
-) -> Result<(), UsageError> {
+) -> Result<(), Error> {
     // a value this configuration sets (not the user's own)
     let set = |key: Key| {
         effective
@@ -39,7 +103,6 @@ pub fn check_rustflag_keys(
             .filter(|v| v.source == "cargo-lto")
             .map(|v| &v.value)
     };
-    let bad = |m: String| UsageError::Project(format!("configuration `{name}`: {m}"));
     if let Some(Value::Linker(linker)) = set(Key::Linker) {
         let bundled = *linker == Linker::Named(LinkerName::Lld) && triple == RUST_LLD_DEFAULT;
         let programs: &[&str] = match linker {
@@ -51,10 +114,11 @@ pub fn check_rustflag_keys(
             Linker::SystemDefault => &[],
         };
         if !bundled && !programs.is_empty() && !programs.iter().any(|p| findable(p, None)) {
-            return Err(bad(format!(
-                "linker `{linker}` is not installed (no {} found)",
-                programs.join(" or ")
-            )));
+            return Err(Error::NoLinker {
+                config: name.to_string(),
+                linker: linker.to_string(),
+                programs: programs.iter().map(|p| p.to_string()).collect(),
+            });
         }
     }
     let folds = matches!(
@@ -64,9 +128,7 @@ pub fn check_rustflag_keys(
     if folds
         && value_of(effective, Key::Linker) == Some(&Value::Linker(Linker::Named(LinkerName::Bfd)))
     {
-        return Err(bad(
-            "icf needs a linker that folds identical code (lld, the default; mold; gold): GNU ld (bfd) has no --icf".into(),
-        ));
+        return Err(Error::IcfWithBfd(name.to_string()));
     }
     if let Some(Value::TargetCpu(cpu)) = set(Key::TargetCpu).filter(|c| c.to_string() != "native") {
         let mut cmd = Command::new(rustc);
@@ -82,9 +144,11 @@ pub fn check_rustflag_keys(
                 .filter(|l| l.starts_with(char::is_whitespace))
                 .any(|l| l.split_whitespace().next() == Some(cpu.as_str()));
             if !known {
-                return Err(bad(format!(
-                    "target-cpu `{cpu}`: rustc knows no such CPU for {triple} (`rustc --print target-cpus` lists them)"
-                )));
+                return Err(Error::UnknownCpu {
+                    config: name.to_string(),
+                    cpu: cpu.clone(),
+                    triple: triple.to_string(),
+                });
             }
         }
     }
@@ -93,22 +157,19 @@ pub fn check_rustflag_keys(
 
 /// `-j N`: a whole number other than 0 (negative counts down from the
 /// number of CPUs, as cargo reads it), or `default`.
-pub fn check_jobs(jobs: Option<&str>) -> Result<(), UsageError> {
+pub fn check_jobs(jobs: Option<&str>) -> Result<(), Error> {
     let Some(jobs) = jobs else { return Ok(()) };
     match jobs.parse::<i32>() {
         Ok(n) if n != 0 => Ok(()),
         _ if jobs == "default" => Ok(()),
-        _ => Err(UsageError::Syntax {
-            origin: format!("-j {jobs}"),
-            message: "jobs must be a whole number other than 0 (negative: that many fewer than the CPUs), or `default`".into(),
-        }),
+        _ => Err(Error::Jobs(jobs.to_string())),
     }
 }
 
 /// Every feature named with `--features` exists on the package: its own
 /// (and the implicit ones of optional dependencies), or `dep/feature` of a
 /// dependency it has.
-pub fn check_features(features: &[String], project: &Project) -> Result<(), UsageError> {
+pub fn check_features(features: &[String], project: &Project) -> Result<(), Error> {
     let names = features
         .iter()
         .flat_map(|f| f.split([',', ' ']))
@@ -123,15 +184,11 @@ pub fn check_features(features: &[String], project: &Project) -> Result<(), Usag
             None => project.features.iter().any(|f| f == feature),
         };
         if !known {
-            let list = if project.features.is_empty() {
-                "it has none".to_string()
-            } else {
-                format!("it has: {}", project.features.join(", "))
-            };
-            return Err(UsageError::Project(format!(
-                "--features {feature}: package `{}` has no such feature ({list})",
-                project.package
-            )));
+            return Err(Error::NoSuchFeature {
+                feature: feature.to_string(),
+                package: project.package.clone(),
+                known: project.features.clone(),
+            });
         }
     }
     Ok(())
@@ -139,14 +196,12 @@ pub fn check_features(features: &[String], project: &Project) -> Result<(), Usag
 
 /// `--target`: a triple rustc knows, whose standard library is installed
 /// (or the path of a target specification file).
-pub fn check_target(target: &str, rustc: &Path) -> Result<(), UsageError> {
+pub fn check_target(target: &str, rustc: &Path) -> Result<(), Error> {
     if target.ends_with(".json") {
         return if Path::new(target).is_file() {
             Ok(())
         } else {
-            Err(UsageError::Project(format!(
-                "--target {target}: no such target specification file"
-            )))
+            Err(Error::NoTargetFile(target.to_string()))
         };
     }
     let print = |what: &str| {
@@ -162,9 +217,7 @@ pub fn check_target(target: &str, rustc: &Path) -> Result<(), UsageError> {
         return Ok(());
     };
     if !list.lines().any(|t| t.trim() == target) {
-        return Err(UsageError::Project(format!(
-            "--target {target}: rustc knows no such target (`rustc --print target-list` lists them)"
-        )));
+        return Err(Error::UnknownTarget(target.to_string()));
     }
     let Some(sysroot) = print("sysroot") else {
         return Ok(());
@@ -179,9 +232,7 @@ pub fn check_target(target: &str, rustc: &Path) -> Result<(), UsageError> {
             .any(|e| e.file_name().to_string_lossy().starts_with("libstd-"))
     });
     if !has_std {
-        return Err(UsageError::Project(format!(
-            "--target {target}: its standard library is not installed (`rustup target add {target}`)"
-        )));
+        return Err(Error::NoStd(target.to_string()));
     }
     Ok(())
 }

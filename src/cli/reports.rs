@@ -34,8 +34,15 @@ pub fn parse_shard(text: &str) -> Result<(usize, usize), String> {
     Ok((k, n))
 }
 
-/// `cargo lto check`.
+/// `cargo lto check`: at least one limit is required (clap says which).
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("limits").required(true).multiple(true).args([
+    "max_size",
+    "max_shipped_size",
+    "max_runtime",
+    "max_build_time",
+    "max_link_memory",
+])))]
 pub struct CheckArgs {
     /// Where the project and its results are.
     #[command(flatten)]
@@ -152,8 +159,8 @@ pub struct PlanArgs {
     #[command(flatten)]
     pub matrix: MatrixArgs,
     /// At most this many jobs (default: one per distinct build).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(usize))]
-    pub shards: Option<usize>,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub shards: Option<u32>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
     pub format: PlanFormat,

@@ -9,7 +9,7 @@ use anyhow::Result;
 
 use crate::advise::apply::{self, Request};
 use crate::cli::ApplyArgs;
-use crate::error::{UsageError, exit};
+use crate::error::exit;
 use crate::profile::Settings;
 use crate::profile::presets::Preset;
 use crate::profile::{resolve, rustflags};
@@ -60,84 +60,27 @@ fn settings(args: &ApplyArgs, out: &mut impl Write) -> Result<Option<(Settings, 
         .iter()
         .flat_map(|f| f.doc.configurations.iter().map(|c| c.name.clone()))
         .collect();
-    let built_in: Vec<&str> = presets.iter().map(|c| c.name.as_str()).collect();
-    Err(UsageError::Project(format!(
-        "unknown configuration `{name}`: measured: {}; built-in: {}",
-        if measured.is_empty() {
-            "none".into()
-        } else {
-            measured.join(", ")
-        },
-        built_in.join(", ")
-    ))
+    let built_in = presets.iter().map(|c| c.name.clone()).collect();
+    Err(super::Error::UnknownConfiguration {
+        name: name.to_string(),
+        measured,
+        built_in,
+    }
     .into())
-}
-
-/// Cargo's rules for a profile name (`validate_profile_name` in cargo's
-/// manifest schema), checked before anything is written.
-fn check_profile_name(name: &str) -> Result<(), UsageError> {
-    let bad = |why: String| UsageError::Project(format!("--profile `{name}`: {why}"));
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
-        return Err(bad(
-            "Cargo allows only letters, numbers, `_` and `-` in a profile name".into(),
-        ));
-    }
-    // cargo's toml schema: `validate_profile_name`
-    const RESERVED: [&str; 21] = [
-        "debug",
-        "build-override",
-        "build",
-        "check",
-        "clean",
-        "config",
-        "fetch",
-        "fix",
-        "install",
-        "metadata",
-        "package",
-        "publish",
-        "report",
-        "root",
-        "run",
-        "rust",
-        "rustc",
-        "rustdoc",
-        "target",
-        "tmp",
-        "uninstall",
-    ];
-    let lower = name.to_lowercase();
-    if RESERVED.contains(&lower.as_str()) || lower.starts_with("cargo") {
-        return Err(bad("Cargo reserves this name".into()));
-    }
-    if name == "dev" || name == "test" {
-        return Err(bad(
-            "release settings in a debug profile: use `release` or a custom profile".into(),
-        ));
-    }
-    Ok(())
 }
 
 /// Runs `apply`; returns the exit code.
 pub fn run(args: &ApplyArgs) -> Result<i32> {
-    check_profile_name(&args.profile)?;
+    apply::check_profile_name(&args.profile)?;
     let mut out = std::io::stdout().lock();
     let cargo = workspace::cargo_binary();
     let manifest_path = args.project.manifest_path.as_deref();
     if let Some(p) = manifest_path
         && !p.is_file()
     {
-        return Err(UsageError::Project(format!("{} does not exist", p.display())).into());
+        return Err(workspace::Error::ManifestMissing(p.to_path_buf()).into());
     }
-    let root = workspace::locate_root(&cargo, manifest_path).ok_or_else(|| {
-        UsageError::Project(
-            "not a Cargo project: run `cargo lto apply` inside one or pass --manifest-path".into(),
-        )
-    })?;
+    let root = workspace::locate_root(&cargo, manifest_path).ok_or(super::Error::NotAProject)?;
     let Some((settings, target)) = settings(args, &mut out)? else {
         return Ok(exit::OK);
     };
@@ -159,7 +102,7 @@ pub fn run(args: &ApplyArgs) -> Result<i32> {
         )?;
     }
     let cwd = std::env::current_dir()?;
-    let configs = resolve::read_configs(&cwd).map_err(|e| UsageError::Project(format!("{e:#}")))?;
+    let configs = resolve::read_configs(&cwd)?;
     let env = |k: &str| std::env::var(k).ok();
     // rustc is asked for the target only when a rustflags key needs it
     let needs_target = settings.has_rustflags();

@@ -7,7 +7,7 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::cli::CheckArgs;
-use crate::error::{UsageError, exit};
+use crate::error::exit;
 use crate::gate;
 use crate::render;
 use crate::results::{self, gate::Limits};
@@ -22,17 +22,6 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
         max_link_memory_bytes: args.max_link_memory,
         allow_cross_host: args.allow_cross_host,
     };
-    if limits.max_size.is_none()
-        && limits.max_shipped_size.is_none()
-        && limits.max_runtime.is_none()
-        && limits.max_build_time.is_none()
-        && limits.max_link_memory_bytes.is_none()
-    {
-        return Err(UsageError::Project(
-            "give at least one limit: --max-size, --max-shipped-size, --max-runtime, --max-build-time or --max-link-memory".into(),
-        )
-        .into());
-    }
     // The baseline usually comes from another checkout (main's CI run), so
     // it is matched by package and binary, not by the workspace's path.
     let baseline = results::load(&args.baseline, None)?;
@@ -50,18 +39,15 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
     };
     let (a, b) = (&baseline.project, &new.project);
     if (&a.package, &a.bin) != (&b.package, &b.bin) {
-        return Err(UsageError::Project(format!(
-            "the baseline measured {} (binary {}), the new results {} (binary {}): compare documents of one project",
-            a.package, a.bin, b.package, b.bin
-        ))
-        .into());
+        let (p, q) = (a.clone(), b.clone());
+        return Err(super::Error::OtherProject(p.package, p.bin, q.package, q.bin).into());
     }
     let report = gate::check(&baseline, &new, &limits);
     let mut out = std::io::stdout().lock();
     out.write_all(render::check(&report, args.format.into())?.as_bytes())?;
     out.flush()?;
     Ok(if report.failed {
-        exit::CONFIG_FAILED
+        exit::LIMIT_BROKEN
     } else {
         exit::OK
     })

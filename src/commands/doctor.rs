@@ -9,7 +9,7 @@ use anyhow::Result;
 
 use crate::advise::doctor::{self, Input, MemberInput};
 use crate::cli::DoctorArgs;
-use crate::error::{UsageError, exit};
+use crate::error::exit;
 use crate::profile::resolve;
 use crate::render;
 use crate::results::advice::Severity;
@@ -72,8 +72,10 @@ pub fn run(args: &DoctorArgs) -> Result<i32> {
     let flags = CargoFlags::from(&args.project);
     let located = workspace::locate(&cargo, &flags)?;
     let read = |p: &Path| -> Result<(PathBuf, String)> {
-        let text = std::fs::read_to_string(p)
-            .map_err(|e| UsageError::Project(format!("cannot read {}: {e}", p.display())))?;
+        let text = std::fs::read_to_string(p).map_err(|source| super::Error::Read {
+            path: p.to_path_buf(),
+            source,
+        })?;
         Ok((p.to_path_buf(), text))
     };
     let root_manifest = read(&located.root.join("Cargo.toml"))?;
@@ -105,7 +107,7 @@ pub fn run(args: &DoctorArgs) -> Result<i32> {
         .iter()
         .filter_map(|p| read(p).ok())
         .collect();
-    let parsed = resolve::read_configs(&cwd).map_err(|e| UsageError::Project(format!("{e:#}")))?;
+    let parsed = resolve::read_configs(&cwd)?;
     let env = |k: &str| std::env::var(k).ok();
     // release, and every custom profile of the root that builds on it
     let table = toml::from_str::<toml::Table>(&root_manifest.1).ok();
@@ -143,7 +145,7 @@ pub fn run(args: &DoctorArgs) -> Result<i32> {
             .iter()
             .any(|f| f.severity == Severity::Error)
         {
-            exit::CONFIG_FAILED
+            exit::DOCTOR_FOUND_ERRORS
         } else {
             exit::OK
         },

@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use crate::advise::explain;
 use crate::cli::ExplainArgs;
-use crate::error::{UsageError, exit};
+use crate::error::exit;
 use crate::render;
 
 /// Runs `explain`; returns the exit code.
@@ -19,12 +19,9 @@ pub fn run(args: &ExplainArgs) -> Result<i32> {
         return Ok(exit::OK);
     };
     if !explain::settings().any(|spec| spec.name == setting) {
-        let known: Vec<&str> = explain::settings().map(|spec| spec.name).collect();
-        return Err(UsageError::Project(format!(
-            "unknown setting `{setting}`: cargo lto explain knows {}",
-            known.join(", ")
-        ))
-        .into());
+        let known = explain::settings().map(|spec| spec.name).collect();
+        let setting = setting.clone();
+        return Err(super::Error::UnknownSetting { setting, known }.into());
     }
     // results are optional: outside a project, or before a sweep, the
     // facts alone; a --results file that cannot be read is an error

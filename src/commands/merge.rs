@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use anyhow::Result;
 
 use crate::cli::MergeArgs;
-use crate::error::{UsageError, exit};
+use crate::error::exit;
 use crate::gate::merge;
 use crate::results;
 
@@ -27,8 +27,7 @@ pub fn run(args: &MergeArgs) -> Result<i32> {
         results::new_id(SystemTime::now()),
         invocation,
         args.allow_cross_host,
-    )
-    .map_err(|e| UsageError::Project(e.to_string()))?;
+    )?;
     let json = serde_json::to_string_pretty(&merged)? + "\n";
     match &args.output {
         Some(path) => {

@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod check;
 pub mod doctor;
+pub mod error;
 pub mod explain;
 pub mod inspect;
 pub mod measure;
@@ -17,9 +18,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::cli::ProjectArgs;
-use crate::error::UsageError;
 use crate::results;
 use crate::workspace::{self, CargoFlags, Project};
+pub use error::{Error, exit_code, is_broken_pipe};
 
 /// The matrix the flags ask for.
 pub fn matrix(args: &crate::cli::MatrixArgs) -> crate::profile::matrix::MatrixRequest {
@@ -77,9 +78,11 @@ pub fn measured(
         (None, Ok(project)) => {
             let dir = results::results_dir(&project.1);
             let path = results::latest(&dir).map_err(|e| match e {
-                results::Error::NoResults { .. } => {
-                    UsageError::Project(format!("{e}, {hint}")).into()
+                results::Error::NoResults { .. } => Error::NoResults {
+                    source: e,
+                    hint: hint.to_string(),
                 }
+                .into(),
                 e => anyhow::Error::from(e),
             })?;
             (path, Some(project))

@@ -6,20 +6,17 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::cli::{PlanArgs, PlanFormat};
-use crate::error::{UsageError, exit};
+use crate::error::exit;
 use crate::measure::plan::{self, PlanRequest};
 use crate::workspace::CargoFlags;
 
 /// Runs `plan`; returns the exit code.
 pub fn run(args: &PlanArgs) -> Result<i32> {
-    if args.shards == Some(0) {
-        return Err(UsageError::Project("--shards must be at least 1".into()).into());
-    }
     let plan = plan::plan(&PlanRequest {
         flags: CargoFlags::from(&args.cargo),
         matrix: super::matrix(&args.matrix),
         base_profile: args.matrix.base_profile.clone(),
-        shards: args.shards,
+        shards: args.shards.map(|n| n as usize),
     })?;
     let text = match args.format {
         PlanFormat::GithubMatrix => {

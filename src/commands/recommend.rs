@@ -8,7 +8,7 @@ use anyhow::Result;
 
 use crate::advise::recommend;
 use crate::cli::{AdviceArgs, RecommendArgs};
-use crate::error::{UsageError, exit};
+use crate::error::exit;
 use crate::render;
 use crate::results::advice::{Constraints, Recommendation};
 
@@ -23,10 +23,10 @@ pub fn decide(found: &super::Found, args: &AdviceArgs) -> Result<Recommendation>
         max_link_memory_bytes: args.max_link_memory,
         needs,
     };
-    Ok(
-        recommend::recommend(&found.doc, args.goal.into(), &constraints)
-            .map_err(|e| UsageError::Project(format!("{}: {e}", found.path.display())))?,
-    )
+    recommend::recommend(&found.doc, args.goal.into(), &constraints).map_err(|source| {
+        let path = found.path.clone();
+        super::Error::Recommend { path, source }.into()
+    })
 }
 
 /// Runs `recommend`; returns the exit code.

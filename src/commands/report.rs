@@ -7,21 +7,22 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::cli::{ReportArgs, ReportFormat};
-use crate::error::{UsageError, exit};
+use crate::error::exit;
 use crate::render::{self, Format, report::Section};
 use crate::results;
 use crate::workspace::{self, CargoFlags};
 
 /// An inspect document, read and checked like a results document.
 fn read_inspect(path: &std::path::Path) -> Result<results::InspectDocument> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| UsageError::Project(format!("cannot read {}: {e}", path.display())))?;
-    let doc: results::InspectDocument = serde_json::from_str(&text).map_err(|e| {
-        UsageError::Project(format!(
-            "{} is not an inspect document (`cargo lto inspect --format json`): {e}",
-            path.display()
-        ))
+    let text = std::fs::read_to_string(path).map_err(|source| super::Error::Read {
+        path: path.to_path_buf(),
+        source,
     })?;
+    let doc: results::InspectDocument =
+        serde_json::from_str(&text).map_err(|source| super::Error::NotInspect {
+            path: path.to_path_buf(),
+            source,
+        })?;
     Ok(doc)
 }
 
@@ -47,11 +48,7 @@ fn history_docs(args: &ReportArgs) -> Result<Vec<results::MeasureDocument>> {
         }
     }
     if docs.is_empty() {
-        return Err(UsageError::Project(format!(
-            "no measurements in {}: run `cargo lto measure` first",
-            dir.display()
-        ))
-        .into());
+        return Err(results::Error::NoResults { dir }.into());
     }
     Ok(docs)
 }

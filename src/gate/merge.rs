@@ -23,6 +23,13 @@ pub enum MergeError {
     Twice(String, String, String),
 }
 
+impl MergeError {
+    /// The exit code: bad input.
+    pub fn exit_code(&self) -> i32 {
+        crate::error::exit::USAGE
+    }
+}
+
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or("")
 }

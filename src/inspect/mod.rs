@@ -18,7 +18,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
-use crate::error::UsageError;
+use crate::error::exit;
 use crate::results::inspect::{INSPECT_SCHEMA_VERSION, InspectDocument};
 use attribution::Attributor;
 use stdlib::StdLib;
@@ -62,19 +62,79 @@ fn foldable_is_material(analysed: &[Analysed]) -> bool {
     })
 }
 
+/// What `inspect` cannot read or find. Bad input: exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Not an executable this tool reads.
+    #[error("{} is not an executable or object file this tool can read ({source})", .path.display())]
+    NotReadable {
+        /// the file
+        path: PathBuf,
+        /// what the parser said
+        #[source]
+        source: object::Error,
+    },
+    /// An executable without code.
+    #[error("{} has no .text section", .0.display())]
+    NoText(PathBuf),
+    /// A binary a document names that is gone.
+    #[error("{} ({name}) does not exist: measure again, or pass an existing --file", .path.display())]
+    Missing {
+        /// the configuration
+        name: String,
+        /// its binary
+        path: PathBuf,
+    },
+    /// `--base`/`--against` names a configuration not inspected.
+    #[error("{flag} {name}: no such configuration among those inspected")]
+    NotInspected {
+        /// the flag
+        flag: &'static str,
+        /// the name given
+        name: String,
+    },
+    /// A configuration the document does not have.
+    #[error("no configuration named `{name}` in {} (measured: {})", .path.display(), .known.join(", "))]
+    NotMeasured {
+        /// the name given
+        name: String,
+        /// the document
+        path: PathBuf,
+        /// the configurations it has
+        known: Vec<String>,
+    },
+    /// A configuration that did not build.
+    #[error("configuration `{name}` did not build ({status}): nothing to inspect")]
+    NotBuilt {
+        /// the configuration
+        name: String,
+        /// its status
+        status: String,
+    },
+    /// A document where nothing built.
+    #[error("{} has no successfully built configuration to inspect", .0.display())]
+    NothingBuilt(PathBuf),
+}
+
+impl Error {
+    /// The exit code: bad input, every one.
+    pub fn exit_code(&self) -> i32 {
+        exit::USAGE
+    }
+}
+
 /// Which two of `analysed` to diff, by the request; notes say why none.
 fn diff_pair(
     request: &Request,
     analysed: &[Analysed],
     notes: &mut Vec<String>,
-) -> Result<Option<(usize, usize)>, UsageError> {
+) -> Result<Option<(usize, usize)>, Error> {
     let find = |name: &str| analysed.iter().position(|a| a.report.name == name);
     let pair = match &request.pair {
         Some((b, a)) => {
-            let missing = |flag: &str, n: &str| {
-                UsageError::Project(format!(
-                    "{flag} {n}: no such configuration among those inspected"
-                ))
+            let missing = |flag: &'static str, n: &str| Error::NotInspected {
+                flag,
+                name: n.to_string(),
             };
             Some((
                 find(b).ok_or_else(|| missing("--base", b))?,
@@ -135,11 +195,8 @@ pub fn run(request: &Request) -> Result<InspectDocument> {
     let mut analysed: Vec<Analysed> = Vec::new();
     for (name, path) in &request.binaries {
         if !path.exists() {
-            return Err(UsageError::Project(format!(
-                "{} ({name}) does not exist: measure again, or pass an existing --file",
-                path.display()
-            ))
-            .into());
+            let (name, path) = (name.clone(), path.clone());
+            return Err(Error::Missing { name, path }.into());
         }
         analysed.push(
             summary::summarize(name, path, &by)

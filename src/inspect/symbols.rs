@@ -116,18 +116,14 @@ pub fn map(path: &Path) -> Result<memmap2::Mmap> {
 /// Reads the functions of the executable at `path`, attributed by `by`.
 pub fn read(path: &Path, by: &Attributor) -> Result<Binary> {
     let data = map(path)?;
-    let file = object::File::parse(&*data).map_err(|e| {
-        crate::error::UsageError::Project(format!(
-            "{} is not an executable or object file this tool can read ({e})",
-            path.display()
-        ))
+    let file = object::File::parse(&*data).map_err(|source| super::Error::NotReadable {
+        path: path.to_path_buf(),
+        source,
     })?;
     let text_section = file
         .section_by_name(".text")
         .or_else(|| file.section_by_name("__text"))
-        .ok_or_else(|| {
-            crate::error::UsageError::Project(format!("{} has no .text section", path.display()))
-        })?;
+        .ok_or_else(|| super::Error::NoText(path.to_path_buf()))?;
     let text_address = text_section.address();
     let text = text_section.data().context("reading .text")?.to_vec();
     let text_end = text_address + text.len() as u64;

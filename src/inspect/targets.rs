@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::UsageError;
+use super::Error;
 use crate::results::measure::{MeasureDocument, Status};
 
 /// Binaries given as files, named by their file name.
@@ -26,7 +26,7 @@ pub fn from_document(
     doc: &MeasureDocument,
     path: &Path,
     names: &[String],
-) -> Result<Vec<(String, PathBuf)>, UsageError> {
+) -> Result<Vec<(String, PathBuf)>, Error> {
     let mut chosen = Vec::new();
     if names.is_empty() {
         for c in doc.configurations.iter().filter(|c| c.status == Status::Ok) {
@@ -37,26 +37,18 @@ pub fn from_document(
     }
     for name in names {
         let c = doc.config(name).ok_or_else(|| {
-            let known: Vec<&str> = doc.configurations.iter().map(|c| c.name.as_str()).collect();
-            UsageError::Project(format!(
-                "no configuration named `{name}` in {} (measured: {})",
-                path.display(),
-                known.join(", ")
-            ))
+            let known = doc.configurations.iter().map(|c| c.name.clone()).collect();
+            let (name, path) = (name.clone(), path.to_path_buf());
+            Error::NotMeasured { name, path, known }
         })?;
-        let b = c.binary.as_ref().ok_or_else(|| {
-            UsageError::Project(format!(
-                "configuration `{name}` did not build ({:?}): nothing to inspect",
-                c.status
-            ))
+        let b = c.binary.as_ref().ok_or_else(|| Error::NotBuilt {
+            name: name.clone(),
+            status: format!("{:?}", c.status),
         })?;
         chosen.push((name.clone(), b.path.clone()));
     }
     if chosen.is_empty() {
-        return Err(UsageError::Project(format!(
-            "{} has no successfully built configuration to inspect",
-            path.display()
-        )));
+        return Err(Error::NothingBuilt(path.to_path_buf()));
     }
     Ok(chosen)
 }

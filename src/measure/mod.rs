@@ -19,7 +19,7 @@ use anyhow::{Context, Result};
 
 use crate::build::environment::{Lockfile, user_wrappers};
 use crate::build::preflight;
-use crate::error::UsageError;
+use crate::error::{UsageError, exit};
 use crate::process::interrupted;
 use crate::profile::matrix::{self, MatrixRequest};
 use crate::profile::resolve::{self, Resolved};
@@ -116,6 +116,35 @@ fn counter(choice: CounterChoice, notes: &mut Vec<String>) -> (Counter, String) 
 }
 
 /// The base profile as the project's files and environment resolve it,
+/// Why a sweep cannot start. Bad input: exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The base profile does not resolve.
+    #[error("--base-profile {profile}")]
+    BaseProfile {
+        /// the profile
+        profile: String,
+        /// why
+        #[source]
+        source: resolve::Error,
+    },
+    /// A workload that cannot run.
+    #[error("workload `{name}`: {problem}")]
+    Workload {
+        /// the workload
+        name: String,
+        /// what is wrong
+        problem: runtime::workload::Unrunnable,
+    },
+}
+
+impl Error {
+    /// The exit code: bad input, every one.
+    pub fn exit_code(&self) -> i32 {
+        exit::USAGE
+    }
+}
+
 /// with what the user's own rustflags say, and the config files read.
 pub(crate) struct Base {
     /// Every resolved key, the rustflags keys included.
@@ -129,10 +158,12 @@ pub(crate) struct Base {
 /// Resolves `base_profile` of `project` as cargo run from `cwd` would.
 pub(crate) fn resolve_base(project: &Project, cwd: &Path, base_profile: &str) -> Result<Base> {
     let env = |k: &str| std::env::var(k).ok();
-    let config_files =
-        resolve::read_configs(cwd).map_err(|e| UsageError::Project(format!("{e:#}")))?;
+    let config_files = resolve::read_configs(cwd)?;
     let mut resolved = resolve::resolve(base_profile, &project.root_manifest, &config_files, &env)
-        .map_err(|e| UsageError::Project(format!("--base-profile {base_profile}: {e:#}")))?;
+        .map_err(|source| Error::BaseProfile {
+            profile: base_profile.to_string(),
+            source,
+        })?;
     let target = &project.target;
     let user_flags = rustflags::detect(&env, &config_files, target.triple(), &|k| {
         target.cfg_matches(k)

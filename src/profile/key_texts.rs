@@ -1,15 +1,17 @@
 //! What `explain` says about each key: the text of the key table's
-//! `explain` entries. Every claim here is reproduced in docs/facts.md.
+//! `explain` entries. Every claim here is reproduced in docs/facts.md, and
+//! each text cites the sections it rests on.
 
 use super::keys::Explain;
 
-const PROFILES: &str =
-    "Cargo book, Profiles: https://doc.rust-lang.org/cargo/reference/profiles.html";
-const CODEGEN: &str =
-    "rustc book, Codegen options: https://doc.rust-lang.org/rustc/codegen-options/index.html";
-const CONFIG: &str = "Cargo book, Configuration (build.rustflags, target.<triple>.rustflags): https://doc.rust-lang.org/cargo/reference/config.html";
-const FACTS: &str = "cargo-lto's FACTS sheet, reproduced with cargo/rustc 1.95 on x86_64 Linux";
+/// A section of docs/facts.md, as `explain` cites it.
+macro_rules! fact {
+    ($id:literal) => {
+        concat!("docs/facts.md § ", $id)
+    };
+}
 
+/// What `explain` says about the key.
 pub static LTO: Explain = Explain {
     lives_in: "[profile.*] lto",
     summary: "Link-time optimisation: LLVM optimises across crate boundaries (inlining, removing unused code) when the final binary is produced.",
@@ -32,18 +34,23 @@ pub static LTO: Explain = Explain {
         "rustc runs the LTO itself: the system linker receives native objects, so cross-compiling needs no bitcode-aware linker (only -C linker-plugin-lto hands it bitcode)",
         "a library's [profile] never applies to its users: the workspace root's profile of the final binary decides",
         "-C lto in RUSTFLAGS fails (`-C embed-bitcode=no` and `-C lto` are incompatible) and hits proc macros: use the profile",
-        "a package with crate-type cdylib + rlib (or lib + staticlib) gets no LTO at all, silently (cargo issue 9672)",
+        "a package with crate-type cdylib + rlib (or lib + staticlib) gets no LTO at all, silently",
         "build scripts and proc macros are never LTO'd",
     ],
     sources: &[
-        PROFILES,
-        CODEGEN,
-        "Cargo source: src/cargo/core/compiler/lto.rs",
-        "cargo issue 9672: https://github.com/rust-lang/cargo/issues/9672",
-        FACTS,
+        fact!("lto-values"),
+        fact!("thin-local-needs-units"),
+        fact!("lto-rebuilds-dependencies"),
+        fact!("never-lto"),
+        fact!("root-profile-only"),
+        fact!("rustc-does-lto"),
+        fact!("rustflags-lto-fails"),
+        fact!("cdylib-rlib-no-lto"),
+        fact!("fat-memory"),
     ],
 };
 
+/// What `explain` says about the key.
 pub static CODEGEN_UNITS: Explain = Explain {
     lives_in: "[profile.*] codegen-units",
     summary: "How many pieces rustc splits each crate into so that code generation runs in parallel.",
@@ -63,9 +70,14 @@ pub static CODEGEN_UNITS: Explain = Explain {
     notes: &[
         "codegen-units = 1 does not turn off an explicit lto = \"thin\" or \"fat\"; only lto = false (thin local) has nothing left to do with one unit",
     ],
-    sources: &[PROFILES, CODEGEN, FACTS],
+    sources: &[
+        fact!("codegen-units"),
+        fact!("thin-local-needs-units"),
+        fact!("release-defaults"),
+    ],
 };
 
+/// What `explain` says about the key.
 pub static OPT_LEVEL: Explain = Explain {
     lives_in: "[profile.*] opt-level",
     summary: "How hard LLVM optimises.",
@@ -88,9 +100,14 @@ pub static OPT_LEVEL: Explain = Explain {
     notes: &[
         "an explicit lto still runs at opt-level 0: the link pays for LTO while the code stays unoptimised",
     ],
-    sources: &[PROFILES, CODEGEN],
+    sources: &[
+        fact!("opt-level"),
+        fact!("thin-local-needs-units"),
+        fact!("release-defaults"),
+    ],
 };
 
+/// What `explain` says about the key.
 pub static PANIC: Explain = Explain {
     lives_in: "[profile.*] panic",
     summary: "What a panic does: unwind the stack (running destructors) or abort the process.",
@@ -108,9 +125,10 @@ pub static PANIC: Explain = Explain {
     costs: "abort: a panic in any thread (a web handler, a plugin) takes the whole process down, without cleanup",
     buys: "abort: smaller binaries and slightly less code on hot paths",
     notes: &["`cargo lto recommend --need unwind` rules abort out"],
-    sources: &[PROFILES, CODEGEN],
+    sources: &[fact!("panic-abort"), fact!("release-defaults")],
 };
 
+/// What `explain` says about the key.
 pub static STRIP: Explain = Explain {
     lives_in: "[profile.*] strip",
     summary: "What the linker removes from the binary: debug info, or the symbol table as well.",
@@ -132,9 +150,14 @@ pub static STRIP: Explain = Explain {
         "LTO does not mangle backtraces; stripping symbols and missing debug info do",
         "`cargo lto recommend --need backtraces` rules out strip = \"symbols\"",
     ],
-    sources: &[PROFILES, FACTS],
+    sources: &[
+        fact!("strip-backtraces"),
+        fact!("release-defaults"),
+        fact!("shipped-bytes"),
+    ],
 };
 
+/// What `explain` says about the key.
 pub static DEBUG: Explain = Explain {
     lives_in: "[profile.*] debug",
     summary: "How much debug info rustc emits: file:line for backtraces, debuggers and profilers.",
@@ -156,9 +179,15 @@ pub static DEBUG: Explain = Explain {
     notes: &[
         "a file-size comparison of binaries with debug info is mostly a comparison of debug info: compare the shipped size (what strip keeps)",
     ],
-    sources: &[PROFILES, FACTS],
+    sources: &[
+        fact!("debug-levels"),
+        fact!("strip-backtraces"),
+        fact!("shipped-bytes"),
+        fact!("release-defaults"),
+    ],
 };
 
+/// What `explain` says about the key.
 pub static INCREMENTAL: Explain = Explain {
     lives_in: "[profile.*] incremental",
     summary: "Reuse compiler work between builds of a crate.",
@@ -171,11 +200,13 @@ pub static INCREMENTAL: Explain = Explain {
     buys: "faster rebuilds; for dev, not for what ships",
     notes: &[],
     sources: &[
-        PROFILES,
-        "rustc: compiler/rustc_mir_transform/src/cross_crate_inline.rs",
+        fact!("incremental-release"),
+        fact!("leaf-inlining"),
+        fact!("release-defaults"),
     ],
 };
 
+/// What `explain` says about the key.
 pub static TARGET_CPU: Explain = Explain {
     lives_in: "rustflags: -C target-cpu=NAME (no profile key; `cargo lto apply` writes .cargo/config.toml)",
     summary: "Which CPU the code may assume: newer instruction sets (AVX2, …) for speed.",
@@ -190,11 +221,12 @@ pub static TARGET_CPU: Explain = Explain {
     costs: "a binary built for a newer CPU stops with an illegal instruction on an older one; `native` ties it to the build machine",
     buys: "speed where the code vectorises or uses newer instructions",
     notes: &[
-        "per-profile rustflags exist only on nightly (cargo issue 10271): the flag applies to every profile of the target",
+        "per-profile rustflags exist only on nightly: the flag applies to every profile of the target",
     ],
-    sources: &[CODEGEN, CONFIG],
+    sources: &[fact!("target-cpu"), fact!("rustflags-sources")],
 };
 
+/// What `explain` says about the key.
 pub static LINKER: Explain = Explain {
     lives_in: "rustflags: -C link-arg=-fuse-ld=NAME, or -C linker=PATH",
     summary: "The program that joins the compiled objects into the binary.",
@@ -211,9 +243,15 @@ pub static LINKER: Explain = Explain {
     costs: "a linker that is not installed fails the build; on x86_64 Linux leaving rust-lld needs -C linker-features=-lld",
     buys: "link time, which is a large part of a rebuild; folding with lld (icf)",
     notes: &["Cargo's lto never hands the linker bitcode, so LTO needs no special linker"],
-    sources: &[CODEGEN, CONFIG, FACTS],
+    sources: &[
+        fact!("linker-choice"),
+        fact!("rust-lld-default"),
+        fact!("rustc-does-lto"),
+        fact!("rustflags-sources"),
+    ],
 };
 
+/// What `explain` says about the key.
 pub static ICF: Explain = Explain {
     lives_in: "rustflags: -C link-arg=-Wl,--icf=all|safe (lld; no profile key)",
     summary: "Identical-code folding: the linker keeps one copy of functions whose machine code is identical.",
@@ -229,5 +267,5 @@ pub static ICF: Explain = Explain {
     costs: "a little link time; `all` can make distinct functions compare equal by address",
     buys: "a smaller binary: on a tiny program 0.7% (451,192 → 448,016 bytes) without LTO",
     notes: &["GNU ld (bfd) cannot fold: a build asking it to fails to link"],
-    sources: &[CODEGEN, FACTS],
+    sources: &[fact!("icf"), fact!("rust-lld-default")],
 };

@@ -10,11 +10,60 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
-
 use super::keys::{Key, Lives};
 use super::settings::{Settings, parse_value, toml_of};
 use super::values::{Debug, Strip, Value};
+
+/// Why a profile cannot be resolved. Bad input: exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A manifest or config file that cannot be read.
+    #[error("reading {}", .path.display())]
+    Read {
+        /// the file
+        path: PathBuf,
+        /// why
+        #[source]
+        source: std::io::Error,
+    },
+    /// A manifest or config file that is not TOML.
+    #[error("parsing {}", .path.display())]
+    Parse {
+        /// the file
+        path: PathBuf,
+        /// what the parser said
+        #[source]
+        source: Box<toml::de::Error>,
+    },
+    /// A profile that is not defined.
+    #[error("profile `{name}` is not defined (no [profile.{name}] with `inherits` in {} or a config file)", .manifest.display())]
+    Undefined {
+        /// the profile
+        name: String,
+        /// the root manifest
+        manifest: PathBuf,
+    },
+    /// An `inherits` cycle.
+    #[error("profile `{profile}` inherits in a cycle: {}", .chain.join(" → "))]
+    Cycle {
+        /// the profile asked for
+        profile: String,
+        /// the chain walked
+        chain: Vec<String>,
+    },
+    /// A value Cargo would refuse.
+    #[error(transparent)]
+    Setting(#[from] crate::error::UsageError),
+}
+
+impl Error {
+    /// The exit code: bad input, every one.
+    pub fn exit_code(&self) -> i32 {
+        crate::error::exit::USAGE
+    }
+}
+
+type Result<T> = std::result::Result<T, Error>;
 
 /// One resolved key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,9 +124,14 @@ pub fn config_files(cwd: &Path) -> Vec<PathBuf> {
 }
 
 fn read_toml(path: &Path) -> Result<toml::Table> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|source| Error::Parse {
+        path: path.to_path_buf(),
+        source: Box::new(source),
+    })
 }
 
 /// The config files cargo reads from `cwd`, parsed, lowest precedence
@@ -150,16 +204,18 @@ pub fn resolve(
             ("test", None) => "dev".to_string(),
             ("bench", None) => "release".to_string(),
             (_, Some(p)) => p,
-            (name, None) => anyhow::bail!(
-                "profile `{name}` is not defined (no [profile.{name}] with `inherits` in {} or a config file)",
-                root_manifest.display()
-            ),
+            (name, None) => {
+                return Err(Error::Undefined {
+                    name: name.to_string(),
+                    manifest: root_manifest.to_path_buf(),
+                });
+            }
         };
         if chain.contains(&parent) || chain.len() > 16 {
-            anyhow::bail!(
-                "profile `{profile}` inherits in a cycle: {}",
-                chain.join(" → ")
-            );
+            return Err(Error::Cycle {
+                profile: profile.to_string(),
+                chain,
+            });
         }
         chain.push(parent.clone());
         current = parent;

@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use cargo_metadata::{Metadata, MetadataCommand, Package, PackageId, TargetKind};
 
-use crate::error::exit;
 use crate::metadata;
 
+mod error;
 mod target_cfg;
+pub use error::Error;
 pub use target_cfg::TargetCfg;
 
 /// Cargo's own flags, passed through with cargo's meanings.
@@ -224,70 +225,6 @@ pub fn locate(cargo: &Path, flags: &CargoFlags) -> Result<Located> {
             None => metadata.target_directory.clone().into_std_path_buf(),
         },
     })
-}
-
-/// Why the project cannot be measured as asked. Every one is bad input:
-/// exit code 2.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// `--manifest-path` names no file.
-    #[error("{} does not exist: pass --manifest-path the Cargo.toml of the project to measure", .0.display())]
-    ManifestMissing(PathBuf),
-    /// No Cargo.toml here or above.
-    #[error("not a Cargo project: {0}; run `cargo lto` inside one or pass --manifest-path")]
-    NotAProject(String),
-    /// `cargo metadata` refused the project.
-    #[error("cargo metadata failed: {0}")]
-    Metadata(String),
-    /// `-p NAME` names no member.
-    #[error("package `{name}` is not a member of this workspace (members: {})", .members.join(", "))]
-    NotAMember {
-        /// the name given
-        name: String,
-        /// the members
-        members: Vec<String>,
-    },
-    /// No member has a binary.
-    #[error(
-        "no binary target in the workspace at {0}: LTO happens only when linking a bin, cdylib or staticlib; measure needs a package with a [[bin]]"
-    )]
-    NoBinaryInWorkspace(String),
-    /// Several members have binaries and none was chosen.
-    #[error("several packages have binaries ({}): choose one with -p", .0.join(", "))]
-    SeveralPackages(Vec<String>),
-    /// `--bin NAME` names no binary of the package.
-    #[error("package `{package}` has no binary `{name}`{}", if .bins.is_empty() { ": it has no binaries".to_string() } else { format!(" (binaries: {})", .bins.join(", ")) })]
-    NoSuchBin {
-        /// the package
-        package: String,
-        /// the name given
-        name: String,
-        /// its binaries
-        bins: Vec<String>,
-    },
-    /// The package has no binary target.
-    #[error("package `{package}` has no binary target: {why}; pass -p with a package that has one")]
-    NoBinary {
-        /// the package
-        package: String,
-        /// what it builds instead
-        why: &'static str,
-    },
-    /// The package has several binaries and none was chosen.
-    #[error("package `{package}` has several binaries ({}): choose one with --bin", .bins.join(", "))]
-    SeveralBins {
-        /// the package
-        package: String,
-        /// its binaries
-        bins: Vec<String>,
-    },
-}
-
-impl Error {
-    /// The exit code: bad input, every one.
-    pub fn exit_code(&self) -> i32 {
-        exit::USAGE
-    }
 }
 
 /// `cargo metadata`, its failures worded for the user.

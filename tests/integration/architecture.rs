@@ -20,8 +20,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("workspace", &["error", "metadata", "profile"]),
     ("build", &["error", "process", "profile", "workspace"]),
     ("inspect", &["error", "results"]),
-    ("advise", &["profile", "render", "results"]),
-    ("gate", &["render", "results", "stats"]),
+    ("advise", &["error", "profile", "render", "results"]),
+    ("gate", &["error", "render", "results", "stats"]),
     (
         "measure",
         &[
@@ -43,6 +43,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "commands",
         &[
             "advise",
+            "build",
             "cli",
             "error",
             "gate",

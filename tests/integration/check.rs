@@ -67,7 +67,7 @@ fn exit_codes_and_output() {
     other["project"]["package"] = serde_json::json!("other");
     let other = write(dir.path(), "other.json", &other);
     for (a, text) in [
-        (args(&new, &[]), "give at least one limit"),
+        (args(&new, &[]), "--max-size"),
         (
             args(&other, &["--max-size", "3"]),
             "compare documents of one project",

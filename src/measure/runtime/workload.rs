@@ -179,16 +179,33 @@ pub fn collect(cli: Vec<Workload>, metadata: Vec<Workload>) -> Vec<Workload> {
     all
 }
 
+/// Why a workload cannot run.
+#[derive(Debug, thiserror::Error)]
+pub enum Unrunnable {
+    /// Its directory is missing.
+    #[error("directory {} does not exist", .0.display())]
+    NoDir(std::path::PathBuf),
+    /// Its stdin file is missing.
+    #[error("stdin file {} does not exist", .0.display())]
+    NoStdin(std::path::PathBuf),
+    /// Its program is not found.
+    #[error("program `{0}` not found (on PATH, or as a path)")]
+    NoProgram(String),
+}
+
 /// Checks, before anything is built, that `w` can run: its directory and
 /// stdin file exist, and its program (unless it is the binary itself or a
 /// shell command) is a path that exists or a name on `PATH`.
-pub fn check_runnable(w: &Workload) -> Result<(), UsageError> {
-    let bad = |message: String| UsageError::Project(format!("workload `{}`: {message}", w.name));
+pub fn check_runnable(w: &Workload) -> Result<(), crate::measure::Error> {
+    let bad = |problem| crate::measure::Error::Workload {
+        name: w.name.clone(),
+        problem,
+    };
     if let Some(dir) = w.dir.as_ref().filter(|d| !d.is_dir()) {
-        return Err(bad(format!("directory {} does not exist", dir.display())));
+        return Err(bad(Unrunnable::NoDir(dir.clone())));
     }
     if let Some(file) = w.stdin.as_ref().filter(|f| !f.is_file()) {
-        return Err(bad(format!("stdin file {} does not exist", file.display())));
+        return Err(bad(Unrunnable::NoStdin(file.clone())));
     }
     let Some(program) = w
         .command
@@ -201,9 +218,7 @@ pub fn check_runnable(w: &Workload) -> Result<(), UsageError> {
     if found {
         Ok(())
     } else {
-        Err(bad(format!(
-            "program `{program}` not found (on PATH, or as a path)"
-        )))
+        Err(bad(Unrunnable::NoProgram(program.clone())))
     }
 }
 

@@ -1,0 +1,151 @@
+//! The commands' own bad-input errors, and the exit code of any error that
+//! ends a command: each area's error enum says its own (`exit_code()`),
+//! found anywhere in the cause chain.
+
+use std::path::PathBuf;
+
+use crate::error::{UsageError, exit};
+
+/// What a command refuses before it reaches the library. Bad input: exit
+/// code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// `explain` of a setting the key table has no text for.
+    #[error("unknown setting `{setting}`: cargo lto explain knows {}", .known.join(", "))]
+    UnknownSetting {
+        /// the setting asked for
+        setting: String,
+        /// those explain knows
+        known: Vec<&'static str>,
+    },
+    /// A file the user named that cannot be read.
+    #[error("cannot read {}", .path.display())]
+    Read {
+        /// the file
+        path: PathBuf,
+        /// why
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file given as an inspect document that is not one.
+    #[error("{} is not an inspect document (`cargo lto inspect --format json`)", .path.display())]
+    NotInspect {
+        /// the file
+        path: PathBuf,
+        /// what serde said
+        #[source]
+        source: serde_json::Error,
+    },
+    /// No measure document to read, and what else the command accepts.
+    #[error("{source}, {hint}")]
+    NoResults {
+        /// the store's answer
+        source: crate::results::Error,
+        /// what else the command accepts
+        hint: String,
+    },
+    /// Two documents of different projects given to compare.
+    #[error(
+        "the baseline measured {0} (binary {1}), the new results {2} (binary {3}): compare documents of one project"
+    )]
+    OtherProject(String, String, String, String),
+    /// `apply` of a configuration nobody measured or built in.
+    #[error("unknown configuration `{name}`: measured: {}; built-in: {}", if .measured.is_empty() { "none".to_string() } else { .measured.join(", ") }, .built_in.join(", "))]
+    UnknownConfiguration {
+        /// the name given
+        name: String,
+        /// the measured configurations
+        measured: Vec<String>,
+        /// the built-in ones
+        built_in: Vec<String>,
+    },
+    /// No Cargo project where `apply` was asked to write.
+    #[error("not a Cargo project: run `cargo lto apply` inside one or pass --manifest-path")]
+    NotAProject,
+    /// A recommendation that cannot be made for a document.
+    #[error("{}", .path.display())]
+    Recommend {
+        /// the document
+        path: PathBuf,
+        /// why
+        #[source]
+        source: crate::advise::recommend::Impossible,
+    },
+}
+
+impl Error {
+    /// The exit code: bad input, every one.
+    pub fn exit_code(&self) -> i32 {
+        exit::USAGE
+    }
+}
+
+/// The exit code for an error that ended a command: the first error in the
+/// chain whose type says what it means (bad input is [`exit::USAGE`]);
+/// anything else (I/O, a child that could not start) is [`exit::ERROR`].
+pub fn exit_code(err: &anyhow::Error) -> i32 {
+    err.chain()
+        .find_map(|cause| {
+            macro_rules! typed {
+                ($($t:ty),+ $(,)?) => {
+                    $(if let Some(e) = cause.downcast_ref::<$t>() {
+                        return Some(e.exit_code());
+                    })+
+                };
+            }
+            typed!(
+                Error,
+                UsageError,
+                crate::workspace::Error,
+                crate::profile::resolve::Error,
+                crate::build::preflight::Error,
+                crate::measure::Error,
+                crate::inspect::Error,
+                crate::advise::recommend::Impossible,
+                crate::advise::edit::EditError,
+                crate::advise::apply::ProfileNameError,
+                crate::gate::merge::MergeError,
+            );
+            let store = cause.downcast_ref::<crate::results::Error>()?;
+            Some(if store.is_bad_input() {
+                exit::USAGE
+            } else {
+                exit::ERROR
+            })
+        })
+        .unwrap_or(exit::ERROR)
+}
+
+/// True when a broken pipe (the reader of stdout went away, as `| head`
+/// does) is anywhere in the chain: the command then ends quietly with 0.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_error_deep_in_the_chain_sets_the_code() {
+        let inner = crate::workspace::Error::NotAProject("here".into());
+        let err = anyhow::Error::from(inner)
+            .context("loading")
+            .context("measuring");
+        assert_eq!(exit_code(&err), exit::USAGE);
+        let io = std::io::Error::other("disk on fire");
+        assert_eq!(exit_code(&anyhow::Error::from(io)), exit::ERROR);
+    }
+
+    #[test]
+    fn a_broken_pipe_is_found_under_context() {
+        let pipe = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+        let err = anyhow::Error::from(pipe).context("writing the table");
+        assert!(is_broken_pipe(&err));
+        assert!(!is_broken_pipe(&anyhow::anyhow!("other")));
+    }
+}
