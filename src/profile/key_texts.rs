@@ -188,6 +188,30 @@ pub static DEBUG: Explain = Explain {
 };
 
 /// What `explain` says about the key.
+pub static SPLIT_DEBUGINFO: Explain = Explain {
+    lives_in: "[profile.*] split-debuginfo",
+    summary: "Where the debug info goes: inside the binary, or beside it in separate files.",
+    default: "\"off\" on Linux (inside the binary); macOS's dev builds use \"unpacked\"",
+    values: &[
+        ("\"off\"", "the debug info stays inside the binary"),
+        (
+            "\"packed\"",
+            "the debug info goes into one file beside the binary (a .dwp on Linux): the binary is as small as without it, and a debugger still finds it",
+        ),
+        (
+            "\"unpacked\"",
+            "the debug info stays in the object files (.dwo on Linux), which must be kept for debugging",
+        ),
+    ],
+    costs: "a second file to ship or archive beside the binary for symbolication; \"packed\" adds a packaging step to the link",
+    buys: "with debug info on, a much smaller binary and faster links, while debuggers and profilers keep file:line",
+    notes: &[
+        "without debug info (release's default) there is nothing to split: the setting changes nothing",
+    ],
+    sources: &[fact!("split-debuginfo"), fact!("shipped-bytes")],
+};
+
+/// What `explain` says about the key.
 pub static INCREMENTAL: Explain = Explain {
     lives_in: "[profile.*] incremental",
     summary: "Reuse compiler work between builds of a crate.",

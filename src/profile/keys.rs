@@ -5,7 +5,7 @@
 //! in `values.rs` if it needs a new one, and its behaviour.
 
 use super::key_texts as text;
-use super::values::{Debug, Lto, OptLevel, Panic, Strip, Value, parse};
+use super::values::{Debug, Lto, OptLevel, Panic, SplitDebuginfo, Strip, Value, parse};
 
 /// A setting key. Its order is the table's, which is the order keys are
 /// printed in.
@@ -23,6 +23,8 @@ pub enum Key {
     Strip,
     /// `debug`
     Debug,
+    /// `split-debuginfo`
+    SplitDebuginfo,
     /// `incremental`
     Incremental,
     /// `debug-assertions`
@@ -90,7 +92,7 @@ pub struct KeySpec {
 }
 
 /// The table, in [`Key`] order (a test checks the order).
-pub static KEYS: [KeySpec; 12] = [
+pub static KEYS: [KeySpec; 13] = [
     KeySpec {
         key: Key::Lto,
         name: "lto",
@@ -150,6 +152,17 @@ pub static KEYS: [KeySpec; 12] = [
         parse: parse::debug,
         accepts: "0, 1, 2, true, false, \"none\", \"line-directives-only\", \"line-tables-only\", \"limited\" or \"full\"",
         explain: Some(&text::DEBUG),
+    },
+    KeySpec {
+        key: Key::SplitDebuginfo,
+        name: "split-debuginfo",
+        lives: Lives::Profile,
+        // Linux's default; macOS's dev builds default to "unpacked"
+        release: Some(Value::SplitDebuginfo(SplitDebuginfo::Off)),
+        dev: Some(Value::SplitDebuginfo(SplitDebuginfo::Off)),
+        parse: parse::split_debuginfo,
+        accepts: "\"off\", \"packed\" or \"unpacked\"",
+        explain: Some(&text::SPLIT_DEBUGINFO),
     },
     KeySpec {
         key: Key::Incremental,

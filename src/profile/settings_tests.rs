@@ -132,3 +132,18 @@ fn pairs_are_valid_toml_values() {
         assert_eq!(again.get(key), Some(value));
     }
 }
+
+#[test]
+fn split_debuginfo_is_a_profile_key_with_its_default() {
+    use crate::profile::values::{SplitDebuginfo, Value};
+    let s = Settings::parse_list("split-debuginfo=packed", "t").unwrap();
+    assert_eq!(
+        s.profile_pairs(),
+        [("split-debuginfo", "\"packed\"".to_string())]
+    );
+    assert!(Settings::parse_list("split-debuginfo=zipped", "t").is_err());
+    assert_eq!(
+        Key::SplitDebuginfo.default_in("release"),
+        Some(&Value::SplitDebuginfo(SplitDebuginfo::Off))
+    );
+}

@@ -108,6 +108,11 @@ words! {
 }
 
 words! {
+    /// `split-debuginfo`: where the debug info goes (`-C split-debuginfo`).
+    SplitDebuginfo { Off = "off", Packed = "packed", Unpacked = "unpacked" }
+}
+
+words! {
     /// `icf` (rustflags): identical-code folding by the linker.
     Icf { None = "none", Safe = "safe", All = "all" }
 }
@@ -155,6 +160,8 @@ pub enum Value {
     Strip(Strip),
     /// `debug`
     Debug(Debug),
+    /// `split-debuginfo`
+    SplitDebuginfo(SplitDebuginfo),
     /// a boolean key (`incremental`, `debug-assertions`, `overflow-checks`)
     Bool(bool),
     /// `target-cpu`: a CPU name rustc knows (`native`, `x86-64-v3`), or
@@ -188,6 +195,7 @@ impl fmt::Display for Value {
             Value::Panic(v) => v.fmt(f),
             Value::Strip(v) => v.fmt(f),
             Value::Debug(v) => v.fmt(f),
+            Value::SplitDebuginfo(v) => v.fmt(f),
             Value::Bool(v) => v.fmt(f),
             Value::TargetCpu(v) => f.write_str(v),
             Value::Linker(v) => v.fmt(f),
@@ -253,6 +261,11 @@ pub mod parse {
             _ => word(v, Debug::from_word),
         };
         debug.map(Value::Debug)
+    }
+
+    /// `split-debuginfo`: "off", "packed", "unpacked".
+    pub fn split_debuginfo(v: &T) -> Option<Value> {
+        word(v, SplitDebuginfo::from_word).map(Value::SplitDebuginfo)
     }
 
     /// A boolean key.
