@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use object::{Object, ObjectSection, ObjectSymbol, SymbolKind};
 
-use super::attribution::{Attributor, NON_RUST};
+use super::attribution::Attributor;
 
 /// One function in `.text`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -252,11 +252,6 @@ impl Binary {
         let start = (f.address - self.text_address) as usize;
         &self.text[start..start + f.size as usize]
     }
-}
-
-/// True for the `[non-Rust]` pseudo-crate.
-pub fn is_non_rust(krate: &str) -> bool {
-    krate == NON_RUST
 }
 
 #[cfg(test)]
