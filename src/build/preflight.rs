@@ -130,7 +130,9 @@ pub fn check_rustflag_keys(
     {
         return Err(Error::IcfWithBfd(name.to_string()));
     }
-    if let Some(Value::TargetCpu(cpu)) = set(Key::TargetCpu).filter(|c| c.to_string() != "native") {
+    if let Some(Value::TargetCpu(cpu)) = set(Key::TargetCpu)
+        && cpu != "native"
+    {
         let mut cmd = Command::new(rustc);
         cmd.args(["--print", "target-cpus"]);
         if !triple.is_empty() {
