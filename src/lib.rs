@@ -20,6 +20,7 @@ pub mod progress;
 pub mod render;
 pub mod results;
 pub mod stats;
+pub mod units;
 pub mod workspace;
 
 use anyhow::Result;

@@ -97,7 +97,10 @@ fn observed(doc: &MeasureDocument, key: &str) -> Vec<Observed> {
                 to_value: value(b),
                 shipped_change: bb.shipped_bytes as f64 / ba.shipped_bytes as f64 - 1.0,
                 size_change: bb.size_bytes as f64 / ba.size_bytes as f64 - 1.0,
-                sections_change: super::wording::section_changes(&ba.sections, &bb.sections),
+                sections_change: crate::results::measure::section_changes(
+                    &ba.sections,
+                    &bb.sections,
+                ),
                 build_ratio: pb.wall_s / pa.wall_s,
                 link_rss_ratio: pa
                     .link

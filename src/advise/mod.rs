@@ -6,21 +6,11 @@
 //! documents the rules.
 
 pub mod apply;
-mod compare;
 pub mod doctor;
-mod doctor_flags;
 pub mod edit;
 #[cfg(test)]
 mod edit_tests;
 pub mod explain;
 #[cfg(test)]
 mod explain_tests;
-mod myths;
-mod pick;
 pub mod recommend;
-pub mod wording;
-
-#[cfg(test)]
-mod recommend_tests;
-#[cfg(test)]
-mod test_docs;

@@ -23,7 +23,7 @@ fn settings(args: &ApplyArgs, out: &mut impl Write) -> Result<Option<(Settings, 
         let found = super::measured(&args.project, args.results.as_deref(), hint, false)?;
         let advice = super::recommend::decide(&found, &args.advice)?;
         let Some(name) = &advice.choice else {
-            for reason in &advice.reasons {
+            for reason in crate::render::reasons::reasons(&advice) {
                 writeln!(out, "{reason}")?;
             }
             writeln!(out, "Nothing written.")?;

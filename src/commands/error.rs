@@ -71,6 +71,17 @@ pub enum Error {
         #[source]
         source: crate::advise::recommend::Impossible,
     },
+    /// No configuration of a document can be judged; `first` words why the
+    /// first was rejected.
+    #[error("{}: no configuration in results {id} can be judged: {first}", .path.display())]
+    NothingJudged {
+        /// the document
+        path: PathBuf,
+        /// its id
+        id: String,
+        /// the first rejection, worded
+        first: String,
+    },
 }
 
 impl Error {

@@ -12,6 +12,8 @@ pub mod merge;
 pub mod plan;
 pub mod recommend;
 pub mod report;
+#[cfg(test)]
+mod tests;
 
 use std::path::{Path, PathBuf};
 

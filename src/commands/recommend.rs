@@ -25,7 +25,15 @@ pub fn decide(found: &super::Found, args: &AdviceArgs) -> Result<Recommendation>
     };
     recommend::recommend(&found.doc, args.goal.into(), &constraints).map_err(|source| {
         let path = found.path.clone();
-        super::Error::Recommend { path, source }.into()
+        match source {
+            recommend::Impossible::NothingMeasured(id, first) => super::Error::NothingJudged {
+                path,
+                id,
+                first: format!("{}: {}", first.name, render::reasons::rejected(&first)),
+            },
+            source => super::Error::Recommend { path, source },
+        }
+        .into()
     })
 }
 

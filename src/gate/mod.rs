@@ -8,8 +8,9 @@
 //! runs are slower beyond the noise (the statistics of `measure`) and by
 //! more than the limit.
 
-use crate::results::gate::{CheckReport, Limits, Outcome, Row};
-use crate::results::measure::{Configuration, MeasureDocument, Status, Verdict};
+use crate::results::advice::ADVICE_SCHEMA_VERSION;
+use crate::results::gate::{CheckReport, Limit, Limits, Note, Outcome, ReportNote, Row, Unit};
+use crate::results::measure::{Configuration, MeasureDocument, Metric, Status, Verdict};
 use crate::stats;
 
 pub mod merge;
@@ -26,39 +27,44 @@ pub fn same_host(a: &MeasureDocument, b: &MeasureDocument) -> bool {
         })
 }
 
-fn pct(limit: f64) -> String {
-    format!("{:+.1}%", limit * 100.0)
-}
-
 fn row(config: &str, check: &str) -> Row {
     Row {
         config: config.to_string(),
         check: check.to_string(),
         old: None,
         new: None,
-        unit: String::new(),
+        unit: None,
         change: None,
-        limit: String::new(),
+        limit: None,
         outcome: Outcome::Skipped,
-        note: String::new(),
+        notes: Vec::new(),
+    }
+}
+
+/// A row skipped for `note`, under a relative `limit`.
+fn skipped(config: &str, check: &str, limit: f64, note: Note) -> Row {
+    Row {
+        limit: Some(Limit::Relative(limit)),
+        notes: vec![note],
+        ..row(config, check)
     }
 }
 
 /// A relative check: fail when new / old − 1 exceeds `limit`.
-fn relative(config: &str, check: &str, old: f64, new: f64, limit: f64) -> Row {
+fn relative(config: &str, check: &str, unit: Unit, (old, new): (f64, f64), limit: f64) -> Row {
     let change = new / old - 1.0;
     let fail = change > limit + 1e-12;
     Row {
         old: Some(old),
         new: Some(new),
-        unit: if check == "build" { "seconds" } else { "bytes" }.into(),
+        unit: Some(unit),
         change: Some(change),
-        limit: pct(limit),
+        limit: Some(Limit::Relative(limit)),
         outcome: if fail { Outcome::Fail } else { Outcome::Pass },
-        note: if fail {
-            format!("{:+.1}% is over the limit {}", change * 100.0, pct(limit))
+        notes: if fail {
+            vec![Note::OverLimit { change, limit }]
         } else {
-            String::new()
+            Vec::new()
         },
         ..row(config, check)
     }
@@ -69,25 +75,19 @@ pub fn check(baseline: &MeasureDocument, new: &MeasureDocument, limits: &Limits)
     let host = same_host(baseline, new);
     let mut notes = Vec::new();
     if !host {
-        notes.push(format!(
-            "measured on different machines ({} × {} against {} × {}): {}",
-            baseline.machine.cores,
-            baseline.machine.cpu_model,
-            new.machine.cores,
-            new.machine.cpu_model,
-            if limits.allow_cross_host {
-                "build times and runtimes are compared anyway (--allow-cross-host)"
-            } else {
-                "build times and runtimes are not compared (--allow-cross-host compares them)"
-            }
-        ));
+        notes.push(ReportNote::OtherMachines {
+            baseline_cores: baseline.machine.cores,
+            baseline_cpu: baseline.machine.cpu_model.clone(),
+            new_cores: new.machine.cores,
+            new_cpu: new.machine.cpu_model.clone(),
+            times_compared: limits.allow_cross_host,
+        });
     }
     if baseline.toolchain.rustc_vv != new.toolchain.rustc_vv {
-        notes.push(format!(
-            "the toolchains differ ({} against {}): sizes can change with the compiler alone",
-            first_line(&baseline.toolchain.rustc_vv),
-            first_line(&new.toolchain.rustc_vv)
-        ));
+        notes.push(ReportNote::ToolchainsDiffer {
+            baseline: first_line(&baseline.toolchain.rustc_vv).into(),
+            new: first_line(&new.toolchain.rustc_vv).into(),
+        });
     }
     let mut rows = Vec::new();
     for old in &baseline.configurations {
@@ -97,7 +97,7 @@ pub fn check(baseline: &MeasureDocument, new: &MeasureDocument, limits: &Limits)
         let Some(c) = new.config(&old.name) else {
             rows.push(Row {
                 outcome: Outcome::Fail,
-                note: "measured in the baseline, missing from the new results: measure it (or drop it from the baseline)".into(),
+                notes: vec![Note::MissingFromNew],
                 ..row(&old.name, "status")
             });
             continue;
@@ -105,7 +105,7 @@ pub fn check(baseline: &MeasureDocument, new: &MeasureDocument, limits: &Limits)
         if c.status != Status::Ok {
             rows.push(Row {
                 outcome: Outcome::Fail,
-                note: format!("its build {}", status_word(c)),
+                notes: vec![status_note(c)],
                 ..row(&c.name, "status")
             });
             continue;
@@ -122,13 +122,14 @@ pub fn check(baseline: &MeasureDocument, new: &MeasureDocument, limits: &Limits)
     for c in &new.configurations {
         if baseline.config(&c.name).is_none() {
             rows.push(Row {
-                note: "new configuration: nothing in the baseline to compare with".into(),
+                notes: vec![Note::NewConfiguration],
                 ..row(&c.name, "status")
             });
         }
     }
     let failed = rows.iter().any(|r| r.outcome == Outcome::Fail);
     CheckReport {
+        schema_version: ADVICE_SCHEMA_VERSION,
         baseline_id: baseline.id.clone(),
         new_id: new.id.clone(),
         same_host: host,
@@ -143,13 +144,14 @@ fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or("")
 }
 
-fn status_word(c: &Configuration) -> String {
-    match (c.status, c.exit_code) {
-        (Status::Failed, Some(code)) => format!("failed (exit {code})"),
-        (Status::Failed, None) => "failed".into(),
-        (Status::Timeout, _) => "timed out".into(),
-        (Status::Interrupted, _) => "was interrupted".into(),
-        (Status::Ok, _) => "succeeded".into(),
+/// What became of a configuration whose build did not succeed.
+fn status_note(c: &Configuration) -> Note {
+    match c.status {
+        Status::Timeout => Note::BuildTimedOut,
+        Status::Interrupted => Note::Interrupted,
+        Status::Failed | Status::Ok => Note::BuildFailed {
+            exit_code: c.exit_code,
+        },
     }
 }
 
@@ -165,22 +167,12 @@ fn config_rows(
     let mut rows = Vec::new();
     if let (Some(a), Some(b)) = (&old.binary, &c.binary) {
         if let Some(limit) = limits.max_size {
-            rows.push(relative(
-                name,
-                "size",
-                a.size_bytes as f64,
-                b.size_bytes as f64,
-                limit,
-            ));
+            let figures = (a.size_bytes as f64, b.size_bytes as f64);
+            rows.push(relative(name, "size", Unit::Bytes, figures, limit));
         }
         if let Some(limit) = limits.max_shipped_size {
-            rows.push(relative(
-                name,
-                "shipped",
-                a.shipped_bytes as f64,
-                b.shipped_bytes as f64,
-                limit,
-            ));
+            let figures = (a.shipped_bytes as f64, b.shipped_bytes as f64);
+            rows.push(relative(name, "shipped", Unit::Bytes, figures, limit));
         }
     }
     let (ob, nb) = (old.build.as_ref(), c.build.as_ref());
@@ -188,46 +180,42 @@ fn config_rows(
         && let (Some(a), Some(b)) = (ob, nb)
     {
         rows.push(if !times {
-            Row {
-                limit: pct(limit),
-                note: "measured on another machine".into(),
-                ..row(name, "build")
-            }
+            skipped(name, "build", limit, Note::OtherMachine)
         } else if warm {
-            Row {
-                limit: pct(limit),
-                note: "a warm build (--warm) is not a clean build".into(),
-                ..row(name, "build")
-            }
+            skipped(name, "build", limit, Note::WarmBuild)
         } else {
-            let mut r = relative(name, "build", a.wall_s, b.wall_s, limit);
-            r.note = format!("one clean build each (n = 1){}", prefixed(&r.note));
+            let mut r = relative(name, "build", Unit::Seconds, (a.wall_s, b.wall_s), limit);
+            r.notes.insert(0, Note::OneCleanBuildEach);
             r
         });
     }
-    if let Some(max) = limits.max_link_memory_bytes {
+    if let Some(limit_bytes) = limits.max_link_memory_bytes {
         let peak = nb.and_then(|b| b.link).map(|l| l.peak_rss_bytes);
+        let limit = Some(Limit::Bytes(limit_bytes));
         rows.push(match peak {
-            Some(p) => Row {
+            Some(peak_bytes) => Row {
                 old: ob.and_then(|b| b.link).map(|l| l.peak_rss_bytes as f64),
-                new: Some(p as f64),
-                unit: "bytes".into(),
-                limit: crate::render::cells::Cell::Bytes(max).text(),
-                outcome: if p > max {
+                new: Some(peak_bytes as f64),
+                unit: Some(Unit::Bytes),
+                limit,
+                outcome: if peak_bytes > limit_bytes {
                     Outcome::Fail
                 } else {
                     Outcome::Pass
                 },
-                note: if p > max {
-                    "the link step's peak is over the limit".into()
+                notes: if peak_bytes > limit_bytes {
+                    vec![Note::OverLinkMemory {
+                        peak_bytes,
+                        limit_bytes,
+                    }]
                 } else {
-                    String::new()
+                    Vec::new()
                 },
                 ..row(name, "link_memory")
             },
             None => Row {
-                limit: crate::render::cells::Cell::Bytes(max).text(),
-                note: "no link step was recorded (a warm build with nothing to do?)".into(),
+                limit,
+                notes: vec![Note::NoLinkStep],
                 ..row(name, "link_memory")
             },
         });
@@ -236,25 +224,13 @@ fn config_rows(
         for r in &c.runtime {
             let check = format!("runtime:{}", r.workload);
             let Some(o) = old.runtime.iter().find(|o| o.workload == r.workload) else {
-                rows.push(Row {
-                    limit: pct(limit),
-                    note: "the baseline did not run this workload".into(),
-                    ..row(name, &check)
-                });
+                rows.push(skipped(name, &check, limit, Note::BaselineDidNotRun));
                 continue;
             };
             rows.push(runtime_row(name, &check, o, r, limit, times));
         }
     }
     rows
-}
-
-fn prefixed(note: &str) -> String {
-    if note.is_empty() {
-        String::new()
-    } else {
-        format!("; {note}")
-    }
 }
 
 fn runtime_row(
@@ -265,67 +241,48 @@ fn runtime_row(
     limit: f64,
     times: bool,
 ) -> Row {
-    let skipped = |note: &str| Row {
-        limit: pct(limit),
-        note: note.to_string(),
-        ..row(name, check)
-    };
+    let skip = |note| skipped(name, check, limit, note);
     if !times {
-        return skipped("measured on another machine");
+        return skip(Note::OtherMachine);
     }
     if old.metric != new.metric {
-        return skipped(&format!(
-            "counted {} against {}: not comparable",
-            old.metric, new.metric
-        ));
+        return skip(Note::MetricsDiffer {
+            baseline: old.metric,
+            new: new.metric,
+        });
     }
     if new.status != Status::Ok && old.status != Status::Ok {
-        return skipped("the workload failed in the baseline too");
+        return skip(Note::FailedInBaselineToo);
     }
     if new.status != Status::Ok {
         return Row {
             outcome: Outcome::Fail,
-            limit: pct(limit),
-            note: format!("the workload failed (exit {})", new.exit_code.unwrap_or(-1)),
-            ..row(name, check)
+            ..skip(Note::WorkloadFailed {
+                exit_code: new.exit_code,
+            })
         };
     }
     if old.status != Status::Ok || old.samples.is_empty() || new.samples.is_empty() {
-        return skipped("no runs to compare");
+        return skip(Note::NoRuns);
     }
     let cmp = stats::compare(&new.samples, &old.samples);
     let change = cmp.ratio - 1.0;
-    let slower = cmp.verdict == Verdict::Slower;
-    let fail = slower && change > limit;
-    let p = if cmp.p_value < 0.001 {
-        "p < 0.001".to_string()
-    } else {
-        format!("p = {:.3}", cmp.p_value)
-    };
+    let fail = cmp.verdict == Verdict::Slower && change > limit;
     Row {
         old: Some(stats::median(&old.samples)),
         new: Some(stats::median(&new.samples)),
-        unit: if new.metric == "instructions" {
-            "instructions"
-        } else {
-            "seconds"
-        }
-        .into(),
+        unit: Some(match new.metric {
+            Metric::Instructions => Unit::Instructions,
+            Metric::Seconds => Unit::Seconds,
+        }),
         change: Some(change),
-        limit: pct(limit),
         outcome: if fail { Outcome::Fail } else { Outcome::Pass },
-        note: format!(
-            "×{:.3} [{:.3}–{:.3}], {p}: {}",
-            cmp.ratio,
-            cmp.ratio_ci[0],
-            cmp.ratio_ci[1],
-            match cmp.verdict {
-                Verdict::Slower if fail => "slower beyond the noise and the limit",
-                Verdict::Slower => "slower beyond the noise, within the limit",
-                Verdict::Faster => "faster beyond the noise",
-                Verdict::WithinNoise => "within the noise: never a failure",
-            }
-        ),
-        ..row(name, check)
+        ..skip(Note::Runtime {
+            ratio: cmp.ratio,
+            ratio_ci: cmp.ratio_ci,
+            p_value: cmp.p_value,
+            verdict: cmp.verdict,
+            over_limit: fail,
+        })
     }
 }

@@ -21,28 +21,8 @@
 
 use std::collections::BTreeSet;
 
+use super::crates::{NON_RUST, STD_CRATES, crate_of_unit};
 use super::stdlib::StdLib;
-
-/// The crates that make up the standard library as shipped with rustc.
-pub const STD_CRATES: &[&str] = &[
-    "std",
-    "core",
-    "alloc",
-    "proc_macro",
-    "test",
-    "panic_unwind",
-    "panic_abort",
-    "unwind",
-    "compiler_builtins",
-    "std_detect",
-    "rustc_std_workspace_core",
-    "rustc_std_workspace_alloc",
-    // std's allocator shim (`__rustc::__rdl_alloc`, …)
-    "__rustc",
-];
-
-/// Where non-Rust symbols go.
-pub const NON_RUST: &str = "[non-Rust]";
 
 /// Attributes code to crates: the naming rules of this module, plus what the
 /// standard library's own build is made of. std ships precompiled, its
@@ -103,7 +83,7 @@ impl Attributor {
     /// and anything compiled from the toolchain's sources (`/rustc/…`) or
     /// std's vendored dependencies (`/rust/deps/…`), are std's.
     pub fn unit(&self, name: &str) -> String {
-        let raw = super::dwarf::crate_of_unit(name, true);
+        let raw = crate_of_unit(name, true);
         let built_with_std = name.starts_with("/rustc/") || name.starts_with("/rust/deps/");
         if raw != NON_RUST && (STD_CRATES.contains(&raw.as_str()) || built_with_std) {
             self.std_name(&raw)

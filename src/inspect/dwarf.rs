@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use object::{Object, ObjectSection};
 
-use super::attribution::{Attributor, NON_RUST, STD_CRATES};
+use super::attribution::Attributor;
+#[cfg(test)]
+use super::crates::{NON_RUST, crate_of_unit};
 
 /// Bytes of `[text_start, text_end)` per crate, and the bytes no unit covers;
 /// `None` when the binary has no DWARF.
@@ -93,19 +95,6 @@ pub fn size_by_unit(
         }
     }
     Some((sizes, (text_end - text_start) - covered))
-}
-
-/// The crate of a compile unit named by rustc (`src/lib.rs/@/serde_json.1a2b-cgu.03`).
-pub fn crate_of_unit(name: &str, split_std: bool) -> String {
-    let Some((_, cgu)) = name.rsplit_once("/@/") else {
-        return NON_RUST.to_string();
-    };
-    let krate = cgu.split('.').next().unwrap_or(cgu);
-    if !split_std && STD_CRATES.contains(&krate) {
-        "std".to_string()
-    } else {
-        krate.to_string()
-    }
 }
 
 #[cfg(test)]

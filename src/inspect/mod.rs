@@ -6,6 +6,7 @@
 
 pub mod attribution;
 pub mod calls;
+pub mod crates;
 pub mod diff;
 pub mod dwarf;
 pub mod sections;
@@ -14,7 +15,7 @@ pub mod summary;
 pub mod symbols;
 pub mod targets;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -23,6 +24,17 @@ use crate::results::inspect::{INSPECT_SCHEMA_VERSION, InspectDocument};
 use attribution::Attributor;
 use stdlib::StdLib;
 use summary::Analysed;
+
+/// Maps a binary into memory: only the pages read (symbols, .text, DWARF
+/// unit headers) become resident, not the whole file, which with debuginfo is
+/// mostly sections this tool never touches.
+pub fn map(path: &Path) -> Result<memmap2::Mmap> {
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    // SAFETY: the map is read-only and lives only for this analysis; a build
+    // replacing the file meanwhile writes a new inode (cargo/rustc/the linker
+    // write to a new file and rename), so these pages stay valid.
+    unsafe { memmap2::Mmap::map(&file) }.with_context(|| format!("mapping {}", path.display()))
+}
 
 /// Notes every inspection carries: what the figures do and do not say.
 pub fn standing_notes() -> Vec<String> {

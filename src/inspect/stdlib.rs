@@ -13,7 +13,7 @@ use std::process::Command;
 use anyhow::{Context, Result};
 use object::read::archive::ArchiveFile;
 
-use super::attribution::STD_CRATES;
+use super::crates::STD_CRATES;
 use object::{Object, ObjectSymbol};
 
 /// What the toolchain's std is built from.
@@ -96,7 +96,7 @@ impl StdLib {
                 continue;
             }
             // mapped: only the pages of the symbol tables are read
-            let data = super::symbols::map(&path)?;
+            let data = super::map(&path)?;
             let archive = ArchiveFile::parse(&*data)
                 .with_context(|| format!("{} is not an rlib", path.display()))?;
             for member in archive.members() {

@@ -102,20 +102,9 @@ pub fn split_clone_suffix(name: &str) -> (&str, Option<&str>) {
     (name, None)
 }
 
-/// Maps a binary into memory: only the pages read (symbols, .text, DWARF
-/// unit headers) become resident, not the whole file, which with debuginfo is
-/// mostly sections this tool never touches.
-pub fn map(path: &Path) -> Result<memmap2::Mmap> {
-    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    // SAFETY: the map is read-only and lives only for this analysis; a build
-    // replacing the file meanwhile writes a new inode (cargo/rustc/the linker
-    // write to a new file and rename), so these pages stay valid.
-    unsafe { memmap2::Mmap::map(&file) }.with_context(|| format!("mapping {}", path.display()))
-}
-
 /// Reads the functions of the executable at `path`, attributed by `by`.
 pub fn read(path: &Path, by: &Attributor) -> Result<Binary> {
-    let data = map(path)?;
+    let data = super::map(path)?;
     let file = object::File::parse(&*data).map_err(|source| super::Error::NotReadable {
         path: path.to_path_buf(),
         source,

@@ -2,7 +2,26 @@
 //! `explain` entries. Every claim here is reproduced in docs/facts.md, and
 //! each text cites the sections it rests on.
 
-use super::keys::Explain;
+/// What `explain` says about a key.
+#[derive(Debug)]
+pub struct Explain {
+    /// Where the setting is written.
+    pub lives_in: &'static str,
+    /// One sentence: what it does.
+    pub summary: &'static str,
+    /// Its release default, in words.
+    pub default: &'static str,
+    /// Each value (as written) and what it means.
+    pub values: &'static [(&'static str, &'static str)],
+    /// What it costs.
+    pub costs: &'static str,
+    /// What it buys.
+    pub buys: &'static str,
+    /// What users get wrong about it.
+    pub notes: &'static [&'static str],
+    /// The sections of docs/facts.md that reproduce what is said.
+    pub sources: &'static [&'static str],
+}
 
 /// A section of docs/facts.md, as `explain` cites it.
 macro_rules! fact {

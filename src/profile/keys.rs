@@ -5,6 +5,7 @@
 //! in `values.rs` if it needs a new one, and its behaviour.
 
 use super::key_texts as text;
+pub use super::key_texts::Explain;
 use super::values::{Debug, Lto, OptLevel, Panic, SplitDebuginfo, Strip, Value, parse};
 
 /// A setting key. Its order is the table's, which is the order keys are
@@ -46,27 +47,6 @@ pub enum Lives {
     Profile,
     /// Not a profile key: a `-C` flag in rustflags (`profile/rustflags.rs`).
     Rustflags,
-}
-
-/// What `explain` says about a key.
-#[derive(Debug)]
-pub struct Explain {
-    /// Where the setting is written.
-    pub lives_in: &'static str,
-    /// One sentence: what it does.
-    pub summary: &'static str,
-    /// Its release default, in words.
-    pub default: &'static str,
-    /// Each value (as written) and what it means.
-    pub values: &'static [(&'static str, &'static str)],
-    /// What it costs.
-    pub costs: &'static str,
-    /// What it buys.
-    pub buys: &'static str,
-    /// What users get wrong about it.
-    pub notes: &'static [&'static str],
-    /// The sections of docs/facts.md that reproduce what is said.
-    pub sources: &'static [&'static str],
 }
 
 /// One row of the key table.

@@ -14,8 +14,7 @@ pub struct Configuration {
     pub settings: Settings,
 }
 
-/// The name of the configuration that is the user's own profile.
-pub const BASELINE: &str = "baseline";
+pub use crate::results::BASELINE;
 
 /// Which built-in matrix to start from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,20 +4,19 @@
 
 use super::blocks::{Align, Block, Report, Table};
 use super::cells::Cell;
+use super::reasons;
+use crate::results::BASELINE;
 use crate::results::advice::{DoctorReport, Explanation, Recommendation, RuntimeFigure, Severity};
 use crate::results::measure::Verdict;
 
 /// A recommendation as blocks.
 pub fn recommendation(r: &Recommendation) -> Report {
-    let goal = serde_json::to_value(r.goal)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
+    let goal = reasons::goal(r.goal);
     let mut blocks = vec![Block::Text(match &r.choice {
         Some(name) => format!("Recommended for --goal {goal}: {name}"),
         None => format!("Recommended for --goal {goal}: keep what you have"),
     })];
-    blocks.push(Block::List(r.reasons.clone()));
+    blocks.push(Block::List(reasons::reasons(r)));
     if !r.toml.is_empty() {
         blocks.push(Block::Text(
             "Paste this into the workspace root's Cargo.toml, or run `cargo lto apply --recommended`:"
@@ -28,7 +27,8 @@ pub fn recommendation(r: &Recommendation) -> Report {
             text: r.toml.clone(),
         });
     }
-    if let Some(base) = r.candidates.iter().find(|c| c.name == "baseline") {
+    if !r.candidates.is_empty() {
+        let base = &r.baseline;
         let mut table = Table::new(&[
             ("config", Align::Left),
             ("front", Align::Left),
@@ -42,7 +42,7 @@ pub fn recommendation(r: &Recommendation) -> Report {
         .titled("the configurations that met every constraint".to_string());
         for c in &r.candidates {
             let chosen = r.choice.as_deref() == Some(c.name.as_str())
-                || (r.choice.is_none() && c.name == "baseline");
+                || (r.choice.is_none() && c.name == BASELINE);
             table.row(vec![
                 Cell::Text(if chosen {
                     format!("{} ←", c.name)
@@ -82,7 +82,7 @@ pub fn recommendation(r: &Recommendation) -> Report {
         blocks.push(Block::List(
             r.rejected
                 .iter()
-                .map(|x| format!("{}: {}", x.name, x.why))
+                .map(|x| format!("{}: {}", x.name, reasons::rejected(x)))
                 .collect(),
         ));
     }
@@ -204,25 +204,11 @@ pub fn explanation(e: &Explanation) -> Report {
                     .into(),
             );
             for o in &e.measured {
-                let parts: Vec<String> = o
-                    .sections_change
-                    .iter()
-                    .take(4)
-                    .map(|(g, d)| {
-                        let g = match g.as_str() {
-                            "text" => "code",
-                            "data_bss" => "data",
-                            other => other,
-                        };
-                        format!("{g} {}", Cell::BytesDelta(*d).text())
-                    })
-                    .collect();
-                if !parts.is_empty() {
+                let changed = reasons::where_changed(&o.sections_change, 4);
+                if let Some(parts) = changed.strip_prefix(": ") {
                     table.footnotes.push(format!(
-                        "{} → {}: the file changed in {}",
-                        o.from,
-                        o.to,
-                        parts.join(", ")
+                        "{} → {}: the file changed in {parts}",
+                        o.from, o.to
                     ));
                 }
             }

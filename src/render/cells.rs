@@ -2,26 +2,9 @@
 //! shows a size, a duration or a ratio the same way.
 
 use crate::results::measure::Verdict;
+use crate::units;
 
-/// What a runtime sample measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Metric {
-    /// Wall-clock seconds.
-    Seconds,
-    /// Instructions counted.
-    Instructions,
-}
-
-impl Metric {
-    /// From the document's `metric` field (`wall_s` or `instructions`).
-    pub fn from_field(metric: &str) -> Metric {
-        if metric == "instructions" {
-            Metric::Instructions
-        } else {
-            Metric::Seconds
-        }
-    }
-}
+pub use crate::results::measure::Metric;
 
 /// One table cell: a figure with its kind, so each format writes it right.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,19 +77,14 @@ impl Cell {
             Cell::Empty => String::new(),
             Cell::Text(t) => t.clone(),
             Cell::Mark(m) => (*m).to_string(),
-            Cell::Bytes(n) => bytes(*n),
-            Cell::BytesDelta(n) => match n.signum() {
-                1 => format!("+{}", bytes(n.unsigned_abs())),
-                -1 => format!("-{}", bytes(n.unsigned_abs())),
-                _ => "0".into(),
-            },
-            Cell::Seconds(s) => seconds(*s),
+            Cell::Bytes(n) => units::bytes(*n),
+            Cell::BytesDelta(n) => units::bytes_delta(*n),
+            Cell::Seconds(s) => units::seconds(*s),
             Cell::Number { value, decimals } => format!("{value:.decimals$}"),
             Cell::Count(n) => n.to_string(),
-            Cell::Ratio(r) if r.is_finite() => format!("×{r:.2}"),
-            Cell::Change(c) if c.is_finite() => format!("{:+.1}%", c * 100.0),
-            Cell::Ratio(_) | Cell::Change(_) => "n/a".into(),
-            Cell::Share(s) => format!("{:.1}%", s * 100.0),
+            Cell::Ratio(r) => units::ratio(*r, 2),
+            Cell::Change(c) => units::change(*c),
+            Cell::Share(s) => units::percent(*s, 1),
             Cell::MetricCi {
                 value,
                 low,
@@ -124,7 +102,7 @@ impl Cell {
                 p_value,
                 metric,
             } => {
-                let p = p_text(*p_value);
+                let p = units::p_value(*p_value);
                 let (lower, higher) = match metric {
                     Metric::Seconds => ("faster", "slower"),
                     Metric::Instructions => ("fewer", "more"),
@@ -137,32 +115,6 @@ impl Cell {
                 }
             }
         }
-    }
-}
-
-/// Bytes in binary units with one decimal: `512 B`, `497.2 KiB`, `2.1 MiB`.
-pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
-    if n < 1024 {
-        return format!("{n} B");
-    }
-    let mut value = n as f64 / 1024.0;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
-}
-
-/// Seconds: `0.42 s`, `12.3 s`, `125 s`.
-pub fn seconds(s: f64) -> String {
-    if s < 10.0 {
-        format!("{s:.2} s")
-    } else if s < 100.0 {
-        format!("{s:.1} s")
-    } else {
-        format!("{s:.0} s")
     }
 }
 
@@ -181,17 +133,6 @@ fn metric_unit(metric: Metric, v: f64) -> (f64, usize, &'static str) {
             v if v < 1.0 => (1e3, 2, " ms"),
             _ => (1.0, 3, " s"),
         },
-    }
-}
-
-/// A p-value for people: `p = 0.43`, `p = 0.003`, `p < 0.001`.
-pub fn p_text(p: f64) -> String {
-    if p < 0.001 {
-        "p < 0.001".into()
-    } else if p < 0.01 {
-        format!("p = {p:.3}")
-    } else {
-        format!("p = {p:.2}")
     }
 }
 
@@ -266,7 +207,7 @@ mod tests {
             "8.8% fewer (p < 0.001)"
         );
         assert_eq!(v(Verdict::WithinNoise, m), "within noise (p < 0.001)");
-        assert_eq!(p_text(0.043), "p = 0.04", "was p0.04");
-        assert_eq!(p_text(0.0043), "p = 0.004");
+        assert_eq!(units::p_value(0.043), "p = 0.04", "was p0.04");
+        assert_eq!(units::p_value(0.0043), "p = 0.004");
     }
 }

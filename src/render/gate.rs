@@ -3,23 +3,125 @@
 
 use super::blocks::{Align, Block, Report, Table};
 use super::cells::{Cell, Metric};
-use crate::results::gate::{CheckReport, Outcome};
+use crate::results::gate::{CheckReport, Limit, Note, Outcome, ReportNote, Unit};
+use crate::results::measure::Verdict;
+use crate::units;
 
-fn figure(value: Option<f64>, unit: &str) -> Cell {
+fn figure(value: Option<f64>, unit: Option<Unit>) -> Cell {
     match (value, unit) {
         (None, _) => Cell::Empty,
-        (Some(v), "bytes") => Cell::Bytes(v as u64),
-        (Some(v), "seconds") => Cell::Seconds(v),
-        (Some(v), "instructions") => Cell::MetricCi {
+        (Some(v), Some(Unit::Bytes)) => Cell::Bytes(v as u64),
+        (Some(v), Some(Unit::Seconds)) => Cell::Seconds(v),
+        (Some(v), Some(Unit::Instructions)) => Cell::MetricCi {
             value: v,
             low: v,
             high: v,
             metric: Metric::Instructions,
         },
-        (Some(v), _) => Cell::Number {
+        (Some(v), None) => Cell::Number {
             value: v,
             decimals: 3,
         },
+    }
+}
+
+fn limit(l: Option<Limit>) -> String {
+    match l {
+        None => String::new(),
+        Some(Limit::Relative(r)) => units::change(r),
+        Some(Limit::Bytes(b)) => units::bytes(b),
+    }
+}
+
+fn metric(m: Metric) -> &'static str {
+    match m {
+        Metric::Seconds => "wall_s",
+        Metric::Instructions => "instructions",
+    }
+}
+
+/// One row note in words.
+pub fn note(n: &Note) -> String {
+    match n {
+        Note::OverLimit { change, limit } => format!(
+            "{} is over the limit {}",
+            units::change(*change),
+            units::change(*limit)
+        ),
+        Note::OverLinkMemory { .. } => "the link step's peak is over the limit".into(),
+        Note::MissingFromNew => "measured in the baseline, missing from the new results: measure it (or drop it from the baseline)".into(),
+        Note::BuildFailed {
+            exit_code: Some(code),
+        } => format!("its build failed (exit {code})"),
+        Note::BuildFailed { exit_code: None } => "its build failed".into(),
+        Note::BuildTimedOut => "its build timed out".into(),
+        Note::Interrupted => "its build was interrupted".into(),
+        Note::NewConfiguration => {
+            "new configuration: nothing in the baseline to compare with".into()
+        }
+        Note::OtherMachine => "measured on another machine".into(),
+        Note::WarmBuild => "a warm build (--warm) is not a clean build".into(),
+        Note::OneCleanBuildEach => "one clean build each (n = 1)".into(),
+        Note::NoLinkStep => {
+            "no link step was recorded (a warm build with nothing to do?)".into()
+        }
+        Note::BaselineDidNotRun => "the baseline did not run this workload".into(),
+        Note::MetricsDiffer { baseline, new } => format!(
+            "counted {} against {}: not comparable",
+            metric(*baseline),
+            metric(*new)
+        ),
+        Note::FailedInBaselineToo => "the workload failed in the baseline too".into(),
+        Note::WorkloadFailed {
+            exit_code: Some(code),
+        } => format!("the workload failed (exit {code})"),
+        Note::WorkloadFailed { exit_code: None } => "the workload failed".into(),
+        Note::NoRuns => "no runs to compare".into(),
+        Note::Runtime {
+            ratio,
+            ratio_ci,
+            p_value,
+            verdict,
+            over_limit,
+        } => format!(
+            "×{ratio:.3} [{:.3}–{:.3}], {}: {}",
+            ratio_ci[0],
+            ratio_ci[1],
+            if *p_value < 0.001 {
+                "p < 0.001".to_string()
+            } else {
+                format!("p = {p_value:.3}")
+            },
+            match verdict {
+                Verdict::Slower if *over_limit => "slower beyond the noise and the limit",
+                Verdict::Slower => "slower beyond the noise, within the limit",
+                Verdict::Faster => "faster beyond the noise",
+                Verdict::WithinNoise => "within the noise: never a failure",
+            }
+        ),
+    }
+}
+
+/// A note about the whole comparison in words.
+pub fn report_note(n: &ReportNote) -> String {
+    match n {
+        ReportNote::OtherMachines {
+            baseline_cores,
+            baseline_cpu,
+            new_cores,
+            new_cpu,
+            times_compared,
+        } => format!(
+            "measured on different machines ({baseline_cores} × {baseline_cpu} against {new_cores} × {new_cpu}): {}",
+            if *times_compared {
+                "build times and runtimes are compared anyway (--allow-cross-host)"
+            } else {
+                "build times and runtimes are not compared (--allow-cross-host compares them)"
+            }
+        ),
+        ReportNote::ToolchainsDiffer { baseline, new } => format!(
+            "the toolchains differ ({baseline} against {new}): sizes can change with the compiler alone"
+        ),
     }
 }
 
@@ -57,10 +159,10 @@ pub fn check(r: &CheckReport) -> Report {
         table.row(vec![
             Cell::Text(row.config.clone()),
             Cell::Text(row.check.clone()),
-            figure(row.old, &row.unit),
-            figure(row.new, &row.unit),
+            figure(row.old, row.unit),
+            figure(row.new, row.unit),
             row.change.map_or(Cell::Empty, Cell::Change),
-            Cell::Text(row.limit.clone()),
+            Cell::Text(limit(row.limit)),
             Cell::Text(
                 match row.outcome {
                     Outcome::Pass => "pass",
@@ -72,12 +174,14 @@ pub fn check(r: &CheckReport) -> Report {
         ]);
     }
     // one line per distinct note, naming the rows it is about
-    let mut notes: Vec<(&str, Vec<String>)> = Vec::new();
-    for row in r.rows.iter().filter(|x| !x.note.is_empty()) {
+    let mut notes: Vec<(String, Vec<String>)> = Vec::new();
+    for row in r.rows.iter().filter(|x| !x.notes.is_empty()) {
         let at = format!("{} {}", row.config, row.check);
-        match notes.iter_mut().find(|(n, _)| *n == row.note) {
+        let text: Vec<String> = row.notes.iter().map(note).collect();
+        let text = text.join("; ");
+        match notes.iter_mut().find(|(n, _)| *n == text) {
             Some((_, rows)) => rows.push(at),
-            None => notes.push((&row.note, vec![at])),
+            None => notes.push((text, vec![at])),
         }
     }
     for (note, rows) in notes {
@@ -87,7 +191,7 @@ pub fn check(r: &CheckReport) -> Report {
     }
     blocks.push(Block::Table(table));
     if !r.notes.is_empty() {
-        blocks.push(Block::Notes(r.notes.clone()));
+        blocks.push(Block::Notes(r.notes.iter().map(report_note).collect()));
     }
     Report {
         title: "cargo lto check".into(),

@@ -3,10 +3,11 @@
 //! identical functions. `top` limits the rows shown, never the document.
 
 use super::blocks::{Align, Block, Report, Table};
-use super::cells::{Cell, bytes};
+use super::cells::Cell;
 use crate::results::inspect::{
     BinaryReport, CallsReport, CratePair, CrateSize, DiffReport, DuplicatesReport, InspectDocument,
 };
+use crate::units::bytes;
 
 /// Long generic names cut to `max` characters with an ellipsis (JSON keeps them whole).
 pub fn shorten(name: &str, max: usize) -> String {

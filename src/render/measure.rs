@@ -319,7 +319,7 @@ fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
         let Some((_, first)) = rows.first() else {
             continue;
         };
-        let metric = Metric::from_field(&first.metric);
+        let metric = first.metric;
         let mut headers = vec![
             ("config", Align::Left),
             ("status", Align::Left),

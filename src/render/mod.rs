@@ -15,6 +15,7 @@ pub mod inspect;
 pub mod json;
 pub mod markdown;
 pub mod measure;
+pub mod reasons;
 pub mod report;
 pub mod svg;
 pub mod table;
@@ -78,7 +79,7 @@ mod tests;
 pub fn recommendation(r: &Recommendation, format: Format) -> serde_json::Result<String> {
     match text(format, || advice::recommendation(r)) {
         Some(text) => Ok(text),
-        None => json::render(r),
+        None => json::render(&json::recommendation(r)?),
     }
 }
 
@@ -116,7 +117,7 @@ pub fn settings(list: &[(&str, &str)], format: Format) -> serde_json::Result<Str
 pub fn check(r: &CheckReport, format: Format) -> serde_json::Result<String> {
     match text(format, || gate::check(r)) {
         Some(text) => Ok(text),
-        None => json::render(r),
+        None => json::render(&json::check(r)?),
     }
 }
 
@@ -127,14 +128,15 @@ pub fn report(sections: &[report::Section], format: Format) -> serde_json::Resul
         None => {
             let list: Vec<serde_json::Value> = sections
                 .iter()
-                .map(|s| {
-                    serde_json::json!({
+                .map(|s| -> serde_json::Result<serde_json::Value> {
+                    let advice = s.advice.as_ref().ok().map(|r| json::recommendation(r));
+                    Ok(serde_json::json!({
                         "results": s.doc,
-                        "recommendation": s.advice.as_ref().ok(),
+                        "recommendation": advice.transpose()?,
                         "no_recommendation": s.advice.as_ref().err(),
-                    })
+                    }))
                 })
-                .collect();
+                .collect::<serde_json::Result<_>>()?;
             json::render(&serde_json::json!({ "reports": list }))
         }
     }

@@ -230,10 +230,7 @@ pub fn report(sections: &[Section]) -> Report {
         blocks.push(Block::Table(t));
         match &s.advice {
             Ok(r) => {
-                let goal = serde_json::to_value(r.goal)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
+                let goal = super::reasons::goal(r.goal);
                 blocks.push(Block::Text(match &r.choice {
                     Some(c) => {
                         format!("**Recommended** (`cargo lto recommend --goal {goal}`): `{c}`")
@@ -242,7 +239,7 @@ pub fn report(sections: &[Section]) -> Report {
                         "**Recommended** (`cargo lto recommend --goal {goal}`): keep what you have"
                     ),
                 }));
-                blocks.push(Block::List(r.reasons.clone()));
+                blocks.push(Block::List(super::reasons::reasons(r)));
                 if !r.toml.is_empty() {
                     blocks.push(Block::Code {
                         language: "toml".into(),

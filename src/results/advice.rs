@@ -9,19 +9,12 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-/// What the recommendation optimises for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Goal {
-    /// The smallest shipped size.
-    Size,
-    /// The fastest runtime (needs workloads).
-    Speed,
-    /// Smaller or faster without a large build-time cost.
-    Balanced,
-    /// The fastest clean build.
-    BuildTime,
-}
+pub use super::reasons::{Decision, Difference, Goal, Offer, Reason, Why};
+
+/// The version of the advice documents (recommend, doctor, check): 2 holds
+/// reasons, rejections and breaches as typed objects (version 1, without
+/// the field, held them as sentences).
+pub const ADVICE_SCHEMA_VERSION: u32 = 2;
 
 /// What the shipped binary must keep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -50,6 +43,8 @@ pub struct Constraints {
 /// `cargo lto recommend`'s answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recommendation {
+    /// [`ADVICE_SCHEMA_VERSION`].
+    pub schema_version: u32,
     /// The measure document it was decided from (its `id`).
     pub results_id: String,
     /// The goal.
@@ -64,21 +59,23 @@ pub struct Recommendation {
     pub settings: BTreeMap<String, String>,
     /// The profile section to paste (`[profile.release]` …), empty for null.
     pub toml: String,
-    /// Why, with the numbers that decided it.
-    pub reasons: Vec<String>,
+    /// Why, with the figures that decided it.
+    pub reasons: Vec<Reason>,
     /// Every other configuration and why it was not chosen.
     pub rejected: Vec<Rejected>,
-    /// Each candidate's figures against baseline, as used.
+    /// Each candidate's figures, as used: those that met every constraint.
     pub candidates: Vec<Candidate>,
+    /// Baseline's figures: the reference of every comparison.
+    pub baseline: Candidate,
 }
 
 /// A configuration that was not chosen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rejected {
     /// Configuration name.
     pub name: String,
-    /// Why, in one sentence with numbers.
-    pub why: String,
+    /// Why, with the figures.
+    pub why: Why,
 }
 
 /// A configuration's figures as the recommendation weighed them.

@@ -32,6 +32,128 @@ pub enum Outcome {
     Skipped,
 }
 
+/// What a row's `old` and `new` count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// Bytes.
+    Bytes,
+    /// Seconds.
+    Seconds,
+    /// Instructions counted.
+    Instructions,
+}
+
+/// A row's limit, as given.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Limit {
+    /// The largest allowed relative growth (0.03 = +3%).
+    Relative(f64),
+    /// An absolute ceiling in bytes.
+    Bytes(u64),
+}
+
+/// Why a row failed or was skipped, or what its figures rest on: one
+/// typed object each, `kind` naming the rule of docs/ci.md.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Note {
+    /// The relative change is over the limit.
+    OverLimit {
+        /// new / old − 1.
+        change: f64,
+        /// The limit.
+        limit: f64,
+    },
+    /// The link step's peak is over `--max-link-memory`.
+    OverLinkMemory {
+        /// The peak, bytes.
+        peak_bytes: u64,
+        /// The limit, bytes.
+        limit_bytes: u64,
+    },
+    /// Measured in the baseline, missing from the new results.
+    MissingFromNew,
+    /// The new build failed.
+    BuildFailed {
+        /// Cargo's exit code, when it exited.
+        exit_code: Option<i32>,
+    },
+    /// The new build timed out.
+    BuildTimedOut,
+    /// The new measurement was interrupted.
+    Interrupted,
+    /// A configuration the baseline does not have.
+    NewConfiguration,
+    /// The two were measured on different machines.
+    OtherMachine,
+    /// A warm build (`--warm`) is not a clean build.
+    WarmBuild,
+    /// One clean build on each side (n = 1).
+    OneCleanBuildEach,
+    /// No link step was recorded in the new build.
+    NoLinkStep,
+    /// The baseline did not run this workload.
+    BaselineDidNotRun,
+    /// The two counted different things.
+    MetricsDiffer {
+        /// The baseline's metric.
+        baseline: crate::results::measure::Metric,
+        /// The new one's.
+        new: crate::results::measure::Metric,
+    },
+    /// The workload failed in the baseline too.
+    FailedInBaselineToo,
+    /// The workload failed in the new results.
+    WorkloadFailed {
+        /// The run's exit code, when it exited.
+        exit_code: Option<i32>,
+    },
+    /// Either side has no runs.
+    NoRuns,
+    /// The runtime comparison (new against old), as `measure` compares.
+    Runtime {
+        /// Ratio of medians.
+        ratio: f64,
+        /// Its 95% CI.
+        ratio_ci: [f64; 2],
+        /// The Mann–Whitney p-value.
+        p_value: f64,
+        /// The verdict.
+        verdict: crate::results::measure::Verdict,
+        /// Slower beyond the noise and by more than the limit.
+        over_limit: bool,
+    },
+}
+
+/// Something to know about the whole comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReportNote {
+    /// Measured on different machines.
+    OtherMachines {
+        /// The baseline's cores.
+        baseline_cores: usize,
+        /// The baseline's CPU model.
+        baseline_cpu: String,
+        /// The new one's cores.
+        new_cores: usize,
+        /// The new one's CPU model.
+        new_cpu: String,
+        /// Build times and runtimes were compared anyway
+        /// (`--allow-cross-host`).
+        times_compared: bool,
+    },
+    /// The toolchains differ: sizes can change with the compiler alone.
+    ToolchainsDiffer {
+        /// The baseline's `rustc -vV` first line.
+        baseline: String,
+        /// The new one's.
+        new: String,
+    },
+}
+
 /// One comparison of one configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Row {
@@ -44,22 +166,23 @@ pub struct Row {
     pub old: Option<f64>,
     /// The new figure.
     pub new: Option<f64>,
-    /// What `old` and `new` count: `bytes`, `seconds`, `instructions`, or
-    /// empty.
-    pub unit: String,
+    /// What `old` and `new` count.
+    pub unit: Option<Unit>,
     /// new / old − 1 (for runtime, the ratio of medians − 1).
     pub change: Option<f64>,
     /// The limit, as given.
-    pub limit: String,
+    pub limit: Option<Limit>,
     /// Pass, fail or skipped.
     pub outcome: Outcome,
-    /// Why it failed or was skipped, or the runtime's statistics.
-    pub note: String,
+    /// Why it failed or was skipped, and what its figures rest on.
+    pub notes: Vec<Note>,
 }
 
 /// `cargo lto check`'s answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckReport {
+    /// [`crate::results::advice::ADVICE_SCHEMA_VERSION`].
+    pub schema_version: u32,
     /// The baseline document's id.
     pub baseline_id: String,
     /// The new document's id.
@@ -72,7 +195,7 @@ pub struct CheckReport {
     /// Every comparison, by configuration.
     pub rows: Vec<Row>,
     /// Things to know (another host, another toolchain, …).
-    pub notes: Vec<String>,
+    pub notes: Vec<ReportNote>,
     /// A row failed: exit 1.
     pub failed: bool,
 }

@@ -333,6 +333,18 @@ pub enum Counter {
     Callgrind,
 }
 
+/// What a workload's samples count. Any other value in a document is an
+/// error when it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Metric {
+    /// Wall-clock seconds (`wall_s`).
+    #[serde(rename = "wall_s")]
+    Seconds,
+    /// Instructions counted under valgrind (`instructions`).
+    #[serde(rename = "instructions")]
+    Instructions,
+}
+
 /// One configuration's runs of one workload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkloadRuntime {
@@ -341,7 +353,7 @@ pub struct WorkloadRuntime {
     /// `ok`, or `failed` when a run exited non-zero.
     pub status: Status,
     /// `wall_s` or `instructions`.
-    pub metric: String,
+    pub metric: Metric,
     /// Every recorded run, in order.
     pub samples: Vec<f64>,
     /// Peak RSS of each run (wait4), bytes.
@@ -448,4 +460,25 @@ impl MeasureDocument {
                     .any(|r| r.status != Status::Ok || r.output_differs)
         })
     }
+}
+
+/// Section groups' byte changes `to − from`, the largest first, unchanged
+/// groups left out.
+pub fn section_changes(
+    from: &BTreeMap<String, u64>,
+    to: &BTreeMap<String, u64>,
+) -> Vec<(String, i64)> {
+    let mut out: Vec<(String, i64)> = from
+        .keys()
+        .chain(to.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|g| {
+            let get = |m: &BTreeMap<String, u64>| m.get(g).copied().unwrap_or(0) as i64;
+            (g.clone(), get(to) - get(from))
+        })
+        .filter(|(_, d)| *d != 0)
+        .collect();
+    out.sort_by_key(|(g, d)| (std::cmp::Reverse(d.unsigned_abs()), g.clone()));
+    out
 }

@@ -13,7 +13,15 @@ pub mod advice;
 pub mod gate;
 pub mod inspect;
 pub mod measure;
+pub mod reasons;
 pub mod store;
+#[cfg(test)]
+pub(crate) mod test_docs;
+
+/// The name of the reference configuration: the project's own profile as
+/// it is, which every measure document holds and every comparison is
+/// against.
+pub const BASELINE: &str = "baseline";
 
 pub use inspect::{INSPECT_SCHEMA_VERSION, InspectDocument};
 pub use measure::{MEASURE_SCHEMA_VERSION, MeasureDocument};

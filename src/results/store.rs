@@ -420,7 +420,7 @@ mod tests {
             runtime: vec![WorkloadRuntime {
                 workload: "w".into(),
                 status: Status::Ok,
-                metric: "instructions".into(),
+                metric: crate::results::measure::Metric::Instructions,
                 samples: vec![1.0, f64::NAN],
                 peak_rss_bytes: vec![1, 1],
                 summary: None,

@@ -11,17 +11,18 @@ use crate::common::repo;
 /// docs/architecture.md ("Which module may import which").
 const ALLOWED: &[(&str, &[&str])] = &[
     ("results", &[]),
+    ("units", &[]),
     ("process", &[]),
     ("progress", &[]),
     ("error", &["results"]),
     ("stats", &["results"]),
     ("metadata", &["error", "results"]),
-    ("profile", &["error", "metadata"]),
+    ("profile", &["error", "metadata", "results"]),
     ("workspace", &["error", "metadata", "profile"]),
     ("build", &["error", "process", "profile", "workspace"]),
     ("inspect", &["error", "results"]),
-    ("advise", &["error", "profile", "render", "results"]),
-    ("gate", &["error", "render", "results", "stats"]),
+    ("advise", &["error", "profile", "results", "units"]),
+    ("gate", &["error", "results", "stats", "units"]),
     (
         "measure",
         &[
@@ -37,7 +38,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "workspace",
         ],
     ),
-    ("render", &["results"]),
+    ("render", &["results", "units"]),
     ("cli", &["render", "results", "workspace"]),
     (
         "commands",
@@ -141,4 +142,228 @@ fn no_source_file_is_over_500_lines() {
             assert!(lines <= 500, "{} has {lines} lines", path.display());
         }
     }
+}
+
+/// A source file's module path: `src/advise/recommend/pick.rs` is
+/// `advise::recommend::pick`, `src/advise/recommend/mod.rs` is
+/// `advise::recommend`.
+fn module_path(rel: &Path) -> Vec<String> {
+    let mut parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let file = parts.pop().unwrap();
+    let stem = file.trim_end_matches(".rs");
+    if stem != "mod" && stem != "lib" && stem != "main" {
+        parts.push(stem.to_string());
+    }
+    parts
+}
+
+/// Expands a `use` tree's text (`a::{b, c::{d, e}}`) into its paths.
+fn expand(tree: &str) -> Vec<String> {
+    let tree = tree.trim();
+    let Some(open) = tree.find('{') else {
+        return vec![tree.split(" as ").next().unwrap().trim().to_string()];
+    };
+    let prefix = &tree[..open];
+    let inner = &tree[open + 1..tree.rfind('}').unwrap_or(tree.len())];
+    let mut items = Vec::new();
+    let (mut depth, mut start) = (0, 0);
+    for (i, ch) in inner.char_indices() {
+        match ch {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&inner[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&inner[start..]);
+    items
+        .into_iter()
+        .filter(|i| !i.trim().is_empty())
+        .flat_map(expand)
+        .map(|p| format!("{prefix}{p}"))
+        .collect()
+}
+
+/// Every path a file names that starts at `crate`, `super` or `self`: in
+/// `use` trees (braces expanded) and inline (`super::x::f(…)`).
+fn named_paths(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    // strip comments: a path in a doc comment is no import
+    let code: String = text
+        .lines()
+        .map(|l| match l.find("//") {
+            Some(i) => &l[..i],
+            None => l,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut rest = code.as_str();
+    while let Some(i) = rest.find("use ") {
+        let before = rest[..i].chars().last();
+        let after = &rest[i + 4..];
+        rest = after;
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let Some(end) = after.find(';') else { break };
+        let tree: String = after[..end]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if tree.starts_with("crate::") || tree.starts_with("super::") || tree.starts_with("self::")
+        {
+            out.extend(expand(&tree));
+        }
+    }
+    for anchor in ["crate::", "super::"] {
+        for (i, _) in code.match_indices(anchor) {
+            let before = code[..i].chars().last();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+                continue;
+            }
+            let path: String = code[i..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
+                .collect();
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// `path` (as named in the file of module `at`) made absolute.
+fn absolute(at: &[String], path: &str) -> Vec<String> {
+    let mut segments = path.split("::").map(str::trim).filter(|s| !s.is_empty());
+    let mut base: Vec<String> = match segments.next() {
+        Some("crate") => Vec::new(),
+        Some("self") => at.to_vec(),
+        Some("super") => {
+            // `super` in `a/b.rs` (module a::b) is `a`; in `a/b/mod.rs` too
+            at[..at.len().saturating_sub(1)].to_vec()
+        }
+        _ => return Vec::new(),
+    };
+    for s in segments {
+        if s == "super" {
+            base.pop();
+        } else {
+            base.push(s.to_string());
+        }
+    }
+    base
+}
+
+/// Sibling modules that import each other, in a circle: `a.rs` naming
+/// `b` while `b.rs` (or anything below it) names `a`. A parent module
+/// holds what siblings share; a child may use its parent.
+#[test]
+fn no_circle_between_sibling_modules() {
+    let src = repo().join("src");
+    // module → the modules (absolute paths) its files name
+    let mut edges: BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = BTreeMap::new();
+    let mut modules: BTreeSet<Vec<String>> = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let rel = path.strip_prefix(&src).unwrap();
+        let at = module_path(rel);
+        modules.insert(at.clone());
+        let text = std::fs::read_to_string(path).unwrap();
+        let named = edges.entry(at.clone()).or_default();
+        for p in named_paths(&text) {
+            let abs = absolute(&at, &p);
+            if !abs.is_empty() {
+                named.insert(abs);
+            }
+        }
+    }
+    // per parent: child → the siblings it (or anything below it) names
+    let mut graph: BTreeMap<Vec<String>, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
+    for (at, named) in &edges {
+        for depth in 1..=at.len() {
+            let (parent, child) = (&at[..depth - 1], &at[depth - 1]);
+            for target in named {
+                if target.len() < depth || target[..depth - 1] != *parent {
+                    continue;
+                }
+                let sibling = &target[depth - 1];
+                let mut sib_path = parent.to_vec();
+                sib_path.push(sibling.clone());
+                if sibling != child && modules.contains(&sib_path) {
+                    graph
+                        .entry(parent.to_vec())
+                        .or_default()
+                        .entry(child.clone())
+                        .or_default()
+                        .insert(sibling.clone());
+                }
+            }
+        }
+    }
+    // a circle is any set of siblings that reach each other, of any length
+    let mut circles = Vec::new();
+    for (parent, g) in &graph {
+        let reach = |from: &String| {
+            let mut seen = BTreeSet::new();
+            let mut todo = vec![from.clone()];
+            while let Some(n) = todo.pop() {
+                for m in g.get(&n).into_iter().flatten() {
+                    if seen.insert(m.clone()) {
+                        todo.push(m.clone());
+                    }
+                }
+            }
+            seen
+        };
+        let mut reported = BTreeSet::new();
+        for a in g.keys() {
+            let from_a = reach(a);
+            if !from_a.contains(a) || reported.contains(a) {
+                continue;
+            }
+            let circle: Vec<&String> = from_a.iter().filter(|b| reach(b).contains(a)).collect();
+            reported.extend(circle.iter().map(|b| (*b).clone()));
+            let names: Vec<&str> = circle.iter().map(|b| b.as_str()).collect();
+            circles.push(format!("{}: {}", parent.join("::"), names.join(" ⇄ ")));
+        }
+    }
+    assert!(
+        circles.is_empty(),
+        "sibling modules import each other (give what they share a parent module): {circles:#?}"
+    );
+}
+
+#[test]
+fn use_trees_are_understood() {
+    assert_eq!(
+        expand("crate::{a::b, c::{d, e as f}}"),
+        ["crate::a::b", "crate::c::d", "crate::c::e"]
+    );
+    let named = named_paths("use super::{x, y::Z};\nfn f() { crate::m::g(); }\n// use super::no;");
+    assert!(named.contains(&"super::x".to_string()), "{named:?}");
+    assert!(named.contains(&"super::y::Z".to_string()), "{named:?}");
+    assert!(named.contains(&"crate::m::g".to_string()), "{named:?}");
+    assert!(!named.iter().any(|p| p.contains("no")), "{named:?}");
+    let at = vec![
+        "advise".to_string(),
+        "recommend".to_string(),
+        "pick".to_string(),
+    ];
+    assert_eq!(
+        absolute(&at, "super::compare::f"),
+        ["advise", "recommend", "compare", "f"]
+    );
+    assert_eq!(
+        absolute(&at, "crate::results::BASELINE"),
+        ["results", "BASELINE"]
+    );
 }

@@ -17,7 +17,7 @@ use anyhow::{Context, Result};
 
 use crate::profile::BASELINE;
 use crate::progress::Progress;
-use crate::results::measure::{CompareBy, MeasureDocument, Status, WorkloadRuntime};
+use crate::results::measure::{CompareBy, MeasureDocument, Metric, Status, WorkloadRuntime};
 use crate::stats;
 use counter::Counter;
 use executor::Executor;
@@ -51,9 +51,9 @@ fn recorded(
             Status::Ok
         },
         metric: if counter == Counter::Time {
-            "wall_s".into()
+            Metric::Seconds
         } else {
-            "instructions".into()
+            Metric::Instructions
         },
         samples: s.samples.clone(),
         peak_rss_bytes: s.peak_rss_bytes.clone(),

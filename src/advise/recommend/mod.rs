@@ -10,14 +10,22 @@
 
 use std::collections::BTreeMap;
 
-use super::compare::dominates;
-use super::pick::{Pick, pick};
-use super::wording::{describe, toml_snippet, versus};
-use crate::render::cells::Cell;
+use crate::results::BASELINE;
 use crate::results::advice::{
-    Candidate, Constraints, Goal, Need, Recommendation, Rejected, RuntimeFigure,
+    ADVICE_SCHEMA_VERSION, Candidate, Constraints, Goal, Need, Offer, Reason, Recommendation,
+    Rejected, RuntimeFigure, Why,
 };
 use crate::results::measure::{Configuration, MeasureDocument, Status, Verdict};
+use compare::{differences, dominates};
+use pick::pick;
+
+mod compare;
+mod pick;
+#[cfg(test)]
+mod tests;
+mod toml;
+
+pub use toml::toml_snippet;
 
 /// Clean build times closer than this (relative) are a tie: n = 1 on a
 /// shared machine.
@@ -30,11 +38,11 @@ pub const SIZE_GAIN: f64 = 0.01;
 pub const BALANCED_BUILD_CAP: f64 = 2.0;
 
 /// Why a recommendation cannot be made at all (bad input: exit 2).
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error, PartialEq)]
 pub enum Impossible {
-    /// No configuration can be judged.
-    #[error("no configuration in results {0} can be judged: {1}")]
-    NothingMeasured(String, String),
+    /// No configuration can be judged; the first rejection says why.
+    #[error("no configuration in results {0} can be judged")]
+    NothingMeasured(String, Box<Rejected>),
     /// `--goal speed` without runtime figures.
     #[error(
         "--goal speed needs runtime measurements, and results {0} have none: run `cargo lto measure --run 'NAME={{bin}} ARGS…'` with a workload of yours"
@@ -89,7 +97,7 @@ pub fn recommend(
     let mut rejected = Vec::new();
     let mut feasible: Vec<Figures> = Vec::new();
     let base = doc
-        .config("baseline")
+        .config(BASELINE)
         .filter(|c| c.status == Status::Ok && c.binary.is_some() && c.build.is_some())
         .ok_or_else(|| Impossible::NoBaseline(id.clone()))?;
     // a workload that fails on baseline judges nothing: left out for all
@@ -102,37 +110,34 @@ pub fn recommend(
     let base_fig = figures(base, &broken_workloads);
     let mut any_ok = false;
     for c in &doc.configurations {
+        let reject = |why| Rejected {
+            name: c.name.clone(),
+            why,
+        };
         if let Some(original) = &c.identical_to {
-            rejected.push(Rejected {
-                name: c.name.clone(),
-                why: format!(
-                    "same effective settings as {original}: one build, judged as {original}"
-                ),
-            });
+            rejected.push(reject(Why::Identical {
+                to: original.clone(),
+            }));
             continue;
         }
         if let Some(why) = broken(c, &broken_workloads) {
-            rejected.push(Rejected {
-                name: c.name.clone(),
-                why,
-            });
+            rejected.push(reject(why));
             continue;
         }
         any_ok = true;
         let f = figures(c, &broken_workloads);
-        match violation(c, &f.candidate, constraints) {
-            Some(why) => rejected.push(Rejected {
-                name: c.name.clone(),
-                why: format!("{}{why}", gain_prefix(&f.candidate, &base_fig.candidate)),
-            }),
+        let offered = offer(&f.candidate, &base_fig.candidate);
+        match violation(c, &f.candidate, constraints, offered) {
+            Some(why) => rejected.push(reject(why)),
             None => feasible.push(f),
         }
     }
     if !any_ok {
-        let first = rejected
-            .first()
-            .map_or(String::new(), |r| format!("{}: {}", r.name, r.why));
-        return Err(Impossible::NothingMeasured(id, first));
+        let first = rejected.into_iter().next().unwrap_or(Rejected {
+            name: BASELINE.into(),
+            why: Why::NotMeasured,
+        });
+        return Err(Impossible::NothingMeasured(id, Box::new(first)));
     }
     let has_runtime = doc
         .configurations
@@ -154,62 +159,44 @@ pub fn recommend(
     for (f, on) in feasible.iter_mut().zip(&front) {
         f.candidate.pareto = *on;
     }
-    let base_feasible = feasible.iter().any(|f| f.name() == "baseline");
-    let pick = pick(&feasible, goal, &base_fig.candidate);
-    let mut reasons = Vec::new();
-    for w in &broken_workloads {
-        reasons.push(format!(
-            "workload `{w}` failed on baseline itself, so it judges nothing and is left out"
-        ));
+    let base_feasible = feasible.iter().any(|f| f.name() == BASELINE);
+    let (choice, decision) = pick(&feasible, goal, &base_fig.candidate);
+    let mut reasons: Vec<Reason> = broken_workloads
+        .iter()
+        .map(|w| Reason::WorkloadFailedOnBaseline {
+            workload: w.to_string(),
+        })
+        .collect();
+    if !base_feasible && let Some(r) = rejected.iter().find(|r| r.name == BASELINE) {
+        reasons.push(Reason::BaselineBreaksConstraint { why: r.why.clone() });
     }
-    if !base_feasible {
-        reasons.push(format!(
-            "your current profile (baseline) breaks a constraint: {}",
-            rejected
-                .iter()
-                .find(|r| r.name == "baseline")
-                .map_or("", |r| r.why.as_str())
-        ));
-    }
-    let choice = match pick {
-        Pick::Keep(why) if base_feasible => {
-            reasons.push(format!("keep what you have: {why}"));
-            None
-        }
-        Pick::Keep(why) => {
-            reasons.push(format!("no configuration meets the constraints: {why}"));
-            None
-        }
-        Pick::Choose(i, why) => {
-            reasons.push(why);
-            reasons.push(describe(&feasible[i].candidate, &base_fig.candidate));
-            Some(i)
-        }
-    };
+    reasons.push(match choice {
+        Some(_) => Reason::Chosen { why: decision },
+        None if base_feasible => Reason::KeepWhatYouHave { why: decision },
+        None => Reason::NothingMeetsConstraints { why: decision },
+    });
     // every other feasible configuration: why it lost
     for (i, f) in feasible.iter().enumerate() {
-        if Some(i) == choice || (choice.is_none() && f.name() == "baseline") {
+        if Some(i) == choice || (choice.is_none() && f.name() == BASELINE) {
             continue;
         }
         let why = match feasible
             .iter()
             .find(|g| dominates(&g.candidate, &f.candidate))
         {
-            Some(g) => format!(
-                "dominated by {}: {}",
-                g.name(),
-                versus(&f.candidate, &g.candidate)
-            ),
+            Some(g) => Why::Dominated {
+                by: g.name().to_string(),
+                differences: differences(&f.candidate, &g.candidate),
+            },
             None => match choice {
-                Some(c) => format!(
-                    "on the Pareto front, but for --goal {}: {}",
-                    goal_name(goal),
-                    versus(&f.candidate, &feasible[c].candidate)
-                ),
-                None => format!(
-                    "not enough gain over baseline: {}",
-                    versus(&f.candidate, &base_fig.candidate)
-                ),
+                Some(c) => Why::OtherGoal {
+                    goal,
+                    chosen: feasible[c].name().to_string(),
+                    differences: differences(&f.candidate, &feasible[c].candidate),
+                },
+                None => Why::NotEnoughGain {
+                    differences: differences(&f.candidate, &base_fig.candidate),
+                },
             },
         };
         rejected.push(Rejected {
@@ -227,6 +214,7 @@ pub fn recommend(
             .unwrap_or(usize::MAX)
     });
     Ok(Recommendation {
+        schema_version: ADVICE_SCHEMA_VERSION,
         results_id: id,
         goal,
         constraints: constraints.clone(),
@@ -236,35 +224,25 @@ pub fn recommend(
         reasons,
         rejected,
         candidates,
+        baseline: base_fig.candidate,
     })
-}
-
-/// The goal as the command line spells it.
-pub fn goal_name(goal: Goal) -> &'static str {
-    match goal {
-        Goal::Size => "size",
-        Goal::Speed => "speed",
-        Goal::Balanced => "balanced",
-        Goal::BuildTime => "build-time",
-    }
 }
 
 /// Why a configuration cannot be recommended whatever the constraints;
 /// `skip` are the workloads that failed on baseline.
-fn broken(c: &Configuration, skip: &[&str]) -> Option<String> {
+fn broken(c: &Configuration, skip: &[&str]) -> Option<Why> {
     match c.status {
         Status::Ok => {}
         Status::Failed => {
-            return Some(match c.exit_code {
-                Some(code) => format!("its build failed (exit {code})"),
-                None => "its build failed".into(),
+            return Some(Why::BuildFailed {
+                exit_code: c.exit_code,
             });
         }
-        Status::Timeout => return Some("its build timed out".into()),
-        Status::Interrupted => return Some("its measurement was interrupted".into()),
+        Status::Timeout => return Some(Why::BuildTimedOut),
+        Status::Interrupted => return Some(Why::Interrupted),
     }
     if c.binary.is_none() || c.build.is_none() {
-        return Some("no binary was measured".into());
+        return Some(Why::NotMeasured);
     }
     for r in c
         .runtime
@@ -272,17 +250,15 @@ fn broken(c: &Configuration, skip: &[&str]) -> Option<String> {
         .filter(|r| !skip.contains(&r.workload.as_str()))
     {
         if r.output_differs {
-            return Some(format!(
-                "its output of workload `{}` differs from baseline's: a changed result matters more than its speed",
-                r.workload
-            ));
+            return Some(Why::OutputDiffers {
+                workload: r.workload.clone(),
+            });
         }
         if r.status != Status::Ok {
-            return Some(format!(
-                "workload `{}` failed on it (exit {})",
-                r.workload,
-                r.exit_code.unwrap_or(-1)
-            ));
+            return Some(Why::WorkloadFailed {
+                workload: r.workload.clone(),
+                exit_code: r.exit_code,
+            });
         }
     }
     None
@@ -326,31 +302,37 @@ fn effective<'a>(c: &'a Configuration, key: &str) -> Option<&'a str> {
     c.effective.get(key).map(|s| s.value.as_str())
 }
 
-/// The first constraint `c` breaks, worded with the numbers.
-fn violation(c: &Configuration, f: &Candidate, constraints: &Constraints) -> Option<String> {
-    if let Some(max) = constraints.max_build_time_s
-        && f.build_s > max
+/// The first constraint `c` breaks, with its figures; `offered` is what it
+/// would have bought.
+fn violation(
+    c: &Configuration,
+    f: &Candidate,
+    constraints: &Constraints,
+    offered: Offer,
+) -> Option<Why> {
+    if let Some(limit_s) = constraints.max_build_time_s
+        && f.build_s > limit_s
     {
-        return Some(format!(
-            "its clean build took {}, above --max-build-time {}",
-            Cell::Seconds(f.build_s).text(),
-            Cell::Seconds(max).text()
-        ));
+        return Some(Why::ExceedsBuildTime {
+            build_s: f.build_s,
+            limit_s,
+            offered,
+        });
     }
-    if let Some(max) = constraints.max_link_memory_bytes {
+    if let Some(limit_bytes) = constraints.max_link_memory_bytes {
         match f.link_peak_rss_bytes {
-            Some(rss) if rss > max => {
-                return Some(format!(
-                    "its link step peaked at {}, above --max-link-memory {}",
-                    Cell::Bytes(rss).text(),
-                    Cell::Bytes(max).text()
-                ));
+            Some(peak_bytes) if peak_bytes > limit_bytes => {
+                return Some(Why::ExceedsLinkMemory {
+                    peak_bytes,
+                    limit_bytes,
+                    offered,
+                });
             }
             None => {
-                return Some(
-                    "its link step's memory was not recorded, so --max-link-memory cannot be checked"
-                        .into(),
-                );
+                return Some(Why::LinkMemoryUnknown {
+                    limit_bytes,
+                    offered,
+                });
             }
             _ => {}
         }
@@ -358,28 +340,23 @@ fn violation(c: &Configuration, f: &Candidate, constraints: &Constraints) -> Opt
     for need in &constraints.needs {
         let strip = effective(c, "strip").unwrap_or("none");
         let debug = effective(c, "debug").unwrap_or("none");
+        let offered = offered.clone();
         match need {
-            Need::Backtraces if strip == "symbols" => {
-                return Some(
-                    "strip = \"symbols\" removes the symbol table, so a panic backtrace shows `<unknown>` frames (--need backtraces)"
-                        .into(),
-                );
-            }
+            Need::Backtraces if strip == "symbols" => return Some(Why::StripsSymbols { offered }),
             Need::Debuginfo if matches!(debug, "none" | "false" | "0") => {
-                return Some(format!(
-                    "debug = {debug}: no debug info to keep (--need debuginfo)"
-                ));
+                return Some(Why::NoDebuginfo {
+                    debug: debug.into(),
+                    offered,
+                });
             }
             Need::Debuginfo if strip != "none" => {
-                return Some(format!(
-                    "strip = \"{strip}\" removes the debug info (--need debuginfo)"
-                ));
+                return Some(Why::StripsDebuginfo {
+                    strip: strip.into(),
+                    offered,
+                });
             }
             Need::Unwind if effective(c, "panic") == Some("abort") => {
-                return Some(
-                    "panic = \"abort\" ends the process at the first panic: `catch_unwind` catches nothing and no destructors run (--need unwind)"
-                        .into(),
-                );
+                return Some(Why::Aborts { offered });
             }
             _ => {}
         }
@@ -387,21 +364,13 @@ fn violation(c: &Configuration, f: &Candidate, constraints: &Constraints) -> Opt
     None
 }
 
-/// "fat-cgu1 is 6.0% smaller but " when a rejected configuration had
-/// something to offer.
-fn gain_prefix(f: &Candidate, base: &Candidate) -> String {
-    let mut gains = Vec::new();
-    let shipped = f.shipped_bytes as f64 / base.shipped_bytes as f64 - 1.0;
-    if shipped <= -SIZE_GAIN {
-        gains.push(format!("{:.1}% smaller", -shipped * 100.0));
-    }
-    if f.runtime.iter().any(|r| r.verdict == Verdict::Faster) {
-        gains.push("faster".into());
-    }
-    if gains.is_empty() {
-        String::new()
-    } else {
-        format!("{} is {} but ", f.name, gains.join(" and "))
+/// What `f` would buy against baseline: at least the size goal's gain in
+/// shipped bytes, or a faster runtime.
+fn offer(f: &Candidate, base: &Candidate) -> Offer {
+    let reduction = 1.0 - f.shipped_bytes as f64 / base.shipped_bytes as f64;
+    Offer {
+        smaller: (reduction >= SIZE_GAIN).then_some(reduction),
+        faster: f.runtime.iter().any(|r| r.verdict == Verdict::Faster),
     }
 }
 

@@ -1,7 +1,7 @@
 //! doctor's myth finder: a comment beside a profile setting that states
 //! something docs/facts.md shows is false, answered with what is true.
 
-use super::doctor::{Input, finding};
+use super::{Input, finding};
 use crate::results::advice::{Finding, Severity};
 
 /// A myth: which key it is written beside, what in the comment (lower

@@ -3,7 +3,7 @@
 //! a linker that reads bitcode, C objects built with `-flto`, and
 //! `target-cpu=native` in a build that ships.
 
-use super::doctor::{Input, finding};
+use super::{Input, finding};
 use crate::profile::rustflags::{RUST_LLD_DEFAULT, words};
 use crate::results::advice::{Finding, Severity};
 

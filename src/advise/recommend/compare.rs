@@ -1,8 +1,9 @@
 //! How two candidates compare, metric by metric, with the noise rules of
 //! `recommend` (ties within a tolerance, runtimes by their CIs).
 
-use super::recommend::{BUILD_TIE, MEMORY_TIE};
-use crate::results::advice::Candidate;
+use super::{BUILD_TIE, MEMORY_TIE};
+use crate::results::BASELINE;
+use crate::results::advice::{Candidate, Difference};
 use crate::results::measure::Verdict;
 
 /// How `a` compares with `b` on one metric: less, equal (a tie), more.
@@ -23,7 +24,7 @@ pub(super) fn cmp_tol(a: f64, b: f64, tol: f64) -> std::cmp::Ordering {
 pub(super) fn cmp_runtime(a: &Candidate, b: &Candidate, workload: &str) -> std::cmp::Ordering {
     use std::cmp::Ordering::*;
     let ratio = |c: &Candidate| -> Option<[f64; 2]> {
-        if c.name == "baseline" {
+        if c.name == BASELINE {
             return Some([1.0, 1.0]);
         }
         c.runtime
@@ -43,6 +44,7 @@ pub(super) fn cmp_runtime(a: &Candidate, b: &Candidate, workload: &str) -> std::
     }
 }
 
+/// The workloads either candidate was measured on, each once.
 pub(super) fn workloads<'a>(a: &'a Candidate, b: &'a Candidate) -> Vec<&'a str> {
     let mut w: Vec<&str> = a
         .runtime
@@ -81,8 +83,9 @@ pub(super) fn dominates(a: &Candidate, b: &Candidate) -> bool {
     m.iter().all(|o| *o != Greater) && m.contains(&Less)
 }
 
-pub(super) fn pct(a: f64, b: f64) -> f64 {
-    (a / b - 1.0) * 100.0
+/// 1 − a / b: how much less `a` is than `b` (0.06 = 6% less).
+pub(super) fn reduction(a: f64, b: f64) -> f64 {
+    1.0 - a / b
 }
 
 /// Geometric mean of the runtime ratios, within-noise ones counting as 1.
@@ -103,4 +106,38 @@ pub(super) fn runtime_score(c: &Candidate) -> f64 {
 
 pub(super) fn any_slower(c: &Candidate) -> bool {
     c.runtime.iter().any(|r| r.verdict == Verdict::Slower)
+}
+
+/// How `a` differs from `b`, figure by figure, beyond the noise rules.
+pub(super) fn differences(a: &Candidate, b: &Candidate) -> Vec<Difference> {
+    use std::cmp::Ordering::*;
+    let mut out = Vec::new();
+    if a.shipped_bytes != b.shipped_bytes {
+        out.push(Difference::Shipped {
+            change: a.shipped_bytes as f64 / b.shipped_bytes as f64 - 1.0,
+        });
+    }
+    if !a.build_warm && !b.build_warm && cmp_tol(a.build_s, b.build_s, BUILD_TIE) != Equal {
+        out.push(Difference::BuildTime {
+            build_s: a.build_s,
+            other_build_s: b.build_s,
+        });
+    }
+    if let (Some(x), Some(y)) = (a.link_peak_rss_bytes, b.link_peak_rss_bytes)
+        && cmp_tol(x as f64, y as f64, MEMORY_TIE) != Equal
+    {
+        out.push(Difference::LinkMemory {
+            peak_bytes: x,
+            other_peak_bytes: y,
+        });
+    }
+    for w in workloads(a, b) {
+        let workload = w.to_string();
+        match cmp_runtime(a, b, w) {
+            Less => out.push(Difference::Faster { workload }),
+            Greater => out.push(Difference::Slower { workload }),
+            Equal => {}
+        }
+    }
+    out
 }

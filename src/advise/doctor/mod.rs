@@ -5,12 +5,13 @@
 
 use std::path::{Path, PathBuf};
 
-use super::doctor_flags;
-use super::myths;
 use crate::profile::Key;
 use crate::profile::resolve::{Resolved, ResolvedValue, value_of};
 use crate::profile::values::{Debug, Lto, OptLevel, Panic, Strip, Value};
 use crate::results::advice::{DoctorReport, Finding, Severity};
+
+mod flags;
+mod myths;
 
 /// A workspace member, with the files doctor reads.
 #[derive(Debug, Clone, Default)]
@@ -149,7 +150,7 @@ pub fn doctor(input: &Input) -> DoctorReport {
     for (name, resolved) in &input.profiles {
         profile_findings(input, name, resolved, &mut findings);
     }
-    findings.extend(doctor_flags::findings(input));
+    findings.extend(flags::findings(input));
     findings.extend(myths::findings(input));
     findings.sort_by(|a, b| {
         (a.severity, &a.file, a.line, &a.id).cmp(&(b.severity, &b.file, b.line, &b.id))

@@ -2,7 +2,7 @@
 //! (tests/data/measure-runtime.json) with the configurations replaced by
 //! compact specs.
 
-use crate::results::measure::{
+use super::measure::{
     Comparison, Configuration, MeasureDocument, Setting, Status, Verdict, WorkloadRuntime,
 };
 

@@ -1,0 +1,30 @@
+//! The TOML a recommendation gives to paste.
+
+use std::collections::BTreeMap;
+
+/// The TOML to paste: profile keys under `[profile.<profile>]`; rustflags
+/// keys as a comment pointing at `cargo lto apply`, which knows where they go.
+pub fn toml_snippet(profile: &str, settings: &BTreeMap<String, String>) -> String {
+    let Ok(parsed) = crate::profile::Settings::from_map(settings, "recommendation") else {
+        return String::new();
+    };
+    let profile_pairs = parsed.profile_pairs();
+    let mut out = String::new();
+    if !profile_pairs.is_empty() {
+        out.push_str(&format!("[profile.{profile}]\n"));
+        for (k, v) in profile_pairs {
+            out.push_str(&format!("{k} = {v}\n"));
+        }
+    }
+    let flags: Vec<String> = parsed
+        .living_in(crate::profile::Lives::Rustflags)
+        .map(|(k, v)| format!("{k} = {}", v.toml()))
+        .collect();
+    if !flags.is_empty() {
+        out.push_str(&format!(
+            "# and in rustflags (.cargo/config.toml; `cargo lto apply` writes them): {}\n",
+            flags.join(", ")
+        ));
+    }
+    out
+}

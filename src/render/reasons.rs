@@ -1,0 +1,359 @@
+//! The advice documents' typed reasons in words: a recommendation's
+//! reasons, why each other configuration lost, and a candidate's figures
+//! against baseline. The documents hold the figures; only this file words
+//! them.
+
+use crate::results::BASELINE;
+use crate::results::advice::{
+    Candidate, Decision, Difference, Goal, Offer, Reason, Recommendation, Rejected, Why,
+};
+use crate::results::measure::{Verdict, section_changes};
+use crate::units::{bytes, bytes_delta, percent, seconds};
+
+/// The goal as the command line spells it.
+pub fn goal(goal: Goal) -> &'static str {
+    match goal {
+        Goal::Size => "size",
+        Goal::Speed => "speed",
+        Goal::Balanced => "balanced",
+        Goal::BuildTime => "build-time",
+    }
+}
+
+/// Every reason of `r` in words; the choice is followed by its figures
+/// against baseline.
+pub fn reasons(r: &Recommendation) -> Vec<String> {
+    let mut out = Vec::new();
+    for reason in &r.reasons {
+        out.push(reason_text(reason));
+        if let Reason::Chosen { .. } = reason
+            && let Some(c) = r
+                .choice
+                .as_deref()
+                .and_then(|name| r.candidates.iter().find(|c| c.name == name))
+        {
+            out.push(describe(c, &r.baseline));
+        }
+    }
+    out
+}
+
+/// One reason in words.
+pub fn reason_text(reason: &Reason) -> String {
+    match reason {
+        Reason::WorkloadFailedOnBaseline { workload } => format!(
+            "workload `{workload}` failed on baseline itself, so it judges nothing and is left out"
+        ),
+        Reason::BaselineBreaksConstraint { why } => format!(
+            "your current profile ({BASELINE}) breaks a constraint: {}",
+            why_text(BASELINE, why)
+        ),
+        Reason::KeepWhatYouHave { why } => format!("keep what you have: {}", decision(why)),
+        Reason::NothingMeetsConstraints { why } => {
+            format!("no configuration meets the constraints: {}", decision(why))
+        }
+        Reason::Chosen { why } => decision(why),
+    }
+}
+
+fn decision(d: &Decision) -> String {
+    match d {
+        Decision::NoneFeasible => "every configuration breaks a constraint or failed".into(),
+        Decision::TooLittleSmaller {
+            config,
+            shipped_bytes,
+            baseline_shipped_bytes,
+            reduction,
+            required,
+        } => format!(
+            "the smallest configuration that meets the constraints, {config}, ships {} against baseline's {} ({} smaller; --goal size asks for at least {})",
+            bytes(*shipped_bytes),
+            bytes(*baseline_shipped_bytes),
+            percent(*reduction, 2),
+            percent(*required, 0)
+        ),
+        Decision::FewestShippedBytes {
+            config,
+            shipped_bytes,
+            baseline_shipped_bytes,
+            reduction,
+            ..
+        } => format!(
+            "{config} ships the fewest bytes: {} loaded at run time, {} less than baseline's {}",
+            bytes(*shipped_bytes),
+            percent(*reduction, 1),
+            bytes(*baseline_shipped_bytes)
+        ),
+        Decision::BuildTimeTie {
+            config,
+            build_s,
+            baseline_build_s,
+            tie,
+        } => format!(
+            "the fastest clean build, {config}'s {}, is within {} of baseline's {} (one build each: a tie)",
+            seconds(*build_s),
+            percent(*tie, 0),
+            seconds(*baseline_build_s)
+        ),
+        Decision::FastestBuild {
+            config,
+            build_s,
+            baseline_build_s,
+            ratio,
+        } => format!(
+            "{config} builds fastest: {} against baseline's {} (×{ratio:.2}, one clean build each)",
+            seconds(*build_s),
+            seconds(*baseline_build_s)
+        ),
+        Decision::NoneFaster => "no configuration that meets the constraints is faster than baseline beyond the noise (95% CI of the ratio excluding 1, p < 0.05) on any workload without being slower on another".into(),
+        Decision::FastestRuntime {
+            config,
+            geomean_ratio,
+        } => format!(
+            "{config} runs fastest: geometric mean of its runtime ratios ×{geomean_ratio:.3} against baseline, faster beyond the noise"
+        ),
+        Decision::NoBalancedGain {
+            required,
+            build_cap,
+        } => format!(
+            "no configuration that meets the constraints ships at least {} fewer bytes or runs faster beyond the noise, without being slower elsewhere or building in more than {build_cap}× baseline's time",
+            percent(*required, 0)
+        ),
+        Decision::BestBalance {
+            config,
+            score,
+            runtime_measured,
+            build_ratio,
+            build_cap,
+        } => format!(
+            "{config} has the best balance: {} ×{score:.3} of baseline's, {}",
+            if *runtime_measured {
+                "shipped size × runtime ="
+            } else {
+                "shipped size (no runtime measured)"
+            },
+            match build_ratio {
+                Some(r) => format!(
+                    "at ×{r:.2} its clean build time (--goal balanced accepts up to ×{build_cap})"
+                ),
+                None => "its build time not compared (warm builds)".into(),
+            }
+        ),
+    }
+}
+
+/// Why `r` was not chosen, in words.
+pub fn rejected(r: &Rejected) -> String {
+    why_text(&r.name, &r.why)
+}
+
+/// Why configuration `name` was not chosen.
+pub fn why_text(name: &str, why: &Why) -> String {
+    match why {
+        Why::Identical { to } => {
+            format!("same effective settings as {to}: one build, judged as {to}")
+        }
+        Why::BuildFailed {
+            exit_code: Some(code),
+        } => format!("its build failed (exit {code})"),
+        Why::BuildFailed { exit_code: None } => "its build failed".into(),
+        Why::BuildTimedOut => "its build timed out".into(),
+        Why::Interrupted => "its measurement was interrupted".into(),
+        Why::NotMeasured => "no binary was measured".into(),
+        Why::OutputDiffers { workload } => format!(
+            "its output of workload `{workload}` differs from baseline's: a changed result matters more than its speed"
+        ),
+        Why::WorkloadFailed {
+            workload,
+            exit_code,
+        } => match exit_code {
+            Some(code) => format!("workload `{workload}` failed on it (exit {code})"),
+            None => format!("workload `{workload}` failed on it"),
+        },
+        Why::ExceedsBuildTime {
+            build_s,
+            limit_s,
+            offered,
+        } => format!(
+            "{}its clean build took {}, above --max-build-time {}",
+            offer(name, offered),
+            seconds(*build_s),
+            seconds(*limit_s)
+        ),
+        Why::ExceedsLinkMemory {
+            peak_bytes,
+            limit_bytes,
+            offered,
+        } => format!(
+            "{}its link step peaked at {}, above --max-link-memory {}",
+            offer(name, offered),
+            bytes(*peak_bytes),
+            bytes(*limit_bytes)
+        ),
+        Why::LinkMemoryUnknown { offered, .. } => format!(
+            "{}its link step's memory was not recorded, so --max-link-memory cannot be checked",
+            offer(name, offered)
+        ),
+        Why::StripsSymbols { offered } => format!(
+            "{}strip = \"symbols\" removes the symbol table, so a panic backtrace shows `<unknown>` frames (--need backtraces)",
+            offer(name, offered)
+        ),
+        Why::NoDebuginfo { debug, offered } => format!(
+            "{}debug = {debug}: no debug info to keep (--need debuginfo)",
+            offer(name, offered)
+        ),
+        Why::StripsDebuginfo { strip, offered } => format!(
+            "{}strip = \"{strip}\" removes the debug info (--need debuginfo)",
+            offer(name, offered)
+        ),
+        Why::Aborts { offered } => format!(
+            "{}panic = \"abort\" ends the process at the first panic: `catch_unwind` catches nothing and no destructors run (--need unwind)",
+            offer(name, offered)
+        ),
+        Why::Dominated { by, differences } => {
+            format!("dominated by {by}: {}", versus(differences, by))
+        }
+        Why::OtherGoal {
+            goal: g,
+            chosen,
+            differences,
+        } => format!(
+            "on the Pareto front, but for --goal {}: {}",
+            goal(*g),
+            versus(differences, chosen)
+        ),
+        Why::NotEnoughGain { differences } => format!(
+            "not enough gain over baseline: {}",
+            versus(differences, BASELINE)
+        ),
+    }
+}
+
+/// "fat-cgu1 is 6.0% smaller but " when a rejected configuration had
+/// something to offer.
+fn offer(name: &str, offered: &Offer) -> String {
+    let mut gains = Vec::new();
+    if let Some(r) = offered.smaller {
+        gains.push(format!("{} smaller", percent(r, 1)));
+    }
+    if offered.faster {
+        gains.push("faster".into());
+    }
+    if gains.is_empty() {
+        String::new()
+    } else {
+        format!("{name} is {} but ", gains.join(" and "))
+    }
+}
+
+/// The differences from `other`, in one clause.
+fn versus(differences: &[Difference], other: &str) -> String {
+    if differences.is_empty() {
+        return format!("no difference from {other} beyond the noise");
+    }
+    let parts: Vec<String> = differences
+        .iter()
+        .map(|d| match d {
+            Difference::Shipped { change } => format!(
+                "shipped {} {}",
+                percent(change.abs(), 1),
+                if *change < 0.0 { "smaller" } else { "larger" }
+            ),
+            Difference::BuildTime {
+                build_s,
+                other_build_s,
+            } => format!(
+                "clean build ×{:.2} ({} against {})",
+                build_s / other_build_s,
+                seconds(*build_s),
+                seconds(*other_build_s)
+            ),
+            Difference::LinkMemory {
+                peak_bytes,
+                other_peak_bytes,
+            } => format!(
+                "link peak {} against {}",
+                bytes(*peak_bytes),
+                bytes(*other_peak_bytes)
+            ),
+            Difference::Faster { workload } => format!("faster on `{workload}`"),
+            Difference::Slower { workload } => format!("slower on `{workload}`"),
+        })
+        .collect();
+    format!("against {other}: {}", parts.join(", "))
+}
+
+/// Every figure of `c` against `base`, in one line.
+pub fn describe(c: &Candidate, base: &Candidate) -> String {
+    let pct = |a: f64, b: f64| (a / b - 1.0) * 100.0;
+    let mut parts = vec![
+        format!(
+            "shipped {} ({:+.1}%)",
+            bytes(c.shipped_bytes),
+            pct(c.shipped_bytes as f64, base.shipped_bytes as f64)
+        ),
+        format!(
+            "file {} ({:+.1}%{})",
+            bytes(c.size_bytes),
+            pct(c.size_bytes as f64, base.size_bytes as f64),
+            where_changed(&section_changes(&base.sections, &c.sections), 3)
+        ),
+        if c.build_warm {
+            format!(
+                "build {} (warm: not a clean build, not compared)",
+                seconds(c.build_s)
+            )
+        } else {
+            format!(
+                "clean build {} (×{:.2}, n = 1)",
+                seconds(c.build_s),
+                c.build_s / base.build_s
+            )
+        },
+    ];
+    if let (Some(x), Some(y)) = (c.link_peak_rss_bytes, base.link_peak_rss_bytes) {
+        parts.push(format!(
+            "link peak {} (×{:.2})",
+            bytes(x),
+            x as f64 / y as f64
+        ));
+    }
+    for r in &c.runtime {
+        parts.push(format!(
+            "`{}` ×{:.3} [{:.3}–{:.3}] {}",
+            r.workload,
+            r.ratio,
+            r.ratio_ci[0],
+            r.ratio_ci[1],
+            match r.verdict {
+                Verdict::Faster => "faster",
+                Verdict::Slower => "slower",
+                Verdict::WithinNoise => "within noise",
+            }
+        ));
+    }
+    format!("{} against baseline: {}", c.name, parts.join(", "))
+}
+
+/// A section group as people call it: `code`, `data`, `debug`, ….
+pub fn section_group(g: &str) -> &str {
+    match g {
+        "text" => "code",
+        "data_bss" => "data",
+        other => other,
+    }
+}
+
+/// ": debug -5.8 MiB, symbols -797.9 KiB, code -117.9 KiB" (the `top`
+/// largest changes), or nothing.
+pub fn where_changed(changes: &[(String, i64)], top: usize) -> String {
+    if changes.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = changes
+        .iter()
+        .take(top)
+        .map(|(g, d)| format!("{} {}", section_group(g), bytes_delta(*d)))
+        .collect();
+    format!(": {}", parts.join(", "))
+}
