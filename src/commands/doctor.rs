@@ -43,29 +43,6 @@ fn rust_files(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
     }
 }
 
-/// True when profile `name` is release or inherits from it (through
-/// `bench` too), as the root manifest's `inherits` keys say.
-fn builds_on_release(profiles: Option<&toml::Table>, name: &str) -> bool {
-    let mut current = name.to_string();
-    for _ in 0..16 {
-        match current.as_str() {
-            "release" | "bench" => return true,
-            "dev" | "test" => return false,
-            _ => {}
-        }
-        let Some(parent) = profiles.and_then(|p| {
-            p.get(&current)?
-                .get("inherits")?
-                .as_str()
-                .map(str::to_string)
-        }) else {
-            return false;
-        };
-        current = parent;
-    }
-    false
-}
-
 /// Runs `doctor`; returns the exit code.
 pub fn run(args: &DoctorArgs) -> Result<i32> {
     let cargo = workspace::cargo_binary();
@@ -116,7 +93,9 @@ pub fn run(args: &DoctorArgs) -> Result<i32> {
     let mut names = vec!["release".to_string()];
     names.extend(defined.into_iter().flat_map(|p| p.keys().cloned()));
     for name in names {
-        if profiles.iter().any(|(n, _)| *n == name) || !builds_on_release(defined, &name) {
+        let chain = resolve::inherits_chain(&name, &root_manifest.0, &parsed, &env);
+        let builds_on_release = chain.is_ok_and(|c| c[0] == "release");
+        if profiles.iter().any(|(n, _)| *n == name) || !builds_on_release {
             continue;
         }
         if let Ok(r) = resolve::resolve(&name, &root_manifest.0, &parsed, &env) {

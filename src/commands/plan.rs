@@ -8,6 +8,7 @@ use anyhow::Result;
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::error::exit;
 use crate::measure::plan::{self, PlanRequest};
+use crate::results::plan::GithubMatrix;
 use crate::workspace::CargoFlags;
 
 /// Runs `plan`; returns the exit code.
@@ -19,20 +20,7 @@ pub fn run(args: &PlanArgs) -> Result<i32> {
         shards: args.shards.map(|n| n as usize),
     })?;
     let text = match args.format {
-        PlanFormat::GithubMatrix => {
-            let include: Vec<serde_json::Value> = plan
-                .include
-                .iter()
-                .map(|j| {
-                    serde_json::json!({
-                        "shard": j.shard,
-                        "args": j.args,
-                        "configs": j.configs.join(", "),
-                    })
-                })
-                .collect();
-            serde_json::to_string(&serde_json::json!({ "include": include }))? + "\n"
-        }
+        PlanFormat::GithubMatrix => serde_json::to_string(&GithubMatrix::from(&plan))? + "\n",
         PlanFormat::Json => serde_json::to_string_pretty(&plan)? + "\n",
         PlanFormat::Table => {
             let mut t = String::new();

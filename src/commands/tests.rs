@@ -236,3 +236,138 @@ fn a_merged_document_shows_each_hosts_rows() {
     let text = render::measure(&m, Format::Table, Default::default()).unwrap();
     assert!(!text.contains("other host  "), "{text}");
 }
+
+#[test]
+fn every_json_output_is_a_versioned_document() {
+    let list: serde_json::Value = serde_json::from_str(
+        &render::settings(&crate::advise::explain::summaries(), Format::Json).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(list["schema_version"], 2);
+    assert_eq!(list["settings"][0]["setting"], "lto");
+    let doc = runtime_doc();
+    let r = recommend(&doc, Goal::Speed, &Constraints::default()).unwrap();
+    let section = render::report::Section {
+        doc: &doc,
+        advice: Ok(&r),
+    };
+    let report: serde_json::Value =
+        serde_json::from_str(&render::report(&[section], Format::Json).unwrap()).unwrap();
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["reports"][0]["recommendation"]["choice"], "fat");
+    assert!(report["reports"][0]["recommendation"]["reasons"][1]["text"].is_string());
+    let history = render::history::entries(std::slice::from_ref(&doc));
+    let h: serde_json::Value =
+        serde_json::from_str(&render::history(&history, Format::Json, false).unwrap()).unwrap();
+    assert_eq!(h["schema_version"], 1);
+    assert_eq!(h["history"][0]["id"], doc.id.as_str());
+}
+
+#[test]
+fn a_doctor_finding_is_its_data_with_the_words_beside() {
+    use crate::results::doctor::{Detail, DoctorReport, Finding, Myth, Severity};
+    let report = DoctorReport {
+        schema_version: 2,
+        workspace_root: "/w".into(),
+        findings: vec![
+            Finding {
+                detail: Detail::LtoAtOptLevel0 {
+                    profile: "release".into(),
+                    lto: "fat".into(),
+                },
+                severity: Severity::Warning,
+                file: "Cargo.toml".into(),
+                line: Some(7),
+            },
+            Finding {
+                detail: Detail::MythComment {
+                    code: "lto = true".into(),
+                    comment: "thin lto".into(),
+                    myth: Myth::LtoTrueIsThin,
+                },
+                severity: Severity::Warning,
+                file: "Cargo.toml".into(),
+                line: Some(9),
+            },
+        ],
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&render::doctor(&report, Format::Json).unwrap()).unwrap();
+    let f = &json["findings"][0];
+    assert_eq!(f["id"], "lto-at-opt-level-0");
+    assert_eq!(
+        (&f["profile"], &f["lto"]),
+        (&"release".into(), &"fat".into())
+    );
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("opt-level = 0 with lto = \"fat\"")
+    );
+    assert!(f["fix"].as_str().unwrap().starts_with("raise opt-level"));
+    assert_eq!(json["findings"][1]["myth"], "lto_true_is_thin");
+    // the words are extra: the document reads back as it was
+    let back: DoctorReport = serde_json::from_value(json).unwrap();
+    assert_eq!(back, report);
+}
+
+#[test]
+fn each_finding_id_is_the_one_docs_list() {
+    use crate::results::doctor::{Detail, Myth};
+    let docs = include_str!("../../docs/advice.md");
+    let all = [
+        Detail::MemberProfile {
+            member: String::new(),
+            profile: String::new(),
+        },
+        Detail::RustflagsLto {
+            flag: String::new(),
+        },
+        Detail::LtoSkippedCrateType {
+            member: String::new(),
+            crate_types: vec![],
+            profile: String::new(),
+            lto: String::new(),
+        },
+        Detail::AbortWithCatchUnwind {
+            profile: String::new(),
+            catch_unwind_at: String::new(),
+        },
+        Detail::LinkerPluginLtoLinker,
+        Detail::CFltoWithoutLto,
+        Detail::IncrementalRelease {
+            profile: String::new(),
+        },
+        Detail::LtoAtOptLevel0 {
+            profile: String::new(),
+            lto: String::new(),
+        },
+        Detail::TargetCpuNative,
+        Detail::StripSymbolsBacktraces {
+            profile: String::new(),
+            backtraces_at: None,
+        },
+        Detail::NoDebuginfoBacktraces {
+            profile: String::new(),
+            backtraces_at: String::new(),
+        },
+        Detail::NoLtoAtAll {
+            profile: String::new(),
+        },
+        Detail::MythComment {
+            code: String::new(),
+            comment: String::new(),
+            myth: Myth::LtoForUsers,
+        },
+    ];
+    for d in all {
+        let json = serde_json::to_value(&d).unwrap();
+        assert_eq!(json["id"], d.id(), "serde and id() agree");
+        assert!(
+            docs.contains(&format!("| `{}` |", d.id())),
+            "docs/advice.md lists {}",
+            d.id()
+        );
+    }
+}

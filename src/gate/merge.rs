@@ -5,7 +5,7 @@
 //! and every configuration keeps the comparison with its own shard's
 //! baseline, made on its own machine.
 
-use crate::results::MeasureDocument;
+use crate::results::{BASELINE, MeasureDocument};
 
 /// Why documents cannot be merged (bad input: exit 2).
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -126,7 +126,7 @@ pub fn merge(
         }
         for c in &d.configurations {
             if let Some((_, other)) = from.iter().find(|(n, _)| *n == c.name) {
-                if c.name == "baseline" {
+                if c.name == BASELINE {
                     continue; // every shard's reference: the first is kept
                 }
                 return Err(MergeError::Twice(

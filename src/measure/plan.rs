@@ -6,7 +6,9 @@ use anyhow::{Context, Result};
 
 use super::sweep;
 use crate::build::environment::Lockfile;
+use crate::profile::BASELINE;
 use crate::profile::matrix::{self, MatrixRequest};
+use crate::results::plan::{Job, ShardPlan};
 use crate::workspace::{self, CargoFlags};
 
 /// What to plan.
@@ -21,28 +23,8 @@ pub struct PlanRequest {
     pub shards: Option<usize>,
 }
 
-/// One job of the matrix.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Job {
-    /// `K/N`, for `measure --shard K/N`.
-    pub shard: String,
-    /// The arguments to give `cargo lto measure`.
-    pub args: String,
-    /// The configurations it measures (baseline in every one).
-    pub configs: Vec<String>,
-}
-
-/// The plan.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Plan {
-    /// One job per shard.
-    pub include: Vec<Job>,
-    /// Configurations that are the same build as another: `(name, original)`.
-    pub identical: Vec<(String, String)>,
-}
-
 /// Plans the shards of the sweep `request` describes.
-pub fn plan(request: &PlanRequest) -> Result<Plan> {
+pub fn plan(request: &PlanRequest) -> Result<ShardPlan> {
     let cargo = workspace::cargo_binary();
     let flags = &request.flags;
     let cwd = std::env::current_dir().context("reading the current directory")?;
@@ -64,7 +46,7 @@ pub fn plan(request: &PlanRequest) -> Result<Plan> {
         .collect();
     let builds = groups
         .iter()
-        .filter(|g| !g.iter().any(|c| c.name == "baseline"))
+        .filter(|g| !g.iter().any(|c| c.name == BASELINE))
         .count()
         .max(1);
     let n = request.shards.unwrap_or(builds).clamp(1, builds);
@@ -78,5 +60,5 @@ pub fn plan(request: &PlanRequest) -> Result<Plan> {
                 .collect(),
         })
         .collect();
-    Ok(Plan { include, identical })
+    Ok(ShardPlan { include, identical })
 }

@@ -148,20 +148,19 @@ fn profile_table<'a>(doc: &'a toml::Table, name: &str) -> Option<&'a toml::Table
     doc.get("profile")?.as_table()?.get(name)?.as_table()
 }
 
-/// Resolves `profile` for the workspace whose root manifest is
-/// `root_manifest`, with the config files cargo reads (`read_configs`);
-/// `env` reads environment variables.
-pub fn resolve(
-    profile: &str,
-    root_manifest: &Path,
-    configs: &[(String, toml::Table)],
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Resolved> {
-    let manifest = read_toml(root_manifest)?;
-    let manifest_origin = root_manifest.display().to_string();
+/// Where a profile's keys are written: the root manifest, the config
+/// files, the environment.
+struct Layers<'a> {
+    manifest: toml::Table,
+    manifest_path: &'a Path,
+    configs: &'a [(String, toml::Table)],
+    env: &'a dyn Fn(&str) -> Option<String>,
+}
 
-    // Layers of one profile name, lowest precedence first, plus its `inherits`.
-    let layers_of = |name: &str| -> (Vec<(String, toml::Table)>, Option<String>) {
+impl Layers<'_> {
+    /// The tables of profile `name`, lowest precedence first, each with
+    /// its origin, and the `inherits` the last of them gives.
+    fn of(&self, name: &str) -> (Vec<(String, toml::Table)>, Option<String>) {
         let mut layers = Vec::new();
         let mut inherits = None;
         let mut push = |origin: String, table: &toml::Table| {
@@ -170,10 +169,10 @@ pub fn resolve(
             }
             layers.push((origin, table.clone()));
         };
-        if let Some(t) = profile_table(&manifest, name) {
-            push(manifest_origin.clone(), t);
+        if let Some(t) = profile_table(&self.manifest, name) {
+            push(self.manifest_path.display().to_string(), t);
         }
-        for (origin, doc) in configs {
+        for (origin, doc) in self.configs {
             if let Some(t) = profile_table(doc, name) {
                 push(origin.clone(), t);
             }
@@ -184,7 +183,7 @@ pub fn resolve(
         let names = Key::living_in(Lives::Profile).map(Key::name);
         for key in names.chain(std::iter::once("inherits")) {
             let var = format!("{prefix}{}", key.to_uppercase().replace('-', "_"));
-            if let Some(raw) = env(&var) {
+            if let Some(raw) = (self.env)(&var) {
                 env_table.insert(key.to_string(), toml_of(&raw));
                 env_origin.push(var);
             }
@@ -193,39 +192,78 @@ pub fn resolve(
             push(format!("env {}", env_origin.join(" ")), &env_table);
         }
         (layers, inherits)
-    };
+    }
 
-    // Walk the inherits chain to its root (dev or release), child last.
-    let mut chain = vec![profile.to_string()];
-    let mut current = profile.to_string();
-    while !matches!(current.as_str(), "dev" | "release") {
-        let (_, parent) = layers_of(&current);
-        let parent = match (current.as_str(), parent) {
-            ("test", None) => "dev".to_string(),
-            ("bench", None) => "release".to_string(),
-            (_, Some(p)) => p,
-            (name, None) => {
-                return Err(Error::Undefined {
-                    name: name.to_string(),
-                    manifest: root_manifest.to_path_buf(),
+    /// The `inherits` chain of `profile`, from its root (`dev` or
+    /// `release`) to itself.
+    fn chain(&self, profile: &str) -> Result<Vec<String>> {
+        let mut chain = vec![profile.to_string()];
+        let mut current = profile.to_string();
+        while !matches!(current.as_str(), "dev" | "release") {
+            let (_, parent) = self.of(&current);
+            let parent = match (current.as_str(), parent) {
+                ("test", None) => "dev".to_string(),
+                ("bench", None) => "release".to_string(),
+                (_, Some(p)) => p,
+                (name, None) => {
+                    return Err(Error::Undefined {
+                        name: name.to_string(),
+                        manifest: self.manifest_path.to_path_buf(),
+                    });
+                }
+            };
+            if chain.contains(&parent) || chain.len() > 16 {
+                return Err(Error::Cycle {
+                    profile: profile.to_string(),
+                    chain,
                 });
             }
-        };
-        if chain.contains(&parent) || chain.len() > 16 {
-            return Err(Error::Cycle {
-                profile: profile.to_string(),
-                chain,
-            });
+            chain.push(parent.clone());
+            current = parent;
         }
-        chain.push(parent.clone());
-        current = parent;
+        chain.reverse();
+        Ok(chain)
     }
-    chain.reverse();
+}
 
+/// The `inherits` chain of `profile` as Cargo walks it (the manifest, the
+/// config files, `CARGO_PROFILE_*_INHERITS`), from its root (`dev` or
+/// `release`) to itself.
+pub fn inherits_chain(
+    profile: &str,
+    root_manifest: &Path,
+    configs: &[(String, toml::Table)],
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<String>> {
+    let layers = Layers {
+        manifest: read_toml(root_manifest)?,
+        manifest_path: root_manifest,
+        configs,
+        env,
+    };
+    layers.chain(profile)
+}
+
+/// Resolves `profile` for the workspace whose root manifest is
+/// `root_manifest`, with the config files cargo reads (`read_configs`);
+/// `env` reads environment variables.
+pub fn resolve(
+    profile: &str,
+    root_manifest: &Path,
+    configs: &[(String, toml::Table)],
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Resolved> {
+    let layers = Layers {
+        manifest: read_toml(root_manifest)?,
+        manifest_path: root_manifest,
+        configs,
+        env,
+    };
+    let chain = layers.chain(profile)?;
     let mut resolved = defaults(&chain[0]);
     let mut strip_explicit = false;
     for name in &chain {
-        for (origin, table) in layers_of(name).0 {
+        for (origin, table) in layers.of(name).0 {
             for key in Key::living_in(Lives::Profile) {
                 if let Some(written) = table.get(key.name()) {
                     // read as Cargo reads it (`true`, `2`, …); a value Cargo
@@ -369,6 +407,30 @@ mod tests {
             &no_env,
         );
         assert!(err.unwrap_err().to_string().contains("not defined"));
+    }
+
+    #[test]
+    fn the_inherits_chain_runs_to_dev_or_release() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "Cargo.toml",
+            "[profile.dist]\ninherits = \"bench\"\n[profile.fast-dev]\ninherits = \"dev\"\n[profile.a]\ninherits = \"b\"\n[profile.b]\ninherits = \"a\"\n",
+        );
+        let chain = |name: &str, env: &dyn Fn(&str) -> Option<String>| {
+            let manifest = dir.path().join("Cargo.toml");
+            inherits_chain(name, &manifest, &read_configs(dir.path()).unwrap(), env)
+        };
+        assert_eq!(
+            chain("dist", &no_env).unwrap(),
+            ["release", "bench", "dist"]
+        );
+        assert_eq!(chain("fast-dev", &no_env).unwrap(), ["dev", "fast-dev"]);
+        assert_eq!(chain("test", &no_env).unwrap(), ["dev", "test"]);
+        assert!(matches!(chain("a", &no_env), Err(Error::Cycle { .. })));
+        // the environment can say where a profile inherits from, as cargo reads it
+        let env = |k: &str| (k == "CARGO_PROFILE_FAST_DEV_INHERITS").then(|| "release".to_string());
+        assert_eq!(chain("fast-dev", &env).unwrap(), ["release", "fast-dev"]);
     }
 
     #[test]

@@ -117,7 +117,9 @@ pub fn doctor(d: &DoctorReport) -> Report {
         };
         blocks.push(Block::Text(format!(
             "{severity}[{}]: {}\n  --> {place}\n  = fix: {}",
-            f.id, f.message, f.fix
+            f.detail.id(),
+            super::doctor::message(&f.detail),
+            super::doctor::fix(&f.detail)
         )));
     }
     let count = |s: Severity| d.findings.iter().filter(|f| f.severity == s).count();

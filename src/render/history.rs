@@ -5,41 +5,12 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use serde::Serialize;
-
 use super::blocks::{Align, Block, Report, Table};
 use super::cells::Cell;
 use super::svg;
 use crate::results::MeasureDocument;
+use crate::results::history::{Entry, Point};
 use crate::results::measure::Status;
-
-/// One configuration's figures in one document.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Point {
-    /// File size.
-    pub size_bytes: Option<u64>,
-    /// Shipped size.
-    pub shipped_bytes: Option<u64>,
-    /// Clean build wall seconds (None for a warm build).
-    pub build_s: Option<f64>,
-    /// Per workload, the ratio of medians to that document's baseline.
-    pub runtime: Vec<(String, f64)>,
-}
-
-/// One document of the history.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Entry {
-    /// Its id.
-    pub id: String,
-    /// When it started (RFC 3339, UTC).
-    pub started: String,
-    /// Its git commit, when known.
-    pub commit: Option<String>,
-    /// Uncommitted changes were measured.
-    pub dirty: bool,
-    /// Each configuration's figures, in the document's order.
-    pub configs: Vec<(String, Point)>,
-}
 
 /// The history of `docs` (any order): oldest first.
 pub fn entries(docs: &[MeasureDocument]) -> Vec<Entry> {

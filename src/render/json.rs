@@ -24,6 +24,31 @@ pub fn recommendation(
     Ok(v)
 }
 
+/// The report as JSON: each recommendation with its sentences, as
+/// [`recommendation`] writes them.
+pub fn report(
+    doc: &crate::results::report::ReportDocument,
+) -> serde_json::Result<serde_json::Value> {
+    let mut v = serde_json::to_value(doc)?;
+    for (entry, out) in doc.reports.iter().zip(array(&mut v, "reports")) {
+        if let Some(r) = &entry.recommendation {
+            out["recommendation"] = recommendation(r)?;
+        }
+    }
+    Ok(v)
+}
+
+/// A doctor report as JSON: each finding with its `message` and `fix`
+/// worded beside its data.
+pub fn doctor(d: &crate::results::doctor::DoctorReport) -> serde_json::Result<serde_json::Value> {
+    let mut v = serde_json::to_value(d)?;
+    for (f, out) in d.findings.iter().zip(array(&mut v, "findings")) {
+        out["message"] = super::doctor::message(&f.detail).into();
+        out["fix"] = super::doctor::fix(&f.detail).into();
+    }
+    Ok(v)
+}
+
 /// A check report as JSON: each note with its sentence beside it as `text`.
 pub fn check(r: &crate::results::gate::CheckReport) -> serde_json::Result<serde_json::Value> {
     let mut v = serde_json::to_value(r)?;

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use super::View;
 use super::blocks::{Align, Block, Report, Table};
 use super::cells::{Cell, Metric};
+use crate::results::BASELINE;
 use crate::results::measure::{Configuration, Machine, MeasureDocument, Status, Unit};
 
 /// How many crates the per-crate cost table shows.
@@ -92,8 +93,8 @@ fn ratio(value: f64, base: f64) -> Cell {
 fn configurations(doc: &MeasureDocument, view: View) -> Table {
     let wide = view.wide;
     let hosts = hosts(doc);
-    let base_host = doc.config("baseline").map(|b| doc.machine_of(b));
-    let base = doc.config("baseline").filter(|c| c.status == Status::Ok);
+    let base_host = doc.config(BASELINE).map(|b| doc.machine_of(b));
+    let base = doc.config(BASELINE).filter(|c| c.status == Status::Ok);
     let base_build = base.and_then(|b| b.build.as_ref());
     let base_link = base_build.and_then(|b| b.link.as_ref());
     let base_bin = base.and_then(|b| b.binary.as_ref());
@@ -206,7 +207,7 @@ const GROUPS: [(&str, &str); 7] = [
 fn bytes(doc: &MeasureDocument, view: View) -> Option<Table> {
     let groups = if view.wide { &GROUPS[..] } else { &GROUPS[..6] };
     let base = doc
-        .config("baseline")
+        .config(BASELINE)
         .filter(|c| c.status == Status::Ok)?
         .binary
         .as_ref()?;
@@ -219,7 +220,7 @@ fn bytes(doc: &MeasureDocument, view: View) -> Option<Table> {
     );
     let delta = |a: u64, b: u64| Cell::BytesDelta(a as i64 - b as i64);
     for c in doc.configurations.iter().filter(own) {
-        let Some(bin) = c.binary.as_ref().filter(|_| c.name != "baseline") else {
+        let Some(bin) = c.binary.as_ref().filter(|_| c.name != BASELINE) else {
             continue;
         };
         let mut row = vec![Cell::Text(c.name.clone())];
@@ -368,7 +369,7 @@ fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
                         metric,
                     },
                 ]),
-                None if c.name == "baseline" && r.summary.is_some() => {
+                None if c.name == BASELINE && r.summary.is_some() => {
                     row.extend([Cell::Text("reference".into()), Cell::Empty])
                 }
                 None => row.extend([Cell::Empty, Cell::Empty]),

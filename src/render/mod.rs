@@ -8,6 +8,7 @@
 pub mod advice;
 pub mod blocks;
 pub mod cells;
+pub mod doctor;
 pub mod gate;
 pub mod history;
 pub mod html;
@@ -20,8 +21,11 @@ pub mod report;
 pub mod svg;
 pub mod table;
 
-use crate::results::advice::{DoctorReport, Explanation, Recommendation};
+use crate::results::advice::{
+    ADVICE_SCHEMA_VERSION, DoctorReport, Explanation, Recommendation, SettingList, SettingSummary,
+};
 use crate::results::gate::CheckReport;
+use crate::results::report::{REPORT_SCHEMA_VERSION, ReportDocument, ReportEntry};
 use crate::results::{InspectDocument, MeasureDocument};
 
 /// A text format: lays out a report's blocks.
@@ -87,7 +91,7 @@ pub fn recommendation(r: &Recommendation, format: Format) -> serde_json::Result<
 pub fn doctor(d: &DoctorReport, format: Format) -> serde_json::Result<String> {
     match text(format, || advice::doctor(d)) {
         Some(text) => Ok(text),
-        None => json::render(d),
+        None => json::render(&json::doctor(d)?),
     }
 }
 
@@ -103,13 +107,16 @@ pub fn explanation(e: &Explanation, format: Format) -> serde_json::Result<String
 pub fn settings(list: &[(&str, &str)], format: Format) -> serde_json::Result<String> {
     match text(format, || advice::settings(list)) {
         Some(text) => Ok(text),
-        None => {
-            let map: Vec<serde_json::Value> = list
+        None => json::render(&SettingList {
+            schema_version: ADVICE_SCHEMA_VERSION,
+            settings: list
                 .iter()
-                .map(|(s, m)| serde_json::json!({"setting": s, "summary": m}))
-                .collect();
-            json::render(&map)
-        }
+                .map(|(s, m)| SettingSummary {
+                    setting: s.to_string(),
+                    summary: m.to_string(),
+                })
+                .collect(),
+        }),
     }
 }
 
@@ -126,18 +133,18 @@ pub fn report(sections: &[report::Section], format: Format) -> serde_json::Resul
     match text(format, || report::report(sections)) {
         Some(text) => Ok(text),
         None => {
-            let list: Vec<serde_json::Value> = sections
-                .iter()
-                .map(|s| -> serde_json::Result<serde_json::Value> {
-                    let advice = s.advice.as_ref().ok().map(|r| json::recommendation(r));
-                    Ok(serde_json::json!({
-                        "results": s.doc,
-                        "recommendation": advice.transpose()?,
-                        "no_recommendation": s.advice.as_ref().err(),
-                    }))
-                })
-                .collect::<serde_json::Result<_>>()?;
-            json::render(&serde_json::json!({ "reports": list }))
+            let doc = ReportDocument {
+                schema_version: REPORT_SCHEMA_VERSION,
+                reports: sections
+                    .iter()
+                    .map(|s| ReportEntry {
+                        results: s.doc.clone(),
+                        recommendation: s.advice.as_ref().ok().map(|r| (*r).clone()),
+                        no_recommendation: s.advice.as_ref().err().cloned(),
+                    })
+                    .collect(),
+            };
+            json::render(&json::report(&doc)?)
         }
     }
 }
@@ -162,7 +169,7 @@ pub fn report_html(
 
 /// The history of a results directory in `format` (HTML: with line charts).
 pub fn history(
-    entries: &[history::Entry],
+    entries: &[crate::results::history::Entry],
     format: Format,
     as_html: bool,
 ) -> serde_json::Result<String> {
@@ -177,6 +184,9 @@ pub fn history(
     }
     match text(format, || history::report(entries)) {
         Some(text) => Ok(text),
-        None => json::render(&serde_json::json!({ "history": entries })),
+        None => json::render(&crate::results::history::HistoryDocument {
+            schema_version: crate::results::history::HISTORY_SCHEMA_VERSION,
+            history: entries.to_vec(),
+        }),
     }
 }

@@ -7,9 +7,9 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use super::blocks::{Align, Block, Report, Table};
 use super::cells::Cell;
-use crate::results::MeasureDocument;
 use crate::results::advice::Recommendation;
 use crate::results::measure::{Configuration, Status, Verdict};
+use crate::results::{BASELINE, MeasureDocument};
 
 /// One document and what was recommended from it (or why nothing was).
 pub struct Section<'a> {
@@ -84,7 +84,7 @@ fn verdict_word(v: Verdict) -> &'static str {
 /// The configurations table: sizes, build, link memory, runtime ratios.
 fn table(doc: &MeasureDocument) -> Table {
     let base = doc
-        .config("baseline")
+        .config(BASELINE)
         .filter(|c| c.status == Status::Ok)
         .and_then(|c| c.binary.as_ref());
     let build = if doc.warm {
@@ -185,7 +185,7 @@ fn row(
                     .text(),
                     verdict_word(v.verdict)
                 )),
-                None if c.name == "baseline" => Cell::Text("reference".into()),
+                None if c.name == BASELINE => Cell::Text("reference".into()),
                 None => Cell::Empty,
             },
         });

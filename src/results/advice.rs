@@ -5,10 +5,10 @@
 //! knowing how they were decided.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::doctor::{Detail, DoctorReport, Finding, Myth, Severity};
 pub use super::reasons::{Decision, Difference, Goal, Offer, Reason, Why};
 
 /// The version of the advice documents (recommend, doctor, check): 2 holds
@@ -118,43 +118,22 @@ pub struct RuntimeFigure {
     pub verdict: super::measure::Verdict,
 }
 
-/// How bad a doctor finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// The build fails, or a setting silently does not do what it says.
-    Error,
-    /// Probably not what was meant; costs size, speed or diagnosability.
-    Warning,
-    /// Worth knowing.
-    Info,
+/// `cargo lto explain` without a setting: the settings it knows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingList {
+    /// [`ADVICE_SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Each setting with its one-sentence summary, in the key table's order.
+    pub settings: Vec<SettingSummary>,
 }
 
-/// One doctor finding.
+/// One setting `explain` knows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Finding {
-    /// Stable id, e.g. `member-profile`.
-    pub id: String,
-    /// How bad.
-    pub severity: Severity,
-    /// The file, relative to the workspace root when inside it, or
-    /// `environment variable NAME`.
-    pub file: String,
-    /// 1-based line, when the finding is in a file.
-    pub line: Option<usize>,
-    /// What is wrong, with the reason.
-    pub message: String,
-    /// What to do.
-    pub fix: String,
-}
-
-/// `cargo lto doctor`'s answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DoctorReport {
-    /// The workspace root.
-    pub workspace_root: PathBuf,
-    /// Findings, errors first.
-    pub findings: Vec<Finding>,
+pub struct SettingSummary {
+    /// Its name (`lto`, `codegen-units`, …).
+    pub setting: String,
+    /// What it is, in a sentence.
+    pub summary: String,
 }
 
 /// `cargo lto explain SETTING`'s answer.

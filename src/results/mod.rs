@@ -10,10 +10,14 @@
 #![warn(missing_docs)]
 
 pub mod advice;
+pub mod doctor;
 pub mod gate;
+pub mod history;
 pub mod inspect;
 pub mod measure;
+pub mod plan;
 pub mod reasons;
+pub mod report;
 pub mod store;
 #[cfg(test)]
 pub(crate) mod test_docs;

@@ -442,4 +442,13 @@ mod tests {
             "nothing half-valid on disk"
         );
     }
+
+    #[test]
+    fn an_unknown_metric_is_refused() {
+        let text = include_str!("../../tests/data/measure-runtime.json");
+        assert!(text.contains("\"metric\": \"wall_s\""));
+        let bad = text.replacen("\"metric\": \"wall_s\"", "\"metric\": \"furlongs\"", 1);
+        let err = serde_json::from_str::<MeasureDocument>(&bad).unwrap_err();
+        assert!(err.to_string().contains("furlongs"), "{err}");
+    }
 }

@@ -5,7 +5,7 @@
 
 use super::{Input, finding};
 use crate::profile::rustflags::{RUST_LLD_DEFAULT, words};
-use crate::results::advice::{Finding, Severity};
+use crate::results::advice::{Detail, Finding, Severity};
 
 /// One place flags are set: where, and the flags.
 struct Flags {
@@ -137,33 +137,25 @@ pub fn findings(input: &Input) -> Vec<Finding> {
                 format!("-C lto={v}")
             };
             out.push(finding(
-                "rustflags-lto",
+                Detail::RustflagsLto { flag: spelled },
                 Severity::Error,
                 (s.place.clone(), s.line_of("lto")),
-                format!(
-                    "{spelled} in rustflags: cargo builds dependencies with `-C embed-bitcode=no`, which rustc refuses with `-C lto` (\"`-C embed-bitcode=no` and `-C lto` are incompatible\"), and rustflags reach proc macros too"
-                ),
-                "remove it from the rustflags and set `lto` in the workspace root's [profile.release] (`cargo lto apply fat` or `thin`)",
             ));
         }
         if codegen(&s.flags, "target-cpu").as_deref() == Some("native") {
             out.push(finding(
-                "target-cpu-native",
+                Detail::TargetCpuNative,
                 Severity::Warning,
                 (s.place.clone(), s.line_of("target-cpu")),
-                "-C target-cpu=native tunes the code to the CPU of the machine that builds it: a binary shipped to others can stop with an illegal instruction on an older CPU".into(),
-                "remove it from the flags of builds that ship, or name the oldest CPU you support (e.g. target-cpu=x86-64-v2 or x86-64-v3)",
             ));
         }
         if codegen(&s.flags, "linker-plugin-lto").is_some() {
             plugin_lto = true;
             if !bitcode_linker(input, &s.flags) {
                 out.push(finding(
-                    "linker-plugin-lto-linker",
+                    Detail::LinkerPluginLtoLinker,
                     Severity::Warning,
                     (s.place.clone(), s.line_of("linker-plugin-lto")),
-                    "-C linker-plugin-lto hands the linker LLVM bitcode instead of machine code: only lld, or a linker with the LLVMgold plugin of the same LLVM version, can link it, and this build's linker is neither".into(),
-                    "link with lld (`-C link-arg=-fuse-ld=lld`, or clang as the linker with a matching LLVM), or drop -C linker-plugin-lto and use the profile's lto",
                 ));
             }
         }
@@ -193,13 +185,7 @@ pub fn findings(input: &Input) -> Vec<Finding> {
             }
         }
         for place in c_places {
-            out.push(finding(
-                "c-flto-without-lto",
-                Severity::Warning,
-                place,
-                "C code is compiled with -flto, which makes its objects LLVM or GCC bitcode, but the Rust link does no cross-language LTO (no -C linker-plugin-lto): the link fails with undefined references, or the objects are not optimised with the Rust code".into(),
-                "drop -flto from the C flags, or build with clang and link with -C linker-plugin-lto and lld of the same LLVM version (cross-language LTO)",
-            ));
+            out.push(finding(Detail::CFltoWithoutLto, Severity::Warning, place));
         }
     }
     out

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::profile::Key;
 use crate::profile::resolve::{Resolved, ResolvedValue, value_of};
 use crate::profile::values::{Debug, Lto, OptLevel, Panic, Strip, Value};
-use crate::results::advice::{DoctorReport, Finding, Severity};
+use crate::results::advice::{ADVICE_SCHEMA_VERSION, Detail, DoctorReport, Finding, Severity};
 
 mod flags;
 mod myths;
@@ -125,21 +125,17 @@ pub fn profile_key_line(text: &str, profile: &str, key: &str) -> Option<usize> {
     header
 }
 
-/// A finding.
+/// A finding of `detail` at `file:line`.
 pub fn finding(
-    id: &str,
+    detail: Detail,
     severity: Severity,
     (file, line): (String, Option<usize>),
-    message: String,
-    fix: &str,
 ) -> Finding {
     Finding {
-        id: id.to_string(),
+        detail,
         severity,
         file,
         line,
-        message,
-        fix: fix.to_string(),
     }
 }
 
@@ -153,10 +149,16 @@ pub fn doctor(input: &Input) -> DoctorReport {
     findings.extend(flags::findings(input));
     findings.extend(myths::findings(input));
     findings.sort_by(|a, b| {
-        (a.severity, &a.file, a.line, &a.id).cmp(&(b.severity, &b.file, b.line, &b.id))
+        (a.severity, &a.file, a.line, a.detail.id()).cmp(&(
+            b.severity,
+            &b.file,
+            b.line,
+            b.detail.id(),
+        ))
     });
     findings.dedup();
     DoctorReport {
+        schema_version: ADVICE_SCHEMA_VERSION,
         workspace_root: input.root.clone(),
         findings,
     }
@@ -177,14 +179,12 @@ fn member_profiles(input: &Input, out: &mut Vec<Finding>) {
         };
         for name in profiles.keys() {
             out.push(finding(
-                "member-profile",
+                Detail::MemberProfile {
+                    member: m.name.clone(),
+                    profile: name.clone(),
+                },
                 Severity::Error,
                 (input.show(path), profile_key_line(text, name, "")),
-                format!(
-                    "[profile.{name}] in member `{}` is ignored: Cargo reads profiles only from the workspace root (it warns \"profiles for the non root package will be ignored, specify profiles at the workspace root\"); in a dependency it is ignored silently, so a library cannot enable LTO or any other profile setting for its users",
-                    m.name
-                ),
-                "move the table into the workspace root's Cargo.toml (`cargo lto apply` writes there)",
             ));
         }
     }
@@ -251,38 +251,35 @@ fn profile_findings(input: &Input, name: &str, full: &Resolved, out: &mut Vec<Fi
                     .position(|l| l.trim_start().starts_with("crate-type"))
                     .map(|i| i + 1);
                 out.push(finding(
-                    "lto-skipped-crate-type",
+                    Detail::LtoSkippedCrateType {
+                        member: m.name.clone(),
+                        crate_types: types.clone(),
+                        profile: name.to_string(),
+                        lto: lto.to_string(),
+                    },
                     Severity::Error,
                     (input.show(path), line),
-                    format!(
-                        "`{}` builds crate-type {:?} under [profile.{name}] lto = \"{lto}\": a package that is both a cdylib/staticlib and an rlib gets no LTO at all, silently (docs/facts.md § cdylib-rlib-no-lto)",
-                        m.name, types
-                    ),
-                    "split the cdylib/staticlib into its own package that depends on the rlib, or drop the rlib type",
                 ));
             }
         }
         if is(r, Key::OptLevel, Value::OptLevel(OptLevel::O0)) {
             out.push(finding(
-                "lto-at-opt-level-0",
+                Detail::LtoAtOptLevel0 {
+                    profile: name.to_string(),
+                    lto: lto.to_string(),
+                },
                 Severity::Warning,
                 at(Key::OptLevel),
-                format!(
-                    "[profile.{name}] has opt-level = 0 with lto = \"{lto}\": an explicit lto still runs at opt-level 0, so the link pays for LTO while the code is left unoptimised"
-                ),
-                "raise opt-level (3, or \"s\"/\"z\" for size), or drop lto for this profile",
             ));
         }
     }
     if is(r, Key::Lto, Value::Lto(Lto::ThinLocal)) && is(r, Key::CodegenUnits, Value::Count(1)) {
         out.push(finding(
-            "no-lto-at-all",
+            Detail::NoLtoAtAll {
+                profile: name.to_string(),
+            },
             Severity::Info,
             at(Key::CodegenUnits),
-            format!(
-                "[profile.{name}] has lto = false with codegen-units = 1: lto = false is thin *local* LTO, across one crate's codegen units, and with a single unit there is nothing to do: no LTO of any kind runs, across crates or within one"
-            ),
-            "that is lto = \"off\" in effect: write that if it is what you mean, or lto = \"thin\" / \"fat\" for LTO across crates",
         ));
     }
     if is(r, Key::Incremental, Value::Bool(true))
@@ -290,13 +287,11 @@ fn profile_findings(input: &Input, name: &str, full: &Resolved, out: &mut Vec<Fi
         && name != "dev"
     {
         out.push(finding(
-            "incremental-release",
+            Detail::IncrementalRelease {
+                profile: name.to_string(),
+            },
             Severity::Warning,
             at(Key::Incremental),
-            format!(
-                "[profile.{name}] has incremental = true: incremental builds split code into many more codegen units and turn off the cross-crate inlining of small leaf functions (Rust ≥ 1.75), so the shipped code is slower; release's default is false"
-            ),
-            "remove `incremental = true` from the release profile (keep it for dev)",
         ));
     }
     let catch = input.first_line(|l| l.contains("catch_unwind"));
@@ -304,33 +299,28 @@ fn profile_findings(input: &Input, name: &str, full: &Resolved, out: &mut Vec<Fi
         && let Some(at_call) = &catch
     {
         out.push(finding(
-            "abort-with-catch-unwind",
+            Detail::AbortWithCatchUnwind {
+                profile: name.to_string(),
+                catch_unwind_at: at_call.clone(),
+            },
             Severity::Error,
             at(Key::Panic),
-            format!(
-                "[profile.{name}] has panic = \"abort\", and {at_call} calls catch_unwind: with abort the first panic ends the process, catch_unwind catches nothing and no destructors run"
-            ),
-            "keep panic = \"unwind\" (the default) in this profile, or remove the reliance on catch_unwind",
         ));
     }
     let backtraces =
         input.first_line(|l| l.contains("Backtrace::") || l.contains("RUST_BACKTRACE"));
     if is(r, Key::Strip, Value::Strip(Strip::Symbols)) {
-        let (severity, why) = match &backtraces {
-            Some(at_use) => (
-                Severity::Warning,
-                format!(", and {at_use} captures backtraces"),
-            ),
-            None => (Severity::Info, String::new()),
+        let severity = match &backtraces {
+            Some(_) => Severity::Warning,
+            None => Severity::Info,
         };
         out.push(finding(
-            "strip-symbols-backtraces",
+            Detail::StripSymbolsBacktraces {
+                profile: name.to_string(),
+                backtraces_at: backtraces.clone(),
+            },
             severity,
             at(Key::Strip),
-            format!(
-                "[profile.{name}] has strip = \"symbols\": a panic backtrace then shows only `<unknown>` frames{why} (LTO does not mangle backtraces; stripping symbols does)"
-            ),
-            "strip = \"debuginfo\" keeps the function names in backtraces (a small program: ~380 KB against ~310 KB with symbols stripped)",
         ));
     }
     if is(r, Key::Debug, Value::Debug(Debug::None))
@@ -338,13 +328,12 @@ fn profile_findings(input: &Input, name: &str, full: &Resolved, out: &mut Vec<Fi
         && let Some(at_use) = &backtraces
     {
         out.push(finding(
-            "no-debuginfo-backtraces",
+            Detail::NoDebuginfoBacktraces {
+                profile: name.to_string(),
+                backtraces_at: at_use.clone(),
+            },
             Severity::Info,
             at(Key::Debug),
-            format!(
-                "[profile.{name}] has no debug info while {at_use} captures backtraces: they show function names but no file:line"
-            ),
-            "debug = \"line-tables-only\" adds file:line (and inlined frames) to backtraces; it makes the file larger, not the code",
         ));
     }
 }

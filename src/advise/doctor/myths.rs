@@ -2,7 +2,7 @@
 //! something docs/facts.md shows is false, answered with what is true.
 
 use super::{Input, finding};
-use crate::results::advice::{Finding, Severity};
+use crate::results::advice::{Detail, Finding, Myth as Id, Severity};
 
 /// A myth: which key it is written beside, what in the comment (lower
 /// case) gives it away, and the truth.
@@ -15,7 +15,8 @@ struct Myth {
     words: &'static [&'static [&'static str]],
     /// Words that mean the comment already says the truth.
     unless: &'static [&'static str],
-    truth: &'static str,
+    /// Which myth (its truth is worded by `render`).
+    id: Id,
 }
 
 const MYTHS: &[Myth] = &[
@@ -24,7 +25,7 @@ const MYTHS: &[Myth] = &[
         value: Some(&["true", "fat"]),
         words: &[&["thin"]],
         unless: &["not thin", "fat"],
-        truth: "lto = true is fat LTO (one merged module, single-threaded), not thin; thin is lto = \"thin\"",
+        id: Id::LtoTrueIsThin,
     },
     Myth {
         key: "lto",
@@ -38,14 +39,14 @@ const MYTHS: &[Myth] = &[
             "off",
         ]],
         unless: &["thin-local", "thin local", "local"],
-        truth: "lto = false is not \"no LTO\": it is thin local LTO across one crate's codegen units; lto = \"off\" disables LTO",
+        id: Id::LtoFalseIsOff,
     },
     Myth {
         key: "codegen-units",
         value: Some(&["1"]),
         words: &[&["lto"], &["disabl", "no ", "without", "off", "ignor"]],
         unless: &["lto = false", "lto=false"],
-        truth: "codegen-units = 1 does not turn off an explicit lto (thin or fat still run); only lto = false has nothing left to do with one unit",
+        id: Id::OneCodegenUnitDisablesLto,
     },
     Myth {
         key: "lto",
@@ -58,7 +59,7 @@ const MYTHS: &[Myth] = &[
             "crates that use",
         ]],
         unless: &[],
-        truth: "a library's [profile] never applies to its users: the final binary's workspace root profile decides",
+        id: Id::LtoForUsers,
     },
     Myth {
         key: "lto",
@@ -68,14 +69,14 @@ const MYTHS: &[Myth] = &[
             &["mangl", "break", "lose", "lost", "unreadable", "garbl"],
         ],
         unless: &[],
-        truth: "LTO does not mangle backtraces; strip = \"symbols\" and missing debug info do",
+        id: Id::LtoManglesBacktraces,
     },
     Myth {
         key: "lto",
         value: Some(&["true", "fat", "thin"]),
         words: &[&["linker"], &["bitcode", "plugin", "lld", "llvm"]],
         unless: &["linker-plugin-lto"],
-        truth: "with Cargo's lto = \"thin\"/\"fat\" LTO runs inside rustc and the system linker receives native objects: no bitcode-aware linker is needed",
+        id: Id::LtoNeedsBitcodeLinker,
     },
 ];
 
@@ -131,16 +132,13 @@ pub fn findings(input: &Input) -> Vec<Finding> {
                 let corrected = myth.unless.iter().any(|u| comment.contains(u));
                 if value_matches && said && !corrected {
                     out.push(finding(
-                        "myth-comment",
+                        Detail::MythComment {
+                            code: code.trim().to_string(),
+                            comment: comment.trim().to_string(),
+                            myth: myth.id,
+                        },
                         Severity::Warning,
                         (input.show(path), Some(i + 1)),
-                        format!(
-                            "the comment beside `{}` says \"{}\", but {}",
-                            code.trim(),
-                            comment.trim(),
-                            myth.truth
-                        ),
-                        "correct the comment (or the setting, if the comment says what you want)",
                     ));
                 }
             }

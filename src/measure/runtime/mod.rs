@@ -137,7 +137,7 @@ pub fn run(
                     "OUTPUT DIFFERS: `{}` printed other output for workload `{}` than {}{how} — a changed result (panic strategy, float rounding, a miscompile) matters more than its speed",
                     config.name,
                     workload.name,
-                    if baseline.is_some() { "baseline" } else { "the other configurations" }
+                    if baseline.is_some() { BASELINE } else { "the other configurations" }
                 ));
             }
             if s.uncounted > 0 {
