@@ -289,8 +289,9 @@ pub struct RuntimeArgs {
     /// File given to the workloads as stdin.
     #[arg(long, value_name = "FILE")]
     pub stdin: Option<PathBuf>,
-    /// At least this many recorded runs per configuration.
-    #[arg(long, value_name = "N", default_value_t = 10)]
+    /// At least this many recorded runs per configuration (≥ 1, at most
+    /// --max-runs).
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = at_least_one)]
     pub runs: usize,
     /// Warm-up runs per configuration, not recorded.
     #[arg(long, value_name = "N", default_value_t = 1)]
@@ -299,7 +300,7 @@ pub struct RuntimeArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration_or_zero, default_value = "1s")]
     pub min_time: Duration,
     /// Never more than this many runs per configuration.
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = at_least_one)]
     pub max_runs: usize,
     /// Keep measuring a configuration whose workload exits non-zero.
     #[arg(long)]
@@ -401,6 +402,15 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     Ok(bytes as u64)
 }
 
+/// A count that must be at least 1 (`--runs`, `--max-runs`).
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -440,6 +450,13 @@ mod tests {
         assert!(parse_size("6 GiBs").unwrap_err().contains("unknown unit"));
         assert!(parse_size("lots").is_err() && parse_size("-1G").is_err());
         assert!(parse_size("1e30").is_err() && parse_size("99999999999T").is_err());
+    }
+
+    #[test]
+    fn counts() {
+        assert_eq!(at_least_one("3"), Ok(3));
+        assert_eq!(at_least_one("0").unwrap_err(), "must be at least 1");
+        assert!(at_least_one("-1").is_err() && at_least_one("many").is_err());
     }
 
     proptest::proptest! {

@@ -59,18 +59,13 @@ pub fn measured(
     let flags = CargoFlags::from(args);
     // the root to refuse other projects' documents by: `locate` (no deps)
     // finds it in any workspace; a full load needs a binary, so it is asked
-    // of `cargo locate-project` first (which also tells whether a
-    // Cargo.lock existed)
+    // of `cargo locate-project` first
     let mut root = None;
     let project = if full {
         root = workspace::locate_root(&cargo, flags.manifest_path.as_deref());
-        let lock = root.as_ref().map(|r| r.join("Cargo.lock"));
-        let had_lock = lock.as_ref().is_some_and(|l| l.exists());
-        let project = workspace::load(&cargo, &flags);
-        if let Some(lock) = lock.filter(|l| !had_lock && l.exists()) {
-            let _ = std::fs::remove_file(lock);
-        }
-        project.map(|p| (p.workspace_root.clone(), p.target_dir.clone(), Some(p)))
+        // the lock guard is dropped here: a Cargo.lock cargo made is gone
+        workspace::load_untouched(&cargo, &flags)
+            .map(|(p, _lock)| (p.workspace_root.clone(), p.target_dir.clone(), Some(p)))
     } else {
         workspace::locate(&cargo, &flags).map(|l| (l.root, l.target_dir, None))
     };

@@ -10,26 +10,26 @@ pub mod record;
 pub mod runtime;
 pub mod steps;
 pub mod sweep;
+mod validate;
+
+pub use validate::{MeasurePlan, validate};
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
-use crate::build::environment::{Lockfile, user_wrappers};
-use crate::build::preflight;
-use crate::error::{UsageError, exit};
+use crate::error::exit;
 use crate::process::interrupted;
-use crate::profile::matrix::{self, MatrixRequest};
+use crate::profile::matrix::MatrixRequest;
 use crate::profile::resolve::{self, Resolved};
 use crate::profile::rustflags;
-use crate::profile::values::{Linker, LinkerName};
 use crate::progress::{Mode, Progress};
 use crate::results::{self, MEASURE_SCHEMA_VERSION, MeasureDocument};
-use crate::workspace::{self, CargoFlags, Project};
+use crate::workspace::{CargoFlags, Project};
 use runtime::counter::{Counter, detect_counter};
-use runtime::workload::{self, Options as WorkloadOptions};
+use runtime::workload::Options as WorkloadOptions;
 
 /// What to count for runtime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,7 +115,6 @@ fn counter(choice: CounterChoice, notes: &mut Vec<String>) -> (Counter, String) 
     }
 }
 
-/// The base profile as the project's files and environment resolve it,
 /// Why a sweep cannot start. Bad input: exit code 2.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -145,6 +144,7 @@ impl Error {
     }
 }
 
+/// The base profile as the project's files and environment resolve it,
 /// with what the user's own rustflags say, and the config files read.
 pub(crate) struct Base {
     /// Every resolved key, the rustflags keys included.
@@ -176,78 +176,14 @@ pub(crate) fn resolve_base(project: &Project, cwd: &Path, base_profile: &str) ->
     })
 }
 
-/// Checks the request, then sweeps and runs the workloads, saving the
-/// document after each configuration. Bad input is a [`UsageError`] before
-/// anything is built; a failing configuration is a result, not an error.
+/// Checks the request ([`validate`]), then sweeps and runs the workloads,
+/// saving the document after each configuration. Bad input is an error
+/// before anything is built; a failing configuration is a result, not an
+/// error.
 pub fn run(request: &Request) -> Result<Outcome> {
-    let cargo = workspace::cargo_binary();
-    let flags = &request.flags;
-    let cwd = std::env::current_dir().context("reading the current directory")?;
-    let mut lock =
-        Lockfile::before(workspace::locate_root(&cargo, flags.manifest_path.as_deref()).as_deref());
-
-    let project = workspace::load(&cargo, flags)?;
-    lock.settle(&project.root_manifest)?;
-    let configs = matrix::build(&request.matrix, &project.metadata)?;
+    let mut plan = validate(request)?;
+    let (cargo, flags, project) = (&plan.cargo, &request.flags, &plan.project);
     let rt = &request.runtime;
-    let workloads = workload::collect(
-        workload::from_cli(&rt.run, &rt.run_cmd, &rt.options)?,
-        workload::from_metadata(&project.metadata, rt.options.compare_output)?,
-    );
-    if rt.runs == 0 || rt.max_runs < rt.runs {
-        return Err(UsageError::Syntax {
-            origin: "--runs".into(),
-            message: "must be at least 1 and at most --max-runs".into(),
-        }
-        .into());
-    }
-    for w in &workloads {
-        workload::check_runnable(w)?;
-    }
-    let rustc = std::env::var_os("RUSTC").map_or_else(|| PathBuf::from("rustc"), PathBuf::from);
-    preflight::check(flags, &project, &rustc)?;
-    let Base {
-        resolved: base,
-        config_files,
-        user_flags,
-    } = resolve_base(&project, &cwd, &request.base_profile)?;
-    // each configuration's rustflags keys are checked before anything is built
-    let target = &project.target;
-    let (configs, shard_note) = match request.shard {
-        Some((k, n)) => {
-            let mine = sweep::shard(&configs, &base, k, n);
-            let names: Vec<&str> = mine.iter().map(|c| c.name.as_str()).collect();
-            let note = format!(
-                "shard {k}/{n}: {} (baseline is in every shard, so each shard's comparisons have their reference from the same machine; `cargo lto merge` joins the shards)",
-                names.join(", ")
-            );
-            (mine, Some(note))
-        }
-        None => (configs, None),
-    };
-    let mut gold = Vec::new();
-    for config in &configs {
-        let effective = resolve::with_overrides(&base, &config.settings);
-        preflight::check_rustflag_keys(&config.name, &effective, target.triple(), &rustc)?;
-        if config.settings.linker() == Some(&Linker::Named(LinkerName::Gold)) {
-            gold.push(format!("`{}`", config.name));
-        }
-    }
-
-    let wrappers = user_wrappers(&config_files);
-    let mut notes = wrappers.notes();
-    notes.extend(shard_note);
-    if !gold.is_empty() {
-        notes.push(format!(
-            "{}: linked with gold, which rustc warns is deprecated and has known bugs with Rust (cargo's output, shown with -vv)",
-            gold.join(", ")
-        ));
-    }
-    if request.warm {
-        notes.push(
-            "--warm: build directories were reused, so build times are warm, not clean".into(),
-        );
-    }
     let now = SystemTime::now();
     let mut doc = MeasureDocument {
         schema_version: MEASURE_SCHEMA_VERSION,
@@ -257,7 +193,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),
         machine: machine::machine(),
-        toolchain: machine::toolchain(&cargo, &cwd),
+        toolchain: machine::toolchain(cargo, &plan.cwd),
         project: results::measure::Project {
             workspace_root: project.workspace_root.clone(),
             package: project.package.clone(),
@@ -266,27 +202,15 @@ pub fn run(request: &Request) -> Result<Outcome> {
             target: flags.target.clone(),
         },
         base_profile: request.base_profile.clone(),
-        base_settings: record::profile(&base),
+        base_settings: record::profile(&plan.base),
         warm: request.warm,
-        notes,
+        notes: plan.notes.clone(),
         configurations: Vec::new(),
         workloads: Vec::new(),
         runtime_plan: None,
         invocation: request.invocation.clone(),
         source: machine::source_revision(&project.workspace_root),
         cross_host_times: false,
-    };
-    let options = sweep::SweepOptions {
-        cargo,
-        flags: flags.clone(),
-        base_profile: request.base_profile.clone(),
-        warm: request.warm,
-        no_rebuild: request.no_rebuild,
-        timeout: request.timeout,
-        verbose: request.verbose,
-        blank_workspace_wrapper: wrappers.config_workspace_wrapper,
-        color: request.color.clone(),
-        user_flags,
     };
     // Ctrl-C stops the running build; results so far are saved. A second
     // handler cannot be installed (tests run several sweeps in one process).
@@ -295,15 +219,14 @@ pub fn run(request: &Request) -> Result<Outcome> {
     });
 
     let dir = results::results_dir(&project.target_dir);
-    let progress = Progress::new(Mode::detect(request.quiet), configs.len());
+    let progress = Progress::new(Mode::detect(request.quiet), plan.configs.len());
     let saved: RefCell<Option<PathBuf>> = RefCell::default();
     let save = |d: &MeasureDocument| -> Result<()> {
         *saved.borrow_mut() = Some(results::save(&dir, d)?);
         Ok(())
     };
-    let mut swept = sweep::run(
-        &project, &options, &configs, &base, &mut doc, &progress, &save,
-    );
+    let mut swept = sweep::run(&plan, &mut doc, &progress, &save);
+    let workloads = &plan.workloads;
     if swept.is_ok() && !workloads.is_empty() && !doc.interrupted() && !interrupted() {
         let (counter, source) = counter(rt.counter, &mut doc.notes);
         let plan = runtime::schedule::Plan {
@@ -321,7 +244,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
         doc.workloads = workloads.clone();
         doc.runtime_plan = Some(record::runtime_plan(&plan, counter, source));
         let options = runtime::Options {
-            workloads: &workloads,
+            workloads,
             plan,
             counter,
         };
@@ -330,7 +253,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
             runtime::run(&mut doc, &options, &mut executor, &progress).and_then(|()| save(&doc));
     }
     progress.finish();
-    if let Some(note) = lock.restore()? {
+    if let Some(note) = plan.lock.restore()? {
         doc.notes.push(note);
         save(&doc)?;
     }

@@ -5,7 +5,6 @@
 use anyhow::{Context, Result};
 
 use super::sweep;
-use crate::build::environment::Lockfile;
 use crate::profile::BASELINE;
 use crate::profile::matrix::{self, MatrixRequest};
 use crate::results::plan::{Job, ShardPlan};
@@ -28,10 +27,7 @@ pub fn plan(request: &PlanRequest) -> Result<ShardPlan> {
     let cargo = workspace::cargo_binary();
     let flags = &request.flags;
     let cwd = std::env::current_dir().context("reading the current directory")?;
-    let lock =
-        Lockfile::before(workspace::locate_root(&cargo, flags.manifest_path.as_deref()).as_deref());
-    let project = workspace::load(&cargo, flags)?;
-    lock.settle(&project.root_manifest)?;
+    let (project, _lock) = workspace::load_untouched(&cargo, flags)?;
     let configs = matrix::build(&request.matrix, &project.metadata)?;
     let base = super::resolve_base(&project, &cwd, &request.base_profile)?.resolved;
     let groups = sweep::groups(&configs, &base);

@@ -8,57 +8,28 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use anyhow::Result;
 
+use super::MeasurePlan;
 use super::record;
 use super::steps;
 use crate::build::{self, Invocation};
 use crate::inspect::sections;
 use crate::profile::resolve::{Resolved, with_overrides};
-use crate::profile::rustflags::{self, UserFlags};
+use crate::profile::rustflags;
 use crate::profile::{BASELINE, Configuration, cargo_args};
 use crate::profile::{Key, Value};
 use crate::progress::Progress;
 use crate::results::measure::{self as doc, MeasureDocument, Status};
-use crate::workspace::{CargoFlags, Project};
-
-/// How to run the sweep.
-#[derive(Debug, Clone)]
-pub struct SweepOptions {
-    /// The cargo binary.
-    pub cargo: PathBuf,
-    /// Cargo flags passed through.
-    pub flags: CargoFlags,
-    /// Profile the configurations inherit.
-    pub base_profile: String,
-    /// Reuse build directories instead of emptying them.
-    pub warm: bool,
-    /// Skip the rebuild measurement.
-    pub no_rebuild: bool,
-    /// Per-build timeout.
-    pub timeout: Option<Duration>,
-    /// Echo cargo's stderr.
-    pub verbose: bool,
-    /// A config file sets `build.rustc-workspace-wrapper`, which must be overridden.
-    pub blank_workspace_wrapper: bool,
-    /// `--color` for cargo's rendered diagnostics (`None`: cargo decides).
-    pub color: Option<String>,
-    /// The user's rustflags, which a configuration's rustflags keys join.
-    pub user_flags: UserFlags,
-}
+use crate::workspace::Project;
 
 /// The environment that gives `config`'s rustflags keys to cargo, with the
 /// user's own flags.
-pub fn rustflags_env(
-    options: &SweepOptions,
-    config: &Configuration,
-    base: &Resolved,
-) -> Vec<(String, String)> {
-    let triple = options.user_flags.triple.as_str();
+pub fn rustflags_env(plan: &MeasurePlan, config: &Configuration) -> Vec<(String, String)> {
+    let (base, triple) = (&plan.base, plan.user_flags.triple.as_str());
     let extra = rustflags::extra_flags(&config.settings, base, triple);
-    rustflags::env_for(&options.user_flags, &extra, &|k| std::env::var(k).ok())
+    rustflags::env_for(&plan.user_flags, &extra, &|k| std::env::var(k).ok())
 }
 
 /// Where a sweep keeps its files under the target directory.
@@ -67,13 +38,9 @@ pub fn tool_dir(project: &Project) -> PathBuf {
 }
 
 /// The cargo command line (after `cargo`) for one configuration.
-pub fn cargo_command(
-    project: &Project,
-    options: &SweepOptions,
-    config: &Configuration,
-    target_dir: &Path,
-) -> Vec<String> {
-    let flags = &options.flags;
+pub fn cargo_command(plan: &MeasurePlan, config: &Configuration, target_dir: &Path) -> Vec<String> {
+    let (project, request) = (&plan.project, plan.request);
+    let flags = &request.flags;
     let mut args: Vec<String> = vec![
         "build".into(),
         "--message-format=json-render-diagnostics".into(),
@@ -92,11 +59,11 @@ pub fn cargo_command(
     if let Some(jobs) = &flags.jobs {
         args.extend(["--jobs".into(), jobs.clone()]);
     }
-    if let Some(color) = &options.color {
+    if let Some(color) = &request.color {
         args.extend(["--color".into(), color.clone()]);
     }
     args.extend(["--target-dir".into(), target_dir.display().to_string()]);
-    args.extend(cargo_args(config, &options.base_profile));
+    args.extend(cargo_args(config, &request.base_profile));
     args
 }
 
@@ -185,33 +152,32 @@ fn identical_notes(doc: &MeasureDocument) -> Vec<String> {
 /// Errors here are the tool's own (I/O); a failing build is a result with a
 /// failed status.
 pub fn measure_one(
-    project: &Project,
-    options: &SweepOptions,
+    plan: &MeasurePlan,
     config: &Configuration,
-    base: &Resolved,
     progress: (&Progress, usize),
     notes: &mut Vec<String>,
 ) -> Result<doc::Configuration> {
+    let (project, request, base) = (&plan.project, plan.request, &plan.base);
     let root = tool_dir(project);
     let target_dir = root.join(&config.name);
-    steps::prepare_dir(&target_dir, options.warm)?;
-    let args = cargo_command(project, options, config, &target_dir);
+    steps::prepare_dir(&target_dir, request.warm)?;
+    let args = cargo_command(plan, config, &target_dir);
     let log_dir = root.join("logs");
-    let extra_env = rustflags_env(options, config, base);
+    let extra_env = rustflags_env(plan, config);
     let invocation = |phase: &str| Invocation {
-        cargo: options.cargo.clone(),
+        cargo: plan.cargo.clone(),
         args: args.clone(),
         wrapper_log: log_dir.join(format!("{}.{phase}.jsonl", config.name)),
         bin: project.bin.clone(),
-        timeout: options.timeout,
-        blank_workspace_wrapper: options.blank_workspace_wrapper,
+        timeout: request.timeout,
+        blank_workspace_wrapper: plan.blank_workspace_wrapper,
         env: extra_env.clone(),
     };
-    let mut command = vec![options.cargo.display().to_string()];
+    let mut command = vec![plan.cargo.display().to_string()];
     command.extend(args.iter().cloned());
     let env = build::wrapper_env(
         &invocation("clean").wrapper_log,
-        options.blank_workspace_wrapper,
+        plan.blank_workspace_wrapper,
     )?;
     let env = env
         .into_iter()
@@ -223,12 +189,12 @@ pub fn measure_one(
     let (progress, expected_units) = progress;
     let bar = progress.start_config(&config.name, expected_units);
     let echo = |line: &str| {
-        if options.verbose {
+        if request.verbose {
             progress.println(line);
         }
     };
     let clean = build::run(&invocation("clean"), &|k| bar.units(k), &echo)?;
-    let clean = steps::record_clean(&clean, &config.name, &project.bin, options.warm);
+    let clean = steps::record_clean(&clean, &config.name, &project.bin, request.warm);
     notes.extend(clean.note);
     (result.status, result.exit_code, result.stderr_tail) =
         (clean.status, clean.exit_code, clean.stderr_tail);
@@ -241,7 +207,7 @@ pub fn measure_one(
     bar.phase("analysing the binary");
     result.binary = Some(record::binary(&exe, sections::measure(&exe)?));
 
-    if !options.no_rebuild {
+    if !request.no_rebuild {
         bar.phase("rebuilding the binary crate");
         steps::invalidate_bin(&target_dir, &project.bin)?;
         let rebuilt = build::run(&invocation("rebuild"), &|_| {}, &echo)?;
@@ -257,25 +223,23 @@ pub fn measure_one(
 /// Measures every configuration into `doc`, calling `save` after each.
 /// A failing configuration does not stop the others; Ctrl-C does.
 pub fn run(
-    project: &Project,
-    options: &SweepOptions,
-    configs: &[Configuration],
-    base: &Resolved,
+    plan: &MeasurePlan,
     doc: &mut MeasureDocument,
     progress: &Progress,
     save: &dyn Fn(&MeasureDocument) -> Result<()>,
 ) -> Result<()> {
+    let (project, base) = (&plan.project, &plan.base);
     let mut expected = project.unit_estimate;
     // (name, settings) of each configuration built so far
     let mut built: Vec<(String, Resolved)> = Vec::new();
-    for config in configs {
+    for config in &plan.configs {
         let settings = effective(config, base);
         if let Some((original, _)) = built.iter().find(|(_, s)| values(s) == values(&settings)) {
             let original = doc.config(original).cloned();
             if let Some(original) = original {
                 let dir = tool_dir(project).join(&config.name);
-                let mut command = vec![options.cargo.display().to_string()];
-                command.extend(cargo_command(project, options, config, &dir));
+                let mut command = vec![plan.cargo.display().to_string()];
+                command.extend(cargo_command(plan, config, &dir));
                 doc.configurations
                     .push(identical(config, base, command, &original));
                 progress.config_done();
@@ -284,14 +248,7 @@ pub fn run(
             }
         }
         let mut notes = Vec::new();
-        let measured = measure_one(
-            project,
-            options,
-            config,
-            base,
-            (progress, expected),
-            &mut notes,
-        )?;
+        let measured = measure_one(plan, config, (progress, expected), &mut notes)?;
         if let Some(b) = &measured.build
             && measured.status == Status::Ok
         {

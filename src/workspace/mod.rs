@@ -11,8 +11,10 @@ use cargo_metadata::{Metadata, MetadataCommand, Package, PackageId, TargetKind};
 use crate::metadata;
 
 mod error;
+mod lockfile;
 mod target_cfg;
 pub use error::Error;
+pub use lockfile::Lockfile;
 pub use target_cfg::TargetCfg;
 
 /// Cargo's own flags, passed through with cargo's meanings.
@@ -143,11 +145,17 @@ pub fn locate_root(cargo: &Path, manifest_path: Option<&Path>) -> Option<PathBuf
     Some(manifest.parent()?.to_path_buf())
 }
 
-/// Runs `cargo metadata` and picks the binary as cargo would for `cargo build`.
-/// (In a project without a Cargo.lock, cargo creates one: callers that must
-/// leave the tree as it was remove it again, as `measure` does.)
-pub fn load(cargo: &Path, flags: &CargoFlags) -> Result<Project> {
-    select(&metadata(cargo, flags, false)?, flags)
+/// Runs `cargo metadata` and picks the binary as cargo would for `cargo
+/// build`. In a project without a Cargo.lock cargo creates one: the
+/// [`Lockfile`] returned with the project removes it again when dropped or
+/// restored, so the user's tree is left as it was. Every command that
+/// resolves the project loads it so (the advice commands need no
+/// resolution: [`locate`]).
+pub fn load_untouched(cargo: &Path, flags: &CargoFlags) -> Result<(Project, Lockfile)> {
+    let lock = Lockfile::before(locate_root(cargo, flags.manifest_path.as_deref()).as_deref());
+    let project = select(&metadata(cargo, flags, false)?, flags)?;
+    lock.settle(&project.root_manifest)?;
+    Ok((project, lock))
 }
 
 /// The workspace root and the target directory, from `cargo metadata

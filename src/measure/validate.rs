@@ -1,0 +1,130 @@
+//! One check of a `measure` request against the project, before anything
+//! is built: the matrix, the shard, the workloads, the base profile, every
+//! configuration's rustflags keys. What it returns is the one plan the
+//! sweep and the runtime phase borrow.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+use super::runtime::workload::{self, Workload};
+use super::{Base, Request, resolve_base, sweep};
+use crate::build::environment::user_wrappers;
+use crate::build::preflight;
+use crate::error::UsageError;
+use crate::profile::Configuration;
+use crate::profile::matrix;
+use crate::profile::resolve::{self, Resolved};
+use crate::profile::rustflags::UserFlags;
+use crate::profile::values::{Linker, LinkerName};
+use crate::workspace::{self, Lockfile, Project};
+
+/// A measure request checked against its project.
+pub struct MeasurePlan<'r> {
+    /// The request as given.
+    pub request: &'r Request,
+    /// The cargo binary.
+    pub cargo: PathBuf,
+    /// Where cargo runs from (config files are found from here).
+    pub cwd: PathBuf,
+    /// The project, loaded.
+    pub project: Project,
+    /// Removes a Cargo.lock cargo made, when the run ends.
+    pub lock: Lockfile,
+    /// The configurations to measure (this shard's, with `--shard`).
+    pub configs: Vec<Configuration>,
+    /// The base profile, resolved (rustflags keys included).
+    pub base: Resolved,
+    /// The user's rustflags, which a configuration's rustflags keys join.
+    pub user_flags: UserFlags,
+    /// A config file sets `build.rustc-workspace-wrapper`, which must be
+    /// overridden with an empty `RUSTC_WORKSPACE_WRAPPER`.
+    pub blank_workspace_wrapper: bool,
+    /// The workloads (command line and metadata).
+    pub workloads: Vec<Workload>,
+    /// What the document's notes start with.
+    pub notes: Vec<String>,
+}
+
+/// Checks `request` against its project; bad input is an error here,
+/// before anything is built.
+pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
+    let cargo = workspace::cargo_binary();
+    let flags = &request.flags;
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    let (project, lock) = workspace::load_untouched(&cargo, flags)?;
+    let configs = matrix::build(&request.matrix, &project.metadata)?;
+    let rt = &request.runtime;
+    let workloads = workload::collect(
+        workload::from_cli(&rt.run, &rt.run_cmd, &rt.options)?,
+        workload::from_metadata(&project.metadata, rt.options.compare_output)?,
+    );
+    // --runs ≥ 1 is clap's; this needs both
+    if rt.max_runs < rt.runs {
+        return Err(UsageError::Syntax {
+            origin: "--runs".into(),
+            message: "must be at most --max-runs".into(),
+        }
+        .into());
+    }
+    for w in &workloads {
+        workload::check_runnable(w)?;
+    }
+    let rustc = std::env::var_os("RUSTC").map_or_else(|| PathBuf::from("rustc"), PathBuf::from);
+    preflight::check(flags, &project, &rustc)?;
+    let Base {
+        resolved: base,
+        config_files,
+        user_flags,
+    } = resolve_base(&project, &cwd, &request.base_profile)?;
+    // each configuration's rustflags keys are checked before anything is built
+    let target = &project.target;
+    let (configs, shard_note) = match request.shard {
+        Some((k, n)) => {
+            let mine = sweep::shard(&configs, &base, k, n);
+            let names: Vec<&str> = mine.iter().map(|c| c.name.as_str()).collect();
+            let note = format!(
+                "shard {k}/{n}: {} (baseline is in every shard, so each shard's comparisons have their reference from the same machine; `cargo lto merge` joins the shards)",
+                names.join(", ")
+            );
+            (mine, Some(note))
+        }
+        None => (configs, None),
+    };
+    let mut gold = Vec::new();
+    for config in &configs {
+        let effective = resolve::with_overrides(&base, &config.settings);
+        preflight::check_rustflag_keys(&config.name, &effective, target.triple(), &rustc)?;
+        if config.settings.linker() == Some(&Linker::Named(LinkerName::Gold)) {
+            gold.push(format!("`{}`", config.name));
+        }
+    }
+
+    let wrappers = user_wrappers(&config_files);
+    let mut notes = wrappers.notes();
+    notes.extend(shard_note);
+    if !gold.is_empty() {
+        notes.push(format!(
+            "{}: linked with gold, which rustc warns is deprecated and has known bugs with Rust (cargo's output, shown with -vv)",
+            gold.join(", ")
+        ));
+    }
+    if request.warm {
+        notes.push(
+            "--warm: build directories were reused, so build times are warm, not clean".into(),
+        );
+    }
+    Ok(MeasurePlan {
+        request,
+        cargo,
+        cwd,
+        project,
+        lock,
+        configs,
+        base,
+        user_flags,
+        blank_workspace_wrapper: wrappers.config_workspace_wrapper,
+        workloads,
+        notes,
+    })
+}
