@@ -35,7 +35,6 @@ pub enum UsageError {
     UnknownSetting {
         /// where it was written
         origin: String,
-        /// the key
         key: String,
         /// the keys that are known, from the key table
         known: String,
@@ -45,7 +44,6 @@ pub enum UsageError {
     InvalidSetting {
         /// where it was written
         origin: String,
-        /// the key
         key: String,
         /// the value as written
         value: String,

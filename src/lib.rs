@@ -10,18 +10,18 @@ pub mod build;
 pub mod cli;
 pub mod commands;
 pub mod error;
-pub mod gate;
-pub mod inspect;
-pub mod measure;
-pub mod metadata;
-pub mod process;
+pub(crate) mod gate;
+pub(crate) mod inspect;
+pub(crate) mod measure;
+pub(crate) mod metadata;
+pub(crate) mod process;
 pub mod profile;
-pub mod progress;
+pub(crate) mod progress;
 pub mod render;
 pub mod results;
-pub mod stats;
-pub mod units;
-pub mod workspace;
+pub(crate) mod stats;
+pub(crate) mod units;
+pub(crate) mod workspace;
 
 use anyhow::Result;
 

@@ -67,7 +67,6 @@ pub struct Source {
     pub origin: String,
     /// The directory of that manifest: relative paths are relative to it.
     pub dir: PathBuf,
-    /// The table.
     pub table: Table,
 }
 

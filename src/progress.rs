@@ -13,7 +13,7 @@ pub enum Mode {
     Bars,
     /// One line per configuration.
     Lines,
-    /// Nothing.
+    /// No progress display (`--quiet`).
     Quiet,
 }
 

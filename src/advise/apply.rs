@@ -22,7 +22,6 @@ pub struct Request<'a> {
     pub root: PathBuf,
     /// The profile to write (`release`, or a custom one).
     pub profile: String,
-    /// The settings.
     pub settings: Settings,
     /// The user's rustflags as cargo will read them, for the target.
     pub user_flags: UserFlags,

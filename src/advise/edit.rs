@@ -26,7 +26,6 @@ pub enum EditError {
     Shape {
         /// Which file.
         file: String,
-        /// The key.
         key: String,
     },
     /// The profile could not be resolved (an `inherits` cycle, …).

@@ -27,9 +27,7 @@ pub enum Error {
     NoSuchFeature {
         /// the feature named
         feature: String,
-        /// the package
         package: String,
-        /// its features
         known: Vec<String>,
     },
     /// `--target FILE.json` that does not exist.
@@ -44,7 +42,6 @@ pub enum Error {
     /// A configuration's linker is not installed.
     #[error("configuration `{config}`: linker `{linker}` is not installed (no {} found)", .programs.join(" or "))]
     NoLinker {
-        /// the configuration
         config: String,
         /// the linker it names
         linker: String,
@@ -61,11 +58,9 @@ pub enum Error {
         "configuration `{config}`: target-cpu `{cpu}`: rustc knows no such CPU for {triple} (`rustc --print target-cpus` lists them)"
     )]
     UnknownCpu {
-        /// the configuration
         config: String,
         /// the CPU named
         cpu: String,
-        /// the target
         triple: String,
     },
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{AdviceArgs, CargoArgs, FormatArg, ProjectArgs, parse_size};
+use crate::render::Format;
 
 /// `+3%`, `3%`, `3` or `-1%` as a fraction (0.03).
 pub fn parse_percent(text: &str) -> Result<f64, String> {
@@ -129,6 +130,17 @@ pub enum ReportFormat {
     Markdown,
     /// One self-contained HTML page with charts.
     Html,
+}
+
+impl From<ReportFormat> for Format {
+    fn from(f: ReportFormat) -> Format {
+        match f {
+            ReportFormat::Table => Format::Table,
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Markdown => Format::Markdown,
+            ReportFormat::Html => Format::Html,
+        }
+    }
 }
 
 /// Which configurations: the matrix, and the profile they build on.

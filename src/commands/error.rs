@@ -21,16 +21,13 @@ pub enum Error {
     /// A file the user named that cannot be read.
     #[error("cannot read {}", .path.display())]
     Read {
-        /// the file
         path: PathBuf,
-        /// why
         #[source]
         source: std::io::Error,
     },
     /// A file given as an inspect document that is not one.
     #[error("{} is not an inspect document (`cargo lto inspect --format json`)", .path.display())]
     NotInspect {
-        /// the file
         path: PathBuf,
         /// what serde said
         #[source]
@@ -65,9 +62,7 @@ pub enum Error {
     /// A recommendation that cannot be made for a document.
     #[error("{}", .path.display())]
     Recommend {
-        /// the document
         path: PathBuf,
-        /// why
         #[source]
         source: crate::advise::recommend::Impossible,
     },
@@ -75,9 +70,7 @@ pub enum Error {
     /// first was rejected.
     #[error("{}: no configuration in results {id} can be judged: {first}", .path.display())]
     NothingJudged {
-        /// the document
         path: PathBuf,
-        /// its id
         id: String,
         /// the first rejection, worded
         first: String,

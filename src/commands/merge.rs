@@ -1,6 +1,8 @@
 //! `cargo lto merge A.json B.json … [-o FILE]`: the shards' documents as
 //! one, written atomically (or printed); refused for documents of
-//! different projects, toolchains or source revisions (exit 2).
+//! different projects, toolchains or source revisions (exit 2). The
+//! joining is `gate::merge` (the gate's other half: shards in, one
+//! document out).
 
 use std::io::Write;
 use std::time::SystemTime;

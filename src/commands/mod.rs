@@ -37,7 +37,6 @@ pub fn matrix(args: &crate::cli::MatrixArgs) -> crate::profile::matrix::MatrixRe
 pub struct Found {
     /// The document's file.
     pub path: PathBuf,
-    /// The document.
     pub doc: results::MeasureDocument,
     /// The project (None when it has no binary to choose, e.g. a library).
     pub project: Option<Project>,

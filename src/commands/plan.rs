@@ -1,5 +1,7 @@
 //! `cargo lto plan`: the jobs of a CI matrix, one `measure --shard K/N`
-//! each, as a table, a GitHub Actions matrix, or JSON.
+//! each, as a table, a GitHub Actions matrix, or JSON. The dealing is
+//! `measure::plan` (with the sweep's own `shard`, so a plan and a shard
+//! always agree); the answer's types are `results::plan`.
 
 use std::io::Write;
 

@@ -1,14 +1,17 @@
 //! `cargo lto report [RESULTS…]`: the documents (the newest by default),
 //! each with its recommendation, as Markdown for a pull request (or a
-//! table, or JSON), on stdout or into `-o FILE`.
+//! table, JSON or an HTML page), on stdout or into `-o FILE`. The layout is
+//! `render::report` (and `render/html.rs` for the page's charts,
+//! `render/history.rs` for `--history`); the recommendation is
+//! `advise::recommend`'s, through `commands::recommend::decide`.
 
 use std::io::Write;
 
 use anyhow::Result;
 
-use crate::cli::{ReportArgs, ReportFormat};
+use crate::cli::ReportArgs;
 use crate::error::exit;
-use crate::render::{self, Format, report::Section};
+use crate::render::{self, report::Section};
 use crate::results;
 use crate::workspace::{self, CargoFlags};
 
@@ -70,15 +73,7 @@ fn emit(args: &ReportArgs, text: &str) -> Result<()> {
 pub fn run(args: &ReportArgs) -> Result<i32> {
     if args.history {
         let entries = render::history::entries(&history_docs(args)?);
-        let format = match args.format {
-            ReportFormat::Table => Format::Table,
-            ReportFormat::Json => Format::Json,
-            ReportFormat::Markdown | ReportFormat::Html => Format::Markdown,
-        };
-        emit(
-            args,
-            &render::history(&entries, format, args.format == ReportFormat::Html)?,
-        )?;
+        emit(args, &render::history(&entries, args.format.into())?)?;
         return Ok(exit::OK);
     }
     let hint = "or pass results documents";
@@ -107,17 +102,12 @@ pub fn run(args: &ReportArgs) -> Result<i32> {
         Some(path) => Some(read_inspect(path)?),
         None => None,
     };
-    let text = match args.format {
-        ReportFormat::Html => render::report_html(
-            &sections,
-            inspect.as_ref(),
-            args.advice.max_link_memory,
-            &[],
-        ),
-        ReportFormat::Table => render::report(&sections, Format::Table)?,
-        ReportFormat::Markdown => render::report(&sections, Format::Markdown)?,
-        ReportFormat::Json => render::report(&sections, Format::Json)?,
-    };
+    let text = render::report(
+        &sections,
+        args.format.into(),
+        inspect.as_ref(),
+        args.advice.max_link_memory,
+    )?;
     emit(args, &text)?;
     Ok(exit::OK)
 }

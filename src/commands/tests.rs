@@ -9,7 +9,7 @@ use crate::render::{self, Format};
 use crate::results::MeasureDocument;
 use crate::results::advice::{Constraints, Goal, Need};
 use crate::results::gate::Limits;
-use crate::results::test_docs::{doc, spec, template};
+use crate::results::test_docs::{FAT, doc, spec, sweep, template, two_shards};
 
 fn runtime_doc() -> MeasureDocument {
     template()
@@ -42,23 +42,6 @@ fn recommendation_snapshots() {
 
 #[test]
 fn reasons_in_words() {
-    const FAT: &[(&str, &str)] = &[("lto", "fat")];
-    const FAT1: &[(&str, &str)] = &[("lto", "fat"), ("codegen-units", "1")];
-    const SIZE_Z: &[(&str, &str)] = &[
-        ("lto", "fat"),
-        ("opt-level", "z"),
-        ("panic", "abort"),
-        ("strip", "symbols"),
-    ];
-    let sweep = || {
-        vec![
-            spec("baseline", 1_000_000, 60.0, 300),
-            spec("thin", 960_000, 70.0, 500).set(&[("lto", "thin")]),
-            spec("fat", 900_000, 80.0, 800).set(FAT),
-            spec("fat-cgu1", 850_000, 100.0, 1200).set(FAT1),
-            spec("size-z", 700_000, 110.0, 1100).set(SIZE_Z),
-        ]
-    };
     let words = |specs: Vec<_>, goal, constraints: Constraints| {
         let r = recommend(&doc(&specs), goal, &constraints).unwrap();
         let mut all = render::reasons::reasons(&r);
@@ -206,13 +189,7 @@ fn check_notes_in_words() {
 
 #[test]
 fn a_merged_document_shows_each_hosts_rows() {
-    let mut a = runtime_doc();
-    a.id = "a".into();
-    a.configurations.retain(|c| c.name != "dbg");
-    let mut b = runtime_doc();
-    b.id = "b".into();
-    b.machine.cpu_model = "other CPU".into();
-    b.configurations.retain(|c| c.name != "fat");
+    let (a, b) = two_shards();
     let m = merge(&[a.clone(), b.clone()], "merged".into(), vec![], false).unwrap();
     // the table says which host each row is from, and does not compare
     // dbg's build time with baseline's from another machine
@@ -227,7 +204,7 @@ fn a_merged_document_shows_each_hosts_rows() {
         doc: &m,
         advice: Err("not asked".into()),
     };
-    let md = render::report(&[section], Format::Markdown).unwrap();
+    let md = render::report(&[section], Format::Markdown, None, None).unwrap();
     assert!(
         md.contains("| config | host |") && md.contains("host B: 2 × other CPU"),
         "{md}"
@@ -252,13 +229,14 @@ fn every_json_output_is_a_versioned_document() {
         advice: Ok(&r),
     };
     let report: serde_json::Value =
-        serde_json::from_str(&render::report(&[section], Format::Json).unwrap()).unwrap();
+        serde_json::from_str(&render::report(&[section], Format::Json, None, None).unwrap())
+            .unwrap();
     assert_eq!(report["schema_version"], 1);
     assert_eq!(report["reports"][0]["recommendation"]["choice"], "fat");
     assert!(report["reports"][0]["recommendation"]["reasons"][1]["text"].is_string());
     let history = render::history::entries(std::slice::from_ref(&doc));
     let h: serde_json::Value =
-        serde_json::from_str(&render::history(&history, Format::Json, false).unwrap()).unwrap();
+        serde_json::from_str(&render::history(&history, Format::Json).unwrap()).unwrap();
     assert_eq!(h["schema_version"], 1);
     assert_eq!(h["history"][0]["id"], doc.id.as_str());
 }
@@ -370,4 +348,27 @@ fn each_finding_id_is_the_one_docs_list() {
             d.id()
         );
     }
+}
+
+#[test]
+fn html_is_a_format_like_the_others() {
+    let doc = runtime_doc();
+    let page = render::measure(&doc, Format::Html, render::View::default()).unwrap();
+    assert!(
+        page.starts_with("<!doctype html>") && page.contains("<table"),
+        "{page}"
+    );
+    assert!(!page.contains("<h2>Charts</h2>"), "no charts asked for");
+    let section = render::report::Section {
+        doc: &doc,
+        advice: Err("not asked".into()),
+    };
+    let page = render::report(&[section], Format::Html, None, None).unwrap();
+    assert!(
+        page.contains("<h2>Charts</h2>") && page.contains("<svg"),
+        "the report charts its document"
+    );
+    let history = render::history::entries(std::slice::from_ref(&doc));
+    let page = render::history(&history, Format::Html).unwrap();
+    assert!(page.starts_with("<!doctype html>"), "{page}");
 }

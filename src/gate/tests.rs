@@ -218,13 +218,7 @@ mod merging {
 
     #[test]
     fn shards_become_one_document_with_each_configurations_host() {
-        let mut a = doc();
-        a.id = "a".into();
-        a.configurations.retain(|c| c.name != "dbg");
-        let mut b = doc();
-        b.id = "b".into();
-        b.machine.cpu_model = "other CPU".into();
-        b.configurations.retain(|c| c.name != "fat");
+        let (a, b) = crate::results::test_docs::two_shards();
         let (id, inv) = ids();
         let m = merge(&[a.clone(), b.clone()], id, inv, false).unwrap();
         let names: Vec<&str> = m.configurations.iter().map(|c| c.name.as_str()).collect();

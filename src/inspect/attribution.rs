@@ -43,7 +43,8 @@ pub struct Attributor {
 }
 
 impl Attributor {
-    /// Just the naming rules, std's own dependencies unknown.
+    /// Just the naming rules, std's own dependencies unknown (the tests').
+    #[cfg(test)]
     pub fn plain(split_std: bool) -> Attributor {
         Attributor {
             split_std,

@@ -14,7 +14,6 @@ use super::symbols::Binary;
 /// One function name's presence in a build.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Presence {
-    /// Crate.
     pub krate: String,
     /// Functions with this name.
     pub count: usize,

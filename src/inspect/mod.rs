@@ -80,7 +80,6 @@ pub enum Error {
     /// Not an executable this tool reads.
     #[error("{} is not an executable or object file this tool can read ({source})", .path.display())]
     NotReadable {
-        /// the file
         path: PathBuf,
         /// what the parser said
         #[source]
@@ -91,16 +90,10 @@ pub enum Error {
     NoText(PathBuf),
     /// A binary a document names that is gone.
     #[error("{} ({name}) does not exist: measure again, or pass an existing --file", .path.display())]
-    Missing {
-        /// the configuration
-        name: String,
-        /// its binary
-        path: PathBuf,
-    },
+    Missing { name: String, path: PathBuf },
     /// `--base`/`--against` names a configuration not inspected.
     #[error("{flag} {name}: no such configuration among those inspected")]
     NotInspected {
-        /// the flag
         flag: &'static str,
         /// the name given
         name: String,
@@ -110,19 +103,13 @@ pub enum Error {
     NotMeasured {
         /// the name given
         name: String,
-        /// the document
         path: PathBuf,
         /// the configurations it has
         known: Vec<String>,
     },
     /// A configuration that did not build.
     #[error("configuration `{name}` did not build ({status}): nothing to inspect")]
-    NotBuilt {
-        /// the configuration
-        name: String,
-        /// its status
-        status: String,
-    },
+    NotBuilt { name: String, status: String },
     /// A document where nothing built.
     #[error("{} has no successfully built configuration to inspect", .0.display())]
     NothingBuilt(PathBuf),

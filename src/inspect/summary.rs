@@ -21,9 +21,6 @@ use crate::results::inspect::{
 pub struct Analysed {
     /// What was read.
     pub binary: Binary,
-    /// The code pass, when the architecture is supported.
-    pub code: Option<CodeFacts>,
-    /// The report.
     pub report: BinaryReport,
 }
 
@@ -103,11 +100,7 @@ pub fn summarize(name: &str, path: &Path, by: &Attributor) -> Result<Analysed> {
         duplicates,
         unavailable,
     };
-    Ok(Analysed {
-        binary,
-        code,
-        report,
-    })
+    Ok(Analysed { binary, report })
 }
 
 fn calls_report(binary: &Binary, facts: &CodeFacts) -> CallsReport {

@@ -121,16 +121,13 @@ pub enum Error {
     /// The base profile does not resolve.
     #[error("--base-profile {profile}")]
     BaseProfile {
-        /// the profile
         profile: String,
-        /// why
         #[source]
         source: resolve::Error,
     },
     /// A workload that cannot run.
     #[error("workload `{name}`: {problem}")]
     Workload {
-        /// the workload
         name: String,
         /// what is wrong
         problem: runtime::workload::Unrunnable,

@@ -106,7 +106,6 @@ pub struct Clean {
     pub exit_code: Option<i32>,
     /// cargo's stderr (or why the build is unusable) when it failed.
     pub stderr_tail: Option<String>,
-    /// The figures.
     pub build: Build,
     /// The binary, when the build succeeded.
     pub executable: Option<PathBuf>,

@@ -52,7 +52,6 @@ pub enum Lives {
 /// One row of the key table.
 #[derive(Debug)]
 pub struct KeySpec {
-    /// The key.
     pub key: Key,
     /// Its name, as Cargo spells it.
     pub name: &'static str,

@@ -20,16 +20,13 @@ pub enum Error {
     /// A manifest or config file that cannot be read.
     #[error("reading {}", .path.display())]
     Read {
-        /// the file
         path: PathBuf,
-        /// why
         #[source]
         source: std::io::Error,
     },
     /// A manifest or config file that is not TOML.
     #[error("parsing {}", .path.display())]
     Parse {
-        /// the file
         path: PathBuf,
         /// what the parser said
         #[source]
@@ -38,7 +35,6 @@ pub enum Error {
     /// A profile that is not defined.
     #[error("profile `{name}` is not defined (no [profile.{name}] with `inherits` in {} or a config file)", .manifest.display())]
     Undefined {
-        /// the profile
         name: String,
         /// the root manifest
         manifest: PathBuf,
@@ -68,7 +64,6 @@ type Result<T> = std::result::Result<T, Error>;
 /// One resolved key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedValue {
-    /// The value.
     pub value: Value,
     /// Where it came from: `default`, a file path, or an environment variable.
     pub source: String,

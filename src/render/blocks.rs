@@ -19,7 +19,6 @@ pub struct Report {
 pub enum Block {
     /// A section title.
     Heading(String),
-    /// A table.
     Table(Table),
     /// A paragraph (its lines are kept).
     Text(String),
@@ -38,7 +37,6 @@ pub enum Block {
     Quote {
         /// What is quoted.
         title: String,
-        /// The lines.
         lines: Vec<String>,
     },
 }
@@ -46,9 +44,9 @@ pub enum Block {
 /// Column alignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
-    /// Text.
+    /// For text.
     Left,
-    /// Numbers.
+    /// For figures: their digits line up.
     Right,
 }
 
@@ -67,7 +65,6 @@ pub struct Column {
 pub struct Table {
     /// A caption shown above the table.
     pub title: Option<String>,
-    /// The columns.
     pub columns: Vec<Column>,
     /// Rows, each as wide as `columns`.
     pub rows: Vec<Vec<Cell>>,

@@ -9,7 +9,6 @@ pub use crate::results::measure::Metric;
 /// One table cell: a figure with its kind, so each format writes it right.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
-    /// Nothing.
     Empty,
     /// Text as is.
     Text(String),
@@ -23,12 +22,10 @@ pub enum Cell {
     Seconds(f64),
     /// A plain number with this many decimals.
     Number {
-        /// The value.
         value: f64,
         /// Decimals shown.
         decimals: usize,
     },
-    /// A count.
     Count(u64),
     /// A ratio: `×1.85` (`n/a` when not finite).
     Ratio(f64),
@@ -50,7 +47,6 @@ pub enum Cell {
     },
     /// A ratio with its confidence interval: `×0.912 [0.901–0.925]`.
     RatioCi {
-        /// The ratio.
         ratio: f64,
         /// Lower bound.
         low: f64,

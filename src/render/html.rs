@@ -403,16 +403,35 @@ fn inspect_charts(doc: &InspectDocument) -> Vec<String> {
     out
 }
 
+/// What a page shows beside its blocks: the charts of the report's
+/// documents, of an inspect document (per crate), the link-memory limit
+/// line, and any further figures (the history's).
+#[derive(Default)]
+pub struct Charts<'a> {
+    /// The report's documents, each with its recommendation.
+    pub sections: &'a [Section<'a>],
+    /// The inspect document, for the per-crate charts.
+    pub inspect: Option<&'a InspectDocument>,
+    /// `--max-link-memory`, drawn as a line.
+    pub link_limit: Option<u64>,
+    /// Figures drawn elsewhere (the history's line charts).
+    pub extra: Vec<String>,
+}
+
+/// A whole self-contained page: the blocks laid out as HTML, then the
+/// charts.
+pub struct Page<'a>(pub &'a Charts<'a>);
+
+impl Render for Page<'_> {
+    fn render(&self, report: &Report) -> String {
+        page(report, self.0)
+    }
+}
+
 /// The whole page.
-pub fn page(
-    report: &Report,
-    sections: &[Section],
-    inspect: Option<&InspectDocument>,
-    link_limit: Option<u64>,
-    extra: &[String],
-) -> String {
+fn page(report: &Report, c: &Charts) -> String {
     let mut charts = String::new();
-    for (i, s) in sections.iter().enumerate() {
+    for (i, s) in c.sections.iter().enumerate() {
         let id = format!("r{i}");
         if let Some(f) = size_vs_build(s, &id) {
             charts.push_str(&f);
@@ -420,20 +439,23 @@ pub fn page(
         for f in runtime(s.doc, &id) {
             charts.push_str(&f);
         }
-        if let Some(f) = link_memory(s.doc, &id, link_limit) {
+        if let Some(f) = link_memory(s.doc, &id, c.link_limit) {
             charts.push_str(&f);
         }
     }
-    if let Some(doc) = inspect {
+    if let Some(doc) = c.inspect {
         for f in inspect_charts(doc) {
             charts.push_str(&f);
         }
     }
-    for f in extra {
+    for f in &c.extra {
         charts.push_str(f);
     }
+    if !charts.is_empty() {
+        charts.insert_str(0, "<h2>Charts</h2>");
+    }
     format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><meta name=\"color-scheme\" content=\"light dark\"><title>{t}</title><style>{STYLE}</style></head><body><main><h1>{t}</h1>{body}<h2>Charts</h2>{charts}</main></body></html>\n",
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><meta name=\"color-scheme\" content=\"light dark\"><title>{t}</title><style>{STYLE}</style></head><body><main><h1>{t}</h1>{body}{charts}</main></body></html>\n",
         t = esc(&report.title),
         body = Html.render(report)
     )

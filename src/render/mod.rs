@@ -43,12 +43,25 @@ pub enum Format {
     Json,
     /// GitHub-flavoured Markdown.
     Markdown,
+    /// One self-contained HTML page (`html.rs`), with charts where the
+    /// document has them.
+    Html,
 }
 
 fn text(format: Format, report: impl FnOnce() -> blocks::Report) -> Option<String> {
+    text_with(format, &html::Charts::default(), report)
+}
+
+/// `format`'s text of a report; HTML adds `charts` to the page.
+fn text_with(
+    format: Format,
+    charts: &html::Charts,
+    report: impl FnOnce() -> blocks::Report,
+) -> Option<String> {
     match format {
         Format::Table => Some(table::Terminal.render(&report())),
         Format::Markdown => Some(markdown::Markdown.render(&report())),
+        Format::Html => Some(html::Page(charts).render(&report())),
         Format::Json => None,
     }
 }
@@ -128,9 +141,22 @@ pub fn check(r: &CheckReport, format: Format) -> serde_json::Result<String> {
     }
 }
 
-/// The report of measure documents with their recommendations, in `format`.
-pub fn report(sections: &[report::Section], format: Format) -> serde_json::Result<String> {
-    match text(format, || report::report(sections)) {
+/// The report of measure documents with their recommendations, in
+/// `format`; its HTML page charts them, and `inspect`'s crates, with
+/// `link_limit` drawn as a line.
+pub fn report(
+    sections: &[report::Section],
+    format: Format,
+    inspect: Option<&InspectDocument>,
+    link_limit: Option<u64>,
+) -> serde_json::Result<String> {
+    let charts = html::Charts {
+        sections,
+        inspect,
+        link_limit,
+        extra: Vec::new(),
+    };
+    match text_with(format, &charts, || report::report(sections)) {
         Some(text) => Ok(text),
         None => {
             let doc = ReportDocument {
@@ -149,40 +175,20 @@ pub fn report(sections: &[report::Section], format: Format) -> serde_json::Resul
     }
 }
 
-/// The report as one self-contained HTML page with charts; `inspect` adds
-/// the per-crate charts, `link_limit` the limit line, `extra` more figures
-/// (the history).
-pub fn report_html(
-    sections: &[report::Section],
-    inspect: Option<&InspectDocument>,
-    link_limit: Option<u64>,
-    extra: &[String],
-) -> String {
-    html::page(
-        &report::report(sections),
-        sections,
-        inspect,
-        link_limit,
-        extra,
-    )
-}
-
 /// The history of a results directory in `format` (HTML: with line charts).
 pub fn history(
     entries: &[crate::results::history::Entry],
     format: Format,
-    as_html: bool,
 ) -> serde_json::Result<String> {
-    if as_html {
-        return Ok(html::page(
-            &history::report(entries),
-            &[],
-            None,
-            None,
-            &history::charts(entries),
-        ));
-    }
-    match text(format, || history::report(entries)) {
+    let charts = html::Charts {
+        extra: if format == Format::Html {
+            history::charts(entries)
+        } else {
+            Vec::new()
+        },
+        ..Default::default()
+    };
+    match text_with(format, &charts, || history::report(entries)) {
         Some(text) => Ok(text),
         None => json::render(&crate::results::history::HistoryDocument {
             schema_version: crate::results::history::HISTORY_SCHEMA_VERSION,

@@ -78,7 +78,6 @@ fn open(w: f64, h: f64, title: &str, desc: &str) -> String {
 
 /// A point of a scatter plot.
 pub struct Point {
-    /// Its label.
     pub label: String,
     /// x value.
     pub x: f64,
@@ -182,9 +181,7 @@ fn axes_svg(
 
 /// A bar: label, value, and an optional interval drawn as a whisker.
 pub struct Bar {
-    /// Its label.
     pub label: String,
-    /// Its value.
     pub value: f64,
     /// A confidence interval.
     pub whisker: Option<(f64, f64)>,

@@ -109,3 +109,39 @@ pub fn doc(specs: &[Spec]) -> MeasureDocument {
         .collect();
     doc
 }
+
+/// Fat LTO.
+pub const FAT: &[(&str, &str)] = &[("lto", "fat")];
+/// Fat LTO and one codegen unit.
+pub const FAT1: &[(&str, &str)] = &[("lto", "fat"), ("codegen-units", "1")];
+/// Everything for size.
+pub const SIZE_Z: &[(&str, &str)] = &[
+    ("lto", "fat"),
+    ("opt-level", "z"),
+    ("panic", "abort"),
+    ("strip", "symbols"),
+];
+
+/// A sweep where each step buys size and costs build time and link memory.
+pub fn sweep() -> Vec<Spec> {
+    vec![
+        spec("baseline", 1_000_000, 60.0, 300),
+        spec("thin", 960_000, 70.0, 500).set(&[("lto", "thin")]),
+        spec("fat", 900_000, 80.0, 800).set(FAT),
+        spec("fat-cgu1", 850_000, 100.0, 1200).set(FAT1),
+        spec("size-z", 700_000, 110.0, 1100).set(SIZE_Z),
+    ]
+}
+
+/// Two shards of one sweep measured on two machines: `a` without `dbg`,
+/// `b` (on "other CPU") without `fat`.
+pub fn two_shards() -> (MeasureDocument, MeasureDocument) {
+    let mut a = template();
+    a.id = "a".into();
+    a.configurations.retain(|c| c.name != "dbg");
+    let mut b = template();
+    b.id = "b".into();
+    b.machine.cpu_model = "other CPU".into();
+    b.configurations.retain(|c| c.name != "fat");
+    (a, b)
+}

@@ -22,7 +22,6 @@ pub enum Error {
     NotAMember {
         /// the name given
         name: String,
-        /// the members
         members: Vec<String>,
     },
     /// No member has a binary.
@@ -36,29 +35,21 @@ pub enum Error {
     /// `--bin NAME` names no binary of the package.
     #[error("package `{package}` has no binary `{name}`{}", if .bins.is_empty() { ": it has no binaries".to_string() } else { format!(" (binaries: {})", .bins.join(", ")) })]
     NoSuchBin {
-        /// the package
         package: String,
         /// the name given
         name: String,
-        /// its binaries
         bins: Vec<String>,
     },
     /// The package has no binary target.
     #[error("package `{package}` has no binary target: {why}; pass -p with a package that has one")]
     NoBinary {
-        /// the package
         package: String,
         /// what it builds instead
         why: &'static str,
     },
     /// The package has several binaries and none was chosen.
     #[error("package `{package}` has several binaries ({}): choose one with --bin", .bins.join(", "))]
-    SeveralBins {
-        /// the package
-        package: String,
-        /// its binaries
-        bins: Vec<String>,
-    },
+    SeveralBins { package: String, bins: Vec<String> },
 }
 
 impl Error {

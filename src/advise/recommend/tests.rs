@@ -5,7 +5,7 @@ use crate::results::advice::{
     Constraints, Decision, Difference, Goal, Need, Offer, Reason, Recommendation, Why,
 };
 use crate::results::measure::Setting;
-use crate::results::test_docs::{Spec, doc, spec, template};
+use crate::results::test_docs::{FAT, FAT1, SIZE_Z, Spec, doc, spec, sweep, template};
 
 fn go(specs: &[Spec], goal: Goal, constraints: Constraints) -> Recommendation {
     recommend(&doc(specs), goal, &constraints).unwrap()
@@ -17,25 +17,6 @@ fn why<'a>(r: &'a Recommendation, name: &str) -> &'a Why {
         .find(|x| x.name == name)
         .unwrap_or_else(|| panic!("{name} not among rejected: {:#?}", r.rejected))
         .why
-}
-
-const FAT: &[(&str, &str)] = &[("lto", "fat")];
-const FAT1: &[(&str, &str)] = &[("lto", "fat"), ("codegen-units", "1")];
-const SIZE_Z: &[(&str, &str)] = &[
-    ("lto", "fat"),
-    ("opt-level", "z"),
-    ("panic", "abort"),
-    ("strip", "symbols"),
-];
-
-fn sweep() -> Vec<Spec> {
-    vec![
-        spec("baseline", 1_000_000, 60.0, 300),
-        spec("thin", 960_000, 70.0, 500).set(&[("lto", "thin")]),
-        spec("fat", 900_000, 80.0, 800).set(FAT),
-        spec("fat-cgu1", 850_000, 100.0, 1200).set(FAT1),
-        spec("size-z", 700_000, 110.0, 1100).set(SIZE_Z),
-    ]
 }
 
 #[test]

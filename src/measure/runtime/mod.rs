@@ -26,7 +26,6 @@ use workload::Workload;
 
 /// What the runtime phase needs.
 pub struct Options<'a> {
-    /// The workloads.
     pub workloads: &'a [Workload],
     /// Runs, warm-ups, minimum time.
     pub plan: Plan,

@@ -179,18 +179,18 @@ pub fn collect(cli: Vec<Workload>, metadata: Vec<Workload>) -> Vec<Workload> {
     all
 }
 
-/// Why a workload cannot run.
+/// Why a workload cannot run: what of it is missing.
 #[derive(Debug, thiserror::Error)]
 pub enum Unrunnable {
     /// Its directory is missing.
     #[error("directory {} does not exist", .0.display())]
-    NoDir(std::path::PathBuf),
+    Dir(std::path::PathBuf),
     /// Its stdin file is missing.
     #[error("stdin file {} does not exist", .0.display())]
-    NoStdin(std::path::PathBuf),
+    Stdin(std::path::PathBuf),
     /// Its program is not found.
     #[error("program `{0}` not found (on PATH, or as a path)")]
-    NoProgram(String),
+    Program(String),
 }
 
 /// Checks, before anything is built, that `w` can run: its directory and
@@ -202,10 +202,10 @@ pub fn check_runnable(w: &Workload) -> Result<(), crate::measure::Error> {
         problem,
     };
     if let Some(dir) = w.dir.as_ref().filter(|d| !d.is_dir()) {
-        return Err(bad(Unrunnable::NoDir(dir.clone())));
+        return Err(bad(Unrunnable::Dir(dir.clone())));
     }
     if let Some(file) = w.stdin.as_ref().filter(|f| !f.is_file()) {
-        return Err(bad(Unrunnable::NoStdin(file.clone())));
+        return Err(bad(Unrunnable::Stdin(file.clone())));
     }
     let Some(program) = w
         .command
@@ -218,7 +218,7 @@ pub fn check_runnable(w: &Workload) -> Result<(), crate::measure::Error> {
     if found {
         Ok(())
     } else {
-        Err(bad(Unrunnable::NoProgram(program.clone())))
+        Err(bad(Unrunnable::Program(program.clone())))
     }
 }
 
