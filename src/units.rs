@@ -55,6 +55,14 @@ pub fn change(c: f64) -> String {
     }
 }
 
+/// A limit on a relative change as the user gave it, to the precision
+/// given: `+3%`, `+0.01%`, `-2.5%`.
+pub fn limit(c: f64) -> String {
+    let text = format!("{:+.4}", c * 100.0);
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("{text}%")
+}
+
 /// A part of a whole or the size of a change, 0.012 meaning 1.2%, with
 /// `decimals` decimals and no sign: `1.2%`.
 pub fn percent(share: f64, decimals: usize) -> String {
@@ -91,6 +99,10 @@ mod tests {
         assert_eq!(change(424_008.0 / 509_168.0 - 1.0), "-16.7%");
         assert_eq!(change(f64::NAN), "n/a");
         assert_eq!(percent(0.0012, 1), "0.1%");
+        assert_eq!(limit(0.03), "+3%");
+        assert_eq!(limit(0.0001), "+0.01%");
+        assert_eq!(limit(-0.025), "-2.5%");
+        assert_eq!(limit(0.0), "+0%");
         assert_eq!(p_value(0.043), "p = 0.04");
         assert_eq!(p_value(0.0043), "p = 0.004");
         assert_eq!(p_value(0.0001), "p < 0.001");

@@ -169,7 +169,7 @@ fn check_notes_in_words() {
     };
     let text = render::check(&check(&base, &new, &limits), Format::Table).unwrap();
     assert!(
-        text.contains("one clean build each (n = 1); +100.0% is over the limit +10.0%"),
+        text.contains("one clean build each (n = 1); +100.0% is over the limit +10%"),
         "{text}"
     );
     let json: serde_json::Value =

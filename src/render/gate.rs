@@ -28,7 +28,7 @@ fn figure(value: Option<f64>, unit: Option<Unit>) -> Cell {
 fn limit(l: Option<Limit>) -> String {
     match l {
         None => String::new(),
-        Some(Limit::Relative(r)) => units::change(r),
+        Some(Limit::Relative(r)) => units::limit(r),
         Some(Limit::Bytes(b)) => units::bytes(b),
     }
 }
@@ -46,7 +46,7 @@ pub fn note(n: &Note) -> String {
         Note::OverLimit { change, limit } => format!(
             "{} is over the limit {}",
             units::change(*change),
-            units::change(*limit)
+            units::limit(*limit)
         ),
         Note::OverLinkMemory { .. } => "the link step's peak is over the limit".into(),
         Note::MissingFromNew => "measured in the baseline, missing from the new results: measure it (or drop it from the baseline)".into(),

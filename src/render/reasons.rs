@@ -62,6 +62,16 @@ fn decision(d: &Decision) -> String {
         Decision::TooLittleSmaller {
             config,
             shipped_bytes,
+            required,
+            ..
+        } if config == BASELINE => format!(
+            "baseline itself ships the fewest bytes ({}) of the configurations that meet the constraints (--goal size asks for at least {} fewer)",
+            bytes(*shipped_bytes),
+            percent(*required, 0)
+        ),
+        Decision::TooLittleSmaller {
+            config,
+            shipped_bytes,
             baseline_shipped_bytes,
             reduction,
             required,
