@@ -81,17 +81,15 @@ fn imports() -> BTreeMap<String, BTreeSet<String>> {
             .to_string();
         let text = std::fs::read_to_string(path).unwrap();
         let used = out.entry(top.clone()).or_default();
-        for (i, _) in text.match_indices("crate::") {
-            let before = text[..i].chars().last();
-            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-                continue; // `cargo_lto::` or the like
-            }
-            let name: String = text[i + 7..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            if !name.is_empty() && name != top {
-                used.insert(name);
+        // every path the file names, `use crate::{a, b::c}` trees and
+        // `super::` paths included, made absolute: its first segment is
+        // the top-level module it reaches
+        for (at, p) in paths_by_module(&module_path(rel), &text) {
+            if let Some(first) = absolute(&at, &p).first()
+                && *first != top
+                && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                used.insert(first.clone());
             }
         }
     }
@@ -237,6 +235,32 @@ fn named_paths(text: &str) -> Vec<String> {
     out
 }
 
+/// The paths a file of module `at` names, each with the module it is named
+/// in: an inline `mod tests { … }` (where `super` is the file's module) is
+/// one level down.
+fn paths_by_module(at: &[String], text: &str) -> Vec<(Vec<String>, String)> {
+    let inline = text.lines().position(|l| {
+        let t = l.trim_start();
+        t.starts_with("mod ") && t.trim_end().ends_with('{')
+    });
+    let (head, tail, inner) = match inline {
+        Some(i) => {
+            let lines: Vec<&str> = text.lines().collect();
+            let name = lines[i].trim_start()[4..].trim_end_matches('{').trim();
+            let mut inner = at.to_vec();
+            inner.push(name.to_string());
+            (lines[..i].join("\n"), lines[i..].join("\n"), inner)
+        }
+        None => (text.to_string(), String::new(), at.to_vec()),
+    };
+    let mut out: Vec<(Vec<String>, String)> = named_paths(&head)
+        .into_iter()
+        .map(|p| (at.to_vec(), p))
+        .collect();
+    out.extend(named_paths(&tail).into_iter().map(|p| (inner.clone(), p)));
+    out
+}
+
 /// `path` (as named in the file of module `at`) made absolute.
 fn absolute(at: &[String], path: &str) -> Vec<String> {
     let mut segments = path.split("::").map(str::trim).filter(|s| !s.is_empty());
@@ -279,8 +303,8 @@ fn no_circle_between_sibling_modules() {
         modules.insert(at.clone());
         let text = std::fs::read_to_string(path).unwrap();
         let named = edges.entry(at.clone()).or_default();
-        for p in named_paths(&text) {
-            let abs = absolute(&at, &p);
+        for (inner, p) in paths_by_module(&at, &text) {
+            let abs = absolute(&inner, &p);
             if !abs.is_empty() {
                 named.insert(abs);
             }
@@ -348,7 +372,14 @@ fn use_trees_are_understood() {
         expand("crate::{a::b, c::{d, e as f}}"),
         ["crate::a::b", "crate::c::d", "crate::c::e"]
     );
-    let named = named_paths("use super::{x, y::Z};\nfn f() { crate::m::g(); }\n// use super::no;");
+    let named = named_paths(
+        "use super::{x, y::Z};\nfn f() { crate::m::g(); }\n// use super::no;\nuse crate::{render::Cell, units};",
+    );
+    assert!(
+        named.contains(&"crate::render::Cell".to_string()),
+        "{named:?}"
+    );
+    assert!(named.contains(&"crate::units".to_string()), "{named:?}");
     assert!(named.contains(&"super::x".to_string()), "{named:?}");
     assert!(named.contains(&"super::y::Z".to_string()), "{named:?}");
     assert!(named.contains(&"crate::m::g".to_string()), "{named:?}");
