@@ -135,9 +135,9 @@ impl ConfigBar {
         self.bar.finish_and_clear();
         if self.mode == Mode::Lines {
             eprintln!(
-                "cargo lto: {} {outcome} in {:.1} s",
+                "cargo lto: {} {outcome} in {}",
                 self.name,
-                elapsed.as_secs_f64()
+                crate::units::seconds(elapsed.as_secs_f64())
             );
         }
     }

@@ -13,7 +13,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("results", &[]),
     ("units", &[]),
     ("process", &[]),
-    ("progress", &[]),
+    ("progress", &["units"]),
     ("error", &["results"]),
     ("stats", &["results"]),
     ("metadata", &["error", "results"]),
