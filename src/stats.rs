@@ -15,6 +15,14 @@
 //!   1947); differences with p ≥ 0.05, or whose ratio CI contains 1, are
 //!   reported as inside the noise. The verdict is decided here, once, and
 //!   recorded in the results: no renderer re-decides it.
+//! - Many comparisons at once: a document compares every configuration
+//!   with baseline on every workload, and at p < 0.05 one comparison in
+//!   twenty is "significant" by chance alone. [`correct`] adjusts the
+//!   p-values of all of them together by Holm's step-down method (Holm,
+//!   1979, "A simple sequentially rejective multiple test procedure",
+//!   Scandinavian Journal of Statistics 6: 65–70), which keeps the chance
+//!   of even one false verdict in the document below 5%, and no effect
+//!   smaller than [`MIN_EFFECT`] is called at all.
 
 pub use crate::results::measure::{Comparison, Summary, Verdict};
 
@@ -22,6 +30,9 @@ pub use crate::results::measure::{Comparison, Summary, Verdict};
 pub const BOOTSTRAP_RESAMPLES: usize = 10_000;
 /// Significance level of the two-sided test, and 1 − confidence of the CIs.
 pub const ALPHA: f64 = 0.05;
+/// The smallest effect called faster or slower: a ratio of medians within
+/// 1% of 1 is within the noise whatever its p-value.
+pub const MIN_EFFECT: f64 = 0.01;
 
 /// SplitMix64: a tiny, well-known generator (Steele, Lea & Flood, 2014),
 /// enough for resampling indices and shuffling run orders reproducibly.
@@ -185,7 +196,8 @@ pub fn mann_whitney_p(a: &[f64], b: &[f64]) -> f64 {
     (2.0 * (1.0 - normal_cdf(z))).clamp(0.0, 1.0)
 }
 
-/// Compares `sample` with `baseline` (both non-empty).
+/// Compares `sample` with `baseline` (both non-empty), as one comparison
+/// alone; [`correct`] adjusts it among others.
 pub fn compare(sample: &[f64], baseline: &[f64]) -> Comparison {
     let ratio = median(sample) / median(baseline);
     let mut rng = SplitMix64(0xc0ffee);
@@ -198,18 +210,55 @@ pub fn compare(sample: &[f64], baseline: &[f64]) -> Comparison {
         percentile_sorted(&ratios, 1.0 - ALPHA / 2.0),
     ];
     let p_value = mann_whitney_p(sample, baseline);
-    let significant = p_value < ALPHA && !(ratio_ci[0] <= 1.0 && 1.0 <= ratio_ci[1]);
-    let verdict = match (significant, ratio < 1.0) {
+    let mut c = Comparison {
+        ratio,
+        ratio_ci,
+        p_value,
+        p_adjusted: Some(p_value),
+        significant: false,
+        verdict: Verdict::WithinNoise,
+    };
+    decide(&mut c);
+    c
+}
+
+/// Sets `significant` and `verdict` from the adjusted p-value, the CI and
+/// the minimum effect.
+fn decide(c: &mut Comparison) {
+    let p = c.p_adjusted.unwrap_or(c.p_value);
+    let ci_excludes_one = !(c.ratio_ci[0] <= 1.0 && 1.0 <= c.ratio_ci[1]);
+    c.significant = p < ALPHA && ci_excludes_one && (c.ratio - 1.0).abs() >= MIN_EFFECT;
+    c.verdict = match (c.significant, c.ratio < 1.0) {
         (false, _) => Verdict::WithinNoise,
         (true, true) => Verdict::Faster,
         (true, false) => Verdict::Slower,
     };
-    Comparison {
-        ratio,
-        ratio_ci,
-        p_value,
-        significant,
-        verdict,
+}
+
+/// Holm's step-down adjusted p-values of `p`, in the same order: the
+/// smallest times m, the next times m − 1, …, each at least the one before
+/// it, at most 1.
+pub fn holm(p: &[f64]) -> Vec<f64> {
+    let m = p.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| p[a].total_cmp(&p[b]));
+    let mut adjusted = vec![0.0; m];
+    let mut running = 0.0f64;
+    for (rank, &i) in order.iter().enumerate() {
+        running = running.max(((m - rank) as f64 * p[i]).min(1.0));
+        adjusted[i] = running;
+    }
+    adjusted
+}
+
+/// Adjusts every comparison of one family (a document's, a check's) for
+/// how many were made, and decides each verdict again from its adjusted
+/// p-value.
+pub fn correct(family: &mut [&mut Comparison]) {
+    let raw: Vec<f64> = family.iter().map(|c| c.p_value).collect();
+    for (c, p) in family.iter_mut().zip(holm(&raw)) {
+        c.p_adjusted = Some(p);
+        decide(c);
     }
 }
 
@@ -288,9 +337,114 @@ mod tests {
         assert_eq!(mann_whitney_p(&[1.0; 5], &[1.0; 5]), 1.0);
     }
 
+    #[test]
+    fn holm_adjusts_step_down() {
+        let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12);
+        // the textbook case: m = 5
+        let p = [0.01, 0.02, 0.03, 0.04, 0.05];
+        assert!(
+            close(&holm(&p), &[0.05, 0.08, 0.09, 0.09, 0.09]),
+            "{:?}",
+            holm(&p)
+        );
+        // order is kept; a later, larger product never lowers one before it
+        assert!(close(&holm(&[0.01, 0.04, 0.03]), &[0.03, 0.06, 0.06]));
+        assert!(close(&holm(&[0.5, 0.9]), &[1.0, 1.0]), "capped at 1");
+        assert!(holm(&[]).is_empty());
+        assert!(
+            close(&holm(&[0.04]), &[0.04]),
+            "one comparison is not adjusted"
+        );
+    }
+
+    #[test]
+    fn one_lucky_p_among_twelve_is_not_a_verdict() {
+        let made = |ratio: f64, ci: [f64; 2], p: f64| Comparison {
+            ratio,
+            ratio_ci: ci,
+            p_value: p,
+            p_adjusted: None,
+            significant: false,
+            verdict: Verdict::WithinNoise,
+        };
+        // (family, index, adjusted p, verdict)
+        let lucky = made(0.95, [0.92, 0.98], 0.04);
+        let null = made(1.0, [0.97, 1.03], 0.5);
+        let strong = made(0.80, [0.78, 0.82], 0.0001);
+        type Case = (Vec<Comparison>, usize, f64, Verdict);
+        let cases: Vec<Case> = vec![
+            // alone, 5% faster with p = 0.04 is a verdict
+            (vec![lucky.clone()], 0, 0.04, Verdict::Faster),
+            // among 12 comparisons (a sweep of 4 configurations × 3
+            // workloads) it is not: 12 × 0.04 = 0.48
+            (
+                std::iter::once(lucky.clone())
+                    .chain(vec![null.clone(); 11])
+                    .collect(),
+                0,
+                0.48,
+                Verdict::WithinNoise,
+            ),
+            // a strong effect survives the correction
+            (
+                std::iter::once(strong)
+                    .chain(vec![null.clone(); 11])
+                    .collect(),
+                0,
+                0.0012,
+                Verdict::Faster,
+            ),
+        ];
+        for (i, (mut family, at, p, verdict)) in cases.into_iter().enumerate() {
+            let mut refs: Vec<&mut Comparison> = family.iter_mut().collect();
+            correct(&mut refs);
+            let c = &family[at];
+            assert!((c.p_adjusted.unwrap() - p).abs() < 1e-12, "case {i}: {c:?}");
+            assert_eq!(c.verdict, verdict, "case {i}: {c:?}");
+            assert_eq!(c.p_value, family[at].p_value, "the raw p is kept");
+        }
+    }
+
+    #[test]
+    fn an_effect_under_one_percent_is_never_called() {
+        // 0.5% slower with almost no noise: p is tiny and the CI excludes 1,
+        // but the effect is below MIN_EFFECT
+        let base = noisy(1.0, 0.0005, 40, 21);
+        let other = noisy(1.005, 0.0005, 40, 22);
+        let c = compare(&other, &base);
+        assert!(c.p_value < 0.001 && c.ratio_ci[0] > 1.0, "{c:?}");
+        assert_eq!(c.verdict, Verdict::WithinNoise);
+        // 2% is
+        let other = noisy(1.02, 0.0005, 40, 23);
+        assert_eq!(compare(&other, &base).verdict, Verdict::Slower);
+    }
+
     proptest! {
         // each case bootstraps 10,000 resamples: fewer cases keep this quick
         #![proptest_config(ProptestConfig::with_cases(32))]
+
+        #[test]
+        fn adjusted_p_is_at_least_raw_and_at_most_one(p in proptest::collection::vec(0.0f64..=1.0, 0..30)) {
+            let adjusted = holm(&p);
+            for (raw, adj) in p.iter().zip(&adjusted) {
+                prop_assert!(adj >= raw && *adj <= 1.0, "{raw} → {adj}");
+            }
+            // the order of the raw p-values is kept
+            for i in 0..p.len() {
+                for j in 0..p.len() {
+                    if p[i] < p[j] {
+                        prop_assert!(adjusted[i] <= adjusted[j]);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn a_sample_against_itself_is_never_significant(xs in proptest::collection::vec(0.001f64..1000.0, 1..30)) {
+            let c = compare(&xs, &xs);
+            prop_assert!(!c.significant && c.verdict == Verdict::WithinNoise, "{c:?}");
+            prop_assert!((c.ratio - 1.0).abs() < 1e-12);
+        }
 
         #[test]
         fn median_ci_brackets_the_median(xs in proptest::collection::vec(0.001f64..1000.0, 1..40)) {

@@ -127,6 +127,7 @@ pub fn check(baseline: &MeasureDocument, new: &MeasureDocument, limits: &Limits)
             });
         }
     }
+    correct_runtimes(&mut rows);
     let failed = rows.iter().any(|r| r.outcome == Outcome::Fail);
     CheckReport {
         schema_version: ADVICE_SCHEMA_VERSION,
@@ -137,6 +138,41 @@ pub fn check(baseline: &MeasureDocument, new: &MeasureDocument, limits: &Limits)
         rows,
         notes,
         failed,
+    }
+}
+
+/// The runtime rows' comparisons are one family: their p-values are
+/// adjusted together (Holm–Bonferroni, as `measure` does), and a row fails
+/// only on its corrected verdict.
+fn correct_runtimes(rows: &mut [Row]) {
+    let mut family: Vec<&mut crate::results::measure::Comparison> = rows
+        .iter_mut()
+        .flat_map(|r| r.notes.iter_mut())
+        .filter_map(|n| match n {
+            Note::Runtime { comparison, .. } => Some(comparison),
+            _ => None,
+        })
+        .collect();
+    stats::correct(&mut family);
+    for row in rows.iter_mut() {
+        let Some(Limit::Relative(limit)) = row.limit else {
+            continue;
+        };
+        for note in &mut row.notes {
+            if let Note::Runtime {
+                comparison,
+                over_limit,
+            } = note
+            {
+                *over_limit =
+                    comparison.verdict == Verdict::Slower && comparison.ratio - 1.0 > limit;
+                row.outcome = if *over_limit {
+                    Outcome::Fail
+                } else {
+                    Outcome::Pass
+                };
+            }
+        }
     }
 }
 
@@ -278,10 +314,7 @@ fn runtime_row(
         change: Some(change),
         outcome: if fail { Outcome::Fail } else { Outcome::Pass },
         ..skip(Note::Runtime {
-            ratio: cmp.ratio,
-            ratio_ci: cmp.ratio_ci,
-            p_value: cmp.p_value,
-            verdict: cmp.verdict,
+            comparison: cmp,
             over_limit: fail,
         })
     }

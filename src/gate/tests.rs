@@ -93,12 +93,11 @@ fn a_slowdown_inside_the_noise_never_fails() {
         .unwrap();
     assert!(
         matches!(
-            row.notes[..],
+            &row.notes[..],
             [Note::Runtime {
-                verdict: Verdict::WithinNoise,
+                comparison,
                 over_limit: false,
-                ..
-            }]
+            }] if comparison.verdict == Verdict::WithinNoise
         ),
         "{:?}",
         row.notes

@@ -78,27 +78,30 @@ pub fn note(n: &Note) -> String {
         Note::WorkloadFailed { exit_code: None } => "the workload failed".into(),
         Note::NoRuns => "no runs to compare".into(),
         Note::Runtime {
-            ratio,
-            ratio_ci,
-            p_value,
-            verdict,
+            comparison: c,
             over_limit,
         } => format!(
-            "×{ratio:.3} [{:.3}–{:.3}], {}: {}",
-            ratio_ci[0],
-            ratio_ci[1],
-            if *p_value < 0.001 {
-                "p < 0.001".to_string()
-            } else {
-                format!("p = {p_value:.3}")
-            },
-            match verdict {
+            "×{:.3} [{:.3}–{:.3}], {}: {}",
+            c.ratio,
+            c.ratio_ci[0],
+            c.ratio_ci[1],
+            p_text(c.p_adjusted.unwrap_or(c.p_value)),
+            match c.verdict {
                 Verdict::Slower if *over_limit => "slower beyond the noise and the limit",
                 Verdict::Slower => "slower beyond the noise, within the limit",
                 Verdict::Faster => "faster beyond the noise",
                 Verdict::WithinNoise => "within the noise: never a failure",
             }
         ),
+    }
+}
+
+/// A (Holm-adjusted) p-value: `p < 0.001`, `p = 0.043`.
+fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        "p < 0.001".to_string()
+    } else {
+        format!("p = {p:.3}")
     }
 }
 

@@ -365,7 +365,7 @@ fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
                     Cell::Verdict {
                         verdict: cmp.verdict,
                         ratio: cmp.ratio,
-                        p_value: cmp.p_value,
+                        p_value: cmp.p_adjusted.unwrap_or(cmp.p_value),
                         metric,
                     },
                 ]),
@@ -389,6 +389,22 @@ fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
                 );
             }
             table.row(row);
+        }
+        let family = doc
+            .configurations
+            .iter()
+            .filter(own)
+            .flat_map(|c| &c.runtime)
+            .filter(|r| {
+                r.vs_baseline
+                    .as_ref()
+                    .is_some_and(|v| v.p_adjusted.is_some())
+            })
+            .count();
+        if family > 1 {
+            table.footnotes.push(format!(
+                "p: adjusted for the document's {family} comparisons (Holm–Bonferroni); an effect under 1% is within noise"
+            ));
         }
         for c in doc.configurations.iter().filter(own) {
             for r in c

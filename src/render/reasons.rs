@@ -115,7 +115,7 @@ fn decision(d: &Decision) -> String {
             seconds(*build_s),
             seconds(*baseline_build_s)
         ),
-        Decision::NoneFaster => "no configuration that meets the constraints is faster than baseline beyond the noise (95% CI of the ratio excluding 1, p < 0.05) on any workload without being slower on another".into(),
+        Decision::NoneFaster => "no configuration that meets the constraints is faster than baseline beyond the noise (the p-value adjusted for every comparison under 0.05, the ratio's 95% CI excluding 1, at least 1%) on any workload without being slower on another".into(),
         Decision::FastestRuntime {
             config,
             geomean_ratio,
@@ -125,9 +125,11 @@ fn decision(d: &Decision) -> String {
         Decision::NoBalancedGain {
             required,
             build_cap,
+            build_allowance_s,
         } => format!(
-            "no configuration that meets the constraints ships at least {} fewer bytes or runs faster beyond the noise, without being slower elsewhere or building in more than {build_cap}× baseline's time",
-            percent(*required, 0)
+            "no configuration that meets the constraints ships at least {} fewer bytes or runs faster beyond the noise, without being slower elsewhere or building in more than {build_cap}× baseline's time or {} more, whichever is longer",
+            percent(*required, 0),
+            seconds(*build_allowance_s)
         ),
         Decision::BestBalance {
             config,
@@ -135,6 +137,7 @@ fn decision(d: &Decision) -> String {
             runtime_measured,
             build_ratio,
             build_cap,
+            build_allowance_s,
         } => format!(
             "{config} has the best balance: {} ×{score:.3} of baseline's, {}",
             if *runtime_measured {
@@ -144,7 +147,8 @@ fn decision(d: &Decision) -> String {
             },
             match build_ratio {
                 Some(r) => format!(
-                    "at ×{r:.2} its clean build time (--goal balanced accepts up to ×{build_cap})"
+                    "at ×{r:.2} its clean build time (--goal balanced accepts up to ×{build_cap} or {} more)",
+                    seconds(*build_allowance_s)
                 ),
                 None => "its build time not compared (warm builds)".into(),
             }

@@ -112,16 +112,11 @@ pub enum Note {
     },
     /// Either side has no runs.
     NoRuns,
-    /// The runtime comparison (new against old), as `measure` compares.
+    /// The runtime comparison (new against old), as `measure` compares,
+    /// its p-value adjusted over every runtime comparison of the check.
     Runtime {
-        /// Ratio of medians.
-        ratio: f64,
-        /// Its 95% CI.
-        ratio_ci: [f64; 2],
-        /// The Mann–Whitney p-value.
-        p_value: f64,
-        /// The verdict.
-        verdict: crate::results::measure::Verdict,
+        /// Ratio, CI, raw and adjusted p-value, verdict.
+        comparison: crate::results::measure::Comparison,
         /// Slower beyond the noise and by more than the limit.
         over_limit: bool,
     },

@@ -412,9 +412,15 @@ pub struct Comparison {
     pub ratio: f64,
     /// 95% bootstrap CI of that ratio.
     pub ratio_ci: [f64; 2],
-    /// Two-sided Mann–Whitney U p-value.
+    /// Two-sided Mann–Whitney U p-value, of this comparison alone.
     pub p_value: f64,
-    /// p < 0.05 and the CI excludes 1: a real difference, not noise.
+    /// The p-value adjusted for every comparison of the document
+    /// (Holm–Bonferroni); the verdict rests on it. Null in documents made
+    /// before it was recorded.
+    #[serde(default)]
+    pub p_adjusted: Option<f64>,
+    /// Adjusted p < 0.05, the CI excludes 1, and the effect is at least 1%:
+    /// a real difference, not noise.
     pub significant: bool,
     /// What the comparison says, decided with the statistics.
     pub verdict: Verdict,

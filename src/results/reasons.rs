@@ -117,15 +117,22 @@ pub enum Decision {
         /// Its clean build time / baseline's (null for warm builds,
         /// which are not compared).
         build_ratio: Option<f64>,
-        /// The largest build ratio `--goal balanced` accepts.
+        /// The largest build ratio `--goal balanced` accepts…
         build_cap: f64,
+        /// …or this many seconds more than baseline's, whichever allows
+        /// more (0 in documents before it).
+        #[serde(default)]
+        build_allowance_s: f64,
     },
     /// `--goal balanced`: nothing gains enough within the build-time cap.
     NoBalancedGain {
         /// The size reduction that counts as a gain.
         required: f64,
-        /// The largest build ratio accepted.
+        /// The largest build ratio accepted…
         build_cap: f64,
+        /// …or this many seconds more, whichever allows more.
+        #[serde(default)]
+        build_allowance_s: f64,
     },
 }
 

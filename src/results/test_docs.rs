@@ -89,6 +89,7 @@ pub fn doc(specs: &[Spec]) -> MeasureDocument {
                         ratio,
                         ratio_ci: [low, high],
                         p_value: if low > 1.0 || high < 1.0 { 0.001 } else { 0.4 },
+                        p_adjusted: None,
                         significant: low > 1.0 || high < 1.0,
                         verdict: if high < 1.0 {
                             Verdict::Faster

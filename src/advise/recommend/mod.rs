@@ -34,8 +34,13 @@ pub const BUILD_TIE: f64 = 0.10;
 pub const MEMORY_TIE: f64 = 0.05;
 /// The size goal keeps what you have unless shipped size drops this much.
 pub const SIZE_GAIN: f64 = 0.01;
-/// The balanced goal accepts at most this multiple of baseline's build time.
+/// The balanced goal accepts at most this multiple of baseline's build time,
+/// or [`BALANCED_BUILD_ALLOWANCE_S`] more, whichever allows more.
 pub const BALANCED_BUILD_CAP: f64 = 2.0;
+/// The balanced goal accepts this many seconds more than baseline's clean
+/// build whatever the ratio: on a 0.3 s build, a 3 s one costs nobody
+/// anything.
+pub const BALANCED_BUILD_ALLOWANCE_S: f64 = 30.0;
 
 /// Why a recommendation cannot be made at all (bad input: exit 2).
 #[derive(Debug, thiserror::Error, PartialEq)]

@@ -1,7 +1,7 @@
 //! The pick among the Pareto front, by goal, with the figures that decided.
 
 use super::compare::{any_slower, cmp_tol, reduction, runtime_score};
-use super::{BALANCED_BUILD_CAP, BUILD_TIE, Figures, SIZE_GAIN};
+use super::{BALANCED_BUILD_ALLOWANCE_S, BALANCED_BUILD_CAP, BUILD_TIE, Figures, SIZE_GAIN};
 use crate::results::BASELINE;
 use crate::results::advice::{Candidate, Decision, Goal};
 use crate::results::measure::Verdict;
@@ -113,7 +113,7 @@ pub(super) fn pick(
                     c(i).name != BASELINE
                         && (smaller || faster)
                         && !any_slower(c(i))
-                        && (c(i).build_warm || c(i).build_s <= BALANCED_BUILD_CAP * base.build_s)
+                        && (c(i).build_warm || c(i).build_s <= balanced_build_limit(base.build_s))
                 })
                 .collect();
             let score = |c: &Candidate| {
@@ -127,6 +127,7 @@ pub(super) fn pick(
                 let why = Decision::NoBalancedGain {
                     required: SIZE_GAIN,
                     build_cap: BALANCED_BUILD_CAP,
+                    build_allowance_s: BALANCED_BUILD_ALLOWANCE_S,
                 };
                 return (None, why);
             };
@@ -136,8 +137,15 @@ pub(super) fn pick(
                 runtime_measured: !c(i).runtime.is_empty(),
                 build_ratio: (!c(i).build_warm).then(|| c(i).build_s / base.build_s),
                 build_cap: BALANCED_BUILD_CAP,
+                build_allowance_s: BALANCED_BUILD_ALLOWANCE_S,
             };
             (Some(i), why)
         }
     }
+}
+
+/// The longest clean build `--goal balanced` accepts against baseline's:
+/// twice it, or 30 s more, whichever is longer.
+pub(super) fn balanced_build_limit(base_s: f64) -> f64 {
+    (BALANCED_BUILD_CAP * base_s).max(base_s + BALANCED_BUILD_ALLOWANCE_S)
 }

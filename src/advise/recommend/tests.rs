@@ -271,6 +271,43 @@ fn slower_rules_a_configuration_out_of_balanced() {
 }
 
 #[test]
+fn balanced_accepts_a_small_absolute_build_cost() {
+    // a 0.3 s build becoming 3 s is ×10, but 2.7 s more costs nobody
+    // anything: 11% smaller wins
+    let specs = vec![
+        spec("baseline", 1_000_000, 0.3, 100),
+        spec("fat", 890_000, 3.0, 200).set(FAT),
+    ];
+    let r = go(&specs, Goal::Balanced, Constraints::default());
+    assert_eq!(r.choice.as_deref(), Some("fat"), "{r:#?}");
+    assert!(matches!(
+        &r.reasons[0],
+        Reason::Chosen { why: Decision::BestBalance { build_allowance_s, .. } } if *build_allowance_s == 30.0
+    ));
+    // beyond both ×2 and +30 s it is refused
+    let specs = vec![
+        spec("baseline", 1_000_000, 0.3, 100),
+        spec("fat", 890_000, 31.0, 200).set(FAT),
+    ];
+    let r = go(&specs, Goal::Balanced, Constraints::default());
+    assert_eq!(r.choice, None, "{r:#?}");
+    // --max-build-time stays the hard limit
+    let specs = vec![
+        spec("baseline", 1_000_000, 0.3, 100),
+        spec("fat", 890_000, 3.0, 200).set(FAT),
+    ];
+    let r = go(
+        &specs,
+        Goal::Balanced,
+        Constraints {
+            max_build_time_s: Some(1.0),
+            ..Constraints::default()
+        },
+    );
+    assert_eq!(r.choice, None, "{r:#?}");
+}
+
+#[test]
 fn speed_without_runtime_is_an_error_that_says_how() {
     let err = recommend(&doc(&sweep()), Goal::Speed, &Constraints::default()).unwrap_err();
     assert!(matches!(err, Impossible::NoRuntime(_)));

@@ -149,6 +149,16 @@ pub fn run(
         }
         doc.notes.extend(judged.notes);
     }
+    // every comparison of the document is one family: corrected together
+    // (an identical configuration's are copies, not comparisons of its own)
+    let mut family: Vec<&mut crate::results::measure::Comparison> = doc
+        .configurations
+        .iter_mut()
+        .filter(|c| c.identical_to.is_none())
+        .flat_map(|c| c.runtime.iter_mut())
+        .filter_map(|r| r.vs_baseline.as_mut())
+        .collect();
+    stats::correct(&mut family);
     let originals: Vec<(String, Vec<WorkloadRuntime>)> = doc
         .configurations
         .iter()
