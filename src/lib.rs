@@ -12,6 +12,7 @@ pub mod commands;
 pub mod error;
 pub(crate) mod gate;
 pub(crate) mod inspect;
+pub(crate) mod load;
 pub(crate) mod measure;
 pub(crate) mod metadata;
 pub(crate) mod process;

@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use crate::load::{Counters, Load};
+
 /// Set by the Ctrl-C handler; waits notice it and stop their child.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
@@ -33,6 +35,10 @@ pub struct Usage {
     pub cpu_s: f64,
     /// Peak resident set of the largest single process, in bytes.
     pub peak_rss_bytes: u64,
+    /// What other processes used of the machine meanwhile (None where
+    /// `/proc/stat` cannot be read, and for the rustc wrapper's units).
+    #[serde(default)]
+    pub load: Option<Load>,
 }
 
 /// How a process ended.
@@ -76,6 +82,7 @@ fn usage(ru: &libc::rusage, wall: Duration) -> Usage {
         cpu_s: seconds(ru.ru_utime) + seconds(ru.ru_stime),
         // Linux reports ru_maxrss in KiB.
         peak_rss_bytes: (ru.ru_maxrss.max(0) as u64) * 1024,
+        load: None,
     }
 }
 
@@ -199,6 +206,7 @@ where
     if matches!(wait, Wait::Deadline(_)) {
         cmd.process_group(0);
     }
+    let counters = Counters::now();
     let start = Instant::now();
     let mut child = cmd.spawn()?;
     let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
@@ -216,7 +224,10 @@ where
         };
         let stdout = joined(out.join(), "stdout");
         let stderr = joined(err.join(), "stderr");
-        let (outcome, usage) = waited?;
+        let (outcome, mut usage) = waited?;
+        if let (Some(before), Some(after)) = (counters, Counters::now()) {
+            usage.load = Some(before.load_until(&after, usage.wall_s, usage.cpu_s));
+        }
         Ok(Finished {
             outcome,
             usage,

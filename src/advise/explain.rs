@@ -82,12 +82,13 @@ fn observed(doc: &MeasureDocument, key: &str) -> Vec<Observed> {
                 c.runtime
                     .iter()
                     .find(|r| r.workload == w)
-                    .and_then(|r| r.vs_baseline.as_ref())
-                    .map(|v| RuntimeFigure {
+                    .and_then(|r| Some((r, r.vs_baseline.as_ref()?)))
+                    .map(|(r, v)| RuntimeFigure {
                         workload: w.to_string(),
                         ratio: v.ratio,
                         ratio_ci: v.ratio_ci,
                         verdict: v.verdict,
+                        busy: r.busy,
                     })
             };
             out.push(Observed {

@@ -236,6 +236,10 @@ pub struct MeasureArgs {
     /// Skip the rebuild of the binary crate (the edit-compile-link figure).
     #[arg(long)]
     pub no_rebuild: bool,
+    /// Re-run a clean build, or a workload run, that other processes made
+    /// busy (more than 10% of the machine), up to N times each.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub retry_busy: usize,
     /// Stop a build after this long (e.g. `90s`, `20m`); it is recorded as timed out.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,

@@ -27,6 +27,7 @@ fn request(args: &MeasureArgs) -> Request {
         base_profile: args.matrix.base_profile.clone(),
         warm: args.warm,
         no_rebuild: args.no_rebuild,
+        retry_busy: args.retry_busy,
         timeout: args.timeout,
         verbose: args.verbose >= 2,
         quiet: args.quiet,

@@ -219,6 +219,9 @@ fn config_rows(
             skipped(name, "build", limit, Note::OtherMachine)
         } else if warm {
             skipped(name, "build", limit, Note::WarmBuild)
+        } else if a.busy || b.busy {
+            let contention = a.contention.unwrap_or(0.0).max(b.contention.unwrap_or(0.0));
+            skipped(name, "build", limit, Note::Busy { contention })
         } else {
             let mut r = relative(name, "build", Unit::Seconds, (a.wall_s, b.wall_s), limit);
             r.notes.insert(0, Note::OneCleanBuildEach);
@@ -289,6 +292,13 @@ fn runtime_row(
     }
     if new.status != Status::Ok && old.status != Status::Ok {
         return skip(Note::FailedInBaselineToo);
+    }
+    if old.busy || new.busy {
+        let contention = old
+            .contention
+            .unwrap_or(0.0)
+            .max(new.contention.unwrap_or(0.0));
+        return skip(Note::Busy { contention });
     }
     if new.status != Status::Ok {
         return Row {

@@ -204,6 +204,38 @@ fn warm_builds_are_not_compared() {
     assert_eq!(outcome(&r, "fat", "build"), Outcome::Skipped);
 }
 
+#[test]
+fn busy_figures_are_not_compared() {
+    let base = doc();
+    let mut new = scaled("fat", 1.0, 1.0, 3.0, 3.0);
+    let fat = new
+        .configurations
+        .iter_mut()
+        .find(|c| c.name == "fat")
+        .unwrap();
+    let build = fat.build.as_mut().unwrap();
+    build.busy = true;
+    build.contention = Some(0.4);
+    fat.runtime[0].busy = true;
+    let limits = Limits {
+        max_build_time: Some(0.1),
+        max_runtime: Some(0.1),
+        ..Limits::default()
+    };
+    let r = check(&base, &new, &limits);
+    // three times slower, but busy: neither compared nor failed
+    assert!(!r.failed, "{:#?}", r.rows);
+    for check_name in ["build", "runtime:w"] {
+        let row = r
+            .rows
+            .iter()
+            .find(|x| x.config == "fat" && x.check == check_name)
+            .unwrap();
+        assert_eq!(row.outcome, Outcome::Skipped, "{row:?}");
+        assert!(matches!(row.notes[..], [Note::Busy { .. }]), "{row:?}");
+    }
+}
+
 mod merging {
     use super::doc;
     use crate::gate::merge::{MergeError, merge};

@@ -76,6 +76,8 @@ pub struct Request {
     pub warm: bool,
     /// Skip the rebuild figure.
     pub no_rebuild: bool,
+    /// Re-run a busy clean build or workload run up to this many times.
+    pub retry_busy: usize,
     /// Stop a build after this long.
     pub timeout: Option<Duration>,
     /// Echo cargo's output.
@@ -237,6 +239,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
             },
             max_runs: rt.max_runs,
             ignore_failure: rt.ignore_failure,
+            retry_busy: request.retry_busy,
         };
         doc.workloads = workloads.clone();
         doc.runtime_plan = Some(record::runtime_plan(&plan, counter, source));

@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use super::record;
 use crate::build::BuildRun;
 use crate::build::wrapper::UnitRecord;
+use crate::load::BUSY;
 use crate::process::Outcome;
 use crate::results::measure::{Build, Status, Step};
 
@@ -151,6 +152,10 @@ pub fn record_clean(run: &BuildRun, config: &str, bin: &str, warm: bool) -> Clea
             rebuild_cpu_s: None,
             rebuild_link: None,
             rebuild_error: None,
+            contention: run.usage.load.map(|l| l.contention()),
+            steal: run.usage.load.map(|l| l.steal()),
+            busy: run.usage.load.is_some_and(|l| l.contention() > BUSY),
+            rebuild_contention: None,
         },
         executable: run.executable.clone().filter(|_| status == Status::Ok),
         note,
@@ -163,6 +168,7 @@ pub fn record_rebuild(build: &mut Build, run: &BuildRun, bin: &str) -> Option<St
     if run.outcome.success() {
         build.rebuild_wall_s = Some(run.usage.wall_s);
         build.rebuild_cpu_s = Some(run.usage.cpu_s);
+        build.rebuild_contention = run.usage.load.map(|l| l.contention());
         build.rebuild_link = link_step(&run.units, bin);
         if build.rebuild_link.is_none() {
             build.rebuild_error = Some(
@@ -194,6 +200,7 @@ mod tests {
                 wall_s,
                 cpu_s: wall_s,
                 peak_rss_bytes: 1 << 20,
+                load: None,
             },
         }
     }
@@ -205,6 +212,7 @@ mod tests {
                 wall_s: 3.0,
                 cpu_s: 5.0,
                 peak_rss_bytes: 100 << 20,
+                load: None,
             },
             artifacts: units.len(),
             executable: exe.then(|| PathBuf::from("/t/app")),

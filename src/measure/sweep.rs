@@ -193,9 +193,37 @@ pub fn measure_one(
             progress.println(line);
         }
     };
-    let clean = build::run(&invocation("clean"), &|k| bar.units(k), &echo)?;
+    let mut clean = build::run(&invocation("clean"), &|k| bar.units(k), &echo)?;
+    // a clean build other processes made busy is built again, from an empty
+    // directory, while retries last (a warm one would not be clean)
+    let busy = |run: &build::BuildRun| {
+        run.usage
+            .load
+            .is_some_and(|l| l.contention() > crate::load::BUSY)
+    };
+    let mut retried = 0;
+    while busy(&clean) && clean.outcome.success() && retried < request.retry_busy && !request.warm {
+        retried += 1;
+        bar.phase(&format!("building again: busy (retry {retried})"));
+        steps::prepare_dir(&target_dir, false)?;
+        clean = build::run(&invocation("clean"), &|k| bar.units(k), &echo)?;
+    }
+    if retried > 0 {
+        notes.push(format!(
+            "`{}`: its clean build was busy and was built again {retried} time(s) (--retry-busy); the last one is recorded",
+            config.name
+        ));
+    }
     let clean = steps::record_clean(&clean, &config.name, &project.bin, request.warm);
     notes.extend(clean.note);
+    if clean.build.busy {
+        notes.push(format!(
+            "BUSY: other processes used {:.0}% of the machine during `{}`'s clean build (more than {:.0}%): its build time is not compared",
+            clean.build.contention.unwrap_or(0.0) * 100.0,
+            config.name,
+            crate::load::BUSY * 100.0
+        ));
+    }
     (result.status, result.exit_code, result.stderr_tail) =
         (clean.status, clean.exit_code, clean.stderr_tail);
     let mut build = clean.build;

@@ -61,6 +61,10 @@ pub fn note(n: &Note) -> String {
         }
         Note::OtherMachine => "measured on another machine".into(),
         Note::WarmBuild => "a warm build (--warm) is not a clean build".into(),
+        Note::Busy { contention } => format!(
+            "busy: other processes used {} of the machine meanwhile, so it is not compared",
+            units::percent(*contention, 0)
+        ),
         Note::OneCleanBuildEach => "one clean build each (n = 1)".into(),
         Note::NoLinkStep => {
             "no link step was recorded (a warm build with nothing to do?)".into()

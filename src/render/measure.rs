@@ -136,8 +136,13 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
             Some(b) => {
                 let link = b.link.as_ref();
                 row.extend([
-                    Cell::Seconds(b.wall_s),
+                    if b.busy {
+                        Cell::Text(format!("{} busy", crate::units::seconds(b.wall_s)))
+                    } else {
+                        Cell::Seconds(b.wall_s)
+                    },
                     match base_build {
+                        Some(bb) if b.busy || bb.busy => Cell::Mark("busy"),
                         Some(bb) if comparable => ratio(b.wall_s, bb.wall_s),
                         Some(_) => Cell::Mark("other host"),
                         None => Cell::Empty,
@@ -356,6 +361,13 @@ fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
                 metric,
             }));
             match &r.vs_baseline {
+                Some(_) if r.busy => row.extend([
+                    Cell::Mark("busy"),
+                    Cell::Text(format!(
+                        "busy ({:.0}% used by others): not judged",
+                        r.contention.unwrap_or(0.0) * 100.0
+                    )),
+                ]),
                 Some(cmp) => row.extend([
                     Cell::RatioCi {
                         ratio: cmp.ratio,

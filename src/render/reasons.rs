@@ -44,6 +44,26 @@ pub fn reason_text(reason: &Reason) -> String {
         Reason::WorkloadFailedOnBaseline { workload } => format!(
             "workload `{workload}` failed on baseline itself, so it judges nothing and is left out"
         ),
+        Reason::BusyMeasurements { builds, runtimes } => {
+            let mut parts = Vec::new();
+            if !builds.is_empty() {
+                parts.push(format!(
+                    "the clean builds of {} competed for the CPU (busy): their build times are not compared",
+                    builds.join(", ")
+                ));
+            }
+            if !runtimes.is_empty() {
+                let runs: Vec<String> = runtimes
+                    .iter()
+                    .map(|(c, w)| format!("{c} on `{w}`"))
+                    .collect();
+                parts.push(format!(
+                    "the runs of {} (or baseline's) competed for the CPU: no verdict is drawn from them",
+                    runs.join(", ")
+                ));
+            }
+            format!("{}; measure again on a quiet machine", parts.join("; "))
+        }
         Reason::BaselineBreaksConstraint { why } => format!(
             "your current profile ({BASELINE}) breaks a constraint: {}",
             why_text(BASELINE, why)
@@ -115,6 +135,7 @@ fn decision(d: &Decision) -> String {
             seconds(*build_s),
             seconds(*baseline_build_s)
         ),
+        Decision::BaselineBuildBusy => "the clean builds that would decide competed for the CPU (busy), so no build time can be compared: measure again on a quiet machine".into(),
         Decision::NoneFaster => "no configuration that meets the constraints is faster than baseline beyond the noise (the p-value adjusted for every comparison under 0.05, the ratio's 95% CI excluding 1, at least 1%) on any workload without being slower on another".into(),
         Decision::FastestRuntime {
             config,

@@ -93,6 +93,10 @@ pub struct Candidate {
     /// nothing about a clean build and is not compared.
     #[serde(default)]
     pub build_warm: bool,
+    /// The clean build competed for the CPU (`busy`): its time is not
+    /// compared.
+    #[serde(default)]
+    pub build_busy: bool,
     /// The final rustc's peak RSS, when recorded.
     pub link_peak_rss_bytes: Option<u64>,
     /// Per workload, the ratio of medians against baseline with its CI and
@@ -116,6 +120,9 @@ pub struct RuntimeFigure {
     pub ratio_ci: [f64; 2],
     /// `faster`, `slower` or `within_noise`.
     pub verdict: super::measure::Verdict,
+    /// The runs (or baseline's) competed for the CPU: no verdict.
+    #[serde(default)]
+    pub busy: bool,
 }
 
 /// `cargo lto explain` without a setting: the settings it knows.

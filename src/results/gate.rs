@@ -90,6 +90,12 @@ pub enum Note {
     OtherMachine,
     /// A warm build (`--warm`) is not a clean build.
     WarmBuild,
+    /// Either side competed for the CPU (docs/results-schema.md, `busy`):
+    /// not compared.
+    Busy {
+        /// The larger of the two sides' contention, 0–1.
+        contention: f64,
+    },
     /// One clean build on each side (n = 1).
     OneCleanBuildEach,
     /// No link step was recorded in the new build.

@@ -9,6 +9,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::statistics::{Comparison, Summary, Verdict};
+
 /// Version of this document's layout. 2 added `id` and the runtime
 /// `verdict`, and files named by `id` instead of the start second. 3 added
 /// the binary's `shipped_bytes` and moved the static symbol table from the
@@ -193,6 +195,20 @@ pub struct Build {
     pub rebuild_link: Option<Step>,
     /// Why the rebuild has no figure, if it has none.
     pub rebuild_error: Option<String>,
+    /// The share of the machine's CPU time other processes used during the
+    /// clean build, 0–1 (null where `/proc/stat` could not be read).
+    #[serde(default)]
+    pub contention: Option<f64>,
+    /// The share the hypervisor stole meanwhile, 0–1.
+    #[serde(default)]
+    pub steal: Option<f64>,
+    /// `contention` above the busy threshold: the build competed for the
+    /// CPU, and its time is not compared.
+    #[serde(default)]
+    pub busy: bool,
+    /// The contention during the rebuild.
+    #[serde(default)]
+    pub rebuild_contention: Option<f64>,
 }
 
 /// One rustc invocation.
@@ -319,6 +335,10 @@ pub struct Plan {
     pub max_runs: usize,
     /// Failing runs were recorded instead of dropping the configuration.
     pub ignore_failure: bool,
+    /// A run that other processes made busy was run again, up to this many
+    /// times per configuration (`--retry-busy`; 0 in older documents).
+    #[serde(default)]
+    pub retry_busy: usize,
 }
 
 /// What was counted.
@@ -360,6 +380,17 @@ pub struct WorkloadRuntime {
     pub peak_rss_bytes: Vec<u64>,
     /// Median, mean, spread, outliers, CI of the median.
     pub summary: Option<Summary>,
+    /// The share of the machine's CPU time other processes used over the
+    /// recorded runs, 0–1 (null where `/proc/stat` could not be read).
+    #[serde(default)]
+    pub contention: Option<f64>,
+    /// The share the hypervisor stole meanwhile, 0–1.
+    #[serde(default)]
+    pub steal: Option<f64>,
+    /// `contention` above the busy threshold: the runs competed for the
+    /// CPU, and no verdict is drawn from them.
+    #[serde(default)]
+    pub busy: bool,
     /// Against baseline: ratio of medians with CI, p-value, verdict.
     pub vs_baseline: Option<Comparison>,
     /// SHA-256 of the most common stdout.
@@ -380,62 +411,6 @@ pub struct WorkloadRuntime {
     pub exit_code: Option<i32>,
     /// stderr tail of the failing run.
     pub stderr_tail: Option<String>,
-}
-
-/// Summary of one sample.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    /// Sample size.
-    pub n: usize,
-    /// Median.
-    pub median: f64,
-    /// Mean.
-    pub mean: f64,
-    /// Sample standard deviation (n − 1); 0 for n < 2.
-    pub stddev: f64,
-    /// Minimum.
-    pub min: f64,
-    /// Maximum.
-    pub max: f64,
-    /// Median absolute deviation (unscaled).
-    pub mad: f64,
-    /// Indices of outliers by the modified Z-score (> 3.5).
-    pub outliers: Vec<usize>,
-    /// 95% percentile-bootstrap CI of the median: [low, high].
-    pub median_ci: [f64; 2],
-}
-
-/// A comparison against the baseline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Comparison {
-    /// median(this) / median(baseline).
-    pub ratio: f64,
-    /// 95% bootstrap CI of that ratio.
-    pub ratio_ci: [f64; 2],
-    /// Two-sided Mann–Whitney U p-value, of this comparison alone.
-    pub p_value: f64,
-    /// The p-value adjusted for every comparison of the document
-    /// (Holm–Bonferroni); the verdict rests on it. Null in documents made
-    /// before it was recorded.
-    #[serde(default)]
-    pub p_adjusted: Option<f64>,
-    /// Adjusted p < 0.05, the CI excludes 1, and the effect is at least 1%:
-    /// a real difference, not noise.
-    pub significant: bool,
-    /// What the comparison says, decided with the statistics.
-    pub verdict: Verdict,
-}
-
-/// A runtime comparison's conclusion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// Significantly lower than baseline (faster; fewer instructions).
-    Faster,
-    /// Significantly higher than baseline (slower; more instructions).
-    Slower,
-    /// Not distinguishable from baseline.
-    WithinNoise,
 }
 
 impl MeasureDocument {

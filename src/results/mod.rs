@@ -18,6 +18,7 @@ pub mod measure;
 pub mod plan;
 pub mod reasons;
 pub mod report;
+pub mod statistics;
 pub mod store;
 #[cfg(test)]
 pub(crate) mod test_docs;

@@ -16,6 +16,14 @@ pub enum Reason {
         /// The workload.
         workload: String,
     },
+    /// Measurements that competed for the CPU (`busy`) and are not
+    /// compared.
+    BusyMeasurements {
+        /// Configurations whose clean build was busy.
+        builds: Vec<String>,
+        /// (configuration, workload) whose runs, or baseline's, were busy.
+        runtimes: Vec<(String, String)>,
+    },
     /// The current profile breaks a constraint.
     BaselineBreaksConstraint {
         /// Which, with its figures.
@@ -93,6 +101,9 @@ pub enum Decision {
         /// The relative difference that is a tie.
         tie: f64,
     },
+    /// `--goal build-time`: baseline's clean build, or every other one,
+    /// competed for the CPU (busy): no build time can be compared.
+    BaselineBuildBusy,
     /// `--goal speed`: the lowest geometric mean of the runtime ratios
     /// among those faster beyond the noise and slower nowhere.
     FastestRuntime {

@@ -12,7 +12,8 @@ use crate::common::repo;
 const ALLOWED: &[(&str, &[&str])] = &[
     ("results", &[]),
     ("units", &[]),
-    ("process", &[]),
+    ("load", &[]),
+    ("process", &["load"]),
     ("progress", &["units"]),
     ("error", &["results"]),
     ("stats", &["results"]),
@@ -29,6 +30,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "build",
             "error",
             "inspect",
+            "load",
             "metadata",
             "process",
             "profile",

@@ -56,6 +56,14 @@ fn example_workload_is_timed_with_confidence_intervals() {
         cmp["ratio"].as_f64().unwrap() > 0.0 && cmp["p_value"].as_f64().unwrap() <= 1.0,
         "{cmp}"
     );
+    // what else the machine did is recorded for every build and runtime
+    // (this machine has /proc/stat), a share of it
+    for name in ["baseline", "fat"] {
+        let share = |v: &serde_json::Value| v.as_f64().filter(|x| (0.0..=1.0).contains(x));
+        let c = config(doc, name);
+        assert!(share(&c["build"]["contention"]).is_some(), "{}", c["build"]);
+        assert!(share(&runtime(doc, name, "big")["contention"]).is_some());
+    }
     assert_eq!(
         runtime(doc, "baseline", "big")["vs_baseline"],
         serde_json::Value::Null
@@ -228,4 +236,67 @@ fn threads_printing_in_any_order_are_not_a_difference() {
         !notes.contains("OUTPUT DIFFERS") && notes.contains("cannot be judged"),
         "{notes}"
     );
+}
+
+/// A CPU burner beside a measurement: the build and the runs record the
+/// contention (one of the machine's CPUs, at least, used by another
+/// process), are marked busy, and no verdict is drawn from them.
+#[test]
+fn a_busy_machine_is_recorded_and_judges_nothing() {
+    let dir = copy_fixture(&repo().join("examples/cross-crate"), "runtime-busy");
+    // as many burners as CPUs: whatever else runs, others use most of it
+    let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut burners: Vec<std::process::Child> = (0..cpus)
+        .map(|_| {
+            std::process::Command::new("sh")
+                .args(["-c", "while :; do :; done"])
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let run = measure_json(
+        &dir,
+        &[
+            "--only",
+            "baseline,off",
+            "--no-rebuild",
+            "--run",
+            "big=300000",
+            "--runs",
+            "3",
+            "--min-time",
+            "0s",
+            "--retry-busy",
+            "1",
+        ],
+        &[],
+    );
+    for b in &mut burners {
+        let _ = b.kill();
+        let _ = b.wait();
+    }
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let doc = &run.doc;
+    for name in ["baseline", "off"] {
+        let c = config(doc, name);
+        let build = c["build"]["contention"].as_f64().unwrap();
+        assert!(build > 0.2, "{name}'s build: {}", c["build"]);
+        assert_eq!(c["build"]["busy"], true, "{}", c["build"]);
+        let r = runtime(doc, name, "big");
+        assert!(r["contention"].as_f64().unwrap() > 0.2, "{r}");
+        assert_eq!(r["busy"], true);
+    }
+    assert_eq!(
+        runtime(doc, "off", "big")["vs_baseline"]["verdict"],
+        "within_noise"
+    );
+    let notes = doc["notes"].to_string();
+    assert!(notes.contains("BUSY"), "{notes}");
+    // --retry-busy 1: each busy build was built once more (still busy
+    // beside the burners, so the last one is recorded and marked)
+    assert!(
+        notes.contains("`off`: its clean build was busy and was built again 1 time(s)"),
+        "{notes}"
+    );
+    assert_eq!(doc["runtime_plan"]["plan"]["retry_busy"], 1);
 }

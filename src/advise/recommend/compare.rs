@@ -19,6 +19,11 @@ pub(super) fn cmp_tol(a: f64, b: f64, tol: f64) -> std::cmp::Ordering {
     }
 }
 
+/// A clean build time that can be compared: not warm, not busy.
+pub(super) fn build_comparable(c: &Candidate) -> bool {
+    !c.build_warm && !c.build_busy
+}
+
 /// Runtime of `a` against `b` on `workload`: Less = faster, by CIs that do
 /// not overlap; Equal when they do or either is missing.
 pub(super) fn cmp_runtime(a: &Candidate, b: &Candidate, workload: &str) -> std::cmp::Ordering {
@@ -63,7 +68,7 @@ pub(super) fn metrics(a: &Candidate, b: &Candidate) -> Vec<std::cmp::Ordering> {
         a.shipped_bytes.cmp(&b.shipped_bytes),
         a.size_bytes.cmp(&b.size_bytes),
     ];
-    if !a.build_warm && !b.build_warm {
+    if build_comparable(a) && build_comparable(b) {
         out.push(cmp_tol(a.build_s, b.build_s, BUILD_TIE));
     }
     if let (Some(x), Some(y)) = (a.link_peak_rss_bytes, b.link_peak_rss_bytes) {
@@ -117,7 +122,10 @@ pub(super) fn differences(a: &Candidate, b: &Candidate) -> Vec<Difference> {
             change: a.shipped_bytes as f64 / b.shipped_bytes as f64 - 1.0,
         });
     }
-    if !a.build_warm && !b.build_warm && cmp_tol(a.build_s, b.build_s, BUILD_TIE) != Equal {
+    if build_comparable(a)
+        && build_comparable(b)
+        && cmp_tol(a.build_s, b.build_s, BUILD_TIE) != Equal
+    {
         out.push(Difference::BuildTime {
             build_s: a.build_s,
             other_build_s: b.build_s,

@@ -19,6 +19,8 @@ use crate::results::measure::{Configuration, MeasureDocument, Status, Verdict};
 use compare::{differences, dominates};
 use pick::pick;
 
+#[cfg(test)]
+mod build_tests;
 mod compare;
 mod pick;
 #[cfg(test)]
@@ -112,7 +114,14 @@ pub fn recommend(
         .filter(|r| r.status != Status::Ok)
         .map(|r| r.workload.as_str())
         .collect();
-    let base_fig = figures(base, &broken_workloads);
+    // workloads whose baseline runs competed for the CPU judge nothing
+    let busy_baseline: Vec<&str> = base
+        .runtime
+        .iter()
+        .filter(|r| r.busy)
+        .map(|r| r.workload.as_str())
+        .collect();
+    let base_fig = figures(base, &broken_workloads, &busy_baseline);
     let mut any_ok = false;
     for c in &doc.configurations {
         let reject = |why| Rejected {
@@ -130,7 +139,7 @@ pub fn recommend(
             continue;
         }
         any_ok = true;
-        let f = figures(c, &broken_workloads);
+        let f = figures(c, &broken_workloads, &busy_baseline);
         let offered = offer(&f.candidate, &base_fig.candidate);
         match violation(c, &f.candidate, constraints, offered) {
             Some(why) => rejected.push(reject(why)),
@@ -172,6 +181,27 @@ pub fn recommend(
             workload: w.to_string(),
         })
         .collect();
+    let busy_builds: Vec<String> = feasible
+        .iter()
+        .filter(|f| f.candidate.build_busy)
+        .map(|f| f.name().to_string())
+        .collect();
+    let busy_runtimes: Vec<(String, String)> = feasible
+        .iter()
+        .flat_map(|f| {
+            f.candidate
+                .runtime
+                .iter()
+                .filter(|r| r.busy)
+                .map(|r| (f.name().to_string(), r.workload.clone()))
+        })
+        .collect();
+    if !busy_builds.is_empty() || !busy_runtimes.is_empty() {
+        reasons.push(Reason::BusyMeasurements {
+            builds: busy_builds,
+            runtimes: busy_runtimes,
+        });
+    }
     if !base_feasible && let Some(r) = rejected.iter().find(|r| r.name == BASELINE) {
         reasons.push(Reason::BaselineBreaksConstraint { why: r.why.clone() });
     }
@@ -269,7 +299,7 @@ fn broken(c: &Configuration, skip: &[&str]) -> Option<Why> {
     None
 }
 
-fn figures<'a>(c: &'a Configuration, skip: &[&str]) -> Figures<'a> {
+fn figures<'a>(c: &'a Configuration, skip: &[&str], busy_baseline: &[&str]) -> Figures<'a> {
     let bin = c.binary.as_ref().expect("checked by broken()");
     let build = c.build.as_ref().expect("checked by broken()");
     let runtime = c
@@ -283,6 +313,7 @@ fn figures<'a>(c: &'a Configuration, skip: &[&str]) -> Figures<'a> {
                 ratio: cmp.ratio,
                 ratio_ci: cmp.ratio_ci,
                 verdict: cmp.verdict,
+                busy: r.busy || busy_baseline.contains(&r.workload.as_str()),
             })
         })
         .collect();
@@ -294,6 +325,7 @@ fn figures<'a>(c: &'a Configuration, skip: &[&str]) -> Figures<'a> {
             size_bytes: bin.size_bytes,
             build_s: build.wall_s,
             build_warm: build.warm,
+            build_busy: build.busy,
             link_peak_rss_bytes: build.link.map(|l| l.peak_rss_bytes),
             runtime,
             pareto: false,

@@ -1,6 +1,6 @@
 //! The pick among the Pareto front, by goal, with the figures that decided.
 
-use super::compare::{any_slower, cmp_tol, reduction, runtime_score};
+use super::compare::{any_slower, build_comparable, cmp_tol, reduction, runtime_score};
 use super::{BALANCED_BUILD_ALLOWANCE_S, BALANCED_BUILD_CAP, BUILD_TIE, Figures, SIZE_GAIN};
 use crate::results::BASELINE;
 use crate::results::advice::{Candidate, Decision, Goal};
@@ -60,7 +60,19 @@ pub(super) fn pick(
             (Some(i), why)
         }
         Goal::BuildTime => {
-            let i = best(&|c| (c.build_s, c.shipped_bytes as f64, 0.0));
+            // a busy build's time is not compared: it can neither win nor
+            // be the reference
+            if !build_comparable(base) {
+                return (None, Decision::BaselineBuildBusy);
+            }
+            let key = |c: &Candidate| {
+                let rank = if build_comparable(c) { 0.0 } else { 1.0 };
+                (rank, c.build_s, c.shipped_bytes as f64)
+            };
+            let i = best(&key);
+            if !build_comparable(c(i)) {
+                return (None, Decision::BaselineBuildBusy);
+            }
             let (config, build_s) = (c(i).name.clone(), c(i).build_s);
             if c(i).name == BASELINE
                 || cmp_tol(build_s, base.build_s, BUILD_TIE) != std::cmp::Ordering::Less

@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 
 use super::counter::{Counter, parse_callgrind, parse_perf};
 use super::workload::{Workload, argv};
+use crate::load::Load;
 use crate::process::{Wait, read_all, run_piped};
 
 /// One run's result.
@@ -29,6 +30,8 @@ pub struct RunRecord {
     pub lines_sha256: String,
     /// The last lines of stderr.
     pub stderr_tail: String,
+    /// What other processes used of the machine during the run.
+    pub load: Option<Load>,
 }
 
 /// Runs a workload against a binary.
@@ -146,6 +149,7 @@ impl Executor for RealExecutor {
             stdout_sha256: sha256(&done.stdout),
             lines_sha256: sorted_lines_sha256(&done.stdout),
             stderr_tail: tail(&done.stderr, 10),
+            load: done.usage.load,
         })
     }
 }

@@ -57,6 +57,9 @@ fn recorded(
         samples: s.samples.clone(),
         peak_rss_bytes: s.peak_rss_bytes.clone(),
         summary: (!s.samples.is_empty()).then(|| stats::summarize(&s.samples)),
+        contention: s.load.map(|l| l.contention()),
+        steal: s.load.map(|l| l.steal()),
+        busy: s.load.is_some_and(|l| l.contention() > crate::load::BUSY),
         vs_baseline: match baseline {
             Some(b) if !is_baseline && !s.samples.is_empty() => {
                 Some(stats::compare(&s.samples, &b.samples))
@@ -149,16 +152,63 @@ pub fn run(
         }
         doc.notes.extend(judged.notes);
     }
-    // every comparison of the document is one family: corrected together
-    // (an identical configuration's are copies, not comparisons of its own)
+    // runs that competed for the CPU, or whose baseline's did, judge
+    // nothing: no verdict, and not in the family
+    let busy_baseline: Vec<String> = doc
+        .config(BASELINE)
+        .map(|b| {
+            b.runtime
+                .iter()
+                .filter(|r| r.busy)
+                .map(|r| r.workload.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    for r in doc
+        .configurations
+        .iter_mut()
+        .flat_map(|c| c.runtime.iter_mut())
+    {
+        let judged_nothing = r.busy || busy_baseline.contains(&r.workload);
+        if judged_nothing && let Some(v) = r.vs_baseline.as_mut() {
+            v.p_adjusted = None;
+            v.significant = false;
+            v.verdict = crate::results::measure::Verdict::WithinNoise;
+        }
+    }
+    // every other comparison of the document is one family: corrected
+    // together (an identical configuration's are copies, not comparisons
+    // of its own)
     let mut family: Vec<&mut crate::results::measure::Comparison> = doc
         .configurations
         .iter_mut()
         .filter(|c| c.identical_to.is_none())
         .flat_map(|c| c.runtime.iter_mut())
+        .filter(|r| !r.busy && !busy_baseline.contains(&r.workload))
         .filter_map(|r| r.vs_baseline.as_mut())
         .collect();
     stats::correct(&mut family);
+    let busy: Vec<String> = doc
+        .configurations
+        .iter()
+        .flat_map(|c| c.runtime.iter().map(move |r| (c, r)))
+        .filter(|(c, r)| r.busy && c.identical_to.is_none())
+        .map(|(c, r)| {
+            format!(
+                "`{}` on `{}` ({:.0}%)",
+                c.name,
+                r.workload,
+                r.contention.unwrap_or(0.0) * 100.0
+            )
+        })
+        .collect();
+    if !busy.is_empty() {
+        doc.notes.push(format!(
+            "BUSY: other processes used more than {:.0}% of the machine while these ran: {}; they get no faster/slower verdict (nor does any configuration on a workload whose baseline runs were busy): measure again on a quiet machine",
+            crate::load::BUSY * 100.0,
+            busy.join(", ")
+        ));
+    }
     let originals: Vec<(String, Vec<WorkloadRuntime>)> = doc
         .configurations
         .iter()

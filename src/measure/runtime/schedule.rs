@@ -12,6 +12,7 @@ use anyhow::Result;
 use super::counter::Counter;
 use super::executor::{Executor, RunRecord};
 use super::workload::Workload;
+use crate::load::{BUSY, Load};
 
 pub use crate::results::measure::Plan;
 
@@ -31,6 +32,11 @@ pub struct Series {
     /// Runs that gave no instruction count (a failing run kept by
     /// `--ignore-failure`): not samples, but counted so the gap is said.
     pub uncounted: usize,
+    /// What other processes used of the machine over the recorded runs
+    /// (None when a run could not tell).
+    pub load: Option<Load>,
+    /// Recorded runs so far (the first adds its load, the others add to it).
+    runs_with_load: usize,
 }
 
 /// Runs `workload` on every configuration (name, binary) by the plan; `log`
@@ -64,6 +70,17 @@ pub fn schedule(
         };
         s.samples.push(value);
         s.peak_rss_bytes.push(r.peak_rss_bytes);
+        // the load of every recorded run, or none: one run without it
+        // leaves the whole unknown rather than partly measured
+        s.load = match (s.runs_with_load, s.load, r.load) {
+            (0, _, Some(l)) => Some(l),
+            (_, Some(mut sum), Some(l)) => {
+                sum.add(&l);
+                Some(sum)
+            }
+            _ => None,
+        };
+        s.runs_with_load += 1;
         *s.outputs.entry(r.stdout_sha256.clone()).or_default() += 1;
         *s.line_outputs.entry(r.lines_sha256.clone()).or_default() += 1;
     };
@@ -82,6 +99,7 @@ pub fn schedule(
     let mut order: Vec<usize> = (0..configs.len()).collect();
     let mut shuffle = crate::stats::SplitMix64(0x0dd5_eed5);
     let mut round = 0;
+    let mut retried: BTreeMap<String, usize> = BTreeMap::new();
     while round < plan.max_runs && (round < plan.runs || start.elapsed() < min_time) {
         shuffle.shuffle(&mut order);
         let mut ran = false;
@@ -91,7 +109,15 @@ pub fn schedule(
                 continue;
             }
             log(name, false);
-            let r = executor.run(name, bin, workload, counter)?;
+            let mut r = executor.run(name, bin, workload, counter)?;
+            // a run another process made busy is run again, while retries last
+            while r.load.is_some_and(|l| l.contention() > BUSY)
+                && retried.get(name).copied().unwrap_or(0) < plan.retry_busy
+            {
+                *retried.entry(name.clone()).or_default() += 1;
+                log(name, false);
+                r = executor.run(name, bin, workload, counter)?;
+            }
             record(name, &r, &mut series);
             ran = true;
         }
@@ -128,6 +154,9 @@ mod tests {
         output: BTreeMap<String, String>,
         fail_from: BTreeMap<String, usize>,
         calls: BTreeMap<String, usize>,
+        /// The share of a 2-CPU machine others use during each run of a
+        /// configuration, by call (1st, 2nd, …); none after the last.
+        others: BTreeMap<String, Vec<f64>>,
     }
 
     impl Mock {
@@ -143,6 +172,7 @@ mod tests {
                     .collect(),
                 fail_from: BTreeMap::new(),
                 calls: BTreeMap::new(),
+                others: BTreeMap::new(),
             }
         }
     }
@@ -171,6 +201,15 @@ mod tests {
                 } else {
                     String::new()
                 },
+                load: Some(Load {
+                    others_cpu_s: self
+                        .others
+                        .get(config)
+                        .and_then(|shares| shares.get(*n - 1))
+                        .map_or(0.0, |share| share * 2.0 * self.time[config]),
+                    steal_s: 0.0,
+                    capacity_s: 2.0 * self.time[config],
+                }),
             })
         }
     }
@@ -211,6 +250,7 @@ mod tests {
             min_time_s: 0.0,
             max_runs: 1000,
             ignore_failure: false,
+            retry_busy: 0,
         }
     }
 
@@ -329,6 +369,58 @@ mod tests {
         );
         assert_eq!(main_output(&series["baseline"]), Some("aaa"));
         assert_eq!(main_output(&series["abort"]), Some("bbb"));
+    }
+
+    #[test]
+    fn the_load_of_every_recorded_run_is_summed() {
+        let mut mock = Mock::new(&[("baseline", 1.0, "a"), ("fat", 1.0, "a")]);
+        // fat's 3rd and 4th of 4 runs shared the machine with a 60% burner
+        mock.others.insert("fat".into(), vec![0.0, 0.0, 0.6, 0.6]);
+        let series = quietly(&["baseline", "fat"], &plan(0, 4), Counter::Time, &mut mock);
+        let load = |n: &str| series[n].load.unwrap();
+        assert_eq!(load("baseline").contention(), 0.0);
+        assert!(
+            (load("fat").contention() - 0.3).abs() < 1e-9,
+            "{:?}",
+            load("fat")
+        );
+        assert!(
+            (load("fat").capacity_s - 8.0).abs() < 1e-9,
+            "4 runs × 1 s × 2 CPUs"
+        );
+    }
+
+    #[test]
+    fn a_busy_run_is_run_again_while_retries_last() {
+        let busy_twice = || {
+            let mut mock = Mock::new(&[("baseline", 1.0, "a"), ("fat", 1.0, "a")]);
+            mock.others.insert("fat".into(), vec![0.6, 0.6]);
+            mock
+        };
+        // no retries: the busy runs are recorded, and say so
+        let mut mock = busy_twice();
+        let series = quietly(&["baseline", "fat"], &plan(0, 3), Counter::Time, &mut mock);
+        assert_eq!(mock.calls["fat"], 3);
+        assert!((series["fat"].load.unwrap().contention() - 0.4).abs() < 1e-9);
+        // two retries: the first run is run twice more; only quiet ones count
+        let mut mock = busy_twice();
+        let retry = Plan {
+            retry_busy: 2,
+            ..plan(0, 3)
+        };
+        let series = quietly(&["baseline", "fat"], &retry, Counter::Time, &mut mock);
+        assert_eq!(mock.calls["fat"], 5, "3 recorded + 2 retried");
+        assert_eq!(series["fat"].samples.len(), 3);
+        assert_eq!(series["fat"].load.unwrap().contention(), 0.0);
+        // retries run out: the next busy run is recorded as it is
+        let mut mock = busy_twice();
+        let once = Plan {
+            retry_busy: 1,
+            ..plan(0, 3)
+        };
+        let series = quietly(&["baseline", "fat"], &once, Counter::Time, &mut mock);
+        assert_eq!(mock.calls["fat"], 4);
+        assert!(series["fat"].load.unwrap().contention() > 0.0);
     }
 
     #[test]

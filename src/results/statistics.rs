@@ -1,0 +1,61 @@
+//! What the statistics of a runtime series say, as the documents record
+//! them: a sample's summary, and its comparison with baseline's
+//! (docs/results-schema.md).
+
+use serde::{Deserialize, Serialize};
+
+/// Summary of one sample.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Sample size.
+    pub n: usize,
+    /// Median.
+    pub median: f64,
+    /// Mean.
+    pub mean: f64,
+    /// Sample standard deviation (n − 1); 0 for n < 2.
+    pub stddev: f64,
+    /// Minimum.
+    pub min: f64,
+    /// Maximum.
+    pub max: f64,
+    /// Median absolute deviation (unscaled).
+    pub mad: f64,
+    /// Indices of outliers by the modified Z-score (> 3.5).
+    pub outliers: Vec<usize>,
+    /// 95% percentile-bootstrap CI of the median: [low, high].
+    pub median_ci: [f64; 2],
+}
+
+/// A comparison against the baseline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// median(this) / median(baseline).
+    pub ratio: f64,
+    /// 95% bootstrap CI of that ratio.
+    pub ratio_ci: [f64; 2],
+    /// Two-sided Mann–Whitney U p-value, of this comparison alone.
+    pub p_value: f64,
+    /// The p-value adjusted for every comparison of the document
+    /// (Holm–Bonferroni); the verdict rests on it. Null in documents made
+    /// before it was recorded.
+    #[serde(default)]
+    pub p_adjusted: Option<f64>,
+    /// Adjusted p < 0.05, the CI excludes 1, and the effect is at least 1%:
+    /// a real difference, not noise.
+    pub significant: bool,
+    /// What the comparison says, decided with the statistics.
+    pub verdict: Verdict,
+}
+
+/// A runtime comparison's conclusion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Significantly lower than baseline (faster; fewer instructions).
+    Faster,
+    /// Significantly higher than baseline (slower; more instructions).
+    Slower,
+    /// Not distinguishable from baseline.
+    WithinNoise,
+}
