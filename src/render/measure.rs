@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use super::View;
 use super::blocks::{Align, Block, Report, Table};
-use super::cells::{Cell, Metric};
+use super::cells::Cell;
+use super::{View, own};
 use crate::results::BASELINE;
 use crate::results::measure::{Configuration, Machine, MeasureDocument, Status, Unit};
 
@@ -26,7 +26,11 @@ pub fn report(doc: &MeasureDocument, view: View) -> Report {
     if let Some(bytes) = bytes(doc, view) {
         blocks.push(Block::Table(bytes));
     }
-    blocks.extend(runtime(doc, view).into_iter().map(Block::Table));
+    blocks.extend(
+        super::runtime::runtime(doc, view)
+            .into_iter()
+            .map(Block::Table),
+    );
     if let Some(units) = units(doc) {
         blocks.push(Block::Table(units));
     }
@@ -75,12 +79,6 @@ fn status_text(c: &Configuration) -> String {
         (Status::Timeout, _) => "TIMEOUT".into(),
         (Status::Interrupted, _) => "interrupted".into(),
     }
-}
-
-/// Not identical to another configuration: its failures are its own to show
-/// (an identical one shares its original's, shown once).
-fn own(c: &&Configuration) -> bool {
-    c.identical_to.is_none()
 }
 
 /// `value / base` as a ratio cell; `n/a` when the base is zero.
@@ -306,136 +304,6 @@ fn legend(doc: &MeasureDocument, view: View) -> String {
         ));
     }
     lines.join("\n")
-}
-
-/// Per workload: each configuration's median with its CI, the ratio to
-/// baseline with its CI, and the verdict recorded with them; `wide` adds
-/// the runs' peak RSS and the outliers.
-fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
-    let Some(plan) = &doc.runtime_plan else {
-        return Vec::new();
-    };
-    let mut tables = Vec::new();
-    for w in &doc.workloads {
-        let rows: Vec<(&Configuration, _)> = doc
-            .configurations
-            .iter()
-            .filter_map(|c| Some((c, c.runtime.iter().find(|r| r.workload == w.name)?)))
-            .collect();
-        let Some((_, first)) = rows.first() else {
-            continue;
-        };
-        let metric = first.metric;
-        let mut headers = vec![
-            ("config", Align::Left),
-            ("status", Align::Left),
-            ("median [95% CI]", Align::Right),
-            ("× base [95% CI]", Align::Right),
-            ("verdict", Align::Left),
-            ("n", Align::Right),
-        ];
-        if view.wide {
-            headers.extend([("peak RSS", Align::Right), ("outliers", Align::Right)]);
-        }
-        let mut table = Table::new(&headers).titled(format!(
-            "runtime of `{}` ({}: median of n interleaved runs [95% bootstrap CI]; {})",
-            w.name,
-            match metric {
-                Metric::Seconds => "wall time",
-                Metric::Instructions => "instructions",
-            },
-            plan.counter_source
-        ));
-        for (c, r) in rows {
-            let status = match (&c.identical_to, r.status, r.output_differs) {
-                (Some(original), _, _) => format!("= {original}"),
-                (None, Status::Ok, false) => "ok".to_string(),
-                (None, Status::Ok, true) => "OUTPUT DIFFERS".to_string(),
-                (None, _, _) => format!("FAILED ({})", r.exit_code.unwrap_or(-1)),
-            };
-            let mut row = vec![Cell::Text(c.name.clone()), Cell::Text(status)];
-            row.push(r.summary.as_ref().map_or(Cell::Empty, |s| Cell::MetricCi {
-                value: s.median,
-                low: s.median_ci[0],
-                high: s.median_ci[1],
-                metric,
-            }));
-            match &r.vs_baseline {
-                Some(_) if r.busy => row.extend([
-                    Cell::Mark("busy"),
-                    Cell::Text(format!(
-                        "busy ({:.0}% used by others): not judged",
-                        r.contention.unwrap_or(0.0) * 100.0
-                    )),
-                ]),
-                Some(cmp) => row.extend([
-                    Cell::RatioCi {
-                        ratio: cmp.ratio,
-                        low: cmp.ratio_ci[0],
-                        high: cmp.ratio_ci[1],
-                    },
-                    Cell::Verdict {
-                        verdict: cmp.verdict,
-                        ratio: cmp.ratio,
-                        p_value: cmp.p_adjusted.unwrap_or(cmp.p_value),
-                        metric,
-                    },
-                ]),
-                None if c.name == BASELINE && r.summary.is_some() => {
-                    row.extend([Cell::Text("reference".into()), Cell::Empty])
-                }
-                None => row.extend([Cell::Empty, Cell::Empty]),
-            }
-            row.push(Cell::Count(r.samples.len() as u64));
-            if view.wide {
-                row.push(
-                    r.peak_rss_bytes
-                        .iter()
-                        .max()
-                        .map_or(Cell::Empty, |b| Cell::Bytes(*b)),
-                );
-                row.push(
-                    r.summary
-                        .as_ref()
-                        .map_or(Cell::Empty, |s| Cell::Count(s.outliers.len() as u64)),
-                );
-            }
-            table.row(row);
-        }
-        let family = doc
-            .configurations
-            .iter()
-            .filter(own)
-            .flat_map(|c| &c.runtime)
-            .filter(|r| {
-                r.vs_baseline
-                    .as_ref()
-                    .is_some_and(|v| v.p_adjusted.is_some())
-            })
-            .count();
-        if family > 1 {
-            table.footnotes.push(format!(
-                "p: adjusted for the document's {family} comparisons (Holm–Bonferroni); an effect under 1% is within noise"
-            ));
-        }
-        for c in doc.configurations.iter().filter(own) {
-            for r in c
-                .runtime
-                .iter()
-                .filter(|r| r.workload == w.name && r.status != Status::Ok)
-            {
-                let last = r.stderr_tail.as_deref().unwrap_or("").lines().last();
-                table.footnotes.push(format!(
-                    "  {} failed `{}`: {}",
-                    c.name,
-                    w.name,
-                    last.unwrap_or("")
-                ));
-            }
-        }
-        tables.push(table);
-    }
-    tables
 }
 
 /// A unit's label: the crate, or `package (build.rs)` for a build script.

@@ -18,6 +18,7 @@ pub mod markdown;
 pub mod measure;
 pub mod reasons;
 pub mod report;
+pub mod runtime;
 pub mod svg;
 pub mod table;
 
@@ -25,8 +26,15 @@ use crate::results::advice::{
     ADVICE_SCHEMA_VERSION, DoctorReport, Explanation, Recommendation, SettingList, SettingSummary,
 };
 use crate::results::gate::CheckReport;
+use crate::results::measure::Configuration;
 use crate::results::report::{REPORT_SCHEMA_VERSION, ReportDocument, ReportEntry};
 use crate::results::{InspectDocument, MeasureDocument};
+
+/// Not identical to another configuration: its failures are its own to show
+/// (an identical one shares its original's, shown once).
+fn own(c: &&Configuration) -> bool {
+    c.identical_to.is_none()
+}
 
 /// A text format: lays out a report's blocks.
 pub trait Render {

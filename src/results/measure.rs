@@ -259,7 +259,7 @@ pub struct Binary {
 }
 
 /// One workload, as given with `--run`/`--run-cmd` or in metadata.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Workload {
     /// Name (`--run NAME='…'`), or `run1`, `run2`, … when unnamed.
     pub name: String,
@@ -282,6 +282,12 @@ pub struct Workload {
     /// when they were not compared.
     #[serde(default)]
     pub compared_by: Option<CompareBy>,
+    /// Baseline against itself: a second copy of its binary, run like any
+    /// configuration, compared with baseline (the A/A arm). Significant:
+    /// the machine was too noisy to judge this workload; otherwise its CI
+    /// is the noise floor. Null without a clean baseline.
+    #[serde(default)]
+    pub noise: Option<Comparison>,
 }
 
 /// How to compare a workload's output between configurations.

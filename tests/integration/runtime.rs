@@ -56,6 +56,12 @@ fn example_workload_is_timed_with_confidence_intervals() {
         cmp["ratio"].as_f64().unwrap() > 0.0 && cmp["p_value"].as_f64().unwrap() <= 1.0,
         "{cmp}"
     );
+    // baseline against a copy of itself: the workload's noise floor, and
+    // the copy is no configuration
+    let noise = &doc["workloads"][0]["noise"];
+    assert!(noise["ratio"].as_f64().unwrap() > 0.0, "{noise}");
+    assert!((0.0..=1.0).contains(&noise["p_value"].as_f64().unwrap()));
+    assert!(!doc["configurations"].to_string().contains("A/A"));
     // what else the machine did is recorded for every build and runtime
     // (this machine has /proc/stat), a share of it
     for name in ["baseline", "fat"] {
@@ -238,6 +244,35 @@ fn threads_printing_in_any_order_are_not_a_difference() {
     );
 }
 
+/// CPU burners, one per CPU, running `script`; killed when dropped, so a
+/// failing test leaves none behind.
+struct Burners(Vec<std::process::Child>);
+
+impl Burners {
+    fn start(script: &str) -> Burners {
+        let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Burners(
+            (0..cpus)
+                .map(|_| {
+                    std::process::Command::new("sh")
+                        .args(["-c", script])
+                        .spawn()
+                        .unwrap()
+                })
+                .collect(),
+        )
+    }
+}
+
+impl Drop for Burners {
+    fn drop(&mut self) {
+        for b in &mut self.0 {
+            let _ = b.kill();
+            let _ = b.wait();
+        }
+    }
+}
+
 /// A CPU burner beside a measurement: the build and the runs record the
 /// contention (one of the machine's CPUs, at least, used by another
 /// process), are marked busy, and no verdict is drawn from them.
@@ -245,15 +280,7 @@ fn threads_printing_in_any_order_are_not_a_difference() {
 fn a_busy_machine_is_recorded_and_judges_nothing() {
     let dir = copy_fixture(&repo().join("examples/cross-crate"), "runtime-busy");
     // as many burners as CPUs: whatever else runs, others use most of it
-    let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let mut burners: Vec<std::process::Child> = (0..cpus)
-        .map(|_| {
-            std::process::Command::new("sh")
-                .args(["-c", "while :; do :; done"])
-                .spawn()
-                .unwrap()
-        })
-        .collect();
+    let burners = Burners::start("while :; do :; done");
     let run = measure_json(
         &dir,
         &[
@@ -271,10 +298,7 @@ fn a_busy_machine_is_recorded_and_judges_nothing() {
         ],
         &[],
     );
-    for b in &mut burners {
-        let _ = b.kill();
-        let _ = b.wait();
-    }
+    drop(burners);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let doc = &run.doc;
     for name in ["baseline", "off"] {
@@ -299,4 +323,57 @@ fn a_busy_machine_is_recorded_and_judges_nothing() {
         "{notes}"
     );
     assert_eq!(doc["runtime_plan"]["plan"]["retry_busy"], 1);
+}
+
+/// Identical code measured twice beside a bursty burner: with one codegen
+/// unit, `lto = false` and `lto = "off"` build the same code, and no sweep
+/// may call one faster or slower than the other, whatever the noise; the
+/// A/A floor is recorded.
+#[test]
+fn identical_code_beside_a_bursty_burner_gets_no_verdict() {
+    let dir = copy_fixture(&repo().join("examples/cross-crate"), "runtime-aa");
+    let manifest = dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace(
+            "\n[profile.release]\n",
+            "\n[profile.release]\ncodegen-units = 1\n",
+        ),
+    )
+    .unwrap();
+    // on for 50 ms, off for 50 ms, on every CPU
+    let burners =
+        Burners::start("while :; do timeout 0.05 sh -c 'while :; do :; done'; sleep 0.05; done");
+    let mut verdicts = Vec::new();
+    for _ in 0..2 {
+        let run = measure_json(
+            &dir,
+            &[
+                "--with",
+                "same:lto=off",
+                "--only",
+                "baseline,same",
+                "--no-rebuild",
+                "--warm",
+                "--run",
+                "big=300000",
+                "--runs",
+                "10",
+                "--min-time",
+                "0s",
+            ],
+            &[],
+        );
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let doc = &run.doc;
+        assert!(
+            doc["workloads"][0]["noise"].is_object(),
+            "{}",
+            doc["workloads"]
+        );
+        verdicts.push(runtime(doc, "same", "big")["vs_baseline"]["verdict"].clone());
+    }
+    drop(burners);
+    assert!(verdicts.iter().all(|v| v == "within_noise"), "{verdicts:?}");
 }

@@ -7,6 +7,7 @@
 
 pub mod counter;
 pub mod executor;
+mod noise;
 pub mod outputs;
 pub mod schedule;
 pub mod workload;
@@ -86,12 +87,16 @@ pub fn run(
     progress: &Progress,
 ) -> Result<()> {
     // a configuration identical to another gets that one's runs (below)
-    let configs: Vec<(String, PathBuf)> = doc
+    let mut configs: Vec<(String, PathBuf)> = doc
         .configurations
         .iter()
         .filter(|c| c.status == Status::Ok && c.identical_to.is_none())
         .filter_map(|c| Some((c.name.clone(), c.binary.as_ref()?.path.clone())))
         .collect();
+    // baseline against itself: a copy of its binary, run like any other
+    if let Some(copy) = noise::baseline_copy(doc)? {
+        configs.push((noise::BASELINE_COPY.to_string(), copy));
+    }
     for workload in options.workloads {
         let bar = progress.start_config(&format!("run {}", workload.name), 0);
         let mut count = 0usize;
@@ -109,6 +114,11 @@ pub fn run(
         )
         .with_context(|| format!("workload `{}`", workload.name))?;
         bar.finish("done");
+        let mut series = series;
+        let noise = noise::floor(&mut series);
+        if let Some(w) = doc.workloads.iter_mut().find(|w| w.name == workload.name) {
+            w.noise = noise;
+        }
         let baseline = series
             .get(BASELINE)
             .filter(|s| s.failure.is_none() && !s.samples.is_empty());
@@ -152,63 +162,7 @@ pub fn run(
         }
         doc.notes.extend(judged.notes);
     }
-    // runs that competed for the CPU, or whose baseline's did, judge
-    // nothing: no verdict, and not in the family
-    let busy_baseline: Vec<String> = doc
-        .config(BASELINE)
-        .map(|b| {
-            b.runtime
-                .iter()
-                .filter(|r| r.busy)
-                .map(|r| r.workload.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    for r in doc
-        .configurations
-        .iter_mut()
-        .flat_map(|c| c.runtime.iter_mut())
-    {
-        let judged_nothing = r.busy || busy_baseline.contains(&r.workload);
-        if judged_nothing && let Some(v) = r.vs_baseline.as_mut() {
-            v.p_adjusted = None;
-            v.significant = false;
-            v.verdict = crate::results::measure::Verdict::WithinNoise;
-        }
-    }
-    // every other comparison of the document is one family: corrected
-    // together (an identical configuration's are copies, not comparisons
-    // of its own)
-    let mut family: Vec<&mut crate::results::measure::Comparison> = doc
-        .configurations
-        .iter_mut()
-        .filter(|c| c.identical_to.is_none())
-        .flat_map(|c| c.runtime.iter_mut())
-        .filter(|r| !r.busy && !busy_baseline.contains(&r.workload))
-        .filter_map(|r| r.vs_baseline.as_mut())
-        .collect();
-    stats::correct(&mut family);
-    let busy: Vec<String> = doc
-        .configurations
-        .iter()
-        .flat_map(|c| c.runtime.iter().map(move |r| (c, r)))
-        .filter(|(c, r)| r.busy && c.identical_to.is_none())
-        .map(|(c, r)| {
-            format!(
-                "`{}` on `{}` ({:.0}%)",
-                c.name,
-                r.workload,
-                r.contention.unwrap_or(0.0) * 100.0
-            )
-        })
-        .collect();
-    if !busy.is_empty() {
-        doc.notes.push(format!(
-            "BUSY: other processes used more than {:.0}% of the machine while these ran: {}; they get no faster/slower verdict (nor does any configuration on a workload whose baseline runs were busy): measure again on a quiet machine",
-            crate::load::BUSY * 100.0,
-            busy.join(", ")
-        ));
-    }
+    noise::judge(doc);
     let originals: Vec<(String, Vec<WorkloadRuntime>)> = doc
         .configurations
         .iter()

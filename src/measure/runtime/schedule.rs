@@ -36,7 +36,7 @@ pub struct Series {
     /// (None when a run could not tell).
     pub load: Option<Load>,
     /// Recorded runs so far (the first adds its load, the others add to it).
-    runs_with_load: usize,
+    pub(super) runs_with_load: usize,
 }
 
 /// Runs `workload` on every configuration (name, binary) by the plan; `log`

@@ -86,6 +86,7 @@ pub fn new(
         stdin: options.stdin.clone(),
         compare_output: options.compare_output,
         compared_by: None,
+        noise: None,
     })
 }
 
@@ -235,6 +236,7 @@ pub fn plain(command: &[&str]) -> Workload {
         stdin: None,
         compare_output: CompareOutput::default(),
         compared_by: None,
+        noise: None,
     }
 }
 

@@ -1,0 +1,277 @@
+//! Which runtime comparisons of a document may give a verdict, and which
+//! may not: runs that competed for the CPU (busy) judge nothing; a
+//! workload on which baseline differs from itself (the A/A arm: a second
+//! copy of baseline's binary, run like any configuration) was too noisy to
+//! judge; an effect inside that A/A noise floor is within noise whatever
+//! its p-value; and the rest are corrected together for how many were
+//! made (`stats::correct`).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+use super::schedule::Series;
+use crate::load::BUSY;
+use crate::profile::BASELINE;
+use crate::results::measure::{Comparison, MeasureDocument, Status, Verdict};
+use crate::stats;
+
+/// The A/A arm's name in the schedule: not a configuration (a space can
+/// be in no configuration's name), never in the document's list.
+pub const BASELINE_COPY: &str = "baseline (A/A copy)";
+
+/// Copies baseline's binary to a path of its own (`<dir>/aa/<name>`), so
+/// nothing is shared with baseline's runs but the code; None without a
+/// successful baseline.
+pub fn baseline_copy(doc: &MeasureDocument) -> Result<Option<PathBuf>> {
+    let Some(bin) = doc
+        .config(BASELINE)
+        .filter(|c| c.status == Status::Ok)
+        .and_then(|c| c.binary.as_ref())
+    else {
+        return Ok(None);
+    };
+    let (Some(dir), Some(name)) = (bin.path.parent(), bin.path.file_name()) else {
+        return Ok(None);
+    };
+    let copy = dir.join("aa").join(name);
+    std::fs::create_dir_all(dir.join("aa"))
+        .and_then(|()| std::fs::copy(&bin.path, &copy))
+        .with_context(|| format!("copying baseline's binary to {}", copy.display()))?;
+    Ok(Some(copy))
+}
+
+/// Takes the A/A arm out of `series` and compares it with baseline's: the
+/// workload's noise (None when either did not run cleanly).
+pub fn floor(series: &mut BTreeMap<String, Series>) -> Option<Comparison> {
+    let copy = series.remove(BASELINE_COPY)?;
+    let base = series.get(BASELINE)?;
+    let clean = |s: &Series| s.failure.is_none() && !s.samples.is_empty();
+    if !clean(&copy) || !clean(base) {
+        return None;
+    }
+    let mut noise = stats::compare(&copy.samples, &base.samples);
+    // busy A/A runs say nothing about the machine's quiet noise
+    if copy.load.is_some_and(|l| l.contention() > BUSY) {
+        noise.significant = false;
+        noise.verdict = Verdict::WithinNoise;
+    }
+    Some(noise)
+}
+
+/// Decides, once, which comparisons of `doc` give a verdict: busy runs and
+/// too-noisy workloads none; the rest corrected together, and an effect
+/// inside the workload's A/A noise floor within noise. Says what it left
+/// unjudged in the notes.
+pub fn judge(doc: &mut MeasureDocument) {
+    let busy_baseline: Vec<String> = doc
+        .config(BASELINE)
+        .map(|b| {
+            b.runtime
+                .iter()
+                .filter(|r| r.busy)
+                .map(|r| r.workload.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    // the workloads on which baseline was not even like itself
+    let too_noisy: Vec<(String, f64)> = doc
+        .workloads
+        .iter()
+        .filter_map(|w| {
+            Some((
+                w.name.clone(),
+                w.noise.as_ref().filter(|n| n.significant)?.ratio,
+            ))
+        })
+        .collect();
+    let floors: BTreeMap<String, [f64; 2]> = doc
+        .workloads
+        .iter()
+        .filter_map(|w| Some((w.name.clone(), w.noise.as_ref()?.ratio_ci)))
+        .collect();
+    let unjudged = |r: &crate::results::measure::WorkloadRuntime| {
+        r.busy
+            || busy_baseline.contains(&r.workload)
+            || too_noisy.iter().any(|(w, _)| *w == r.workload)
+    };
+    for r in doc
+        .configurations
+        .iter_mut()
+        .flat_map(|c| c.runtime.iter_mut())
+    {
+        if unjudged(r)
+            && let Some(v) = r.vs_baseline.as_mut()
+        {
+            no_verdict(v);
+            v.p_adjusted = None;
+        }
+    }
+    // every other comparison of the document is one family (an identical
+    // configuration's are copies, not comparisons of their own)
+    let mut family: Vec<&mut Comparison> = doc
+        .configurations
+        .iter_mut()
+        .filter(|c| c.identical_to.is_none())
+        .flat_map(|c| c.runtime.iter_mut())
+        .filter(|r| !unjudged(r))
+        .filter_map(|r| r.vs_baseline.as_mut())
+        .collect();
+    stats::correct(&mut family);
+    // inside the noise floor is within noise, whatever the p-value
+    for r in doc
+        .configurations
+        .iter_mut()
+        .flat_map(|c| c.runtime.iter_mut())
+    {
+        if let (Some(v), Some(ci)) = (r.vs_baseline.as_mut(), floors.get(&r.workload))
+            && v.significant
+            && ci[0] <= v.ratio
+            && v.ratio <= ci[1]
+        {
+            no_verdict(v);
+        }
+    }
+    notes(doc, &too_noisy);
+}
+
+fn no_verdict(v: &mut Comparison) {
+    v.significant = false;
+    v.verdict = Verdict::WithinNoise;
+}
+
+/// The notes saying what was left unjudged, and why.
+fn notes(doc: &mut MeasureDocument, too_noisy: &[(String, f64)]) {
+    let busy: Vec<String> = doc
+        .configurations
+        .iter()
+        .flat_map(|c| c.runtime.iter().map(move |r| (c, r)))
+        .filter(|(c, r)| r.busy && c.identical_to.is_none())
+        .map(|(c, r)| {
+            format!(
+                "`{}` on `{}` ({:.0}%)",
+                c.name,
+                r.workload,
+                r.contention.unwrap_or(0.0) * 100.0
+            )
+        })
+        .collect();
+    if !busy.is_empty() {
+        doc.notes.push(format!(
+            "BUSY: other processes used more than {:.0}% of the machine while these ran: {}; they get no faster/slower verdict (nor does any configuration on a workload whose baseline runs were busy): measure again on a quiet machine",
+            BUSY * 100.0,
+            busy.join(", ")
+        ));
+    }
+    for (workload, ratio) in too_noisy {
+        doc.notes.push(format!(
+            "TOO NOISY: on workload `{workload}` baseline's binary differed from a copy of itself (A/A ×{ratio:.3}, beyond the noise), so this machine could not tell configurations apart on it: no verdict is given; `--counter instructions` counts instructions, which do not vary with the machine's load"
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::test_docs::{doc, spec};
+
+    fn made(ratio: f64, ci: [f64; 2], p: f64) -> Comparison {
+        let significant = p < 0.05 && !(ci[0] <= 1.0 && 1.0 <= ci[1]);
+        Comparison {
+            ratio,
+            ratio_ci: ci,
+            p_value: p,
+            p_adjusted: None,
+            significant,
+            verdict: if significant && ratio < 1.0 {
+                Verdict::Faster
+            } else {
+                Verdict::WithinNoise
+            },
+        }
+    }
+
+    /// A sweep on workload `w`: `small` 3% faster, `big` 20% faster, both
+    /// with p = 0.001, and the A/A comparison given.
+    fn sweep(noise: Comparison) -> MeasureDocument {
+        let mut d = doc(&[
+            spec("baseline", 1_000_000, 60.0, 300).run(1.0, 1.0, 1.0),
+            spec("small", 1_000_000, 60.0, 300).run(0.97, 0.96, 0.98),
+            spec("big", 1_000_000, 60.0, 300).run(0.80, 0.78, 0.82),
+        ]);
+        let w = d.configurations[0].runtime[0].workload.clone();
+        d.workloads.retain(|x| x.name == w);
+        d.workloads[0].noise = Some(noise);
+        d
+    }
+
+    fn verdict(d: &MeasureDocument, name: &str) -> Verdict {
+        d.config(name).unwrap().runtime[0]
+            .vs_baseline
+            .as_ref()
+            .unwrap()
+            .verdict
+    }
+
+    #[test]
+    fn a_quiet_floor_leaves_real_effects_and_takes_those_inside_it() {
+        // A/A within noise: ×1.00 [0.96–1.04]
+        let mut d = sweep(made(1.0, [0.96, 1.04], 0.8));
+        judge(&mut d);
+        assert_eq!(
+            verdict(&d, "small"),
+            Verdict::WithinNoise,
+            "3% is inside ±4%"
+        );
+        assert_eq!(verdict(&d, "big"), Verdict::Faster);
+        assert!(!d.notes.iter().any(|n| n.starts_with("TOO NOISY")));
+    }
+
+    #[test]
+    fn a_workload_where_baseline_differs_from_itself_judges_nothing() {
+        // A/A ×1.08 beyond the noise: the machine was too noisy
+        let mut d = sweep(made(1.08, [1.05, 1.11], 0.001));
+        judge(&mut d);
+        for name in ["small", "big"] {
+            assert_eq!(verdict(&d, name), Verdict::WithinNoise, "{name}");
+            let v = d.config(name).unwrap().runtime[0]
+                .vs_baseline
+                .clone()
+                .unwrap();
+            assert_eq!(v.p_adjusted, None, "not in the family");
+        }
+        let note = d.notes.iter().find(|n| n.starts_with("TOO NOISY")).unwrap();
+        assert!(
+            note.contains("×1.080") && note.contains("--counter instructions"),
+            "{note}"
+        );
+    }
+
+    #[test]
+    fn the_copy_is_compared_with_baseline_and_leaves_the_series() {
+        let series_of = |samples: &[f64]| Series {
+            samples: samples.to_vec(),
+            ..Series::default()
+        };
+        let mut series = BTreeMap::new();
+        series.insert(
+            BASELINE.to_string(),
+            series_of(&[1.0, 1.01, 0.99, 1.0, 1.02]),
+        );
+        series.insert(
+            BASELINE_COPY.to_string(),
+            series_of(&[1.0, 0.99, 1.01, 1.01, 1.0]),
+        );
+        let noise = floor(&mut series).unwrap();
+        assert!(!series.contains_key(BASELINE_COPY), "never a configuration");
+        assert!(
+            !noise.significant && (noise.ratio - 1.0).abs() < 0.02,
+            "{noise:?}"
+        );
+        // no clean baseline: no floor
+        let mut series = BTreeMap::new();
+        series.insert(BASELINE_COPY.to_string(), series_of(&[1.0]));
+        assert!(floor(&mut series).is_none());
+    }
+}

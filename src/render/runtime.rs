@@ -1,0 +1,157 @@
+//! The runtime tables of a measure document: per workload, each
+//! configuration's median with its CI, its ratio to baseline and the
+//! verdict the document recorded, and the workload's A/A noise floor.
+
+use super::blocks::{Align, Table};
+use super::cells::{Cell, Metric};
+use super::{View, own};
+use crate::results::BASELINE;
+use crate::results::measure::{Configuration, MeasureDocument, Status};
+
+/// Per workload: each configuration's median with its CI, the ratio to
+/// baseline with its CI, and the verdict recorded with them; `wide` adds
+/// the runs' peak RSS and the outliers.
+pub(super) fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
+    let Some(plan) = &doc.runtime_plan else {
+        return Vec::new();
+    };
+    let mut tables = Vec::new();
+    for w in &doc.workloads {
+        let rows: Vec<(&Configuration, _)> = doc
+            .configurations
+            .iter()
+            .filter_map(|c| Some((c, c.runtime.iter().find(|r| r.workload == w.name)?)))
+            .collect();
+        let Some((_, first)) = rows.first() else {
+            continue;
+        };
+        let metric = first.metric;
+        let mut headers = vec![
+            ("config", Align::Left),
+            ("status", Align::Left),
+            ("median [95% CI]", Align::Right),
+            ("× base [95% CI]", Align::Right),
+            ("verdict", Align::Left),
+            ("n", Align::Right),
+        ];
+        if view.wide {
+            headers.extend([("peak RSS", Align::Right), ("outliers", Align::Right)]);
+        }
+        let mut table = Table::new(&headers).titled(format!(
+            "runtime of `{}` ({}: median of n interleaved runs [95% bootstrap CI]; {})",
+            w.name,
+            match metric {
+                Metric::Seconds => "wall time",
+                Metric::Instructions => "instructions",
+            },
+            plan.counter_source
+        ));
+        for (c, r) in rows {
+            let status = match (&c.identical_to, r.status, r.output_differs) {
+                (Some(original), _, _) => format!("= {original}"),
+                (None, Status::Ok, false) => "ok".to_string(),
+                (None, Status::Ok, true) => "OUTPUT DIFFERS".to_string(),
+                (None, _, _) => format!("FAILED ({})", r.exit_code.unwrap_or(-1)),
+            };
+            let mut row = vec![Cell::Text(c.name.clone()), Cell::Text(status)];
+            row.push(r.summary.as_ref().map_or(Cell::Empty, |s| Cell::MetricCi {
+                value: s.median,
+                low: s.median_ci[0],
+                high: s.median_ci[1],
+                metric,
+            }));
+            let too_noisy = w.noise.as_ref().filter(|n| n.significant);
+            match &r.vs_baseline {
+                Some(_) if let Some(n) = too_noisy => row.extend([
+                    Cell::Mark("-"),
+                    Cell::Text(format!("too noisy (A/A ×{:.2})", n.ratio)),
+                ]),
+                Some(_) if r.busy => row.extend([
+                    Cell::Mark("busy"),
+                    Cell::Text(format!(
+                        "busy ({:.0}% used by others): not judged",
+                        r.contention.unwrap_or(0.0) * 100.0
+                    )),
+                ]),
+                Some(cmp) => row.extend([
+                    Cell::RatioCi {
+                        ratio: cmp.ratio,
+                        low: cmp.ratio_ci[0],
+                        high: cmp.ratio_ci[1],
+                    },
+                    Cell::Verdict {
+                        verdict: cmp.verdict,
+                        ratio: cmp.ratio,
+                        p_value: cmp.p_adjusted.unwrap_or(cmp.p_value),
+                        metric,
+                    },
+                ]),
+                None if c.name == BASELINE && r.summary.is_some() => {
+                    row.extend([Cell::Text("reference".into()), Cell::Empty])
+                }
+                None => row.extend([Cell::Empty, Cell::Empty]),
+            }
+            row.push(Cell::Count(r.samples.len() as u64));
+            if view.wide {
+                row.push(
+                    r.peak_rss_bytes
+                        .iter()
+                        .max()
+                        .map_or(Cell::Empty, |b| Cell::Bytes(*b)),
+                );
+                row.push(
+                    r.summary
+                        .as_ref()
+                        .map_or(Cell::Empty, |s| Cell::Count(s.outliers.len() as u64)),
+                );
+            }
+            table.row(row);
+        }
+        let family = doc
+            .configurations
+            .iter()
+            .filter(own)
+            .flat_map(|c| &c.runtime)
+            .filter(|r| {
+                r.vs_baseline
+                    .as_ref()
+                    .is_some_and(|v| v.p_adjusted.is_some())
+            })
+            .count();
+        if family > 1 {
+            table.footnotes.push(format!(
+                "p: adjusted for the document's {family} comparisons (Holm–Bonferroni); an effect under 1% is within noise"
+            ));
+        }
+        for c in doc.configurations.iter().filter(own) {
+            for r in c
+                .runtime
+                .iter()
+                .filter(|r| r.workload == w.name && r.status != Status::Ok)
+            {
+                let last = r.stderr_tail.as_deref().unwrap_or("").lines().last();
+                table.footnotes.push(format!(
+                    "  {} failed `{}`: {}",
+                    c.name,
+                    w.name,
+                    last.unwrap_or("")
+                ));
+            }
+        }
+        if let Some(n) = &w.noise {
+            table.footnotes.push(if n.significant {
+                format!(
+                    "A/A: a copy of baseline's binary ran ×{:.3} [{:.3}–{:.3}] of baseline ({}): too noisy to judge `{}`; --counter instructions does not vary with load",
+                    n.ratio, n.ratio_ci[0], n.ratio_ci[1], crate::units::p_value(n.p_value), w.name
+                )
+            } else {
+                format!(
+                    "A/A: a copy of baseline's binary ran ×{:.3} [{:.3}–{:.3}] of baseline: the noise floor; an effect inside it is within noise",
+                    n.ratio, n.ratio_ci[0], n.ratio_ci[1]
+                )
+            });
+        }
+        tables.push(table);
+    }
+    tables
+}
