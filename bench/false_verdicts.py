@@ -3,12 +3,12 @@
 
 With one codegen unit, `lto = false` and `lto = "off"` build the same
 code; any faster/slower verdict between them is false. Beside bursty CPU
-burners (50 ms on, 50 ms off, one per CPU), each of two builds of
+burners (on and off for --burst-ms each, 50 by default; one per CPU), each of two builds of
 cargo-lto (e.g. before and after a change) measures the pair in SWEEPS
 warm runtime sweeps, interleaved, each in its own copy of the bundled
 example. Prints the false verdicts per build.
 
-Usage: python3 bench/false_verdicts.py BEFORE_BIN AFTER_BIN [--sweeps N]
+Usage: python3 bench/false_verdicts.py BEFORE_BIN AFTER_BIN [--sweeps N] [--burst-ms MS]
 """
 
 import argparse
@@ -20,7 +20,10 @@ import tempfile
 
 from common import REPO
 
-BURNER = "while :; do timeout 0.05 sh -c 'while :; do :; done'; sleep 0.05; done"
+def burner(ms):
+    """On for `ms` milliseconds, off for as long, forever."""
+    t = ms / 1000
+    return f"while :; do timeout {t} sh -c 'while :; do :; done'; sleep {t}; done"
 
 
 def project(prefix):
@@ -43,7 +46,8 @@ def sweep(tool, cwd):
     doc = json.loads(out.stdout)
     same = next(c for c in doc["configurations"] if c["name"] == "same")
     cmp = same["runtime"][0]["vs_baseline"]
-    return cmp["verdict"], cmp["ratio"], cmp.get("p_adjusted", cmp["p_value"])
+    p = cmp.get("p_adjusted")
+    return cmp["verdict"], cmp["ratio"], cmp["p_value"] if p is None else p
 
 
 def main():
@@ -51,13 +55,14 @@ def main():
     ap.add_argument("before")
     ap.add_argument("after")
     ap.add_argument("--sweeps", type=int, default=20)
+    ap.add_argument("--burst-ms", type=int, default=50, help="burner on (and off) time")
     args = ap.parse_args()
     tools = {"before": args.before, "after": args.after}
     dirs = {name: project(f"fv-{name}-") for name in tools}
     for name, tool in tools.items():  # the builds, before the burners start
         sweep(tool, dirs[name])
     cpus = os.cpu_count() or 2
-    burners = [subprocess.Popen(["sh", "-c", BURNER]) for _ in range(cpus)]
+    burners = [subprocess.Popen(["sh", "-c", burner(args.burst_ms)]) for _ in range(cpus)]
     false = {name: 0 for name in tools}
     try:
         for i in range(args.sweeps):
