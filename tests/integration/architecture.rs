@@ -63,16 +63,24 @@ const ALLOWED: &[(&str, &[&str])] = &[
 ];
 
 /// The `crate::x` modules each top-level module's files name.
-fn imports() -> BTreeMap<String, BTreeSet<String>> {
+/// Every source file under src/: its path relative to src/, and its text.
+fn sources() -> Vec<(std::path::PathBuf, String)> {
     let src = repo().join("src");
+    walkdir::WalkDir::new(&src)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p.strip_prefix(&src).unwrap().to_path_buf(), text)
+        })
+        .collect()
+}
+
+fn imports() -> BTreeMap<String, BTreeSet<String>> {
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(&src) {
-        let entry = entry.unwrap();
-        let path = entry.path();
-        if path.extension().is_none_or(|e| e != "rs") {
-            continue;
-        }
-        let rel = path.strip_prefix(&src).unwrap();
+    for (rel, text) in sources() {
+        let rel = rel.as_path();
         let top = rel
             .components()
             .next()
@@ -81,7 +89,6 @@ fn imports() -> BTreeMap<String, BTreeSet<String>> {
             .to_string_lossy()
             .trim_end_matches(".rs")
             .to_string();
-        let text = std::fs::read_to_string(path).unwrap();
         let used = out.entry(top.clone()).or_default();
         // every path the file names, `use crate::{a, b::c}` trees and
         // `super::` paths included, made absolute: its first segment is
@@ -290,20 +297,13 @@ fn absolute(at: &[String], path: &str) -> Vec<String> {
 /// holds what siblings share; a child may use its parent.
 #[test]
 fn no_circle_between_sibling_modules() {
-    let src = repo().join("src");
     // module → the modules (absolute paths) its files name
     let mut edges: BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = BTreeMap::new();
     let mut modules: BTreeSet<Vec<String>> = BTreeSet::new();
-    for entry in walkdir::WalkDir::new(&src) {
-        let entry = entry.unwrap();
-        let path = entry.path();
-        if path.extension().is_none_or(|e| e != "rs") {
-            continue;
-        }
-        let rel = path.strip_prefix(&src).unwrap();
+    for (rel, text) in sources() {
+        let rel = rel.as_path();
         let at = module_path(rel);
         modules.insert(at.clone());
-        let text = std::fs::read_to_string(path).unwrap();
         let named = edges.entry(at.clone()).or_default();
         for (inner, p) in paths_by_module(&at, &text) {
             let abs = absolute(&inner, &p);
