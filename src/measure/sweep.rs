@@ -218,9 +218,10 @@ pub fn measure_one(
     notes.extend(clean.note);
     if clean.build.busy {
         notes.push(format!(
-            "BUSY: other processes used {:.0}% of the machine during `{}`'s clean build (more than {:.0}%): its build time is not compared",
+            "BUSY: other processes used {:.0}% of the machine during `{}`'s {} build (more than {:.0}%): its build time is not compared",
             clean.build.contention.unwrap_or(0.0) * 100.0,
             config.name,
+            if request.warm { "warm" } else { "clean" },
             crate::load::BUSY * 100.0
         ));
     }

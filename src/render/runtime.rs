@@ -138,8 +138,17 @@ pub(super) fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
                 ));
             }
         }
+        let baseline_busy = doc
+            .config(BASELINE)
+            .and_then(|b| b.runtime.iter().find(|r| r.workload == w.name))
+            .is_some_and(|r| r.busy);
         if let Some(n) = &w.noise {
-            table.footnotes.push(if n.significant {
+            table.footnotes.push(if baseline_busy {
+                format!(
+                    "A/A: a copy of baseline's binary ran ×{:.3} [{:.3}–{:.3}] of baseline, on a busy machine: it says nothing about the quiet noise",
+                    n.ratio, n.ratio_ci[0], n.ratio_ci[1]
+                )
+            } else if n.significant {
                 format!(
                     "A/A: a copy of baseline's binary ran ×{:.3} [{:.3}–{:.3}] of baseline ({}): too noisy to judge `{}`; --counter instructions does not vary with load",
                     n.ratio, n.ratio_ci[0], n.ratio_ci[1], crate::units::p_value(n.p_value), w.name
