@@ -35,8 +35,6 @@ pub struct Series {
     /// What other processes used of the machine over the recorded runs
     /// (None when a run could not tell).
     pub load: Option<Load>,
-    /// Recorded runs so far (the first adds its load, the others add to it).
-    pub(super) runs_with_load: usize,
 }
 
 /// Runs `workload` on every configuration (name, binary) by the plan; `log`
@@ -72,15 +70,15 @@ pub fn schedule(
         s.peak_rss_bytes.push(r.peak_rss_bytes);
         // the load of every recorded run, or none: one run without it
         // leaves the whole unknown rather than partly measured
-        s.load = match (s.runs_with_load, s.load, r.load) {
-            (0, _, Some(l)) => Some(l),
+        // (this run's sample is pushed: the first recorded run starts the sum)
+        s.load = match (s.samples.len(), s.load, r.load) {
+            (1, _, Some(l)) => Some(l),
             (_, Some(mut sum), Some(l)) => {
                 sum.add(&l);
                 Some(sum)
             }
             _ => None,
         };
-        s.runs_with_load += 1;
         *s.outputs.entry(r.stdout_sha256.clone()).or_default() += 1;
         *s.line_outputs.entry(r.lines_sha256.clone()).or_default() += 1;
     };
