@@ -36,6 +36,9 @@ pub struct Table {
     /// `workloads.NAME`: how to run the binary.
     #[serde(default)]
     pub workloads: BTreeMap<String, WorkloadSpec>,
+    /// `build-runs`: clean builds per configuration (`--build-runs`).
+    #[serde(rename = "build-runs")]
+    pub build_runs: Option<usize>,
 }
 
 /// `workloads.NAME`: the `--run`/`--run-cmd` options, as keys.

@@ -103,6 +103,7 @@ fn observed(doc: &MeasureDocument, key: &str) -> Vec<Observed> {
                     &bb.sections,
                 ),
                 build_ratio: pb.wall_s / pa.wall_s,
+                builds: pa.used_samples().len().min(pb.used_samples().len()).max(1),
                 link_rss_ratio: pa
                     .link
                     .zip(pb.link)

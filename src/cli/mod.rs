@@ -240,6 +240,12 @@ pub struct MeasureArgs {
     /// busy (more than 10% of the machine), up to N times each.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub retry_busy: usize,
+    /// Clean builds per configuration (default 1, or the metadata's
+    /// `build-runs`), interleaved: round 1 of every configuration, then
+    /// round 2…; build figures are then their medians, with a CI. 3 or more
+    /// lets `recommend` and `check` judge build times by their CIs.
+    #[arg(long, value_name = "N", value_parser = at_least_one)]
+    pub build_runs: Option<usize>,
     /// Stop a build after this long (e.g. `90s`, `20m`); it is recorded as timed out.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,

@@ -28,6 +28,7 @@ fn request(args: &MeasureArgs) -> Request {
         warm: args.warm,
         no_rebuild: args.no_rebuild,
         retry_busy: args.retry_busy,
+        build_runs: args.build_runs,
         timeout: args.timeout,
         verbose: args.verbose >= 2,
         quiet: args.quiet,

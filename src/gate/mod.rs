@@ -9,8 +9,9 @@
 //! more than the limit.
 
 use crate::results::advice::ADVICE_SCHEMA_VERSION;
+use crate::results::advice::BUILD_CI_MIN_BUILDS;
 use crate::results::gate::{CheckReport, Limit, Limits, Note, Outcome, ReportNote, Row, Unit};
-use crate::results::measure::{Configuration, MeasureDocument, Metric, Status, Verdict};
+use crate::results::measure::{Build, Configuration, MeasureDocument, Metric, Status, Verdict};
 use crate::stats;
 
 pub mod merge;
@@ -111,13 +112,7 @@ pub fn check(baseline: &MeasureDocument, new: &MeasureDocument, limits: &Limits)
             continue;
         }
         let times = baseline.machine_of(old) == new.machine_of(c) || limits.allow_cross_host;
-        rows.extend(config_rows(
-            old,
-            c,
-            limits,
-            times,
-            baseline.warm || new.warm,
-        ));
+        rows.extend(config_rows(old, c, limits, times));
     }
     for c in &new.configurations {
         if baseline.config(&c.name).is_none() {
@@ -192,13 +187,7 @@ fn status_note(c: &Configuration) -> Note {
 }
 
 /// The rows of one configuration present and built in both documents.
-fn config_rows(
-    old: &Configuration,
-    c: &Configuration,
-    limits: &Limits,
-    times: bool,
-    warm: bool,
-) -> Vec<Row> {
+fn config_rows(old: &Configuration, c: &Configuration, limits: &Limits, times: bool) -> Vec<Row> {
     let name = c.name.as_str();
     let mut rows = Vec::new();
     if let (Some(a), Some(b)) = (&old.binary, &c.binary) {
@@ -217,15 +206,15 @@ fn config_rows(
     {
         rows.push(if !times {
             skipped(name, "build", limit, Note::OtherMachine)
-        } else if warm {
+        } else if a.warm || b.warm {
+            // per build: a warm run's clean build carried from earlier
+            // results is a clean build
             skipped(name, "build", limit, Note::WarmBuild)
         } else if a.busy || b.busy {
             let contention = a.contention.unwrap_or(0.0).max(b.contention.unwrap_or(0.0));
             skipped(name, "build", limit, Note::Busy { contention })
         } else {
-            let mut r = relative(name, "build", Unit::Seconds, (a.wall_s, b.wall_s), limit);
-            r.notes.insert(0, Note::OneCleanBuildEach);
-            r
+            build_row(name, a, b, limit)
         });
     }
     if let Some(limit_bytes) = limits.max_link_memory_bytes {
@@ -270,6 +259,43 @@ fn config_rows(
         }
     }
     rows
+}
+
+/// The build row of two comparable clean builds: a relative check, held
+/// to the CIs when both sides have enough builds (a build is slower only
+/// when its CI lies above the baseline's).
+fn build_row(name: &str, old: &Build, new: &Build, limit: f64) -> Row {
+    let mut r = relative(
+        name,
+        "build",
+        Unit::Seconds,
+        (old.wall_s, new.wall_s),
+        limit,
+    );
+    let builds = (old.used_samples().len(), new.used_samples().len());
+    if builds.0.max(builds.1) <= 1 {
+        r.notes.insert(0, Note::OneCleanBuildEach);
+        return r;
+    }
+    if builds.0.min(builds.1) >= BUILD_CI_MIN_BUILDS
+        && let (Some(x), Some(y)) = (old.wall_s_ci, new.wall_s_ci)
+        && r.outcome == Outcome::Fail
+        && y[0] <= x[1]
+    {
+        r.outcome = Outcome::Pass;
+        r.notes = vec![Note::BuildWithinNoise {
+            change: r.change.unwrap_or(0.0),
+            limit,
+        }];
+    }
+    r.notes.insert(
+        0,
+        Note::CleanBuilds {
+            baseline_builds: builds.0,
+            new_builds: builds.1,
+        },
+    );
+    r
 }
 
 fn runtime_row(

@@ -189,19 +189,32 @@ fn times_from_another_host_are_not_compared_unless_allowed() {
 }
 
 #[test]
-fn warm_builds_are_not_compared() {
+fn warm_builds_are_not_compared_but_carried_clean_ones_are() {
     let base = doc();
-    let mut new = scaled("fat", 1.0, 1.0, 0.01, 1.0);
+    let limits = Limits {
+        max_build_time: Some(0.2),
+        ..Limits::default()
+    };
+    let mut new = scaled("fat", 1.0, 1.0, 3.0, 1.0);
     new.warm = true;
-    let r = check(
-        &base,
-        &new,
-        &Limits {
-            max_build_time: Some(0.2),
-            ..Limits::default()
-        },
-    );
+    for c in &mut new.configurations {
+        c.build.as_mut().unwrap().warm = true;
+    }
+    let r = check(&base, &new, &limits);
     assert_eq!(outcome(&r, "fat", "build"), Outcome::Skipped);
+    // a warm run that carried fat's clean build from earlier results: that
+    // build is compared (and ×3 fails)
+    let fat = new
+        .configurations
+        .iter_mut()
+        .find(|c| c.name == "fat")
+        .unwrap();
+    let build = fat.build.as_mut().unwrap();
+    build.warm = false;
+    build.carried_from = Some("earlier".into());
+    let r = check(&base, &new, &limits);
+    assert_eq!(outcome(&r, "fat", "build"), Outcome::Fail);
+    assert_eq!(outcome(&r, "baseline", "build"), Outcome::Skipped);
 }
 
 #[test]
@@ -299,4 +312,63 @@ mod merging {
         );
         assert_eq!(merge(&[], id, inv, false).unwrap_err(), MergeError::Empty);
     }
+}
+
+#[test]
+fn repeated_builds_fail_only_when_their_cis_are_apart() {
+    let limits = Limits {
+        max_build_time: Some(0.10),
+        ..Limits::default()
+    };
+    let with = |walls: &[f64]| {
+        let mut d = doc();
+        let fat = d
+            .configurations
+            .iter_mut()
+            .find(|c| c.name == "fat")
+            .unwrap();
+        crate::results::test_docs::repeated(fat.build.as_mut().unwrap(), walls);
+        d
+    };
+    let base = with(&[10.0, 10.2, 10.4]);
+    let row = |r: &crate::results::gate::CheckReport| {
+        r.rows
+            .iter()
+            .find(|x| x.config == "fat" && x.check == "build")
+            .cloned()
+            .unwrap()
+    };
+    // +23%, every new build slower than every old one: a failure
+    let r = check(&base, &with(&[12.0, 12.5, 13.0]), &limits);
+    let fail = row(&r);
+    assert_eq!(fail.outcome, Outcome::Fail, "{fail:?}");
+    assert!(matches!(
+        fail.notes[..],
+        [
+            Note::CleanBuilds {
+                baseline_builds: 3,
+                new_builds: 3
+            },
+            Note::OverLimit { .. }
+        ]
+    ));
+    // the same median, one build as fast as the old ones: within the noise
+    let r = check(&base, &with(&[10.3, 12.5, 13.0]), &limits);
+    let pass = row(&r);
+    assert_eq!(pass.outcome, Outcome::Pass, "{pass:?}");
+    assert!(
+        matches!(pass.notes[1], Note::BuildWithinNoise { .. }),
+        "{pass:?}"
+    );
+    // one build each: the limit alone decides, as before
+    let mut one = doc();
+    let fat = one
+        .configurations
+        .iter_mut()
+        .find(|c| c.name == "fat")
+        .unwrap();
+    fat.build.as_mut().unwrap().wall_s *= 1.23;
+    let r = check(&doc(), &one, &limits);
+    assert_eq!(row(&r).outcome, Outcome::Fail);
+    assert!(matches!(row(&r).notes[0], Note::OneCleanBuildEach));
 }

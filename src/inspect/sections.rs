@@ -14,6 +14,8 @@ use object::{Object, ObjectSection};
 pub struct SectionSizes {
     /// Size on disk in bytes.
     pub size_bytes: u64,
+    /// SHA-256 of the file, hex: two builds are the same binary when equal.
+    pub sha256: String,
     /// Section groups in bytes: `text` (machine code), `rodata` (constants,
     /// strings), `data_bss` (writable data, relro data, TLS, and .bss, which
     /// takes memory but no file space), `unwind` (.eh_frame, .eh_frame_hdr,
@@ -76,10 +78,20 @@ pub fn measure(path: &Path) -> Result<SectionSizes> {
     }
     Ok(SectionSizes {
         size_bytes: data.len() as u64,
+        sha256: sha256_hex(&data),
         sections,
         shipped_bytes,
         symbols: file.symbols().count() as u64,
     })
+}
+
+/// The SHA-256 of `bytes`, in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The section groups, in the order a breakdown lists them.

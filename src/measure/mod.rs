@@ -4,10 +4,12 @@
 //! user's workloads (statistics from `crate::stats`), and `record` converts
 //! every figure into the measure document, saved after each configuration.
 
+pub mod carry;
 pub mod machine;
 pub mod plan;
 pub mod record;
 pub mod runtime;
+pub mod shard;
 pub mod steps;
 pub mod sweep;
 mod validate;
@@ -78,6 +80,9 @@ pub struct Request {
     pub no_rebuild: bool,
     /// Re-run a busy clean build or workload run up to this many times.
     pub retry_busy: usize,
+    /// Clean builds per configuration (`--build-runs`); `None`: the
+    /// metadata's `build-runs`, else 1.
+    pub build_runs: Option<usize>,
     /// Stop a build after this long.
     pub timeout: Option<Duration>,
     /// Echo cargo's output.
@@ -218,13 +223,21 @@ pub fn run(request: &Request) -> Result<Outcome> {
     });
 
     let dir = results::results_dir(&project.target_dir);
-    let progress = Progress::new(Mode::detect(request.quiet), plan.configs.len());
+    let builds =
+        plan.configs.len() + (plan.build_runs - 1) * shard::groups(&plan.configs, &plan.base).len();
+    let progress = Progress::new(Mode::detect(request.quiet), builds);
     let saved: RefCell<Option<PathBuf>> = RefCell::default();
     let save = |d: &MeasureDocument| -> Result<()> {
         *saved.borrow_mut() = Some(results::save(&dir, d)?);
         Ok(())
     };
     let mut swept = sweep::run(&plan, &mut doc, &progress, &save);
+    if request.warm && swept.is_ok() {
+        let earlier = carry::earlier(&dir, &project.workspace_root);
+        let notes = carry::carry(&mut doc, &earlier);
+        doc.notes.extend(notes);
+        swept = save(&doc);
+    }
     let workloads = &plan.workloads;
     if swept.is_ok() && !workloads.is_empty() && !doc.interrupted() && !interrupted() {
         let (counter, source) = counter(rt.counter, &mut doc.notes);

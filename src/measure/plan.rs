@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result};
 
-use super::sweep;
+use super::shard;
 use crate::profile::BASELINE;
 use crate::profile::matrix::{self, MatrixRequest};
 use crate::results::plan::{Job, ShardPlan};
@@ -30,7 +30,7 @@ pub fn plan(request: &PlanRequest) -> Result<ShardPlan> {
     let (project, _lock) = workspace::load_untouched(&cargo, flags)?;
     let configs = matrix::build(&request.matrix, &project.metadata)?;
     let base = super::resolve_base(&project, &cwd, &request.base_profile)?.resolved;
-    let groups = sweep::groups(&configs, &base);
+    let groups = shard::groups(&configs, &base);
     let identical = groups
         .iter()
         .flat_map(|g| {
@@ -50,7 +50,7 @@ pub fn plan(request: &PlanRequest) -> Result<ShardPlan> {
         .map(|k| Job {
             shard: format!("{k}/{n}"),
             args: format!("--shard {k}/{n}"),
-            configs: sweep::shard(&configs, &base, k, n)
+            configs: shard::shard(&configs, &base, k, n)
                 .into_iter()
                 .map(|c| c.name)
                 .collect(),

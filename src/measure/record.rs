@@ -59,6 +59,7 @@ pub fn binary(path: &Path, sizes: SectionSizes) -> doc::Binary {
         shipped_bytes: sizes.shipped_bytes,
         sections: sizes.sections,
         symbols: sizes.symbols,
+        sha256: Some(sizes.sha256),
     }
 }
 

@@ -12,7 +12,8 @@ use crate::build::BuildRun;
 use crate::build::wrapper::UnitRecord;
 use crate::load::BUSY;
 use crate::process::Outcome;
-use crate::results::measure::{Build, Status, Step};
+use crate::results::measure::{Build, BuildSample, Status, Step};
+use crate::stats;
 
 /// Makes cargo recompile the binary crate `bin` on the next build in
 /// `target_dir` (a configuration's own build directory), as an edit to its
@@ -156,10 +157,50 @@ pub fn record_clean(run: &BuildRun, config: &str, bin: &str, warm: bool) -> Clea
             steal: run.usage.load.map(|l| l.steal()),
             busy: run.usage.load.is_some_and(|l| l.contention() > BUSY),
             rebuild_contention: None,
+            samples: Vec::new(),
+            wall_s_ci: None,
+            wall_s_ci_level: None,
+            carried_from: None,
         },
         executable: run.executable.clone().filter(|_| status == Status::Ok),
         note,
     }
+}
+
+/// The clean build `run`, started at `started_unix_s`, as one sample.
+pub fn sample(run: &BuildRun, started_unix_s: f64) -> BuildSample {
+    let contention = run.usage.load.map(|l| l.contention());
+    BuildSample {
+        started_unix_s,
+        wall_s: run.usage.wall_s,
+        cpu_s: run.usage.cpu_s,
+        peak_rss_bytes: run.usage.peak_rss_bytes,
+        contention,
+        busy: contention.is_some_and(|c| c > BUSY),
+    }
+}
+
+/// Sets `build`'s figures from its samples: the medians of the quiet ones
+/// (of all, when every one was busy), and the CI of the wall time's median
+/// (`stats::median_range_ci`). Busy only when no sample was quiet. Nothing
+/// changes without samples.
+pub fn aggregate(build: &mut Build) {
+    let used: Vec<BuildSample> = build.used_samples().into_iter().copied().collect();
+    if used.is_empty() {
+        return;
+    }
+    let of = |f: &dyn Fn(&BuildSample) -> f64| -> Vec<f64> { used.iter().map(f).collect() };
+    let walls = of(&|s| s.wall_s);
+    let contention: Option<Vec<f64>> = used.iter().map(|s| s.contention).collect();
+    let busy = used.iter().all(|s| s.busy);
+    let ci = stats::median_range_ci(&walls);
+    build.wall_s = stats::median(&walls);
+    build.cpu_s = stats::median(&of(&|s| s.cpu_s));
+    build.peak_rss_bytes = stats::median(&of(&|s| s.peak_rss_bytes as f64)).round() as u64;
+    build.contention = contention.map(|c| stats::median(&c));
+    build.busy = busy;
+    build.wall_s_ci = ci.map(|(ci, _)| ci);
+    build.wall_s_ci_level = ci.map(|(_, level)| level);
 }
 
 /// Adds the rebuild `run` to `build`; returns `Interrupted` when Ctrl-C
@@ -287,6 +328,45 @@ mod tests {
             false,
         );
         assert!(c.note.unwrap().contains("did not recompile `app`"));
+    }
+
+    fn sampled(wall_s: f64, contention: f64) -> BuildSample {
+        BuildSample {
+            started_unix_s: 0.0,
+            wall_s,
+            cpu_s: wall_s * 2.0,
+            peak_rss_bytes: (wall_s * 100.0) as u64,
+            contention: Some(contention),
+            busy: contention > BUSY,
+        }
+    }
+
+    #[test]
+    fn repeated_builds_are_the_median_of_the_quiet_ones() {
+        let mut b = record_clean(&run(Outcome::Exited(0), vec![], true), "x", "app", false).build;
+        aggregate(&mut b);
+        assert_eq!(b.wall_s, 3.0, "no samples: the figures stay");
+        b.samples = vec![
+            sampled(10.0, 0.01),
+            sampled(30.0, 0.5),
+            sampled(12.0, 0.02),
+            sampled(11.0, 0.0),
+        ];
+        aggregate(&mut b);
+        // the busy 30 s is left out
+        assert_eq!((b.wall_s, b.cpu_s, b.peak_rss_bytes), (11.0, 22.0, 1100));
+        assert_eq!(b.wall_s_ci, Some([10.0, 12.0]));
+        assert_eq!(b.wall_s_ci_level, Some(0.75));
+        assert_eq!(b.contention, Some(0.01));
+        assert!(!b.busy);
+        // every one busy: all of them, and busy
+        b.samples = vec![sampled(10.0, 0.3), sampled(20.0, 0.4)];
+        aggregate(&mut b);
+        assert_eq!((b.wall_s, b.busy), (15.0, true));
+        // one: that one, no interval
+        b.samples = vec![sampled(7.0, 0.0)];
+        aggregate(&mut b);
+        assert_eq!((b.wall_s, b.wall_s_ci, b.busy), (7.0, None, false));
     }
 
     #[test]

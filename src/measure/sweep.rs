@@ -8,20 +8,21 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use anyhow::Result;
 
 use super::MeasurePlan;
 use super::record;
 use super::steps;
-use crate::build::{self, Invocation};
+use crate::build::{self, BuildRun, Invocation};
 use crate::inspect::sections;
 use crate::profile::resolve::{Resolved, with_overrides};
 use crate::profile::rustflags;
 use crate::profile::{BASELINE, Configuration, cargo_args};
 use crate::profile::{Key, Value};
-use crate::progress::Progress;
-use crate::results::measure::{self as doc, MeasureDocument, Status};
+use crate::progress::{ConfigBar, Progress};
+use crate::results::measure::{self as doc, BuildSample, MeasureDocument, Status};
 use crate::workspace::Project;
 
 /// The environment that gives `config`'s rustflags keys to cargo, with the
@@ -68,7 +69,7 @@ pub fn cargo_command(plan: &MeasurePlan, config: &Configuration, target_dir: &Pa
 }
 
 /// Every resolved key `config` builds with.
-fn effective(config: &Configuration, base: &Resolved) -> Resolved {
+pub(super) fn effective(config: &Configuration, base: &Resolved) -> Resolved {
     if config.name == BASELINE {
         base.clone()
     } else {
@@ -79,7 +80,7 @@ fn effective(config: &Configuration, base: &Resolved) -> Resolved {
 /// The values of a resolved profile, without where they came from: two
 /// configurations with equal values are the same build (cargo's `-C
 /// metadata` hashes a profile's settings, not its name).
-fn values(resolved: &Resolved) -> BTreeMap<Key, &Value> {
+pub(super) fn values(resolved: &Resolved) -> BTreeMap<Key, &Value> {
     resolved.iter().map(|(k, v)| (*k, &v.value)).collect()
 }
 
@@ -101,6 +102,7 @@ fn entry(
         exit_code: None,
         stderr_tail: None,
         build: None,
+        warm_build: None,
         binary: None,
         runtime: Vec::new(),
         identical_to: None,
@@ -148,9 +150,96 @@ fn identical_notes(doc: &MeasureDocument) -> Vec<String> {
         .collect()
 }
 
-/// Measures one configuration; `notes` receives what the reader must know.
-/// Errors here are the tool's own (I/O); a failing build is a result with a
-/// failed status.
+/// How one configuration is built: its directory, cargo command and
+/// environment, the same for every clean build and the rebuild.
+struct Builder<'a> {
+    plan: &'a MeasurePlan<'a>,
+    config: &'a Configuration,
+    target_dir: PathBuf,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(plan: &'a MeasurePlan<'a>, config: &'a Configuration) -> Builder<'a> {
+        let target_dir = tool_dir(&plan.project).join(&config.name);
+        Builder {
+            args: cargo_command(plan, config, &target_dir),
+            env: rustflags_env(plan, config),
+            plan,
+            config,
+            target_dir,
+        }
+    }
+
+    fn invocation(&self, phase: &str) -> Invocation {
+        let (plan, request) = (self.plan, self.plan.request);
+        let log_dir = tool_dir(&plan.project).join("logs");
+        Invocation {
+            cargo: plan.cargo.clone(),
+            args: self.args.clone(),
+            wrapper_log: log_dir.join(format!("{}.{phase}.jsonl", self.config.name)),
+            bin: plan.project.bin.clone(),
+            timeout: request.timeout,
+            blank_workspace_wrapper: plan.blank_workspace_wrapper,
+            env: self.env.clone(),
+        }
+    }
+
+    /// Clean build number `round` (1-based) from an empty directory (the
+    /// reused one with `--warm`), built again while it was busy and
+    /// `--retry-busy` allows (a warm one would not be clean); with its sample.
+    fn clean(
+        &self,
+        round: usize,
+        bar: &ConfigBar,
+        echo: &(dyn Fn(&str) + Sync),
+        notes: &mut Vec<String>,
+    ) -> Result<(BuildRun, BuildSample)> {
+        let request = self.plan.request;
+        let phase = if round == 1 {
+            "clean".to_string()
+        } else {
+            format!("clean-{round}")
+        };
+        let mut retried = 0;
+        loop {
+            steps::prepare_dir(&self.target_dir, request.warm)?;
+            let started = unix_now();
+            let run = build::run(&self.invocation(&phase), &|k| bar.units(k), echo)?;
+            let sample = steps::sample(&run, started);
+            if sample.busy && run.outcome.success() && retried < request.retry_busy && !request.warm
+            {
+                retried += 1;
+                bar.phase(&format!("building again: busy (retry {retried})"));
+                continue;
+            }
+            if retried > 0 {
+                let which = if round == 1 {
+                    "its clean build".to_string()
+                } else {
+                    format!("its clean build {round}")
+                };
+                notes.push(format!(
+                    "`{}`: {which} was busy and was built again {retried} time(s) (--retry-busy); the last one is recorded",
+                    self.config.name
+                ));
+            }
+            return Ok((run, sample));
+        }
+    }
+}
+
+/// Now, in seconds since the Unix epoch.
+fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// Measures one configuration (its first clean build, the binary, the
+/// rebuild); `notes` receives what the reader must know. Errors here are
+/// the tool's own (I/O); a failing build is a result with a failed status.
 pub fn measure_one(
     plan: &MeasurePlan,
     config: &Configuration,
@@ -158,31 +247,17 @@ pub fn measure_one(
     notes: &mut Vec<String>,
 ) -> Result<doc::Configuration> {
     let (project, request, base) = (&plan.project, plan.request, &plan.base);
-    let root = tool_dir(project);
-    let target_dir = root.join(&config.name);
-    steps::prepare_dir(&target_dir, request.warm)?;
-    let args = cargo_command(plan, config, &target_dir);
-    let log_dir = root.join("logs");
-    let extra_env = rustflags_env(plan, config);
-    let invocation = |phase: &str| Invocation {
-        cargo: plan.cargo.clone(),
-        args: args.clone(),
-        wrapper_log: log_dir.join(format!("{}.{phase}.jsonl", config.name)),
-        bin: project.bin.clone(),
-        timeout: request.timeout,
-        blank_workspace_wrapper: plan.blank_workspace_wrapper,
-        env: extra_env.clone(),
-    };
+    let builder = Builder::new(plan, config);
     let mut command = vec![plan.cargo.display().to_string()];
-    command.extend(args.iter().cloned());
+    command.extend(builder.args.iter().cloned());
     let env = build::wrapper_env(
-        &invocation("clean").wrapper_log,
+        &builder.invocation("clean").wrapper_log,
         plan.blank_workspace_wrapper,
     )?;
     let env = env
         .into_iter()
         .filter_map(|(k, v)| Some((k, v?)))
-        .chain(extra_env.iter().cloned())
+        .chain(builder.env.iter().cloned())
         .collect();
     let mut result = entry(config, base, command, env);
 
@@ -193,41 +268,16 @@ pub fn measure_one(
             progress.println(line);
         }
     };
-    let mut clean = build::run(&invocation("clean"), &|k| bar.units(k), &echo)?;
-    // a clean build other processes made busy is built again, from an empty
-    // directory, while retries last (a warm one would not be clean)
-    let busy = |run: &build::BuildRun| {
-        run.usage
-            .load
-            .is_some_and(|l| l.contention() > crate::load::BUSY)
-    };
-    let mut retried = 0;
-    while busy(&clean) && clean.outcome.success() && retried < request.retry_busy && !request.warm {
-        retried += 1;
-        bar.phase(&format!("building again: busy (retry {retried})"));
-        steps::prepare_dir(&target_dir, false)?;
-        clean = build::run(&invocation("clean"), &|k| bar.units(k), &echo)?;
-    }
-    if retried > 0 {
-        notes.push(format!(
-            "`{}`: its clean build was busy and was built again {retried} time(s) (--retry-busy); the last one is recorded",
-            config.name
-        ));
-    }
+    let (clean, sample) = builder.clean(1, &bar, &echo, notes)?;
     let clean = steps::record_clean(&clean, &config.name, &project.bin, request.warm);
     notes.extend(clean.note);
-    if clean.build.busy {
-        notes.push(format!(
-            "BUSY: other processes used {:.0}% of the machine during `{}`'s {} build (more than {:.0}%): its build time is not compared",
-            clean.build.contention.unwrap_or(0.0) * 100.0,
-            config.name,
-            if request.warm { "warm" } else { "clean" },
-            crate::load::BUSY * 100.0
-        ));
+    let mut build = clean.build;
+    build.samples.push(sample);
+    if build.busy && plan.build_runs == 1 {
+        notes.push(busy_note(plan, &config.name, &build));
     }
     (result.status, result.exit_code, result.stderr_tail) =
         (clean.status, clean.exit_code, clean.stderr_tail);
-    let mut build = clean.build;
     let Some(exe) = clean.executable else {
         result.build = Some(build);
         bar.finish(&format!("{:?}", result.status).to_lowercase());
@@ -238,8 +288,8 @@ pub fn measure_one(
 
     if !request.no_rebuild {
         bar.phase("rebuilding the binary crate");
-        steps::invalidate_bin(&target_dir, &project.bin)?;
-        let rebuilt = build::run(&invocation("rebuild"), &|_| {}, &echo)?;
+        steps::invalidate_bin(&builder.target_dir, &project.bin)?;
+        let rebuilt = build::run(&builder.invocation("rebuild"), &|_| {}, &echo)?;
         if let Some(status) = steps::record_rebuild(&mut build, &rebuilt, &project.bin) {
             result.status = status;
         }
@@ -249,8 +299,135 @@ pub fn measure_one(
     Ok(result)
 }
 
-/// Measures every configuration into `doc`, calling `save` after each.
-/// A failing configuration does not stop the others; Ctrl-C does.
+/// The BUSY note of a build whose figures are busy.
+fn busy_note(plan: &MeasurePlan, config: &str, build: &doc::Build) -> String {
+    let what = if plan.request.warm {
+        "warm build"
+    } else if build.samples.len() > 1 {
+        "clean builds (every one of them)"
+    } else {
+        "clean build"
+    };
+    format!(
+        "BUSY: other processes used {:.0}% of the machine during `{config}`'s {what} (more than {:.0}%): its build time is not compared",
+        build.contention.unwrap_or(0.0) * 100.0,
+        crate::load::BUSY * 100.0
+    )
+}
+
+/// Clean builds 2 to N (`--build-runs`) of every configuration built
+/// successfully, round by round: round 2 of each configuration, then
+/// round 3…, so a slow stretch of the machine falls on every
+/// configuration alike. Each build is a sample of its configuration's
+/// figures, which become the medians once all are in.
+fn repeat_builds(
+    plan: &MeasurePlan,
+    doc: &mut MeasureDocument,
+    progress: &Progress,
+    save: &dyn Fn(&MeasureDocument) -> Result<()>,
+) -> Result<()> {
+    let echo = |line: &str| {
+        if plan.request.verbose {
+            progress.println(line);
+        }
+    };
+    let runs = plan.build_runs;
+    'rounds: for round in 2..=runs {
+        for config in &plan.configs {
+            let Some(i) = doc.configurations.iter().position(|c| {
+                c.name == config.name && c.identical_to.is_none() && c.status == Status::Ok
+            }) else {
+                continue;
+            };
+            let builder = Builder::new(plan, config);
+            let bar = progress.start_config(&format!("{} {round}/{runs}", config.name), 0);
+            let mut notes = Vec::new();
+            let (run, sample) = builder.clean(round, &bar, &echo, &mut notes)?;
+            progress.config_done();
+            doc.notes.extend(notes);
+            if run.outcome == crate::process::Outcome::Interrupted {
+                bar.finish("interrupted");
+                break 'rounds;
+            }
+            let c = &mut doc.configurations[i];
+            if !run.outcome.success() {
+                // its binary is gone with the build directory, and a build
+                // that fails once is not one to recommend: it ends failed
+                let (status, exit_code) = steps::status_of(run.outcome);
+                bar.finish(&format!("{status:?}").to_lowercase());
+                (c.status, c.exit_code) = (status, exit_code);
+                c.stderr_tail = Some(run.stderr_tail.clone());
+                doc.notes.push(format!(
+                    "`{}`: clean build {round} of {runs} failed after build 1 succeeded: the configuration is recorded as failed, with that build's error",
+                    config.name
+                ));
+                save(doc)?;
+                continue;
+            }
+            bar.finish("done");
+            if let (Some(exe), Some(bin)) = (&run.executable, &c.binary) {
+                let same = sections::measure(exe)?.sha256;
+                if bin.sha256.as_deref() != Some(same.as_str()) {
+                    doc.notes.push(format!(
+                        "`{}`: clean build {round} made a different binary from build 1 (the build is not reproducible): the sizes are build 1's",
+                        config.name
+                    ));
+                }
+            }
+            if let Some(build) = c.build.as_mut() {
+                build.samples.push(sample);
+                steps::aggregate(build);
+            }
+            save(doc)?;
+        }
+    }
+    for c in doc
+        .configurations
+        .iter()
+        .filter(|c| c.identical_to.is_none())
+    {
+        let Some(build) = c.build.as_ref().filter(|b| b.samples.len() > 1) else {
+            continue;
+        };
+        let busy: Vec<f64> = build
+            .samples
+            .iter()
+            .filter(|s| s.busy)
+            .map(|s| s.contention.unwrap_or(0.0))
+            .collect();
+        let note = if build.busy {
+            busy_note(plan, &c.name, build)
+        } else if !busy.is_empty() {
+            format!(
+                "`{}`: {} of its {} clean builds competed for the CPU (other processes used up to {:.0}% of the machine) and are left out of its median",
+                c.name,
+                busy.len(),
+                build.samples.len(),
+                busy.iter().copied().fold(0.0, f64::max) * 100.0
+            )
+        } else {
+            continue;
+        };
+        doc.notes.push(note);
+    }
+    // the identical ones share their original's figures, now final
+    let finals: BTreeMap<String, Option<doc::Build>> = doc
+        .configurations
+        .iter()
+        .map(|c| (c.name.clone(), c.build.clone()))
+        .collect();
+    for c in &mut doc.configurations {
+        if let Some(original) = &c.identical_to
+            && let Some(build) = finals.get(original)
+        {
+            c.build = build.clone();
+        }
+    }
+    Ok(())
+}
+
+/// Measures every configuration into `doc`, calling `save` after each
+/// build. A failing configuration does not stop the others; Ctrl-C does.
 pub fn run(
     plan: &MeasurePlan,
     doc: &mut MeasureDocument,
@@ -261,6 +438,7 @@ pub fn run(
     let mut expected = project.unit_estimate;
     // (name, settings) of each configuration built so far
     let mut built: Vec<(String, Resolved)> = Vec::new();
+    let mut interrupted = false;
     for config in &plan.configs {
         let settings = effective(config, base);
         if let Some((original, _)) = built.iter().find(|(_, s)| values(s) == values(&settings)) {
@@ -284,7 +462,7 @@ pub fn run(
             expected = b.units.len().max(1);
         }
         progress.config_done();
-        let interrupted = measured.status == Status::Interrupted;
+        interrupted = measured.status == Status::Interrupted;
         built.push((config.name.clone(), settings));
         doc.configurations.push(measured);
         doc.notes.extend(notes);
@@ -293,109 +471,9 @@ pub fn run(
             break;
         }
     }
+    if !interrupted && plan.build_runs > 1 {
+        repeat_builds(plan, doc, progress, save)?;
+    }
     doc.notes.extend(identical_notes(doc));
     save(doc)
-}
-
-/// The configurations of shard `k` of `n` (1-based): configurations with
-/// the same effective settings form one group (they are one build); the
-/// groups other than baseline's are dealt round-robin in matrix order, and
-/// baseline itself is in every shard, so each shard's runtime comparisons
-/// have their reference measured on the same machine. Deterministic: the
-/// same matrix and profile give every shard the same list on any machine.
-pub fn shard(configs: &[Configuration], base: &Resolved, k: usize, n: usize) -> Vec<Configuration> {
-    let mut out = Vec::new();
-    let mut dealt = 0;
-    for members in groups(configs, base) {
-        let has_baseline = members.iter().any(|c| c.name == BASELINE);
-        let mine = if has_baseline {
-            k == 1
-        } else {
-            dealt += 1;
-            (dealt - 1) % n == k - 1
-        };
-        for c in members {
-            if mine || c.name == BASELINE {
-                out.push(c.clone());
-            }
-        }
-    }
-    // matrix order, baseline first
-    out.sort_by_key(|c| configs.iter().position(|d| d.name == c.name));
-    out
-}
-
-/// The configurations grouped by effective settings (each group is one
-/// build), in matrix order.
-pub fn groups<'a>(configs: &'a [Configuration], base: &Resolved) -> Vec<Vec<&'a Configuration>> {
-    let mut groups: Vec<(Resolved, Vec<&Configuration>)> = Vec::new();
-    for c in configs {
-        let settings = effective(c, base);
-        match groups
-            .iter_mut()
-            .find(|(s, _)| values(s) == values(&settings))
-        {
-            Some((_, members)) => members.push(c),
-            None => groups.push((settings, vec![c])),
-        }
-    }
-    groups.into_iter().map(|(_, m)| m).collect()
-}
-
-#[cfg(test)]
-mod shard_tests {
-    use super::*;
-    use crate::profile::Settings;
-    use crate::profile::presets::Preset;
-    use crate::profile::resolve::ResolvedValue;
-
-    fn base(lto: &str, cgu: &str) -> Resolved {
-        let settings =
-            Settings::parse_list(&format!("lto={lto},codegen-units={cgu}"), "t").unwrap();
-        settings
-            .iter()
-            .map(|(key, value)| {
-                let value = value.clone();
-                let source = "test".to_string();
-                (key, ResolvedValue { value, source })
-            })
-            .collect()
-    }
-
-    fn names(c: &[Configuration]) -> Vec<&str> {
-        c.iter().map(|c| c.name.as_str()).collect()
-    }
-
-    #[test]
-    fn shards_cover_every_configuration_once_with_baseline_in_each() {
-        let configs = Preset::Standard.configurations();
-        let base = base("false", "16");
-        for n in 1..=5 {
-            let mut seen = Vec::new();
-            for k in 1..=n {
-                let s = shard(&configs, &base, k, n);
-                assert_eq!(s[0].name, "baseline", "{k}/{n}");
-                seen.extend(s.into_iter().map(|c| c.name).filter(|c| c != "baseline"));
-            }
-            seen.sort();
-            let mut all: Vec<String> = configs
-                .iter()
-                .map(|c| c.name.clone())
-                .filter(|c| c != "baseline")
-                .collect();
-            all.sort();
-            assert_eq!(seen, all, "n = {n}");
-        }
-    }
-
-    #[test]
-    fn identical_configurations_share_a_shard() {
-        let configs = Preset::Quick.configurations();
-        // fat and fat-cgu1 are baseline here: they go with baseline, to
-        // shard 1; off and thin are dealt to shards 1 and 2
-        let base = base("fat", "1");
-        let one = shard(&configs, &base, 1, 2);
-        assert_eq!(names(&one), ["baseline", "off", "fat", "fat-cgu1"]);
-        assert_eq!(names(&shard(&configs, &base, 2, 2)), ["baseline", "thin"]);
-    }
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 
 use super::runtime::workload::{self, Workload};
-use super::{Base, Request, resolve_base, sweep};
+use super::{Base, Request, resolve_base, shard};
 use crate::build::environment::user_wrappers;
 use crate::build::preflight;
 use crate::error::UsageError;
@@ -44,6 +44,39 @@ pub struct MeasurePlan<'r> {
     pub workloads: Vec<Workload>,
     /// What the document's notes start with.
     pub notes: Vec<String>,
+    /// Clean builds per configuration: `--build-runs`, else the
+    /// metadata's `build-runs` (the package's over the workspace's), else 1.
+    pub build_runs: usize,
+}
+
+/// `--build-runs`, else the last `build-runs` of the metadata tables (the
+/// package's comes after the workspace's), else 1; at least 1, and 1 with
+/// `--warm` (a warm build again would compile nothing).
+fn build_runs(request: &Request, project: &Project) -> Result<usize, UsageError> {
+    let (runs, origin) = match request.build_runs {
+        Some(n) => (n, "--build-runs".to_string()),
+        None => project
+            .metadata
+            .iter()
+            .filter_map(|s| Some((s.table.build_runs?, format!("{} build-runs", s.origin))))
+            .next_back()
+            .unwrap_or((1, String::new())),
+    };
+    if runs == 0 {
+        return Err(UsageError::Syntax {
+            origin,
+            message: "must be at least 1".into(),
+        });
+    }
+    if runs > 1 && request.warm {
+        return Err(UsageError::Syntax {
+            origin,
+            message: format!(
+                "{runs} builds with --warm: a warm build again compiles nothing; repeat clean builds without --warm"
+            ),
+        });
+    }
+    Ok(runs)
 }
 
 /// Checks `request` against its project; bad input is an error here,
@@ -54,6 +87,7 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let (project, lock) = workspace::load_untouched(&cargo, flags)?;
     let configs = matrix::build(&request.matrix, &project.metadata)?;
+    let build_runs = build_runs(request, &project)?;
     let rt = &request.runtime;
     let workloads = workload::collect(
         workload::from_cli(&rt.run, &rt.run_cmd, &rt.options)?,
@@ -81,7 +115,7 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
     let target = &project.target;
     let (configs, shard_note) = match request.shard {
         Some((k, n)) => {
-            let mine = sweep::shard(&configs, &base, k, n);
+            let mine = shard::shard(&configs, &base, k, n);
             let names: Vec<&str> = mine.iter().map(|c| c.name.as_str()).collect();
             let note = format!(
                 "shard {k}/{n}: {} (baseline is in every shard, so each shard's comparisons have their reference from the same machine; `cargo lto merge` joins the shards)",
@@ -126,5 +160,6 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
         blank_workspace_wrapper: wrappers.config_workspace_wrapper,
         workloads,
         notes,
+        build_runs,
     })
 }

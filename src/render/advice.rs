@@ -71,10 +71,10 @@ pub fn recommendation(r: &Recommendation) -> Report {
                 ),
             ]);
         }
-        table.footnotes.push(
-            "front: no other configuration is as good on every figure and better on one\nbuild: one clean build (n = 1)"
-                .into(),
-        );
+        table.footnotes.push(format!(
+            "front: no other configuration is as good on every figure and better on one\nbuild: {}",
+            reasons::builds_footnote(r.candidates.iter().map(|c| c.builds), false)
+        ));
         blocks.push(Block::Table(table));
     }
     if !r.rejected.is_empty() {
@@ -201,10 +201,10 @@ pub fn explanation(e: &Explanation) -> Report {
                     Cell::Text(runtime.join(", ")),
                 ]);
             }
-            table.footnotes.push(
-                "build: one clean build each (n = 1); runtime: each side against baseline (* beyond the noise)"
-                    .into(),
-            );
+            table.footnotes.push(format!(
+                "build: {}; runtime: each side against baseline (* beyond the noise)",
+                reasons::builds_footnote(e.measured.iter().map(|o| o.builds), true)
+            ));
             for o in &e.measured {
                 let changed = reasons::where_changed(&o.sections_change, 4);
                 if let Some(parts) = changed.strip_prefix(": ") {

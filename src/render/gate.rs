@@ -66,6 +66,15 @@ pub fn note(n: &Note) -> String {
             units::percent(*contention, 0)
         ),
         Note::OneCleanBuildEach => "one clean build each (n = 1)".into(),
+        Note::CleanBuilds {
+            baseline_builds,
+            new_builds,
+        } => format!("medians of {baseline_builds} and {new_builds} clean builds"),
+        Note::BuildWithinNoise { change, limit } => format!(
+            "{} is over the limit {}, but the builds' CIs overlap: within the noise, a pass",
+            units::change(*change),
+            units::limit(*limit)
+        ),
         Note::NoLinkStep => {
             "no link step was recorded (a warm build with nothing to do?)".into()
         }

@@ -177,7 +177,10 @@ fn size_vs_build(s: &Section, id: &str) -> Option<String> {
             .and_then(|r| r.candidates.iter().find(|c| c.name == name))
             .is_some_and(|c| c.pareto)
     };
+    // a warm build beside clean ones is not on the same axis
+    let all_warm = doc.builds_warm();
     let points: Vec<Point> = built(doc)
+        .filter(|c| all_warm || c.build.as_ref().is_some_and(|b| !b.warm))
         .filter_map(|c| {
             Some(Point {
                 label: c.name.clone(),
@@ -204,7 +207,7 @@ fn size_vs_build(s: &Section, id: &str) -> Option<String> {
             Cell::Mark(if p.front { "yes" } else { "-" }),
         ]);
     }
-    let build = if doc.warm {
+    let build = if all_warm {
         "warm build (s)"
     } else {
         "clean build (s)"
@@ -212,7 +215,7 @@ fn size_vs_build(s: &Section, id: &str) -> Option<String> {
     let title = "Shipped size against clean build time";
     let svg = svg::scatter(
         title,
-        "Each configuration's bytes loaded at run time against one clean build's wall time; filled points: on the Pareto front of the recommendation (over every figure it weighs)",
+        "Each configuration's bytes loaded at run time against its clean build's wall time (the median, when builds were repeated); filled points: on the Pareto front of the recommendation (over every figure it weighs)",
         &points,
         (build, "shipped size"),
         (&|v| format!("{v:.0}"), &|v| {

@@ -9,7 +9,7 @@ use super::blocks::{Align, Block, Report, Table};
 use super::cells::Cell;
 use super::{View, own};
 use crate::results::BASELINE;
-use crate::results::measure::{Configuration, Machine, MeasureDocument, Status, Unit};
+use crate::results::measure::{Build, Configuration, Machine, MeasureDocument, Status, Unit};
 
 /// How many crates the per-crate cost table shows.
 const TOP_UNITS: usize = 8;
@@ -100,15 +100,18 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
     if hosts.len() > 1 {
         headers.push(("host", Align::Left));
     }
-    headers.extend([("build", Align::Right), ("build ×", Align::Right)]);
+    headers.extend([
+        ("build", Align::Right),
+        ("build ×", Align::Right),
+        ("CPU", Align::Right),
+    ]);
     if wide {
-        headers.extend([
-            ("CPU", Align::Right),
-            ("peak RSS", Align::Right),
-            ("link", Align::Right),
-        ]);
+        headers.extend([("peak RSS", Align::Right), ("link", Align::Right)]);
     }
-    headers.extend([("link RSS", Align::Right), ("RSS ×", Align::Right)]);
+    headers.push(("link RSS", Align::Right));
+    if wide {
+        headers.push(("RSS ×", Align::Right));
+    }
     if wide {
         headers.push(("rebuild", Align::Right));
     }
@@ -122,6 +125,7 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
         headers.extend([(".text", Align::Right), ("symbols", Align::Right)]);
     }
     let mut table = Table::new(&headers);
+    let mixed = doc.warm && !doc.builds_warm();
     for c in &doc.configurations {
         let mut row = vec![Cell::Text(c.name.clone()), Cell::Text(status_text(c))];
         let host = doc.machine_of(c);
@@ -134,40 +138,35 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
             Some(b) => {
                 let link = b.link.as_ref();
                 row.extend([
-                    if b.busy {
-                        Cell::Text(format!("{} busy", crate::units::seconds(b.wall_s)))
-                    } else {
-                        Cell::Seconds(b.wall_s)
-                    },
+                    build_cell(b, wide, mixed),
                     match base_build {
                         Some(bb) if b.busy || bb.busy => Cell::Mark("busy"),
+                        Some(bb) if b.warm != bb.warm => Cell::Mark("warm"),
                         Some(bb) if comparable => ratio(b.wall_s, bb.wall_s),
                         Some(_) => Cell::Mark("other host"),
                         None => Cell::Empty,
                     },
+                    Cell::Seconds(b.cpu_s),
                 ]);
                 if wide {
                     row.extend([
-                        Cell::Seconds(b.cpu_s),
                         Cell::Bytes(b.peak_rss_bytes),
                         // no link step recorded: the document's notes say why
                         link.map_or(Cell::Mark("?"), |l| Cell::Seconds(l.wall_s)),
                     ]);
                 }
-                row.extend([
-                    link.map_or(Cell::Mark("?"), |l| Cell::Bytes(l.peak_rss_bytes)),
-                    match (link, base_link) {
+                row.push(link.map_or(Cell::Mark("?"), |l| Cell::Bytes(l.peak_rss_bytes)));
+                if wide {
+                    row.push(match (link, base_link) {
                         (Some(l), Some(bl)) => {
                             ratio(l.peak_rss_bytes as f64, bl.peak_rss_bytes as f64)
                         }
                         _ => Cell::Empty,
-                    },
-                ]);
-                if wide {
+                    });
                     row.push(b.rebuild_wall_s.map_or(Cell::Mark("-"), Cell::Seconds));
                 }
             }
-            None => row.extend(std::iter::repeat_n(Cell::Empty, if wide { 9 } else { 4 })),
+            None => row.extend(std::iter::repeat_n(Cell::Empty, if wide { 8 } else { 4 })),
         }
         if let Some(bin) = &c.binary {
             row.extend([
@@ -190,6 +189,22 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
         table.row(row);
     }
     table
+}
+
+/// A build's wall time: `busy` beside a busy one; with several builds,
+/// the median, and in the wide view the wider side of its CI (`12.4 s ±4%`).
+fn build_cell(b: &Build, wide: bool, mixed: bool) -> Cell {
+    let wall = crate::units::seconds(b.wall_s);
+    match b.wall_s_ci {
+        _ if b.busy => Cell::Text(format!("{wall} busy")),
+        // a warm build beside clean ones carried from earlier results
+        _ if b.warm && mixed => Cell::Text(format!("{wall} warm")),
+        Some([low, high]) if wide => {
+            let side = (b.wall_s - low).max(high - b.wall_s) / b.wall_s;
+            Cell::Text(format!("{wall} ±{}", crate::units::percent(side, 0)))
+        }
+        _ => Cell::Seconds(b.wall_s),
+    }
 }
 
 /// The section groups of the size breakdown, with their column headers.
@@ -261,20 +276,16 @@ pub(super) fn host_label(hosts: &[&Machine], m: &Machine) -> String {
 
 /// What each figure of the configuration table is, in lines that fit.
 fn legend(doc: &MeasureDocument, view: View) -> String {
-    let build = if doc.warm {
-        "build: `cargo build` in the reused directory (--warm): WARM, not a clean build."
-    } else {
-        "build: wall time of one clean `cargo build` (n = 1)."
-    };
     let mut lines = vec![
-        build.to_string(),
+        build_legend(doc),
+        "CPU: user+sys time of the build, which other work on the machine moves less than wall time.".into(),
         format!(
             "link RSS: peak memory of the final rustc of `{}` (its compile, LTO, the linker).",
             doc.project.bin
         ),
         "size: the file; shipped: the sections loaded at run time, what `strip` keeps.".into(),
         format!(
-            "build ×, RSS ×, size ±, shipped ±: against `baseline` ({} as your files resolve it).",
+            "build ×, size ±, shipped ± (-v: RSS ×): against `baseline` ({} as your files resolve it).",
             doc.base_profile
         ),
     ];
@@ -297,13 +308,57 @@ fn legend(doc: &MeasureDocument, view: View) -> String {
         });
     }
     if view.wide {
-        lines.push("CPU: user+sys time of the build; peak RSS: its largest single process; link: the final rustc's time.".into());
+        lines.push(
+            "peak RSS: the build's largest single process; link: the final rustc's time.".into(),
+        );
         lines.push(format!(
             "rebuild: `cargo build` recompiling `{}`'s crate, as after an edit to it; .text: machine code.",
             doc.project.bin
         ));
     }
     lines.join("\n")
+}
+
+/// What the build column is: one clean build, the median of several (and
+/// what its ± is), or a warm build.
+fn build_legend(doc: &MeasureDocument) -> String {
+    if doc.builds_warm() {
+        return "build: `cargo build` in the reused directory (--warm): WARM, not a clean build."
+            .into();
+    }
+    if doc.warm {
+        return "build: the clean build of earlier results that built the same binary (notes say which);\n`warm`: this run's own build in the reused directory, where none did (not compared).".into();
+    }
+    let builds: Vec<&Build> = doc
+        .configurations
+        .iter()
+        .filter(own)
+        .filter_map(|c| c.build.as_ref())
+        .collect();
+    let counts: Vec<usize> = builds.iter().map(|b| b.samples.len()).collect();
+    let (least, most) = (counts.iter().min(), counts.iter().max());
+    let (Some(&least), Some(&most)) = (least, most) else {
+        return "build: wall time of one clean `cargo build` (n = 1).".into();
+    };
+    if most <= 1 {
+        return "build: wall time of one clean `cargo build` (n = 1).".into();
+    }
+    let n = if least == most {
+        most.to_string()
+    } else {
+        format!("{least}–{most}")
+    };
+    let mut levels: Vec<String> = builds
+        .iter()
+        .filter_map(|b| b.wall_s_ci_level)
+        .map(|l| crate::units::percent(l, 0))
+        .collect();
+    levels.sort();
+    levels.dedup();
+    format!(
+        "build: median wall time of {n} clean `cargo build`s (interleaved; busy ones left out);\nwith -v, ±: the wider side of its {} CI (from the builds' order statistics).",
+        levels.join("/")
+    )
 }
 
 /// A unit's label: the crate, or `package (build.rs)` for a build script.

@@ -5,7 +5,8 @@
 
 use crate::results::BASELINE;
 use crate::results::advice::{
-    Candidate, Decision, Difference, Goal, Offer, Reason, Recommendation, Rejected, Why,
+    BUILD_CI_MIN_BUILDS, Candidate, Decision, Difference, Goal, Offer, Reason, Recommendation,
+    Rejected, Why,
 };
 use crate::results::measure::{Verdict, section_changes};
 use crate::units::{bytes, bytes_delta, percent, seconds};
@@ -118,7 +119,19 @@ fn decision(d: &Decision) -> String {
             config,
             build_s,
             baseline_build_s,
+            builds,
+            ..
+        } if *builds >= BUILD_CI_MIN_BUILDS => format!(
+            "the fastest clean build, {config}'s {}, is not faster than baseline's {} beyond the noise (medians of {builds} clean builds each, whose CIs overlap: a tie)",
+            seconds(*build_s),
+            seconds(*baseline_build_s)
+        ),
+        Decision::BuildTimeTie {
+            config,
+            build_s,
+            baseline_build_s,
             tie,
+            ..
         } => format!(
             "the fastest clean build, {config}'s {}, is within {} of baseline's {} (one build each: a tie)",
             seconds(*build_s),
@@ -130,10 +143,12 @@ fn decision(d: &Decision) -> String {
             build_s,
             baseline_build_s,
             ratio,
+            builds,
         } => format!(
-            "{config} builds fastest: {} against baseline's {} (×{ratio:.2}, one clean build each)",
+            "{config} builds fastest: {} against baseline's {} (×{ratio:.2}, {})",
             seconds(*build_s),
-            seconds(*baseline_build_s)
+            seconds(*baseline_build_s),
+            builds_each(*builds)
         ),
         Decision::BaselineBuildBusy => "the clean builds that would decide competed for the CPU (busy), so no build time can be compared: measure again on a quiet machine".into(),
         Decision::NoneFaster => "no configuration that meets the constraints is faster than baseline beyond the noise (the p-value adjusted for every comparison under 0.05, the ratio's 95% CI excluding 1, at least 1%) on any workload without being slower on another".into(),
@@ -340,9 +355,10 @@ pub fn describe(c: &Candidate, base: &Candidate) -> String {
             )
         } else {
             format!(
-                "clean build {} (×{:.2}, n = 1)",
+                "clean build {} (×{:.2}, {})",
                 seconds(c.build_s),
-                c.build_s / base.build_s
+                c.build_s / base.build_s,
+                builds_of(c.builds)
             )
         },
     ];
@@ -391,4 +407,47 @@ pub fn where_changed(changes: &[(String, i64)], top: usize) -> String {
         .map(|(g, d)| format!("{} {}", section_group(g), bytes_delta(*d)))
         .collect();
     format!(": {}", parts.join(", "))
+}
+
+/// What a build time is when compared: `one clean build each`, or
+/// `medians of 3 clean builds each, CIs apart`.
+pub(super) fn builds_each(builds: usize) -> String {
+    match builds {
+        0 | 1 => "one clean build each".into(),
+        n if n >= BUILD_CI_MIN_BUILDS => format!("medians of {n} clean builds each, CIs apart"),
+        n => format!("medians of {n} clean builds each"),
+    }
+}
+
+/// What one build time is: `n = 1`, or `median of 3`.
+pub(super) fn builds_of(builds: usize) -> String {
+    match builds {
+        0 | 1 => "n = 1".into(),
+        n => format!("median of {n}"),
+    }
+}
+
+/// What the build figures of a table are, from how many clean builds
+/// each one is the median of: `one clean build (n = 1)`, or `the median
+/// of 3 clean builds, compared by their CIs`.
+pub(super) fn builds_footnote(counts: impl Iterator<Item = usize>, each: bool) -> String {
+    let each = if each { " each" } else { "" };
+    let counts: Vec<usize> = counts.map(|n| n.max(1)).collect();
+    let (Some(&least), Some(&most)) = (counts.iter().min(), counts.iter().max()) else {
+        return format!("one clean build{each} (n = 1)");
+    };
+    let n = if least == most {
+        most.to_string()
+    } else {
+        format!("{least}–{most}")
+    };
+    match most {
+        1 => format!("one clean build{each} (n = 1)"),
+        _ if least >= BUILD_CI_MIN_BUILDS => {
+            format!("the median of {n} clean builds{each}, compared by their CIs")
+        }
+        _ => format!(
+            "the median of {n} clean builds{each} (fewer than {BUILD_CI_MIN_BUILDS}: a 10% difference is a tie)"
+        ),
+    }
 }

@@ -51,7 +51,13 @@ fn provenance(doc: &MeasureDocument) -> String {
         Cell::Bytes(m.memory_bytes).text(),
         m.os,
         doc.base_profile,
-        if doc.warm { " (warm builds)" } else { "" }
+        if doc.builds_warm() {
+            " (warm builds)"
+        } else if doc.warm {
+            " (a warm run; clean builds carried from earlier results)"
+        } else {
+            ""
+        }
     )
 }
 
@@ -87,7 +93,7 @@ fn table(doc: &MeasureDocument) -> Table {
         .config(BASELINE)
         .filter(|c| c.status == Status::Ok)
         .and_then(|c| c.binary.as_ref());
-    let build = if doc.warm {
+    let build = if doc.builds_warm() {
         "warm build"
     } else {
         "clean build"
@@ -163,7 +169,13 @@ fn row(
             }
             _ => Cell::Empty,
         },
-        build.map_or(Cell::Empty, |b| Cell::Seconds(b.wall_s)),
+        build.map_or(Cell::Empty, |b| {
+            if b.warm && !doc.builds_warm() {
+                Cell::Text(format!("{} warm", crate::units::seconds(b.wall_s)))
+            } else {
+                Cell::Seconds(b.wall_s)
+            }
+        }),
         build
             .and_then(|b| b.link)
             .map_or(Cell::Mark("?"), |l| Cell::Bytes(l.peak_rss_bytes)),
@@ -211,14 +223,28 @@ pub fn report(sections: &[Section]) -> Report {
         let mut t = table(doc);
         t.footnotes.push(format!(
             "shipped: bytes loaded at run time (what strip keeps), ± against baseline; {}; link peak: the final rustc's peak memory{}",
-            if doc.warm {
-                "warm build: one build in a reused directory, not a clean build"
+            if doc.builds_warm() {
+                "warm build: one build in a reused directory, not a clean build".to_string()
             } else {
-                "clean build: one build (n = 1)"
+                format!(
+                    "clean build{}: {}",
+                    if doc.warm {
+                        " (carried from earlier results that built the same binary; `warm`: this run's own, where none did)"
+                    } else {
+                        ""
+                    },
+                    super::reasons::builds_footnote(
+                        doc.configurations
+                            .iter()
+                            .filter_map(|c| c.build.as_ref())
+                            .map(|b| b.used_samples().len()),
+                        false
+                    )
+                )
             },
             match &doc.runtime_plan {
                 Some(p) => format!(
-                    "; runtime: ratio of medians to baseline's [95% CI] over interleaved runs ({:?}), `noise` when p ≥ 0.05 or the CI includes 1",
+                    "; runtime: ratio of medians to baseline's [95% CI] over interleaved runs ({:?}), `noise` unless the p-value adjusted for every comparison is under 0.05, the CI excludes 1 and the effect is at least 1%",
                     p.counter
                 )
                 .replace("Time", "wall time")

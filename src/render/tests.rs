@@ -98,3 +98,28 @@ fn top_shapes_the_text_not_the_json() {
         assert_eq!(json, doc, "--top {top} must not cut the JSON");
     }
 }
+
+#[test]
+fn repeated_builds_say_what_their_figure_is() {
+    let mut doc = runtime_doc();
+    for (c, walls) in
+        doc.configurations
+            .iter_mut()
+            .zip([[0.40, 0.42, 0.44], [6.0, 6.13, 6.5], [0.5, 0.54, 0.55]])
+    {
+        crate::results::test_docs::repeated(c.build.as_mut().unwrap(), &walls);
+    }
+    let text = measure(&doc, Format::Table, View::default()).unwrap();
+    assert!(
+        text.contains("build: median wall time of 3 clean `cargo build`s"),
+        "{text}"
+    );
+    assert!(text.contains("75% CI"), "{text}");
+    assert!(
+        !text.contains("s ±"),
+        "the default table has no room for it: {text}"
+    );
+    // -v shows the CI's wider side beside the median: fat's 6.13 s [6.0–6.5]
+    let wide = measure(&doc, Format::Table, View { wide: true }).unwrap();
+    assert!(wide.contains("6.13 s ±6%"), "{wide}");
+}

@@ -87,8 +87,16 @@ pub struct Candidate {
     pub shipped_bytes: u64,
     /// File size.
     pub size_bytes: u64,
-    /// Clean build wall seconds (n = 1).
+    /// Clean build wall seconds: the median of `builds` builds.
     pub build_s: f64,
+    /// How many clean builds `build_s` is the median of (1 in older
+    /// documents).
+    #[serde(default = "super::one_build")]
+    pub builds: usize,
+    /// `build_s`'s CI, with at least [`BUILD_CI_MIN_BUILDS`] builds: build
+    /// times are then compared by their CIs, not by the 10% tie.
+    #[serde(default)]
+    pub build_ci: Option<[f64; 2]>,
     /// The build reused its directory (`measure --warm`): its time says
     /// nothing about a clean build and is not compared.
     #[serde(default)]
@@ -108,6 +116,11 @@ pub struct Candidate {
     /// `binary.sections`), for saying where a size changed.
     pub sections: BTreeMap<String, u64>,
 }
+
+/// From this many clean builds per configuration (`measure
+/// --build-runs`), `recommend` and `check` compare build times by their
+/// CIs; with fewer, by the fixed tie of one build each.
+pub const BUILD_CI_MIN_BUILDS: usize = 3;
 
 /// One workload's runtime ratio against baseline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -198,8 +211,11 @@ pub struct Observed {
     /// Where the file size changed: bytes per section group (to − from),
     /// the largest changes first.
     pub sections_change: Vec<(String, i64)>,
-    /// Clean build time ratio (n = 1 each).
+    /// Clean build time ratio (of medians, with several builds).
     pub build_ratio: f64,
+    /// The fewer of the two sides' clean builds (1 in older documents).
+    #[serde(default = "super::one_build")]
+    pub builds: usize,
     /// Link step peak memory ratio, when both were recorded.
     pub link_rss_ratio: Option<f64>,
     /// Per workload, each side's runtime against baseline (None: it is

@@ -98,6 +98,23 @@ pub enum Note {
     },
     /// One clean build on each side (n = 1).
     OneCleanBuildEach,
+    /// Medians of several clean builds (`measure --build-runs`); from
+    /// `BUILD_CI_MIN_BUILDS` on each side, a build fails only when its CI
+    /// is above the baseline's.
+    CleanBuilds {
+        /// The baseline's builds (the quiet ones the median is of).
+        baseline_builds: usize,
+        /// The new side's.
+        new_builds: usize,
+    },
+    /// Over the limit, but the two builds' CIs overlap: within the noise
+    /// of repeated builds, so a pass.
+    BuildWithinNoise {
+        /// new / old − 1.
+        change: f64,
+        /// The limit.
+        limit: f64,
+    },
     /// No link step was recorded in the new build.
     NoLinkStep,
     /// The baseline did not run this workload.

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::build::{Build, BuildSample, Step, Unit};
 pub use super::statistics::{Comparison, Summary, Verdict};
 
 /// Version of this document's layout. 2 added `id` and the runtime
@@ -157,6 +158,10 @@ pub struct Configuration {
     pub stderr_tail: Option<String>,
     /// Build measurements (present once the clean build ran).
     pub build: Option<Build>,
+    /// This run's own warm build, when `build` was carried from an
+    /// earlier clean sweep (`build.carried_from`).
+    #[serde(default)]
+    pub warm_build: Option<Build>,
     /// The binary (present when the build succeeded).
     pub binary: Option<Binary>,
     /// Runtime per workload (with `--run`/`--run-cmd`).
@@ -170,75 +175,6 @@ pub struct Configuration {
     /// document's (set by `cargo lto merge` for every configuration).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub machine: Option<Machine>,
-}
-
-/// Build measurements: one clean build (n = 1) and one rebuild.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Build {
-    /// Wall-clock seconds of the clean `cargo build`.
-    pub wall_s: f64,
-    /// User + system CPU seconds of cargo and every process it ran.
-    pub cpu_s: f64,
-    /// Peak RSS of the largest single process during the build, bytes.
-    pub peak_rss_bytes: u64,
-    /// True when the build directory was reused (`--warm`).
-    pub warm: bool,
-    /// Every rustc invocation, in start order.
-    pub units: Vec<Unit>,
-    /// The final binary crate's rustc invocation: its compile, LTO and link.
-    pub link: Option<Step>,
-    /// Wall seconds of the rebuild after bumping the binary crate root's mtime.
-    pub rebuild_wall_s: Option<f64>,
-    /// CPU seconds of that rebuild.
-    pub rebuild_cpu_s: Option<f64>,
-    /// The final rustc invocation of the rebuild.
-    pub rebuild_link: Option<Step>,
-    /// Why the rebuild has no figure, if it has none.
-    pub rebuild_error: Option<String>,
-    /// The share of the machine's CPU time other processes used during the
-    /// clean build, 0–1 (null where `/proc/stat` could not be read).
-    #[serde(default)]
-    pub contention: Option<f64>,
-    /// The share the hypervisor stole meanwhile, 0–1.
-    #[serde(default)]
-    pub steal: Option<f64>,
-    /// `contention` above the busy threshold: the build competed for the
-    /// CPU, and its time is not compared.
-    #[serde(default)]
-    pub busy: bool,
-    /// The contention during the rebuild.
-    #[serde(default)]
-    pub rebuild_contention: Option<f64>,
-}
-
-/// One rustc invocation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Unit {
-    /// `--crate-name`.
-    pub crate_name: String,
-    /// Package name, when cargo said.
-    pub package: Option<String>,
-    /// Package version.
-    pub version: Option<String>,
-    /// `--crate-type` values.
-    pub crate_types: Vec<String>,
-    /// Wall seconds.
-    pub wall_s: f64,
-    /// CPU seconds, rustc and the linker it ran.
-    pub cpu_s: f64,
-    /// Peak RSS of rustc or its largest child, bytes.
-    pub peak_rss_bytes: u64,
-}
-
-/// One timed step.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Step {
-    /// Wall seconds.
-    pub wall_s: f64,
-    /// CPU seconds.
-    pub cpu_s: f64,
-    /// Peak RSS, bytes.
-    pub peak_rss_bytes: u64,
 }
 
 /// Size of a binary and of its section groups.
@@ -256,6 +192,10 @@ pub struct Binary {
     pub sections: BTreeMap<String, u64>,
     /// Entries in the static symbol table (0 when stripped).
     pub symbols: u64,
+    /// SHA-256 of the file, hex (null in older documents): equal hashes
+    /// are the same binary.
+    #[serde(default)]
+    pub sha256: Option<String>,
 }
 
 /// One workload, as given with `--run`/`--run-cmd` or in metadata.
@@ -420,6 +360,17 @@ pub struct WorkloadRuntime {
 }
 
 impl MeasureDocument {
+    /// Every build figure is a warm build's: a `--warm` run that carried
+    /// no clean build from earlier results (`Build::carried_from`).
+    pub fn builds_warm(&self) -> bool {
+        self.warm
+            && self
+                .configurations
+                .iter()
+                .filter_map(|c| c.build.as_ref())
+                .all(|b| b.warm)
+    }
+
     /// The machine configuration `c` was measured on.
     pub fn machine_of<'a>(&'a self, c: &'a Configuration) -> &'a Machine {
         c.machine.as_ref().unwrap_or(&self.machine)

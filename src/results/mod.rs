@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod advice;
+pub mod build;
 pub mod doctor;
 pub mod gate;
 pub mod history;
@@ -31,3 +32,9 @@ pub const BASELINE: &str = "baseline";
 pub use inspect::{INSPECT_SCHEMA_VERSION, InspectDocument};
 pub use measure::{MEASURE_SCHEMA_VERSION, MeasureDocument};
 pub use store::{Error, Listed, latest, list, load, new_id, results_dir, save, write_atomic};
+
+/// Serde's default for a count of clean builds in documents older than
+/// `measure --build-runs`: one.
+pub(crate) fn one_build() -> usize {
+    1
+}

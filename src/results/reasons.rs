@@ -88,9 +88,13 @@ pub enum Decision {
         baseline_build_s: f64,
         /// build_s / baseline_build_s.
         ratio: f64,
+        /// The fewer of the two's clean builds: from
+        /// `BUILD_CI_MIN_BUILDS`, their CIs were apart.
+        #[serde(default = "super::one_build")]
+        builds: usize,
     },
     /// `--goal build-time`: the fastest build is within the tie of
-    /// baseline's (one build each).
+    /// baseline's (one build each), or their CIs overlap (several).
     BuildTimeTie {
         /// The fastest configuration.
         config: String,
@@ -98,8 +102,12 @@ pub enum Decision {
         build_s: f64,
         /// Baseline's.
         baseline_build_s: f64,
-        /// The relative difference that is a tie.
+        /// The relative difference that is a tie (with fewer builds than
+        /// `BUILD_CI_MIN_BUILDS`).
         tie: f64,
+        /// The fewer of the two's clean builds.
+        #[serde(default = "super::one_build")]
+        builds: usize,
     },
     /// `--goal build-time`: baseline's clean build, or every other one,
     /// competed for the CPU (busy): no build time can be compared.

@@ -414,6 +414,7 @@ mod tests {
             exit_code: None,
             stderr_tail: None,
             build: None,
+            warm_build: None,
             binary: None,
             identical_to: None,
             machine: None,

@@ -146,3 +146,27 @@ pub fn two_shards() -> (MeasureDocument, MeasureDocument) {
     b.configurations.retain(|c| c.name != "fat");
     (a, b)
 }
+
+/// Gives `build` the clean builds `walls` (3 to 5 of them, all quiet), as
+/// `measure --build-runs` records them: the median, and the range as its
+/// CI (the order-statistic interval for so few).
+pub fn repeated(build: &mut super::measure::Build, walls: &[f64]) {
+    assert!((3..=5).contains(&walls.len()));
+    let mut sorted = walls.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    build.samples = walls
+        .iter()
+        .enumerate()
+        .map(|(i, &wall_s)| super::measure::BuildSample {
+            started_unix_s: i as f64,
+            wall_s,
+            cpu_s: wall_s,
+            peak_rss_bytes: build.peak_rss_bytes,
+            contention: Some(0.0),
+            busy: false,
+        })
+        .collect();
+    build.wall_s = sorted[sorted.len() / 2];
+    build.wall_s_ci = Some([sorted[0], sorted[sorted.len() - 1]]);
+    build.wall_s_ci_level = Some(if walls.len() == 3 { 0.75 } else { 0.9 });
+}

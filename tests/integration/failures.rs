@@ -60,6 +60,9 @@ fn a_warm_run_with_nothing_to_do_says_why_it_has_no_link_step() {
     assert_eq!(first.code, Some(0), "{}", first.stderr);
     assert!(config(&first.doc, "off")["build"]["link"].is_object());
     // nothing changed: cargo runs no rustc, so no link step can be timed
+    // (a fresh results directory: no clean build to carry from)
+    let results = dir.join("target/cargo-lto/results");
+    std::fs::remove_dir_all(&results).unwrap();
     let warm = measure_json(&dir, &[&args[..], &["--warm"]].concat(), &[]);
     assert_eq!(warm.code, Some(0), "{}", warm.stderr);
     assert!(config(&warm.doc, "off")["build"]["link"].is_null());
@@ -68,4 +71,13 @@ fn a_warm_run_with_nothing_to_do_says_why_it_has_no_link_step() {
         notes.contains("`off`: no rustc ran (--warm, and nothing had changed)"),
         "was: `?` in the table and no word why: {notes}"
     );
+    // with the clean sweep's results there, its clean build (link step
+    // and all) is carried, and the note would be wrong: it goes
+    let again = measure_json(&dir, &[&args[..]].concat(), &[]);
+    assert_eq!(again.code, Some(0), "{}", again.stderr);
+    let warm = measure_json(&dir, &[&args[..], &["--warm"]].concat(), &[]);
+    let off = config(&warm.doc, "off");
+    assert!(off["build"]["link"].is_object(), "{off:#}");
+    assert!(off["warm_build"]["link"].is_null(), "{off:#}");
+    assert!(!warm.doc["notes"].to_string().contains("no rustc ran"));
 }

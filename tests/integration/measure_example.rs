@@ -202,6 +202,7 @@ fn results_document_snapshot() {
         ".configurations[].build.steal" => "[share]",
         ".configurations[].build.busy" => "[busy]",
         ".configurations[].build.rebuild_contention" => "[share]",
+        ".configurations[].build.samples[]" => insta::dynamic_redaction(|v, _| redact_values(v)),
         ".configurations[].build.link" => insta::dynamic_redaction(|v, _| redact_values(v)),
         ".configurations[].build.rebuild_link" => insta::dynamic_redaction(|v, _| redact_values(v)),
         ".configurations[].binary.path" => "[path]",
@@ -209,6 +210,7 @@ fn results_document_snapshot() {
         ".configurations[].binary.shipped_bytes" => "[bytes]",
         ".configurations[].binary.sections" => insta::dynamic_redaction(|v, _| redact_values(v)),
         ".configurations[].binary.symbols" => "[count]",
+        ".configurations[].binary.sha256" => "[sha256]",
     });
 }
 

@@ -20,8 +20,16 @@ fn age(dir: &Path) {
     }
 }
 
+/// The crates this run compiled for `off` (its own build: `warm_build`
+/// when its clean build was carried from the earlier sweep).
 fn units(doc: &serde_json::Value) -> Vec<String> {
-    config(doc, "off")["build"]["units"]
+    let off = config(doc, "off");
+    let own = if off["warm_build"].is_object() {
+        &off["warm_build"]
+    } else {
+        &off["build"]
+    };
+    own["units"]
         .as_array()
         .unwrap()
         .iter()
@@ -100,6 +108,10 @@ fn warm_runs(with_lock: bool) {
         "{:#}",
         warm.doc["notes"]
     );
+    // the same binary: the clean sweep's build figures, marked so
+    let build = &config(&warm.doc, "off")["build"];
+    assert_eq!(build["carried_from"], sweep.doc["id"], "{build}");
+    assert_eq!(build["warm"], false);
 
     // an edit: what plain cargo rebuilds, in a copy kept the same way
     let plain = fixture("buildscript");
@@ -124,4 +136,73 @@ fn warm_runs(with_lock: bool) {
         got, expected,
         "cargo-lto rebuilt {got:?}, plain cargo {expected:?}"
     );
+}
+
+/// `measure`, then `measure --warm --run …`: the warm document has the
+/// clean builds of the binaries that did not change, so `recommend --goal
+/// build-time` answers from it; after an edit nothing is carried and it
+/// says why.
+#[test]
+fn a_warm_runtime_run_keeps_the_clean_builds() {
+    let dir = fixture("tiny");
+    let only = ["--only", "baseline,off", "--no-rebuild"];
+    let clean = measure_json(&dir, &only, &[]);
+    assert_eq!(clean.code, Some(0), "{}", clean.stderr);
+    let mut args = only.to_vec();
+    args.extend(["--warm", "--run", "1000", "--runs", "2", "--min-time", "0s"]);
+    let warm = measure_json(&dir, &args, &[]);
+    assert_eq!(warm.code, Some(0), "{}", warm.stderr);
+    for name in ["baseline", "off"] {
+        let c = config(&warm.doc, name);
+        assert_eq!(c["build"]["carried_from"], clean.doc["id"], "{name}: {c:#}");
+        assert_eq!(
+            c["build"]["wall_s"],
+            config(&clean.doc, name)["build"]["wall_s"]
+        );
+        assert_eq!(c["warm_build"]["warm"], true);
+        assert!(c["runtime"][0]["samples"].is_array());
+    }
+    let recommend = |goal: &str| {
+        crate::common::cargo_lto()
+            .args(["recommend", "--goal", goal, "--format", "json"])
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    let out = recommend("build-time");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        answer["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["build_warm"] == false),
+        "{answer:#}"
+    );
+
+    // an edit changes both binaries: nothing is carried, and it says why
+    let lib = dir.join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, text.replace("wrapping_mul(31)", "wrapping_mul(37)")).unwrap();
+    let edited = measure_json(&dir, &args, &[]);
+    assert_eq!(edited.code, Some(0), "{}", edited.stderr);
+    for name in ["baseline", "off"] {
+        let c = config(&edited.doc, name);
+        assert!(c["build"]["carried_from"].is_null(), "{name}: {c:#}");
+        assert_eq!(c["build"]["warm"], true);
+    }
+    let notes = edited.doc["notes"].to_string();
+    assert!(
+        notes.contains("no earlier clean sweep built the same binary"),
+        "{notes}"
+    );
+    let out = recommend("build-time");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("without --warm"));
 }

@@ -5,7 +5,7 @@
 use super::recommend;
 use super::tests::{go, why};
 use crate::results::advice::{Constraints, Decision, Difference, Goal, Reason, Why};
-use crate::results::test_docs::{FAT, doc, spec};
+use crate::results::test_docs::{FAT, doc, repeated, spec};
 
 #[test]
 fn balanced_accepts_a_small_absolute_build_cost() {
@@ -76,4 +76,79 @@ fn a_busy_build_is_never_compared() {
             why: Decision::BaselineBuildBusy
         }
     )));
+}
+
+#[test]
+fn with_three_builds_each_build_times_are_judged_by_their_cis() {
+    let specs = [
+        spec("baseline", 1_000_000, 61.0, 300),
+        spec("thin", 1_000_000, 57.5, 300).set(&[("lto", "thin")]),
+    ];
+    let go_with = |baseline: &[f64], thin: &[f64]| {
+        let mut d = doc(&specs);
+        repeated(d.configurations[0].build.as_mut().unwrap(), baseline);
+        repeated(d.configurations[1].build.as_mut().unwrap(), thin);
+        recommend(&d, Goal::BuildTime, &Constraints::default()).unwrap()
+    };
+    // 6% faster: inside the 10% tie of one build each, but three builds
+    // each whose ranges do not meet are a real difference
+    let r = go_with(&[60.0, 61.0, 62.0], &[57.0, 57.5, 58.0]);
+    assert_eq!(r.choice.as_deref(), Some("thin"), "{r:#?}");
+    assert!(matches!(
+        &r.reasons[0],
+        Reason::Chosen {
+            why: Decision::FastestBuild { builds: 3, .. }
+        }
+    ));
+    // 16% faster by the medians, but one slow thin build makes the ranges
+    // overlap: a tie, which the 10% rule would have called a win
+    let r = go_with(&[60.0, 61.0, 62.0], &[50.0, 51.0, 70.0]);
+    assert_eq!(r.choice, None, "{r:#?}");
+    assert!(r.reasons.iter().any(|x| matches!(
+        x,
+        Reason::KeepWhatYouHave {
+            why: Decision::BuildTimeTie { builds: 3, .. }
+        }
+    )));
+    // one side with a single build: the 10% tie again
+    let mut d = doc(&specs);
+    repeated(
+        d.configurations[0].build.as_mut().unwrap(),
+        &[60.0, 61.0, 62.0],
+    );
+    let r = recommend(&d, Goal::BuildTime, &Constraints::default()).unwrap();
+    assert_eq!(r.choice, None, "6% is within the tie of n = 1: {r:#?}");
+}
+
+#[test]
+fn a_warm_run_with_carried_clean_builds_compares_them() {
+    // `measure --warm --run …` after a clean sweep: baseline's and fat's
+    // binaries were the same, so their clean builds were carried; off's
+    // changed, and its warm build is not compared
+    let mut d = doc(&[
+        spec("baseline", 1_000_000, 60.0, 300),
+        spec("fat", 890_000, 80.0, 600).set(FAT),
+        spec("off", 1_000_000, 0.2, 300).set(&[("lto", "off")]),
+    ]);
+    d.warm = true;
+    for c in &mut d.configurations {
+        let b = c.build.as_mut().unwrap();
+        b.carried_from = (c.name != "off").then(|| "clean-sweep".into());
+        b.warm = c.name == "off";
+    }
+    let r = recommend(&d, Goal::BuildTime, &Constraints::default()).unwrap();
+    // off's 0.2 s warm build is no win; nothing beats baseline's clean 60 s
+    assert_eq!(r.choice, None, "{r:#?}");
+    let r = recommend(&d, Goal::Balanced, &Constraints::default()).unwrap();
+    assert_eq!(r.choice.as_deref(), Some("fat"), "{r:#?}");
+    // the carried baseline makes --max-build-time answerable
+    let limited = Constraints {
+        max_build_time_s: Some(70.0),
+        ..Constraints::default()
+    };
+    let r = recommend(&d, Goal::Size, &limited).unwrap();
+    assert!(
+        matches!(why(&r, "fat"), Why::ExceedsBuildTime { .. }),
+        "{r:#?}"
+    );
 }

@@ -24,6 +24,23 @@ pub(super) fn build_comparable(c: &Candidate) -> bool {
     !c.build_warm && !c.build_busy
 }
 
+/// Clean build time of `a` against `b`: by CIs that do not overlap when
+/// both have one (enough builds), else within [`BUILD_TIE`] is a tie.
+pub(super) fn cmp_build(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
+    use std::cmp::Ordering::*;
+    match (a.build_ci, b.build_ci) {
+        (Some(x), Some(y)) if x[1] < y[0] => Less,
+        (Some(x), Some(y)) if x[0] > y[1] => Greater,
+        (Some(_), Some(_)) => Equal,
+        _ => cmp_tol(a.build_s, b.build_s, BUILD_TIE),
+    }
+}
+
+/// The fewer of `a`'s and `b`'s clean builds.
+pub(super) fn builds(a: &Candidate, b: &Candidate) -> usize {
+    a.builds.min(b.builds)
+}
+
 /// Runtime of `a` against `b` on `workload`: Less = faster, by CIs that do
 /// not overlap; Equal when they do or either is missing.
 pub(super) fn cmp_runtime(a: &Candidate, b: &Candidate, workload: &str) -> std::cmp::Ordering {
@@ -69,7 +86,7 @@ pub(super) fn metrics(a: &Candidate, b: &Candidate) -> Vec<std::cmp::Ordering> {
         a.size_bytes.cmp(&b.size_bytes),
     ];
     if build_comparable(a) && build_comparable(b) {
-        out.push(cmp_tol(a.build_s, b.build_s, BUILD_TIE));
+        out.push(cmp_build(a, b));
     }
     if let (Some(x), Some(y)) = (a.link_peak_rss_bytes, b.link_peak_rss_bytes) {
         out.push(cmp_tol(x as f64, y as f64, MEMORY_TIE));
@@ -122,10 +139,7 @@ pub(super) fn differences(a: &Candidate, b: &Candidate) -> Vec<Difference> {
             change: a.shipped_bytes as f64 / b.shipped_bytes as f64 - 1.0,
         });
     }
-    if build_comparable(a)
-        && build_comparable(b)
-        && cmp_tol(a.build_s, b.build_s, BUILD_TIE) != Equal
-    {
+    if build_comparable(a) && build_comparable(b) && cmp_build(a, b) != Equal {
         out.push(Difference::BuildTime {
             build_s: a.build_s,
             other_build_s: b.build_s,

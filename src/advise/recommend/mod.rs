@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 
 use crate::results::BASELINE;
 use crate::results::advice::{
-    ADVICE_SCHEMA_VERSION, Candidate, Constraints, Goal, Need, Offer, Reason, Recommendation,
-    Rejected, RuntimeFigure, Why,
+    ADVICE_SCHEMA_VERSION, BUILD_CI_MIN_BUILDS, Candidate, Constraints, Goal, Need, Offer, Reason,
+    Recommendation, Rejected, RuntimeFigure, Why,
 };
 use crate::results::measure::{Configuration, MeasureDocument, Status, Verdict};
 use compare::{differences, dominates};
@@ -93,7 +93,13 @@ pub fn recommend(
     constraints: &Constraints,
 ) -> Result<Recommendation, Impossible> {
     let id = doc.id.clone();
-    if doc.warm {
+    // a warm run whose baseline carried a clean build from earlier results
+    // can still compare build times (the warm ones are left out)
+    let base_warm = doc
+        .config(BASELINE)
+        .and_then(|c| c.build.as_ref())
+        .is_some_and(|b| b.warm);
+    if base_warm {
         if goal == Goal::BuildTime {
             return Err(Impossible::WarmBuilds(id, "--goal build-time"));
         }
@@ -324,6 +330,10 @@ fn figures<'a>(c: &'a Configuration, skip: &[&str], busy_baseline: &[&str]) -> F
             shipped_bytes: bin.shipped_bytes,
             size_bytes: bin.size_bytes,
             build_s: build.wall_s,
+            builds: build.used_samples().len().max(1),
+            build_ci: build
+                .wall_s_ci
+                .filter(|_| build.used_samples().len() >= BUILD_CI_MIN_BUILDS),
             build_warm: build.warm,
             build_busy: build.busy,
             link_peak_rss_bytes: build.link.map(|l| l.peak_rss_bytes),

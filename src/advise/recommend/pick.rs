@@ -1,6 +1,6 @@
 //! The pick among the Pareto front, by goal, with the figures that decided.
 
-use super::compare::{any_slower, build_comparable, cmp_tol, reduction, runtime_score};
+use super::compare::{any_slower, build_comparable, builds, cmp_build, reduction, runtime_score};
 use super::{BALANCED_BUILD_ALLOWANCE_S, BALANCED_BUILD_CAP, BUILD_TIE, Figures, SIZE_GAIN};
 use crate::results::BASELINE;
 use crate::results::advice::{Candidate, Decision, Goal};
@@ -74,14 +74,14 @@ pub(super) fn pick(
                 return (None, Decision::BaselineBuildBusy);
             }
             let (config, build_s) = (c(i).name.clone(), c(i).build_s);
-            if c(i).name == BASELINE
-                || cmp_tol(build_s, base.build_s, BUILD_TIE) != std::cmp::Ordering::Less
-            {
+            let builds = builds(c(i), base);
+            if c(i).name == BASELINE || cmp_build(c(i), base) != std::cmp::Ordering::Less {
                 let why = Decision::BuildTimeTie {
                     config,
                     build_s,
                     baseline_build_s: base.build_s,
                     tie: BUILD_TIE,
+                    builds,
                 };
                 return (None, why);
             }
@@ -90,6 +90,7 @@ pub(super) fn pick(
                 build_s,
                 baseline_build_s: base.build_s,
                 ratio: build_s / base.build_s,
+                builds,
             };
             (Some(i), why)
         }

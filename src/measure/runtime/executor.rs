@@ -50,13 +50,7 @@ pub trait Executor {
 /// Spawns real processes.
 pub struct RealExecutor;
 
-fn sha256(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+use crate::inspect::sections::sha256_hex as sha256;
 
 /// The SHA-256 of `stdout`'s lines in sorted order (a missing final newline
 /// does not count as a difference).
