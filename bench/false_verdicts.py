@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import statistics
@@ -40,6 +41,16 @@ def burner(ms):
     """On for `ms` milliseconds, off for as long, forever."""
     t = ms / 1000
     return f"while :; do timeout {t} sh -c 'while :; do :; done'; sleep {t}; done"
+
+
+def build_loop():
+    """Another project built clean again and again, as a concurrent `cargo
+    build` on the same machine: load that comes and goes with its phases."""
+    work = tempfile.mkdtemp(prefix="fv-load-")
+    other = os.path.join(work, "other")
+    shutil.copytree(os.path.join(REPO, "examples", "cross-crate"), other,
+                    ignore=shutil.ignore_patterns("target"))
+    return f"cd {other} && while :; do cargo clean -q; cargo build -q --release --config 'profile.release.lto=\"fat\"'; done"
 
 
 def project(prefix):
@@ -67,14 +78,16 @@ def sweep(tool, cwd):
     seconds = time.monotonic() - start
     doc = json.loads(out.stdout)
     false = []
+    found = sum(1 for c in doc["configurations"] if c["name"] == "o1"
+                for r in c.get("runtime", []) if (r.get("vs_baseline") or {}).get("verdict") == "slower")
     for c in doc["configurations"]:
         for r in c.get("runtime", []):
             cmp = r.get("vs_baseline")
-            if cmp and cmp["verdict"] != "within_noise":
+            if cmp and cmp["verdict"] != "within_noise" and c["name"] != "o1":
                 p = cmp.get("p_adjusted")
                 false.append((c["name"], r["workload"], cmp["ratio"],
                               cmp["p_value"] if p is None else p))
-    return false, seconds
+    return false, seconds, found
 
 
 def main():
@@ -84,33 +97,51 @@ def main():
     ap.add_argument("--sweeps", type=int, default=20)
     ap.add_argument("--burst-ms", type=int, default=50, help="burner on (and off) time")
     ap.add_argument("--quiet-machine", action="store_true", help="no burners")
+    ap.add_argument("--load", choices=["burst", "build"], default="burst",
+                    help="bursty burners (one per CPU), or a clean cargo build in a loop")
+    ap.add_argument("--power", action="store_true",
+                    help="also o1 (opt-level = 1): found slower is a true verdict")
     args = ap.parse_args()
     tools = {"before": args.before, "after": args.after}
     dirs = {name: project(f"fv-{name}-") for name in tools}
+    cpus = os.cpu_count() or 2
+    if args.power:
+        CONFIGS.append("o1:opt-level=1")
     for name, tool in tools.items():  # the builds, before the burners start
         sweep(tool, dirs[name])
-    cpus = os.cpu_count() or 2
-    burners = [] if args.quiet_machine else [
-        subprocess.Popen(["sh", "-c", burner(args.burst_ms)]) for _ in range(cpus)]
+    if args.quiet_machine:
+        burners = []
+    elif args.load == "build":
+        burners = [subprocess.Popen(["sh", "-c", build_loop()], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, start_new_session=True)]
+    else:
+        burners = [subprocess.Popen(["sh", "-c", burner(args.burst_ms)], start_new_session=True)
+                   for _ in range(cpus)]
     false = {name: [] for name in tools}
     seconds = {name: [] for name in tools}
+    power = {name: [] for name in tools}
     try:
         for i in range(args.sweeps):
             order = list(tools) if i % 2 == 0 else list(reversed(tools))
             for name in order:
-                f, s = sweep(tools[name], dirs[name])
+                f, s, found = sweep(tools[name], dirs[name])
+                power[name].append(found)
                 false[name].append(len(f))
                 seconds[name].append(s)
                 said = ", ".join(f"{c}/{w} ×{r:.3f} p={p:.3f}" for c, w, r, p in f) or "-"
-                print(f"sweep {i + 1:2} {name:6} {s:5.1f} s  false: {said}", flush=True)
+                o1 = f"  o1 slower on {found}/{len(WORKLOADS)}" if args.power else ""
+                print(f"sweep {i + 1:2} {name:6} {s:5.1f} s  false: {said}{o1}", flush=True)
     finally:
-        for b in burners:
-            b.kill()
+        for b in burners:  # each with what it started (timeout, cargo, rustc)
+            os.killpg(b.pid, signal.SIGKILL)
             b.wait()
     for name in tools:
         n = false[name]
         print(f"{name}: {sum(n)} false verdicts in {len(n)} sweeps "
               f"({sum(1 for x in n if x)} sweeps with at least one)")
+        if args.power:
+            print(f"{name}: o1 found slower on {sum(power[name])} of "
+                  f"{len(WORKLOADS) * len(power[name])} workload sweeps")
     r = statistics.median(seconds["after"]) / statistics.median(seconds["before"])
     lo, hi = ratio_ci(seconds["after"], seconds["before"])
     print(f"sweep time after / before (medians): ×{r:.2f} [{lo:.2f}–{hi:.2f}]")

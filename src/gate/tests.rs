@@ -17,6 +17,17 @@ fn outcome(r: &crate::results::gate::CheckReport, config: &str, check: &str) -> 
         .outcome
 }
 
+/// The configuration `name` of `d`.
+fn named<'a>(
+    d: &'a mut MeasureDocument,
+    name: &str,
+) -> &'a mut crate::results::measure::Configuration {
+    d.configurations
+        .iter_mut()
+        .find(|c| c.name == name)
+        .unwrap()
+}
+
 /// Scales a configuration's figures in the new document.
 fn scaled(name: &str, size: f64, shipped: f64, build: f64, runtime: f64) -> MeasureDocument {
     let mut d = doc();
@@ -204,12 +215,7 @@ fn warm_builds_are_not_compared_but_carried_clean_ones_are() {
     assert_eq!(outcome(&r, "fat", "build"), Outcome::Skipped);
     // a warm run that carried fat's clean build from earlier results: that
     // build is compared (and ×3 fails)
-    let fat = new
-        .configurations
-        .iter_mut()
-        .find(|c| c.name == "fat")
-        .unwrap();
-    let build = fat.build.as_mut().unwrap();
+    let build = named(&mut new, "fat").build.as_mut().unwrap();
     build.warm = false;
     build.carried_from = Some("earlier".into());
     let r = check(&base, &new, &limits);
@@ -221,11 +227,7 @@ fn warm_builds_are_not_compared_but_carried_clean_ones_are() {
 fn busy_figures_are_not_compared() {
     let base = doc();
     let mut new = scaled("fat", 1.0, 1.0, 3.0, 3.0);
-    let fat = new
-        .configurations
-        .iter_mut()
-        .find(|c| c.name == "fat")
-        .unwrap();
+    let fat = named(&mut new, "fat");
     let build = fat.build.as_mut().unwrap();
     build.busy = true;
     build.contention = Some(0.4);

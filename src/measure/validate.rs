@@ -143,11 +143,6 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
             gold.join(", ")
         ));
     }
-    if request.warm {
-        notes.push(
-            "--warm: build directories were reused, so build times are warm, not clean".into(),
-        );
-    }
     Ok(MeasurePlan {
         request,
         cargo,

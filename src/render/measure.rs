@@ -335,18 +335,9 @@ fn build_legend(doc: &MeasureDocument) -> String {
         .filter(own)
         .filter_map(|c| c.build.as_ref())
         .collect();
-    let counts: Vec<usize> = builds.iter().map(|b| b.samples.len()).collect();
-    let (least, most) = (counts.iter().min(), counts.iter().max());
-    let (Some(&least), Some(&most)) = (least, most) else {
-        return "build: wall time of one clean `cargo build` (n = 1).".into();
-    };
-    if most <= 1 {
-        return "build: wall time of one clean `cargo build` (n = 1).".into();
-    }
-    let n = if least == most {
-        most.to_string()
-    } else {
-        format!("{least}–{most}")
+    let n = match super::reasons::builds_range(builds.iter().map(|b| b.samples.len())) {
+        Some((_, most, n)) if most > 1 => n,
+        _ => return "build: wall time of one clean `cargo build` (n = 1).".into(),
     };
     let mut levels: Vec<String> = builds
         .iter()

@@ -432,14 +432,8 @@ pub(super) fn builds_of(builds: usize) -> String {
 /// of 3 clean builds, compared by their CIs`.
 pub(super) fn builds_footnote(counts: impl Iterator<Item = usize>, each: bool) -> String {
     let each = if each { " each" } else { "" };
-    let counts: Vec<usize> = counts.map(|n| n.max(1)).collect();
-    let (Some(&least), Some(&most)) = (counts.iter().min(), counts.iter().max()) else {
+    let Some((least, most, n)) = builds_range(counts) else {
         return format!("one clean build{each} (n = 1)");
-    };
-    let n = if least == most {
-        most.to_string()
-    } else {
-        format!("{least}–{most}")
     };
     match most {
         1 => format!("one clean build{each} (n = 1)"),
@@ -450,4 +444,17 @@ pub(super) fn builds_footnote(counts: impl Iterator<Item = usize>, each: bool) -
             "the median of {n} clean builds{each} (fewer than {BUILD_CI_MIN_BUILDS}: a 10% difference is a tie)"
         ),
     }
+}
+
+/// The fewest and most clean builds of `counts` (each at least 1), and
+/// how many to say: `3`, or `1–3` when they differ. None when empty.
+pub(super) fn builds_range(counts: impl Iterator<Item = usize>) -> Option<(usize, usize, String)> {
+    let counts: Vec<usize> = counts.map(|n| n.max(1)).collect();
+    let (&least, &most) = (counts.iter().min()?, counts.iter().max()?);
+    let n = if least == most {
+        most.to_string()
+    } else {
+        format!("{least}–{most}")
+    };
+    Some((least, most, n))
 }

@@ -377,3 +377,38 @@ fn identical_code_beside_a_bursty_burner_gets_no_verdict() {
     drop(burners);
     assert!(verdicts.iter().all(|v| v == "within_noise"), "{verdicts:?}");
 }
+
+/// Power: the noise floor and the correction for many comparisons must not
+/// hide a real difference. opt-level 1 against baseline's 3 on tiny's
+/// vectorizable loop (`squares`), counted in instructions (deterministic, so the parallel tests beside it
+/// cannot disturb it): found, with the A/A arm recorded as no difference.
+#[test]
+fn a_real_difference_is_still_found() {
+    let dir = fixture("tiny");
+    let run = measure_json(
+        &dir,
+        &[
+            "--with",
+            "o1:opt-level=1",
+            "--only",
+            "baseline,o1",
+            "--no-rebuild",
+            "--run",
+            "w=100000 squares",
+            "--runs",
+            "6",
+            "--warmup",
+            "0",
+            "--counter",
+            "instructions",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let doc = &run.doc;
+    let noise = &doc["workloads"][0]["noise"];
+    assert_eq!(noise["verdict"], "within_noise", "{noise}");
+    let cmp = &runtime(doc, "o1", "w")["vs_baseline"];
+    assert_eq!(cmp["verdict"], "slower", "{cmp}");
+    assert!(cmp["p_adjusted"].as_f64().unwrap() < 0.05, "{cmp}");
+}

@@ -60,7 +60,10 @@ fn recorded(
         summary: (!s.samples.is_empty()).then(|| stats::summarize(&s.samples)),
         contention: s.load.map(|l| l.contention()),
         steal: s.load.map(|l| l.steal()),
-        busy: s.load.is_some_and(|l| l.contention() > crate::load::BUSY),
+        // a count of instructions does not depend on other processes' load:
+        // only timed runs can be busy
+        busy: counter == Counter::Time
+            && s.load.is_some_and(|l| l.contention() > crate::load::BUSY),
         vs_baseline: match baseline {
             Some(b) if !is_baseline && !s.samples.is_empty() => {
                 Some(stats::compare(&s.samples, &b.samples))
@@ -115,7 +118,7 @@ pub fn run(
         .with_context(|| format!("workload `{}`", workload.name))?;
         bar.finish("done");
         let mut series = series;
-        let noise = noise::floor(&mut series);
+        let noise = noise::floor(&mut series, options.counter);
         if let Some(w) = doc.workloads.iter_mut().find(|w| w.name == workload.name) {
             w.noise = noise;
         }

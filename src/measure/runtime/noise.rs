@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
+use super::counter::Counter;
 use super::schedule::Series;
 use crate::load::BUSY;
 use crate::profile::BASELINE;
@@ -44,7 +45,7 @@ pub fn baseline_copy(doc: &MeasureDocument) -> Result<Option<PathBuf>> {
 
 /// Takes the A/A arm out of `series` and compares it with baseline's: the
 /// workload's noise (None when either did not run cleanly).
-pub fn floor(series: &mut BTreeMap<String, Series>) -> Option<Comparison> {
+pub fn floor(series: &mut BTreeMap<String, Series>, counter: Counter) -> Option<Comparison> {
     let copy = series.remove(BASELINE_COPY)?;
     let base = series.get(BASELINE)?;
     let clean = |s: &Series| s.failure.is_none() && !s.samples.is_empty();
@@ -52,8 +53,8 @@ pub fn floor(series: &mut BTreeMap<String, Series>) -> Option<Comparison> {
         return None;
     }
     let mut noise = stats::compare(&copy.samples, &base.samples);
-    // busy A/A runs say nothing about the machine's quiet noise
-    if copy.load.is_some_and(|l| l.contention() > BUSY) {
+    // busy timed A/A runs say nothing about the machine's quiet noise
+    if counter == Counter::Time && copy.load.is_some_and(|l| l.contention() > BUSY) {
         noise.significant = false;
         noise.verdict = Verdict::WithinNoise;
     }
@@ -263,7 +264,7 @@ mod tests {
             BASELINE_COPY.to_string(),
             series_of(&[1.0, 0.99, 1.01, 1.01, 1.0]),
         );
-        let noise = floor(&mut series).unwrap();
+        let noise = floor(&mut series, Counter::Time).unwrap();
         assert!(!series.contains_key(BASELINE_COPY), "never a configuration");
         assert!(
             !noise.significant && (noise.ratio - 1.0).abs() < 0.02,
@@ -272,6 +273,6 @@ mod tests {
         // no clean baseline: no floor
         let mut series = BTreeMap::new();
         series.insert(BASELINE_COPY.to_string(), series_of(&[1.0]));
-        assert!(floor(&mut series).is_none());
+        assert!(floor(&mut series, Counter::Time).is_none());
     }
 }

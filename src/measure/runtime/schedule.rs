@@ -108,8 +108,10 @@ pub fn schedule(
             }
             log(name, false);
             let mut r = executor.run(name, bin, workload, counter)?;
-            // a run another process made busy is run again, while retries last
-            while r.load.is_some_and(|l| l.contention() > BUSY)
+            // a run another process made busy is run again, while retries
+            // last; a count of instructions does not depend on the load
+            while counter == Counter::Time
+                && r.load.is_some_and(|l| l.contention() > BUSY)
                 && retried.get(name).copied().unwrap_or(0) < plan.retry_busy
             {
                 *retried.entry(name.clone()).or_default() += 1;
@@ -418,6 +420,12 @@ mod tests {
         };
         let series = quietly(&["baseline", "fat"], &once, Counter::Time, &mut mock);
         assert_eq!(mock.calls["fat"], 4);
+        assert!(series["fat"].load.unwrap().contention() > 0.0);
+        // instructions counted: other processes change no count, so a busy
+        // run is not run again (its contention is still recorded)
+        let mut mock = busy_twice();
+        let series = quietly(&["baseline", "fat"], &retry, Counter::Callgrind, &mut mock);
+        assert_eq!(mock.calls["fat"], 3);
         assert!(series["fat"].load.unwrap().contention() > 0.0);
     }
 
