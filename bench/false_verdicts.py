@@ -17,7 +17,7 @@ build in its own copy of the bundled example. Prints every sweep's false
 verdicts, the totals, and the sweeps' wall time (the builds are warm, so
 it is the runtime phase: the A/A arm's cost shows as the ratio).
 
-Usage: python3 bench/false_verdicts.py BEFORE_BIN AFTER_BIN [--sweeps N] [--burst-ms MS] [--quiet-machine]
+Usage: python3 bench/false_verdicts.py BEFORE_BIN AFTER_BIN [--sweeps N] [--burst-ms MS] [--quiet-machine] [--load burst|build]
 """
 
 import argparse
@@ -78,16 +78,14 @@ def sweep(tool, cwd):
     seconds = time.monotonic() - start
     doc = json.loads(out.stdout)
     false = []
-    found = sum(1 for c in doc["configurations"] if c["name"] == "o1"
-                for r in c.get("runtime", []) if (r.get("vs_baseline") or {}).get("verdict") == "slower")
     for c in doc["configurations"]:
         for r in c.get("runtime", []):
             cmp = r.get("vs_baseline")
-            if cmp and cmp["verdict"] != "within_noise" and c["name"] != "o1":
+            if cmp and cmp["verdict"] != "within_noise":
                 p = cmp.get("p_adjusted")
                 false.append((c["name"], r["workload"], cmp["ratio"],
                               cmp["p_value"] if p is None else p))
-    return false, seconds, found
+    return false, seconds
 
 
 def main():
@@ -99,14 +97,10 @@ def main():
     ap.add_argument("--quiet-machine", action="store_true", help="no burners")
     ap.add_argument("--load", choices=["burst", "build"], default="burst",
                     help="bursty burners (one per CPU), or a clean cargo build in a loop")
-    ap.add_argument("--power", action="store_true",
-                    help="also o1 (opt-level = 1): found slower is a true verdict")
     args = ap.parse_args()
     tools = {"before": args.before, "after": args.after}
     dirs = {name: project(f"fv-{name}-") for name in tools}
     cpus = os.cpu_count() or 2
-    if args.power:
-        CONFIGS.append("o1:opt-level=1")
     for name, tool in tools.items():  # the builds, before the burners start
         sweep(tool, dirs[name])
     if args.quiet_machine:
@@ -119,18 +113,15 @@ def main():
                    for _ in range(cpus)]
     false = {name: [] for name in tools}
     seconds = {name: [] for name in tools}
-    power = {name: [] for name in tools}
     try:
         for i in range(args.sweeps):
             order = list(tools) if i % 2 == 0 else list(reversed(tools))
             for name in order:
-                f, s, found = sweep(tools[name], dirs[name])
-                power[name].append(found)
+                f, s = sweep(tools[name], dirs[name])
                 false[name].append(len(f))
                 seconds[name].append(s)
                 said = ", ".join(f"{c}/{w} ×{r:.3f} p={p:.3f}" for c, w, r, p in f) or "-"
-                o1 = f"  o1 slower on {found}/{len(WORKLOADS)}" if args.power else ""
-                print(f"sweep {i + 1:2} {name:6} {s:5.1f} s  false: {said}{o1}", flush=True)
+                print(f"sweep {i + 1:2} {name:6} {s:5.1f} s  false: {said}", flush=True)
     finally:
         for b in burners:  # each with what it started (timeout, cargo, rustc)
             os.killpg(b.pid, signal.SIGKILL)
@@ -139,9 +130,6 @@ def main():
         n = false[name]
         print(f"{name}: {sum(n)} false verdicts in {len(n)} sweeps "
               f"({sum(1 for x in n if x)} sweeps with at least one)")
-        if args.power:
-            print(f"{name}: o1 found slower on {sum(power[name])} of "
-                  f"{len(WORKLOADS) * len(power[name])} workload sweeps")
     r = statistics.median(seconds["after"]) / statistics.median(seconds["before"])
     lo, hi = ratio_ci(seconds["after"], seconds["before"])
     print(f"sweep time after / before (medians): ×{r:.2f} [{lo:.2f}–{hi:.2f}]")
