@@ -29,6 +29,7 @@ fn request(args: &MeasureArgs) -> Request {
         no_rebuild: args.no_rebuild,
         retry_busy: args.retry_busy,
         build_runs: args.build_runs,
+        no_wait: args.no_wait,
         timeout: args.timeout,
         verbose: args.verbose >= 2,
         quiet: args.quiet,

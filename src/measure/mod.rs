@@ -80,6 +80,9 @@ pub struct Request {
     pub no_rebuild: bool,
     /// Re-run a busy clean build or workload run up to this many times.
     pub retry_busy: usize,
+    /// Exit 2 instead of waiting when another sweep holds the project's
+    /// build area.
+    pub no_wait: bool,
     /// Clean builds per configuration (`--build-runs`); `None`: the
     /// metadata's `build-runs`, else 1.
     pub build_runs: Option<usize>,

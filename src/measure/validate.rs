@@ -17,7 +17,7 @@ use crate::profile::matrix;
 use crate::profile::resolve::{self, Resolved};
 use crate::profile::rustflags::UserFlags;
 use crate::profile::values::{Linker, LinkerName};
-use crate::workspace::{self, Lockfile, Project};
+use crate::workspace::{self, AreaLock, Lockfile, Project};
 
 /// A measure request checked against its project.
 pub struct MeasurePlan<'r> {
@@ -31,6 +31,9 @@ pub struct MeasurePlan<'r> {
     pub project: Project,
     /// Removes a Cargo.lock cargo made, when the run ends.
     pub lock: Lockfile,
+    /// The build area, this sweep's alone until the plan is dropped (after
+    /// `lock` has removed its Cargo.lock): held, never read.
+    pub _area: AreaLock,
     /// The configurations to measure (this shard's, with `--shard`).
     pub configs: Vec<Configuration>,
     /// The base profile, resolved (rustflags keys included).
@@ -85,7 +88,13 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
     let cargo = workspace::cargo_binary();
     let flags = &request.flags;
     let cwd = std::env::current_dir().context("reading the current directory")?;
-    let (project, lock) = workspace::load_untouched(&cargo, flags)?;
+    // the build area first: a Cargo.lock that cargo creates while
+    // resolving is then this run's alone, to remove at its end
+    let located = workspace::locate(&cargo, flags)?;
+    let area = workspace::lock_area(&located.target_dir, !request.no_wait, &|holder| {
+        eprintln!("cargo-lto: waiting for another `cargo lto measure` ({holder}) on this project")
+    })?;
+    let (project, lock) = workspace::resolve_untouched(&cargo, flags)?;
     let configs = matrix::build(&request.matrix, &project.metadata)?;
     let build_runs = build_runs(request, &project)?;
     let rt = &request.runtime;
@@ -149,6 +158,7 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
         cwd,
         project,
         lock,
+        _area: area,
         configs,
         base,
         user_flags,

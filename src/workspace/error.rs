@@ -47,6 +47,13 @@ pub enum Error {
         /// what it builds instead
         why: &'static str,
     },
+    /// Another sweep holds the build area (`measure --no-wait`).
+    #[error("another `cargo lto measure` ({holder}) is measuring this project ({} is locked): run again when it is done, or without --no-wait to wait for it", .path.display())]
+    AreaBusy {
+        /// `pid N`, or `another process`
+        holder: String,
+        path: PathBuf,
+    },
     /// The package has several binaries and none was chosen.
     #[error("package `{package}` has several binaries ({}): choose one with --bin", .bins.join(", "))]
     SeveralBins { package: String, bins: Vec<String> },

@@ -13,6 +13,9 @@ use anyhow::{Context, Result};
 pub struct Lockfile {
     path: Option<PathBuf>,
     existed: bool,
+    /// The build area, held shared while the lock file may be this run's
+    /// (released after `restore`, when this is dropped).
+    area: Option<super::AreaLock>,
 }
 
 impl Lockfile {
@@ -22,7 +25,13 @@ impl Lockfile {
         Lockfile {
             existed: path.as_ref().is_some_and(|p| p.exists()),
             path,
+            area: None,
         }
+    }
+
+    /// Keeps the build area held until this is dropped.
+    pub fn hold(&mut self, area: super::AreaLock) {
+        self.area = Some(area);
     }
 
     /// Gives a Cargo.lock that cargo just created the mtime of `manifest`.

@@ -10,9 +10,12 @@ use cargo_metadata::{Metadata, MetadataCommand, Package, PackageId, TargetKind};
 
 use crate::metadata;
 
+mod area;
 mod error;
 mod lockfile;
 mod target_cfg;
+use area::lock_shared;
+pub use area::{AreaLock, lock as lock_area};
 pub use error::Error;
 pub use lockfile::Lockfile;
 pub use target_cfg::TargetCfg;
@@ -151,7 +154,22 @@ pub fn locate_root(cargo: &Path, manifest_path: Option<&Path>) -> Option<PathBuf
 /// restored, so the user's tree is left as it was. Every command that
 /// resolves the project loads it so (the advice commands need no
 /// resolution: [`locate`]).
+///
+/// It holds the project's build area shared while the `Lockfile` lives
+/// (waiting for a sweep that holds it): see `area`. A sweep, which holds
+/// it already, resolves with [`resolve_untouched`].
 pub fn load_untouched(cargo: &Path, flags: &CargoFlags) -> Result<(Project, Lockfile)> {
+    let located = locate(cargo, flags)?;
+    let shared = lock_shared(&located.target_dir, &|holder| {
+        eprintln!("cargo-lto: waiting for a `cargo lto measure` ({holder}) on this project to end")
+    })?;
+    let (project, mut lock) = resolve_untouched(cargo, flags)?;
+    lock.hold(shared);
+    Ok((project, lock))
+}
+
+/// [`load_untouched`] for the sweep, which holds the build area itself.
+pub fn resolve_untouched(cargo: &Path, flags: &CargoFlags) -> Result<(Project, Lockfile)> {
     let lock = Lockfile::before(locate_root(cargo, flags.manifest_path.as_deref()).as_deref());
     let project = select(&metadata(cargo, flags, false)?, flags)?;
     lock.settle(&project.root_manifest)?;

@@ -90,7 +90,7 @@ fn invalid_preset_and_configurations() {
         "profile `dist` is not defined",
     );
     // nothing was built: bad input is caught before any build starts
-    assert!(!dir.join("target").exists());
+    assert_eq!(crate::common::built(&dir), Vec::<std::path::PathBuf>::new());
 }
 
 #[test]
@@ -138,7 +138,7 @@ fn cargos_flags_and_workloads_are_checked_before_building() {
     for (args, needle) in cases {
         expect_usage_error(&[&["--only", "off"], args].concat(), Some(&dir), needle);
         assert!(
-            !dir.join("target").exists(),
+            crate::common::built(&dir).is_empty(),
             "{args:?}: something was built"
         );
     }
@@ -157,6 +157,9 @@ fn rustflags_keys_are_checked_before_building() {
     ];
     for (with, needle) in cases {
         expect_usage_error(&["--only", "x", "--with", with], Some(&dir), needle);
-        assert!(!dir.join("target").exists(), "{with}: something was built");
+        assert!(
+            crate::common::built(&dir).is_empty(),
+            "{with}: something was built"
+        );
     }
 }

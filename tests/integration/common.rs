@@ -177,3 +177,20 @@ pub fn demangled_symbols(path: &Path) -> Vec<String> {
         })
         .collect()
 }
+
+/// What the project's target directory holds besides the build area's
+/// lock file (`target/cargo-lto/measure.lock`, taken before anything is
+/// checked or built): empty when nothing was built.
+pub fn built(dir: &Path) -> Vec<PathBuf> {
+    let target = dir.join("target");
+    if !target.exists() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(&target)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| {
+            p != &target && p != &target.join("cargo-lto") && !p.ends_with("cargo-lto/measure.lock")
+        })
+        .collect()
+}

@@ -7,6 +7,7 @@ mod bad_input;
 mod build_runs;
 mod check;
 mod common;
+mod concurrent;
 mod doctor;
 mod environment;
 mod failures;

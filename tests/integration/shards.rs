@@ -20,7 +20,11 @@ fn two_shards_merged_equal_one_sweep() {
         before,
         "plan left a file behind"
     );
-    assert!(!dir.join("target").exists(), "plan built something");
+    assert_eq!(
+        crate::common::built(&dir),
+        Vec::<std::path::PathBuf>::new(),
+        "plan built something"
+    );
     let whole = measure_json(&dir, &["--no-rebuild"], &[]);
     assert_eq!(whole.code, Some(0), "{:#}", whole.doc);
     let mut files = Vec::new();

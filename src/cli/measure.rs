@@ -1,0 +1,156 @@
+//! `cargo lto measure`'s arguments: the sweep's and the runtime's.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use super::{
+    CargoArgs, Color, FormatArg, MatrixArgs, parse_duration, parse_duration_or_zero, parse_shard,
+};
+use crate::results::measure::CompareOutput;
+
+/// `cargo lto measure`.
+#[derive(Debug, Args)]
+pub struct MeasureArgs {
+    /// Cargo's flags.
+    #[command(flatten)]
+    pub cargo: CargoArgs,
+    /// The configurations.
+    #[command(flatten)]
+    pub matrix: MatrixArgs,
+    /// Measure shard K of N: a deterministic 1/N of the configurations
+    /// (identical ones together), with baseline in every shard; `cargo lto
+    /// merge` joins the shards' documents.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
+    /// Reuse each configuration's build directory: times are then labelled warm.
+    #[arg(long)]
+    pub warm: bool,
+    /// When another `cargo lto measure` is measuring this project (they
+    /// would share its build directories), exit with 2 instead of waiting.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// Skip the rebuild of the binary crate (the edit-compile-link figure).
+    #[arg(long)]
+    pub no_rebuild: bool,
+    /// Re-run a clean build, or a workload run, that other processes made
+    /// busy (more than 10% of the machine), up to N times each.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub retry_busy: usize,
+    /// Clean builds per configuration (default 1, or the metadata's
+    /// `build-runs`), interleaved: round 1 of every configuration, then
+    /// round 2…; build figures are then their medians, with a CI. 3 or more
+    /// lets `recommend` and `check` judge build times by their CIs.
+    #[arg(long, value_name = "N", value_parser = at_least_one)]
+    pub build_runs: Option<usize>,
+    /// Stop a build after this long (e.g. `90s`, `20m`); it is recorded as timed out.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+    /// Print no progress.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// More: `-v` shows every figure in the tables (CPU, peak RSS, .text,
+    /// symbols, runs' peak RSS and outliers), `-vv` also echoes cargo's output.
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Colour of cargo's diagnostics (echoed with -v, and in failure reports).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Runtime workloads and how to run them.
+    #[command(flatten)]
+    pub runtime: RuntimeArgs,
+}
+
+/// What to count for runtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CounterArg {
+    /// Wall-clock time.
+    Time,
+    /// Instructions: perf_event counters, else callgrind, else time (said so).
+    Instructions,
+}
+
+/// `--run` and friends.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Runtime")]
+pub struct RuntimeArgs {
+    /// Run each configuration's binary with these arguments, split like a shell
+    /// would but run without one; `NAME='ARGS'` names the workload. Repeatable.
+    #[arg(long = "run", value_name = "[NAME=]ARGS")]
+    pub run: Vec<String>,
+    /// Run any command, `{bin}` standing for the configuration's binary. Repeatable.
+    #[arg(long = "run-cmd", value_name = "[NAME=]CMD")]
+    pub run_cmd: Vec<String>,
+    /// Run workloads through `sh -c`.
+    #[arg(long)]
+    pub shell: bool,
+    /// A command (through `sh -c`) run before each run, untimed.
+    #[arg(long, value_name = "CMD")]
+    pub prepare: Option<String>,
+    /// Working directory of the workloads.
+    #[arg(long, value_name = "DIR")]
+    pub run_dir: Option<PathBuf>,
+    /// File given to the workloads as stdin.
+    #[arg(long, value_name = "FILE")]
+    pub stdin: Option<PathBuf>,
+    /// At least this many recorded runs per configuration (≥ 1, at most
+    /// --max-runs).
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = at_least_one)]
+    pub runs: usize,
+    /// Warm-up runs per configuration, not recorded.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub warmup: usize,
+    /// Keep running rounds until this much time has passed (with --runs met).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_or_zero, default_value = "1s")]
+    pub min_time: Duration,
+    /// Never more than this many runs per configuration.
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = at_least_one)]
+    pub max_runs: usize,
+    /// Keep measuring a configuration whose workload exits non-zero.
+    #[arg(long)]
+    pub ignore_failure: bool,
+    /// What to measure.
+    #[arg(long, value_enum, default_value_t = CounterArg::Time)]
+    pub counter: CounterArg,
+    /// How to compare outputs with baseline's (a workload's own
+    /// `compare-output` key in the metadata wins).
+    #[arg(long, value_enum, default_value_t = CompareArg::Auto)]
+    pub compare_output: CompareArg,
+}
+
+/// How to compare workload outputs between configurations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompareArg {
+    /// `exact` while each configuration's own runs agree, else `lines`.
+    Auto,
+    /// stdout byte for byte.
+    Exact,
+    /// stdout's lines as a sorted multiset (output of threads, in any order).
+    Lines,
+    /// Do not compare.
+    None,
+}
+
+impl From<CompareArg> for CompareOutput {
+    fn from(c: CompareArg) -> CompareOutput {
+        match c {
+            CompareArg::Auto => CompareOutput::Auto,
+            CompareArg::Exact => CompareOutput::Exact,
+            CompareArg::Lines => CompareOutput::Lines,
+            CompareArg::None => CompareOutput::None,
+        }
+    }
+}
+
+/// A count that must be at least 1 (`--runs`, `--max-runs`).
+pub(super) fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
