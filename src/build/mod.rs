@@ -3,6 +3,7 @@
 
 pub mod environment;
 pub mod preflight;
+pub mod twin;
 pub mod wrapper;
 
 use std::collections::VecDeque;

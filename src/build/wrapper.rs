@@ -116,6 +116,21 @@ pub fn run(log: &OsStr, args: &[OsString]) -> i32 {
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     if let Some((crate_name, crate_types, test)) = label(&text_args) {
+        // a stripped binary: its invocation, for an unstripped twin (twin.rs)
+        let expanded = expand(&text_args);
+        if exit_code == 0
+            && !test
+            && crate_types.iter().any(|t| t == "bin")
+            && super::twin::strips_symbols(&expanded)
+            && let Err(err) = super::twin::save(
+                std::path::Path::new(log),
+                &crate_name,
+                std::path::Path::new(rustc),
+                &expanded,
+            )
+        {
+            eprintln!("cargo-lto (rustc wrapper): {err:#}");
+        }
         let record = UnitRecord {
             crate_name,
             crate_types,

@@ -54,6 +54,7 @@ pub fn run(args: &InspectArgs) -> Result<i32> {
     if args.file.is_empty() {
         let m = document(args)?;
         request.binaries = targets::from_document(&m.doc, &m.path, &args.config)?;
+        request.twins = targets::twins(&m.doc);
         request.workspace_crates = m.members;
         request.user_crates = m.compiled;
         request.target = m.doc.project.target.clone();

@@ -50,6 +50,9 @@ pub fn standing_notes() -> Vec<String> {
 pub struct Request {
     /// (name, path) of each binary.
     pub binaries: Vec<(String, PathBuf)>,
+    /// By name, an unstripped twin of a stripped binary (the same code):
+    /// its symbols are read instead.
+    pub twins: std::collections::BTreeMap<String, PathBuf>,
     /// The workspace's own crates, listed first.
     pub workspace_crates: Vec<String>,
     /// Show std's crates separately.
@@ -197,8 +200,14 @@ pub fn run(request: &Request) -> Result<InspectDocument> {
             let (name, path) = (name.clone(), path.clone());
             return Err(Error::Missing { name, path }.into());
         }
+        let twin = request.twins.get(name);
+        if twin.is_some() {
+            notes.push(format!(
+                "`{name}`: the binary has no symbol table (strip = \"symbols\"); its symbols were read from an unstripped twin of the same code that measure linked beside it"
+            ));
+        }
         analysed.push(
-            summary::summarize(name, path, &by)
+            summary::summarize(name, path, twin.map(PathBuf::as_path), &by)
                 .with_context(|| format!("inspecting {}", path.display()))?,
         );
     }

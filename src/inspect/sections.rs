@@ -85,6 +85,24 @@ pub fn measure(path: &Path) -> Result<SectionSizes> {
     })
 }
 
+/// True when the two files hold the same machine code: their `.text`
+/// sections are equal, byte for byte (and present).
+pub fn same_code(a: &Path, b: &Path) -> Result<bool> {
+    let text = |p: &Path| -> Result<Option<Vec<u8>>> {
+        let data = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+        let file = object::File::parse(&*data)
+            .with_context(|| format!("{} is not an executable object file", p.display()))?;
+        Ok(file
+            .section_by_name(".text")
+            .and_then(|s| s.data().ok())
+            .map(<[u8]>::to_vec))
+    };
+    Ok(match (text(a)?, text(b)?) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    })
+}
+
 /// The SHA-256 of `bytes`, in lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;

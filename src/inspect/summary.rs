@@ -24,9 +24,15 @@ pub struct Analysed {
     pub report: BinaryReport,
 }
 
-/// Reads and summarizes the binary at `path`, shown as `name`.
-pub fn summarize(name: &str, path: &Path, by: &Attributor) -> Result<Analysed> {
-    let binary = symbols::read(path, by)?;
+/// Reads and summarizes the binary at `path`, shown as `name`; its
+/// symbols from `twin`, an unstripped twin of the same code, when given.
+pub fn summarize(
+    name: &str,
+    path: &Path,
+    twin: Option<&Path>,
+    by: &Attributor,
+) -> Result<Analysed> {
+    let binary = symbols::read(twin.unwrap_or(path), by)?;
     let mut unavailable = Vec::new();
     if binary.stripped {
         unavailable.push(
@@ -89,6 +95,7 @@ pub fn summarize(name: &str, path: &Path, by: &Attributor) -> Result<Analysed> {
         units_unattributed_bytes,
         name: name.to_string(),
         path: path.display().to_string(),
+        symbols_from: twin.map(|t| t.display().to_string()),
         architecture: format!("{:?}", binary.architecture),
         text_bytes: binary.text_size(),
         rodata_bytes: binary.rodata_size,

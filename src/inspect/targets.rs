@@ -1,6 +1,7 @@
 //! Which binaries to inspect: those a measure document kept (all that
 //! built, or the configurations named), or files given on the command line.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::Error;
@@ -17,6 +18,16 @@ pub fn from_files(files: &[PathBuf]) -> Vec<(String, PathBuf)> {
             );
             (name, p.clone())
         })
+        .collect()
+}
+
+/// The unstripped twins of `doc`'s stripped binaries
+/// (`binary.symbols_from`), by configuration, where they still exist.
+pub fn twins(doc: &MeasureDocument) -> BTreeMap<String, PathBuf> {
+    doc.configurations
+        .iter()
+        .filter_map(|c| Some((c.name.clone(), c.binary.as_ref()?.symbols_from.clone()?)))
+        .filter(|(_, p)| p.is_file())
         .collect()
 }
 

@@ -4,6 +4,7 @@
 //! user's workloads (statistics from `crate::stats`), and `record` converts
 //! every figure into the measure document, saved after each configuration.
 
+mod builder;
 pub mod carry;
 pub mod machine;
 pub mod plan;

@@ -60,6 +60,7 @@ pub fn binary(path: &Path, sizes: SectionSizes) -> doc::Binary {
         sections: sizes.sections,
         symbols: sizes.symbols,
         sha256: Some(sizes.sha256),
+        symbols_from: None,
     }
 }
 

@@ -7,66 +7,21 @@
 //! configuration's own build directory.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use anyhow::Result;
 
 use super::MeasurePlan;
+use super::builder::{Builder, unstripped_twin};
+pub use super::builder::{cargo_command, tool_dir};
 use super::record;
 use super::steps;
-use crate::build::{self, BuildRun, Invocation};
+use crate::build::{self, twin};
 use crate::inspect::sections;
 use crate::profile::resolve::{Resolved, with_overrides};
-use crate::profile::rustflags;
-use crate::profile::{BASELINE, Configuration, cargo_args};
+use crate::profile::{BASELINE, Configuration};
 use crate::profile::{Key, Value};
-use crate::progress::{ConfigBar, Progress};
-use crate::results::measure::{self as doc, BuildSample, MeasureDocument, Status};
-use crate::workspace::Project;
-
-/// The environment that gives `config`'s rustflags keys to cargo, with the
-/// user's own flags.
-pub fn rustflags_env(plan: &MeasurePlan, config: &Configuration) -> Vec<(String, String)> {
-    let (base, triple) = (&plan.base, plan.user_flags.triple.as_str());
-    let extra = rustflags::extra_flags(&config.settings, base, triple);
-    rustflags::env_for(&plan.user_flags, &extra, &|k| std::env::var(k).ok())
-}
-
-/// Where a sweep keeps its files under the target directory.
-pub fn tool_dir(project: &Project) -> PathBuf {
-    project.target_dir.join("cargo-lto")
-}
-
-/// The cargo command line (after `cargo`) for one configuration.
-pub fn cargo_command(plan: &MeasurePlan, config: &Configuration, target_dir: &Path) -> Vec<String> {
-    let (project, request) = (&plan.project, plan.request);
-    let flags = &request.flags;
-    let mut args: Vec<String> = vec![
-        "build".into(),
-        "--message-format=json-render-diagnostics".into(),
-        "--manifest-path".into(),
-        project.root_manifest.display().to_string(),
-        "--package".into(),
-        project.package.clone(),
-        "--bin".into(),
-        project.bin.clone(),
-    ];
-    args.extend(flags.feature_args());
-    if let Some(target) = &flags.target {
-        args.extend(["--target".into(), target.clone()]);
-    }
-    args.extend(flags.network_args());
-    if let Some(jobs) = &flags.jobs {
-        args.extend(["--jobs".into(), jobs.clone()]);
-    }
-    if let Some(color) = &request.color {
-        args.extend(["--color".into(), color.clone()]);
-    }
-    args.extend(["--target-dir".into(), target_dir.display().to_string()]);
-    args.extend(cargo_args(config, &request.base_profile));
-    args
-}
+use crate::progress::Progress;
+use crate::results::measure::{self as doc, MeasureDocument, Status};
 
 /// Every resolved key `config` builds with.
 pub(super) fn effective(config: &Configuration, base: &Resolved) -> Resolved {
@@ -150,93 +105,6 @@ fn identical_notes(doc: &MeasureDocument) -> Vec<String> {
         .collect()
 }
 
-/// How one configuration is built: its directory, cargo command and
-/// environment, the same for every clean build and the rebuild.
-struct Builder<'a> {
-    plan: &'a MeasurePlan<'a>,
-    config: &'a Configuration,
-    target_dir: PathBuf,
-    args: Vec<String>,
-    env: Vec<(String, String)>,
-}
-
-impl<'a> Builder<'a> {
-    fn new(plan: &'a MeasurePlan<'a>, config: &'a Configuration) -> Builder<'a> {
-        let target_dir = tool_dir(&plan.project).join(&config.name);
-        Builder {
-            args: cargo_command(plan, config, &target_dir),
-            env: rustflags_env(plan, config),
-            plan,
-            config,
-            target_dir,
-        }
-    }
-
-    fn invocation(&self, phase: &str) -> Invocation {
-        let (plan, request) = (self.plan, self.plan.request);
-        let log_dir = tool_dir(&plan.project).join("logs");
-        Invocation {
-            cargo: plan.cargo.clone(),
-            args: self.args.clone(),
-            wrapper_log: log_dir.join(format!("{}.{phase}.jsonl", self.config.name)),
-            bin: plan.project.bin.clone(),
-            timeout: request.timeout,
-            blank_workspace_wrapper: plan.blank_workspace_wrapper,
-            env: self.env.clone(),
-        }
-    }
-
-    /// Clean build number `round` (1-based) from an empty directory (the
-    /// reused one with `--warm`), built again while it was busy and
-    /// `--retry-busy` allows (a warm one would not be clean); with its sample.
-    fn clean(
-        &self,
-        round: usize,
-        bar: &ConfigBar,
-        echo: &(dyn Fn(&str) + Sync),
-        notes: &mut Vec<String>,
-    ) -> Result<(BuildRun, BuildSample)> {
-        let request = self.plan.request;
-        let phase = if round == 1 {
-            "clean".to_string()
-        } else {
-            format!("clean-{round}")
-        };
-        let mut retried = 0;
-        loop {
-            steps::prepare_dir(&self.target_dir, request.warm)?;
-            let started = unix_now();
-            let run = build::run(&self.invocation(&phase), &|k| bar.units(k), echo)?;
-            let sample = steps::sample(&run, started);
-            if sample.busy && run.outcome.success() && retried < request.retry_busy && !request.warm
-            {
-                retried += 1;
-                bar.phase(&format!("building again: busy (retry {retried})"));
-                continue;
-            }
-            if retried > 0 {
-                let which = if round == 1 {
-                    "its clean build".to_string()
-                } else {
-                    format!("its clean build {round}")
-                };
-                notes.push(format!(
-                    "`{}`: {which} was busy and was built again {retried} time(s) (--retry-busy); the last one is recorded",
-                    self.config.name
-                ));
-            }
-            return Ok((run, sample));
-        }
-    }
-}
-
-/// Now, in seconds since the Unix epoch.
-fn unix_now() -> f64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64())
-}
-
 /// Measures one configuration (its first clean build, the binary, the
 /// rebuild); `notes` receives what the reader must know. Errors here are
 /// the tool's own (I/O); a failing build is a result with a failed status.
@@ -284,12 +152,31 @@ pub fn measure_one(
         return Ok(result);
     };
     bar.phase("analysing the binary");
-    result.binary = Some(record::binary(&exe, sections::measure(&exe)?));
+    let mut binary = record::binary(&exe, sections::measure(&exe)?);
+    let crate_name = project.bin.replace('-', "_");
+    let clean_log = builder.invocation("clean").wrapper_log;
+    if binary.symbols == 0 {
+        bar.phase("linking an unstripped twin for inspect");
+        // beside the build directory, which a repeated build empties
+        let out = tool_dir(project)
+            .join("twins")
+            .join(&config.name)
+            .join(exe.file_name().unwrap_or_default());
+        binary.symbols_from =
+            unstripped_twin(&clean_log, &crate_name, &exe, &out).unwrap_or_else(|why| {
+                notes.push(format!("`{}`: {why}", config.name));
+                None
+            });
+    }
+    twin::discard(&clean_log, &crate_name);
+    result.binary = Some(binary);
 
     if !request.no_rebuild {
         bar.phase("rebuilding the binary crate");
         steps::invalidate_bin(&builder.target_dir, &project.bin)?;
-        let rebuilt = build::run(&builder.invocation("rebuild"), &|_| {}, &echo)?;
+        let rebuild = builder.invocation("rebuild");
+        let rebuilt = build::run(&rebuild, &|_| {}, &echo)?;
+        twin::discard(&rebuild.wrapper_log, &crate_name);
         if let Some(status) = steps::record_rebuild(&mut build, &rebuilt, &project.bin) {
             result.status = status;
         }
@@ -343,6 +230,8 @@ fn repeat_builds(
             let bar = progress.start_config(&format!("{} {round}/{runs}", config.name), 0);
             let mut notes = Vec::new();
             let (run, sample) = builder.clean(round, &bar, &echo, &mut notes)?;
+            let log = builder.invocation(&format!("clean-{round}")).wrapper_log;
+            twin::discard(&log, &plan.project.bin.replace('-', "_"));
             progress.config_done();
             doc.notes.extend(notes);
             if run.outcome == crate::process::Outcome::Interrupted {

@@ -34,6 +34,10 @@ pub struct BinaryReport {
     pub name: String,
     /// The executable.
     pub path: String,
+    /// Where its symbols were read, when not from it: the unstripped twin
+    /// `measure` linked beside a stripped binary (the same code).
+    #[serde(default)]
+    pub symbols_from: Option<String>,
     /// Architecture as `object` names it.
     pub architecture: String,
     /// Size of `.text`.

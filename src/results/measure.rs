@@ -196,6 +196,12 @@ pub struct Binary {
     /// are the same binary.
     #[serde(default)]
     pub sha256: Option<String>,
+    /// For a binary without a symbol table (`strip = "symbols"`): an
+    /// unstripped twin of the same code (the final rustc run again with
+    /// `-C strip=none`, its `.text` equal byte for byte), which `inspect`
+    /// reads the symbols from.
+    #[serde(default)]
+    pub symbols_from: Option<PathBuf>,
 }
 
 /// One workload, as given with `--run`/`--run-cmd` or in metadata.

@@ -5,10 +5,24 @@
 
 use crate::common::{cargo_lto, config, fingerprint, fixture};
 
+/// Holds the build area of the project in `dir` as a sweep would, with
+/// this process's pid in the lock file; released when dropped.
+fn hold_area(dir: &std::path::Path) -> std::fs::File {
+    let path = dir.join("target/cargo-lto/measure.lock");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let held = std::fs::File::create(&path).unwrap();
+    held.lock().unwrap();
+    std::fs::write(&path, std::process::id().to_string()).unwrap();
+    held
+}
+
 #[test]
-fn a_second_run_waits_for_the_first() {
+fn two_runs_wait_their_turn() {
     let dir = fixture("tiny");
     let before = fingerprint(&dir);
+    // a sweep holds the area while the two start: both must wait, and
+    // then run one after the other
+    let held = hold_area(&dir);
     let start = || {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("cargo-lto"));
         cmd.args(["lto", "measure", "-q", "--format", "json"])
@@ -21,6 +35,8 @@ fn a_second_run_waits_for_the_first() {
             .unwrap()
     };
     let (first, second) = (start(), start());
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    drop(held);
     let runs: Vec<(Option<i32>, serde_json::Value, String)> = [first, second]
         .into_iter()
         .map(|child| {
@@ -31,19 +47,19 @@ fn a_second_run_waits_for_the_first() {
             (out.status.code(), doc, stderr)
         })
         .collect();
+    let waiting = format!(
+        "waiting for another `cargo lto measure` (pid {}) on this project",
+        std::process::id()
+    );
     for (code, doc, stderr) in &runs {
         assert_eq!(*code, Some(0), "{stderr}");
         for name in ["baseline", "off"] {
             assert_eq!(config(doc, name)["status"], "ok", "{stderr}");
         }
+        // said once, though it may have waited for the other run too
+        assert_eq!(stderr.matches("waiting for another").count(), 1, "{stderr}");
+        assert!(stderr.contains(&waiting), "{stderr}");
     }
-    let waited: Vec<&String> = runs
-        .iter()
-        .map(|(_, _, e)| e)
-        .filter(|e| e.contains("waiting for another `cargo lto measure` (pid "))
-        .collect();
-    assert_eq!(waited.len(), 1, "one waited, and said so once: {runs:?}");
-    assert_eq!(waited[0].matches("waiting for another").count(), 1);
     // tiny has no Cargo.lock: neither run left one, nor changed anything
     assert_eq!(before, fingerprint(&dir));
 }
@@ -53,11 +69,7 @@ fn no_wait_refuses_a_busy_build_area() {
     let dir = fixture("tiny");
     let before = fingerprint(&dir);
     // another sweep holds the area: this test, with its own pid written
-    let path = dir.join("target/cargo-lto/measure.lock");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let held = std::fs::File::create(&path).unwrap();
-    held.lock().unwrap();
-    std::fs::write(&path, std::process::id().to_string()).unwrap();
+    let held = hold_area(&dir);
     let out = cargo_lto()
         .args(["measure", "--no-wait", "--only", "baseline"])
         .current_dir(&dir)
@@ -86,11 +98,7 @@ fn no_wait_refuses_a_busy_build_area() {
 fn a_command_that_resolves_waits_for_a_sweep() {
     let dir = fixture("tiny");
     let before = fingerprint(&dir);
-    let path = dir.join("target/cargo-lto/measure.lock");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let held = std::fs::File::create(&path).unwrap();
-    held.lock().unwrap();
-    std::fs::write(&path, std::process::id().to_string()).unwrap();
+    let held = hold_area(&dir);
     let mut plan = std::process::Command::new(assert_cmd::cargo::cargo_bin("cargo-lto"))
         .args(["lto", "plan", "--format", "json"])
         .env_remove("CARGO_TARGET_DIR")

@@ -20,5 +20,6 @@ mod measure_example;
 mod report;
 mod runtime;
 mod shards;
+mod stripped;
 mod warm;
 mod workflow;

@@ -1,0 +1,169 @@
+//! How one configuration is built: its build directory, the cargo command
+//! and environment, a clean build (built again while busy), and the
+//! unstripped twin of a stripped binary.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use anyhow::Result;
+
+use super::MeasurePlan;
+use super::steps;
+use crate::build::{self, BuildRun, Invocation, twin};
+use crate::inspect::sections;
+use crate::profile::rustflags;
+use crate::profile::{Configuration, cargo_args};
+use crate::progress::ConfigBar;
+use crate::results::measure::BuildSample;
+use crate::workspace::Project;
+
+/// The environment that gives `config`'s rustflags keys to cargo, with the
+/// user's own flags.
+pub fn rustflags_env(plan: &MeasurePlan, config: &Configuration) -> Vec<(String, String)> {
+    let (base, triple) = (&plan.base, plan.user_flags.triple.as_str());
+    let extra = rustflags::extra_flags(&config.settings, base, triple);
+    rustflags::env_for(&plan.user_flags, &extra, &|k| std::env::var(k).ok())
+}
+
+/// Where a sweep keeps its files under the target directory.
+pub fn tool_dir(project: &Project) -> PathBuf {
+    project.target_dir.join("cargo-lto")
+}
+
+/// The cargo command line (after `cargo`) for one configuration.
+pub fn cargo_command(plan: &MeasurePlan, config: &Configuration, target_dir: &Path) -> Vec<String> {
+    let (project, request) = (&plan.project, plan.request);
+    let flags = &request.flags;
+    let mut args: Vec<String> = vec![
+        "build".into(),
+        "--message-format=json-render-diagnostics".into(),
+        "--manifest-path".into(),
+        project.root_manifest.display().to_string(),
+        "--package".into(),
+        project.package.clone(),
+        "--bin".into(),
+        project.bin.clone(),
+    ];
+    args.extend(flags.feature_args());
+    if let Some(target) = &flags.target {
+        args.extend(["--target".into(), target.clone()]);
+    }
+    args.extend(flags.network_args());
+    if let Some(jobs) = &flags.jobs {
+        args.extend(["--jobs".into(), jobs.clone()]);
+    }
+    if let Some(color) = &request.color {
+        args.extend(["--color".into(), color.clone()]);
+    }
+    args.extend(["--target-dir".into(), target_dir.display().to_string()]);
+    args.extend(cargo_args(config, &request.base_profile));
+    args
+}
+
+/// How one configuration is built: its directory, cargo command and
+/// environment, the same for every clean build and the rebuild.
+pub(super) struct Builder<'a> {
+    plan: &'a MeasurePlan<'a>,
+    config: &'a Configuration,
+    pub target_dir: PathBuf,
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(plan: &'a MeasurePlan<'a>, config: &'a Configuration) -> Builder<'a> {
+        let target_dir = tool_dir(&plan.project).join(&config.name);
+        Builder {
+            args: cargo_command(plan, config, &target_dir),
+            env: rustflags_env(plan, config),
+            plan,
+            config,
+            target_dir,
+        }
+    }
+
+    pub fn invocation(&self, phase: &str) -> Invocation {
+        let (plan, request) = (self.plan, self.plan.request);
+        let log_dir = tool_dir(&plan.project).join("logs");
+        Invocation {
+            cargo: plan.cargo.clone(),
+            args: self.args.clone(),
+            wrapper_log: log_dir.join(format!("{}.{phase}.jsonl", self.config.name)),
+            bin: plan.project.bin.clone(),
+            timeout: request.timeout,
+            blank_workspace_wrapper: plan.blank_workspace_wrapper,
+            env: self.env.clone(),
+        }
+    }
+
+    /// Clean build number `round` (1-based) from an empty directory (the
+    /// reused one with `--warm`), built again while it was busy and
+    /// `--retry-busy` allows (a warm one would not be clean); with its sample.
+    pub fn clean(
+        &self,
+        round: usize,
+        bar: &ConfigBar,
+        echo: &(dyn Fn(&str) + Sync),
+        notes: &mut Vec<String>,
+    ) -> Result<(BuildRun, BuildSample)> {
+        let request = self.plan.request;
+        let phase = if round == 1 {
+            "clean".to_string()
+        } else {
+            format!("clean-{round}")
+        };
+        let mut retried = 0;
+        loop {
+            steps::prepare_dir(&self.target_dir, request.warm)?;
+            let started = unix_now();
+            let run = build::run(&self.invocation(&phase), &|k| bar.units(k), echo)?;
+            let sample = steps::sample(&run, started);
+            if sample.busy && run.outcome.success() && retried < request.retry_busy && !request.warm
+            {
+                retried += 1;
+                bar.phase(&format!("building again: busy (retry {retried})"));
+                continue;
+            }
+            if retried > 0 {
+                let which = if round == 1 {
+                    "its clean build".to_string()
+                } else {
+                    format!("its clean build {round}")
+                };
+                notes.push(format!(
+                    "`{}`: {which} was busy and was built again {retried} time(s) (--retry-busy); the last one is recorded",
+                    self.config.name
+                ));
+            }
+            return Ok((run, sample));
+        }
+    }
+}
+
+/// Now, in seconds since the Unix epoch.
+fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// The unstripped twin of the stripped binary `exe`, built to `out` from
+/// the invocation the wrapper saved beside `log`: `Ok(None)` when none was
+/// saved (the profile does not strip symbols), `Err` with why none is used.
+pub(super) fn unstripped_twin(
+    log: &Path,
+    crate_name: &str,
+    exe: &Path,
+    out: &Path,
+) -> Result<Option<PathBuf>, String> {
+    let why = |e: anyhow::Error| format!("no unstripped twin for inspect: {e:#}");
+    let Some(path) = twin::build(log, crate_name, out).map_err(why)? else {
+        return Ok(None);
+    };
+    if !sections::same_code(exe, &path).map_err(why)? {
+        return Err(
+            "the unstripped twin's code differs from the binary's, so inspect cannot use it".into(),
+        );
+    }
+    Ok(Some(path))
+}
