@@ -6,7 +6,7 @@ use super::blocks::{Align, Table};
 use super::cells::{Cell, Metric};
 use super::{View, own};
 use crate::results::BASELINE;
-use crate::results::measure::{Configuration, MeasureDocument, Status};
+use crate::results::measure::{Configuration, MeasureDocument, Status, Workload, WorkloadRuntime};
 
 /// Per workload: each configuration's median with its CI, the ratio to
 /// baseline with its CI, and the verdict recorded with them; `wide` adds
@@ -123,21 +123,7 @@ pub(super) fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
                 "p: adjusted for the document's {family} comparisons (Holm–Bonferroni); an effect under 1% is within noise"
             ));
         }
-        for c in doc.configurations.iter().filter(own) {
-            for r in c
-                .runtime
-                .iter()
-                .filter(|r| r.workload == w.name && r.status != Status::Ok)
-            {
-                let last = r.stderr_tail.as_deref().unwrap_or("").lines().last();
-                table.footnotes.push(format!(
-                    "  {} failed `{}`: {}",
-                    c.name,
-                    w.name,
-                    last.unwrap_or("")
-                ));
-            }
-        }
+        table.footnotes.extend(failures(doc, w));
         let baseline_busy = doc
             .config(BASELINE)
             .and_then(|b| b.runtime.iter().find(|r| r.workload == w.name))
@@ -163,4 +149,101 @@ pub(super) fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
         tables.push(table);
     }
     tables
+}
+
+/// What a failing workload did, in words: one line when it failed on
+/// every configuration (baseline too), else one per configuration. Each
+/// has the arguments as run (quoted as a shell would need them), the exit
+/// code or signal, and the last meaningful lines of stderr.
+fn failures(doc: &MeasureDocument, w: &Workload) -> Vec<String> {
+    let ran: Vec<(&str, &WorkloadRuntime)> = doc
+        .configurations
+        .iter()
+        .filter(own)
+        .filter_map(|c| {
+            Some((
+                c.name.as_str(),
+                c.runtime.iter().find(|r| r.workload == w.name)?,
+            ))
+        })
+        .collect();
+    let failed: Vec<&(&str, &WorkloadRuntime)> =
+        ran.iter().filter(|(_, r)| r.status != Status::Ok).collect();
+    let argv = command_line(w, &doc.project.bin);
+    let what = |r: &WorkloadRuntime| {
+        let how = match r.exit_code {
+            Some(code) if code < 0 => format!("killed by signal {}", -code),
+            Some(code) => format!("exit {code}"),
+            None => "failed".into(),
+        };
+        match meaningful(r.stderr_tail.as_deref().unwrap_or("")) {
+            lines if lines.is_empty() => how,
+            lines => format!("{how}: {lines}"),
+        }
+    };
+    let same = failed
+        .windows(2)
+        .all(|p| p[0].1.exit_code == p[1].1.exit_code && p[0].1.stderr_tail == p[1].1.stderr_tail);
+    match failed.first() {
+        None => Vec::new(),
+        Some((_, r)) if failed.len() == ran.len() && ran.len() > 1 && same => vec![format!(
+            "  `{}` failed on every configuration, baseline too: `{argv}` → {}",
+            w.name,
+            what(r)
+        )],
+        Some(_) => failed
+            .iter()
+            .map(|(name, r)| format!("  {name} failed `{}`: `{argv}` → {}", w.name, what(r)))
+            .collect(),
+    }
+}
+
+/// The workload's command as a shell would need it typed, `{bin}` as the
+/// binary's name.
+fn command_line(w: &Workload, bin: &str) -> String {
+    let words: Vec<String> = w
+        .command
+        .iter()
+        .map(|word| word.replace("{bin}", bin))
+        .collect();
+    if w.shell {
+        format!("sh -c {}", shell_words::quote(&words.join(" ")))
+    } else {
+        shell_words::join(&words)
+    }
+}
+
+/// The last lines of `stderr` that say something: blank lines and lines of
+/// box drawing alone are skipped, the frame around a message trimmed; at
+/// most 3 lines of at most 160 characters, joined by ` / `.
+fn meaningful(stderr: &str) -> String {
+    let frame = |c: char| c.is_whitespace() || ('\u{2500}'..='\u{257f}').contains(&c) || c == '|';
+    let lines: Vec<String> = stderr
+        .lines()
+        .map(|l| l.trim_matches(frame))
+        .filter(|l| l.chars().any(char::is_alphanumeric))
+        .map(|l| {
+            if l.chars().count() > 160 {
+                format!("{}…", l.chars().take(159).collect::<String>())
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    lines[lines.len().saturating_sub(3)..].join(" / ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stderr_lines_that_say_something() {
+        let boxed = "\n╭──────╮\n│ error: bad input │\n│ at line 3 │\n╰──────╯\n\n";
+        assert_eq!(meaningful(boxed), "error: bad input / at line 3");
+        let long = "x".repeat(300);
+        assert_eq!(meaningful(&long).chars().count(), 160);
+        assert_eq!(meaningful("a\nb\nc\nd"), "b / c / d");
+        assert_eq!(meaningful("──╯"), "");
+    }
 }

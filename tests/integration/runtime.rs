@@ -412,3 +412,46 @@ fn a_real_difference_is_still_found() {
     assert_eq!(cmp["verdict"], "slower", "{cmp}");
     assert!(cmp["p_adjusted"].as_f64().unwrap() < 0.05, "{cmp}");
 }
+
+/// A workload that fails: the arguments as run, the exit code and the
+/// lines of stderr that say something, once for a workload that fails on
+/// every configuration; and when its words hold shell syntax, why it may
+/// have failed. Was: `failed 'sum': ──╯`, once per configuration.
+#[test]
+fn a_failing_workload_says_what_was_run_and_why() {
+    let dir = fixture("tiny");
+    let before = crate::common::fingerprint(&dir);
+    let args = [
+        "--only",
+        "baseline,off",
+        "--no-rebuild",
+        "--run",
+        "sum=[.[] | .a + .b] | add",
+        "--runs",
+        "2",
+        "--min-time",
+        "0s",
+    ];
+    let out = assert_cmd::Command::cargo_bin("cargo-lto")
+        .unwrap()
+        .args(["lto", "measure", "-q"])
+        .args(args)
+        .env_remove("CARGO_TARGET_DIR")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    // (the box's title is a line that says something; its frame is not)
+    let said = "`sum` failed on every configuration, baseline too: `tiny '[.[]' '|' .a + .b] '|' add` → exit 2: tiny / error: not a number: [.[]";
+    assert_eq!(text.matches(said).count(), 1, "{text}");
+    assert!(
+        !text.contains("failed `sum`"),
+        "not once per configuration: {text}"
+    );
+    assert!(
+        text.contains("its arguments were split at spaces but run without a shell (`[.[]` reached the program as an argument): quote an argument that must stay one (`sum='[.[] | .a]'`), or use --shell"),
+        "{text}"
+    );
+    assert_eq!(before, crate::common::fingerprint(&dir));
+}

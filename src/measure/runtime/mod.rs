@@ -10,6 +10,7 @@ pub mod executor;
 mod noise;
 pub mod outputs;
 pub mod schedule;
+mod syntax;
 pub mod workload;
 
 use std::path::PathBuf;
@@ -164,6 +165,17 @@ pub fn run(
             config.runtime.push(runtime);
         }
         doc.notes.extend(judged.notes);
+        let failed = doc
+            .configurations
+            .iter()
+            .flat_map(|c| &c.runtime)
+            .any(|r| r.workload == workload.name && r.status != Status::Ok);
+        if failed && let Some(word) = syntax::shell_syntax(workload) {
+            doc.notes.push(format!(
+                "workload `{0}` failed, and its arguments were split at spaces but run without a shell (`{word}` reached the program as an argument): quote an argument that must stay one (`{0}='[.[] | .a]'`), or use --shell",
+                workload.name
+            ));
+        }
     }
     noise::judge(doc);
     let originals: Vec<(String, Vec<WorkloadRuntime>)> = doc
