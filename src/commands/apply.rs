@@ -80,7 +80,10 @@ pub fn run(args: &ApplyArgs) -> Result<i32> {
     {
         return Err(workspace::Error::ManifestMissing(p.to_path_buf()).into());
     }
-    let root = workspace::locate_root(&cargo, manifest_path).ok_or(super::Error::NotAProject)?;
+    let root = workspace::locate_root(&cargo, manifest_path).map_err(|e| match e {
+        workspace::Error::NotAProject(_) => super::Error::NotAProject.into(),
+        other => anyhow::Error::from(other),
+    })?;
     let Some((settings, target)) = settings(args, &mut out)? else {
         return Ok(exit::OK);
     };

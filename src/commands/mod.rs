@@ -61,7 +61,7 @@ pub fn measured(
     // of `cargo locate-project` first
     let mut root = None;
     let project = if full {
-        root = workspace::locate_root(&cargo, flags.manifest_path.as_deref());
+        root = workspace::locate_root(&cargo, flags.manifest_path.as_deref()).ok();
         // the lock guard is dropped here: a Cargo.lock cargo made is gone
         workspace::load_untouched(&cargo, &flags)
             .map(|(p, _lock)| (p.workspace_root.clone(), p.target_dir.clone(), Some(p)))

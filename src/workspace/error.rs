@@ -14,8 +14,8 @@ pub enum Error {
     /// No Cargo.toml here or above.
     #[error("not a Cargo project: {0}; run `cargo lto` inside one or pass --manifest-path")]
     NotAProject(String),
-    /// `cargo metadata` refused the project.
-    #[error("cargo metadata failed: {0}")]
+    /// Cargo refused the project: its whole message (file, line, caret).
+    #[error("cargo could not read the project: {0}")]
     Metadata(String),
     /// `-p NAME` names no member.
     #[error("package `{name}` is not a member of this workspace (members: {})", .members.join(", "))]

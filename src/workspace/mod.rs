@@ -137,15 +137,36 @@ pub fn cargo_binary() -> PathBuf {
 /// The workspace root directory, found without resolving dependencies
 /// (`cargo locate-project --workspace`, which neither needs a binary nor
 /// creates a Cargo.lock); `None` outside a Cargo project.
-pub fn locate_root(cargo: &Path, manifest_path: Option<&Path>) -> Option<PathBuf> {
+pub fn locate_root(cargo: &Path, manifest_path: Option<&Path>) -> Result<PathBuf, Error> {
     let mut cmd = std::process::Command::new(cargo);
     cmd.args(["locate-project", "--workspace", "--message-format", "plain"]);
     if let Some(p) = manifest_path {
         cmd.arg("--manifest-path").arg(p);
     }
-    let out = cmd.output().ok().filter(|o| o.status.success())?;
+    let out = cmd
+        .output()
+        .map_err(|e| Error::Metadata(format!("running {}: {e}", cargo.display())))?;
+    if !out.status.success() {
+        return Err(cargo_error(&String::from_utf8_lossy(&out.stderr)));
+    }
     let manifest = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    Some(manifest.parent()?.to_path_buf())
+    manifest
+        .parent()
+        .map(Path::to_path_buf)
+        .ok_or_else(|| Error::Metadata(format!("cargo located {}", manifest.display())))
+}
+
+/// Cargo's error, whole: its message with the file, line and caret it
+/// points at (`error: ` dropped from the first line). Not a Cargo project
+/// at all is [`Error::NotAProject`].
+fn cargo_error(stderr: &str) -> Error {
+    let text = stderr.trim();
+    let text = text.strip_prefix("error: ").unwrap_or(text).to_string();
+    if text.contains("could not find `Cargo.toml`") {
+        Error::NotAProject(text)
+    } else {
+        Error::Metadata(text)
+    }
 }
 
 /// Runs `cargo metadata` and picks the binary as cargo would for `cargo
@@ -170,7 +191,11 @@ pub fn load_untouched(cargo: &Path, flags: &CargoFlags) -> Result<(Project, Lock
 
 /// [`load_untouched`] for the sweep, which holds the build area itself.
 pub fn resolve_untouched(cargo: &Path, flags: &CargoFlags) -> Result<(Project, Lockfile)> {
-    let lock = Lockfile::before(locate_root(cargo, flags.manifest_path.as_deref()).as_deref());
+    let lock = Lockfile::before(
+        locate_root(cargo, flags.manifest_path.as_deref())
+            .ok()
+            .as_deref(),
+    );
     let project = select(&metadata(cargo, flags, false)?, flags)?;
     lock.settle(&project.root_manifest)?;
     Ok((project, lock))
@@ -271,21 +296,9 @@ fn metadata(cargo: &Path, flags: &CargoFlags, no_deps: bool) -> Result<Metadata>
     // bypasses wrappers, and so does this query (empty disables them).
     cmd.env("RUSTC_WRAPPER", "")
         .env("RUSTC_WORKSPACE_WRAPPER", "");
-    let metadata = cmd.exec().map_err(|err| {
-        let detail = match &err {
-            cargo_metadata::Error::CargoMetadata { stderr } => stderr
-                .lines()
-                .find(|l| l.starts_with("error"))
-                .unwrap_or(stderr.trim())
-                .trim_start_matches("error: ")
-                .to_string(),
-            other => other.to_string(),
-        };
-        if detail.contains("could not find `Cargo.toml`") {
-            Error::NotAProject(detail)
-        } else {
-            Error::Metadata(detail)
-        }
+    let metadata = cmd.exec().map_err(|err| match &err {
+        cargo_metadata::Error::CargoMetadata { stderr } => cargo_error(stderr),
+        other => Error::Metadata(other.to_string()),
     })?;
     Ok(metadata)
 }

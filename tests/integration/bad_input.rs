@@ -163,3 +163,46 @@ fn rustflags_keys_are_checked_before_building() {
         );
     }
 }
+
+/// A syntax error in Cargo.toml: every command shows cargo's whole message
+/// (the file, the line, the caret), exit 2, nothing written. Was: `cargo
+/// metadata failed: unclosed table`, and `apply` said "not a Cargo project".
+#[test]
+fn cargos_own_words_about_a_broken_manifest() {
+    let dir = fixture("tiny");
+    let manifest = dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, format!("{text}\n[package\nname = \"x\"\n")).unwrap();
+    let before = fingerprint(&dir);
+    for command in [
+        &["measure"][..],
+        &["doctor"],
+        &["apply", "fat"],
+        &["inspect"],
+        &["plan"],
+        &["recommend"],
+    ] {
+        let out = cargo_lto()
+            .args(command)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{command:?}: {stderr}");
+        assert!(stderr.contains("unclosed table"), "{command:?}: {stderr}");
+        assert!(
+            stderr.contains("Cargo.toml:"),
+            "{command:?}: the line: {stderr}"
+        );
+        assert!(
+            stderr.contains("[package"),
+            "{command:?}: the source: {stderr}"
+        );
+        assert!(
+            !stderr.contains("not a Cargo project"),
+            "{command:?}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    assert_eq!(before, fingerprint(&dir));
+}
