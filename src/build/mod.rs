@@ -1,6 +1,7 @@
 //! Running one `cargo build` of one configuration, with `cargo-lto` itself as
 //! the rustc wrapper, and reading what it produced from cargo's JSON messages.
 
+pub mod disk;
 pub mod environment;
 pub mod preflight;
 pub mod twin;

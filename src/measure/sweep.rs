@@ -147,6 +147,12 @@ pub fn measure_one(
     (result.status, result.exit_code, result.stderr_tail) =
         (clean.status, clean.exit_code, clean.stderr_tail);
     let Some(exe) = clean.executable else {
+        if result.status == Status::Failed {
+            notes.extend(
+                build::disk::low_space_note(&builder.target_dir)
+                    .map(|n| format!("`{}` failed, and {n}", config.name)),
+            );
+        }
         result.build = Some(build);
         bar.finish(&format!("{:?}", result.status).to_lowercase());
         return Ok(result);

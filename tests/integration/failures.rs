@@ -81,3 +81,49 @@ fn a_warm_run_with_nothing_to_do_says_why_it_has_no_link_step() {
     assert!(off["warm_build"]["link"].is_null(), "{off:#}");
     assert!(!warm.doc["notes"].to_string().contains("no rustc ran"));
 }
+
+/// A build that runs out of disk: LLVM's backtrace or `ld terminated with
+/// signal 7 [Bus error]`, and "No space left" nowhere. The sweep looks at
+/// the filesystem after a failed build and says it is full. Needs a small
+/// tmpfs to build in (root, and a system that lets it mount one).
+#[test]
+fn a_full_disk_is_named_after_a_failed_build() {
+    let mnt = tempfile::tempdir().unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=300k", "tmpfs"])
+        .arg(mnt.path())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a 300 KiB tmpfs here (not root?)");
+        return;
+    }
+    struct Unmount<'a>(&'a std::path::Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _unmount = Unmount(mnt.path());
+    let dir = fixture("tiny");
+    let target = mnt.path().to_str().unwrap();
+    let out = crate::common::cargo_lto()
+        .args([
+            "measure",
+            "--only",
+            "baseline",
+            "--no-rebuild",
+            "--target-dir",
+            target,
+        ])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_ne!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("`baseline` failed, and the filesystem of")
+            && stdout.contains("free of 300 KiB"),
+        "{stdout}"
+    );
+}

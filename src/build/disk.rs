@@ -1,0 +1,81 @@
+//! Free space where builds write. A build that runs out of disk rarely
+//! says so: LLVM crashes with a backtrace, or `ld terminated with signal 7
+//! [Bus error]` (a memory-mapped output file that could not grow). After a
+//! failed build the sweep looks at the target directory's filesystem and
+//! says when it is (nearly) full.
+
+use std::ffi::CString;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+/// A filesystem is nearly full below this much free space…
+pub const LOW_BYTES: u64 = 1 << 30;
+/// …or below this share of its size.
+pub const LOW_SHARE: f64 = 0.02;
+
+/// Bytes available to this user and the filesystem's size, for the
+/// filesystem holding `path` (or its nearest existing ancestor).
+pub fn space(path: &Path) -> Option<(u64, u64)> {
+    let existing = path.ancestors().find(|p| p.exists())?;
+    let c = CString::new(existing.as_os_str().as_bytes()).ok()?;
+    // SAFETY: a zeroed statvfs is a valid out-parameter; `c` is a valid
+    // NUL-terminated path for the duration of the call.
+    let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
+    if unsafe { libc::statvfs(c.as_ptr(), &mut s) } != 0 {
+        return None;
+    }
+    let block = s.f_frsize as u64;
+    Some((s.f_bavail as u64 * block, s.f_blocks as u64 * block))
+}
+
+/// `1.5 GiB`, `300 MiB`, `120 KiB`.
+fn size(bytes: u64) -> String {
+    let b = bytes as f64;
+    if bytes >= 1 << 30 {
+        format!("{:.1} GiB", b / (1u64 << 30) as f64)
+    } else if bytes >= 1 << 20 {
+        format!("{:.0} MiB", b / (1u64 << 20) as f64)
+    } else {
+        format!("{:.0} KiB", b / 1024.0)
+    }
+}
+
+/// True when `available` of `total` bytes is nearly full.
+pub fn nearly_full(available: u64, total: u64) -> bool {
+    available < LOW_BYTES || (total > 0 && (available as f64) < LOW_SHARE * total as f64)
+}
+
+/// After a failed build writing to `dir`: a note when its filesystem is
+/// (nearly) full.
+pub fn low_space_note(dir: &Path) -> Option<String> {
+    let (available, total) = space(dir)?;
+    nearly_full(available, total).then(|| {
+        format!(
+            "the filesystem of {} has {} free of {}: a build that runs out of disk fails with unrelated-looking errors (an LLVM backtrace, `ld terminated with signal 7 [Bus error]`); free some space (e.g. `cargo clean` in other projects) and measure again",
+            dir.display(),
+            size(available),
+            size(total)
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearly_full_is_little_left_absolutely_or_relatively() {
+        let gib = 1u64 << 30;
+        assert!(nearly_full(gib / 2, 100 * gib), "under 1 GiB");
+        assert!(nearly_full(10 * gib, 1000 * gib), "under 2%");
+        assert!(!nearly_full(30 * gib, 100 * gib));
+        assert!(!nearly_full(2 * gib, 50 * gib));
+    }
+
+    #[test]
+    fn the_space_of_a_real_filesystem() {
+        let dir = tempfile::tempdir().unwrap();
+        let (available, total) = space(&dir.path().join("not/yet/made")).unwrap();
+        assert!(total > 0 && available <= total, "{available} of {total}");
+    }
+}
