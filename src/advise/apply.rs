@@ -167,9 +167,71 @@ fn overridden(req: &Request, written: &[(String, String)]) -> Vec<String> {
     notes
 }
 
+/// A file `apply` would write that cannot be written: refused before
+/// anything is. Bad input: exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{} {why}: nothing was written", .path.display())]
+pub struct NotWritable {
+    /// The file.
+    pub path: PathBuf,
+    /// Why: `is read-only (mode 444)`, `cannot be written: Read-only file system`.
+    pub why: String,
+}
+
+impl NotWritable {
+    /// The exit code: bad input.
+    pub fn exit_code(&self) -> i32 {
+        crate::error::exit::USAGE
+    }
+}
+
+/// `access(path, W_OK)`: the system's word on writing `path` (a read-only
+/// mount says so even to root).
+fn access_w(path: &Path) -> Result<(), String> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).map_err(|e| e.to_string())?;
+    // SAFETY: `c` is a valid NUL-terminated path for the call.
+    if unsafe { libc::access(c.as_ptr(), libc::W_OK) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error().to_string())
+    }
+}
+
+/// Refuses a file the user cannot write, or one in a directory they cannot
+/// write (the edit is written beside it and renamed over it). A file
+/// without write permission is refused even for root: replacing it would
+/// undo what its mode says.
+fn check_writable(path: &Path) -> Result<(), NotWritable> {
+    use std::os::unix::fs::PermissionsExt;
+    let refuse = |why: String| NotWritable {
+        path: path.to_path_buf(),
+        why,
+    };
+    if let Ok(meta) = std::fs::metadata(path) {
+        let mode = meta.permissions().mode();
+        if mode & 0o222 == 0 {
+            return Err(refuse(format!("is read-only (mode {:o})", mode & 0o777)));
+        }
+        access_w(path).map_err(|e| refuse(format!("cannot be written: {e}")))?;
+    }
+    if let Some(dir) = path.ancestors().skip(1).find(|d| d.exists()) {
+        access_w(dir).map_err(|e| {
+            refuse(format!(
+                "cannot be written: its directory {}: {e}",
+                dir.display()
+            ))
+        })?;
+    }
+    Ok(())
+}
+
 /// Writes every change, then has cargo read the result; restores every
 /// file as it was when cargo rejects it.
 fn write_checked(req: &Request, changes: &[Change]) -> Result<()> {
+    for c in changes {
+        check_writable(&c.path)?;
+    }
     // refuse when a file changed since it was read
     for c in changes {
         let now = std::fs::read_to_string(&c.path).ok();

@@ -108,6 +108,7 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
                 crate::advise::recommend::Impossible,
                 crate::advise::edit::EditError,
                 crate::advise::apply::ProfileNameError,
+                crate::advise::apply::NotWritable,
                 crate::gate::merge::MergeError,
             );
             let store = cause.downcast_ref::<crate::results::Error>()?;

@@ -48,13 +48,30 @@ impl Render for Markdown {
 fn escape(cell: &str) -> String {
     let trimmed = cell.trim_start_matches(' ');
     let indent = "&nbsp;".repeat(cell.len() - trimmed.len());
-    let body = trimmed
-        .replace('&', "&amp;")
+    format!("{indent}{}", escape_text(trimmed))
+}
+
+/// Markdown's special characters in `text`, escaped.
+fn escape_text(text: &str) -> String {
+    text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('|', "\\|")
-        .replace('*', "\\*");
-    format!("{indent}{body}")
+        .replace('*', "\\*")
+}
+
+/// A paragraph: escaped as a cell is, except inside `code spans`, which
+/// Markdown shows as they are (an escape there would show literally).
+fn escape_paragraph(text: &str) -> String {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| match i {
+            0 => escape(part),
+            _ if i % 2 == 1 => part.to_string(),
+            _ => escape_text(part),
+        })
+        .collect::<Vec<_>>()
+        .join("`")
 }
 
 /// A pipe table, with its title as a paragraph above and its footnotes as
@@ -83,7 +100,7 @@ fn table(t: &Table) -> String {
         out.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
     for f in &t.footnotes {
-        out.push_str(&format!("\n{}\n", escape(f.trim_start())));
+        out.push_str(&format!("\n{}\n", escape_paragraph(f.trim_start())));
     }
     out
 }
@@ -92,6 +109,14 @@ fn table(t: &Table) -> String {
 mod tests {
     use super::super::cells::Cell;
     use super::*;
+
+    #[test]
+    fn code_spans_in_paragraphs_are_left_as_they_are() {
+        assert_eq!(
+            escape_paragraph("a <b> `sh -c 'x >&2' | y` c*d"),
+            "a &lt;b&gt; `sh -c 'x >&2' | y` c\\*d"
+        );
+    }
 
     #[test]
     fn escapes_names() {

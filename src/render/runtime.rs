@@ -151,10 +151,10 @@ pub(super) fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
     tables
 }
 
-/// What a failing workload did, in words: one line when it failed on
-/// every configuration (baseline too), else one per configuration. Each
-/// has the arguments as run (quoted as a shell would need them), the exit
-/// code or signal, and the last meaningful lines of stderr.
+/// What a failing workload did, in words: once when it failed the same
+/// way on every configuration (baseline too), else per configuration. The
+/// exit code or signal, the command as run (quoted as a shell would need
+/// it), and the last lines of stderr that say something, each a line.
 fn failures(doc: &MeasureDocument, w: &Workload) -> Vec<String> {
     let ran: Vec<(&str, &WorkloadRuntime)> = doc
         .configurations
@@ -169,33 +169,43 @@ fn failures(doc: &MeasureDocument, w: &Workload) -> Vec<String> {
         .collect();
     let failed: Vec<&(&str, &WorkloadRuntime)> =
         ran.iter().filter(|(_, r)| r.status != Status::Ok).collect();
-    let argv = command_line(w, &doc.project.bin);
-    let what = |r: &WorkloadRuntime| {
-        let how = match r.exit_code {
-            Some(code) if code < 0 => format!("killed by signal {}", -code),
-            Some(code) => format!("exit {code}"),
-            None => "failed".into(),
-        };
-        match meaningful(r.stderr_tail.as_deref().unwrap_or("")) {
-            lines if lines.is_empty() => how,
-            lines => format!("{how}: {lines}"),
-        }
+    let Some((_, first)) = failed.first() else {
+        return Vec::new();
+    };
+    let how = |r: &WorkloadRuntime| match r.exit_code {
+        Some(code) if code < 0 => format!("killed by signal {}", -code),
+        Some(code) => format!("exit {code}"),
+        None => "failed".into(),
     };
     let same = failed
         .windows(2)
         .all(|p| p[0].1.exit_code == p[1].1.exit_code && p[0].1.stderr_tail == p[1].1.stderr_tail);
-    match failed.first() {
-        None => Vec::new(),
-        Some((_, r)) if failed.len() == ran.len() && ran.len() > 1 && same => vec![format!(
-            "  `{}` failed on every configuration, baseline too: `{argv}` → {}",
-            w.name,
-            what(r)
-        )],
-        Some(_) => failed
-            .iter()
-            .map(|(name, r)| format!("  {name} failed `{}`: `{argv}` → {}", w.name, what(r)))
-            .collect(),
+    let mut lines = Vec::new();
+    let mut said = |head: String, r: &WorkloadRuntime| {
+        lines.push(head);
+        for l in meaningful(r.stderr_tail.as_deref().unwrap_or("")) {
+            lines.push(format!("    stderr: {l}"));
+        }
+    };
+    if failed.len() == ran.len() && ran.len() > 1 && same {
+        said(
+            format!(
+                "  `{}` failed on every configuration, baseline too ({})",
+                w.name,
+                how(first)
+            ),
+            first,
+        );
+    } else {
+        for (name, r) in &failed {
+            said(format!("  {name} failed `{}` ({})", w.name, how(r)), r);
+        }
     }
+    lines.insert(
+        1,
+        format!("    ran `{}`", command_line(w, &doc.project.bin)),
+    );
+    lines
 }
 
 /// The workload's command as a shell would need it typed, `{bin}` as the
@@ -215,8 +225,8 @@ fn command_line(w: &Workload, bin: &str) -> String {
 
 /// The last lines of `stderr` that say something: blank lines and lines of
 /// box drawing alone are skipped, the frame around a message trimmed; at
-/// most 3 lines of at most 160 characters, joined by ` / `.
-fn meaningful(stderr: &str) -> String {
+/// most 3 lines of at most 160 characters.
+fn meaningful(stderr: &str) -> Vec<String> {
     let frame = |c: char| c.is_whitespace() || ('\u{2500}'..='\u{257f}').contains(&c) || c == '|';
     let lines: Vec<String> = stderr
         .lines()
@@ -230,7 +240,7 @@ fn meaningful(stderr: &str) -> String {
             }
         })
         .collect();
-    lines[lines.len().saturating_sub(3)..].join(" / ")
+    lines[lines.len().saturating_sub(3)..].to_vec()
 }
 
 #[cfg(test)]
@@ -240,10 +250,10 @@ mod tests {
     #[test]
     fn stderr_lines_that_say_something() {
         let boxed = "\n╭──────╮\n│ error: bad input │\n│ at line 3 │\n╰──────╯\n\n";
-        assert_eq!(meaningful(boxed), "error: bad input / at line 3");
+        assert_eq!(meaningful(boxed), ["error: bad input", "at line 3"]);
         let long = "x".repeat(300);
-        assert_eq!(meaningful(&long).chars().count(), 160);
-        assert_eq!(meaningful("a\nb\nc\nd"), "b / c / d");
-        assert_eq!(meaningful("──╯"), "");
+        assert_eq!(meaningful(&long)[0].chars().count(), 160);
+        assert_eq!(meaningful("a\nb\nc\nd"), ["b", "c", "d"]);
+        assert!(meaningful("──╯").is_empty());
     }
 }

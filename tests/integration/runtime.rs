@@ -443,7 +443,7 @@ fn a_failing_workload_says_what_was_run_and_why() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
     // (the box's title is a line that says something; its frame is not)
-    let said = "`sum` failed on every configuration, baseline too: `tiny '[.[]' '|' .a + .b] '|' add` → exit 2: tiny / error: not a number: [.[]";
+    let said = "  `sum` failed on every configuration, baseline too (exit 2)\n    ran `tiny '[.[]' '|' .a + .b] '|' add`\n    stderr: tiny\n    stderr: error: not a number: [.[]\n";
     assert_eq!(text.matches(said).count(), 1, "{text}");
     assert!(
         !text.contains("failed `sum`"),
