@@ -29,6 +29,11 @@ pub fn plan(request: &PlanRequest) -> Result<ShardPlan> {
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let (project, _lock) = workspace::load_untouched(&cargo, flags)?;
     let configs = matrix::build(&request.matrix, &project.metadata)?;
+    // cargo's flags checked as measure checks them, and carried into every
+    // job: a job must build what was planned
+    let rustc = std::env::var_os("RUSTC").map_or_else(|| "rustc".into(), std::path::PathBuf::from);
+    crate::build::preflight::check(flags, &project, &rustc)?;
+    let forwarded = flags.forwarded_args();
     let base = super::resolve_base(&project, &cwd, &request.base_profile)?.resolved;
     let groups = shard::groups(&configs, &base);
     let identical = groups
@@ -49,7 +54,11 @@ pub fn plan(request: &PlanRequest) -> Result<ShardPlan> {
     let include = (1..=n)
         .map(|k| Job {
             shard: format!("{k}/{n}"),
-            args: format!("--shard {k}/{n}"),
+            args: shell_words::join(
+                ["--shard".to_string(), format!("{k}/{n}")]
+                    .into_iter()
+                    .chain(forwarded.iter().cloned()),
+            ),
             configs: shard::shard(&configs, &base, k, n)
                 .into_iter()
                 .map(|c| c.name)

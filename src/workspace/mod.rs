@@ -65,6 +65,30 @@ impl CargoFlags {
         args
     }
 
+    /// Every flag that says what to build, as given, for another
+    /// `cargo lto` command line (a CI job of `cargo lto plan`):
+    /// `--manifest-path`, `-p`, `--bin`, features, `--target`, `-j`, and
+    /// `--locked`/`--offline`/`--frozen`. `--target-dir` is the job's own.
+    pub fn forwarded_args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        let mut pair = |flag: &str, value: Option<String>| {
+            if let Some(v) = value {
+                args.extend([flag.to_string(), v]);
+            }
+        };
+        pair(
+            "--manifest-path",
+            self.manifest_path.as_ref().map(|p| p.display().to_string()),
+        );
+        pair("--package", self.package.clone());
+        pair("--bin", self.bin.clone());
+        pair("--target", self.target.clone());
+        pair("--jobs", self.jobs.clone());
+        args.extend(self.feature_args());
+        args.extend(self.network_args());
+        args
+    }
+
     /// Feature selection flags as given.
     pub fn feature_args(&self) -> Vec<String> {
         let mut args = Vec::new();

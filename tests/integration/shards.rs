@@ -108,3 +108,51 @@ fn plan_as_a_github_matrix() {
         assert!(job["configs"].as_str().unwrap().starts_with("baseline, "));
     }
 }
+
+/// `plan` checks cargo's flags as `measure` does (exit 2 before anything),
+/// and carries them into every job: a job must build what was planned.
+/// Was: exit 0, and jobs that measured something else.
+#[test]
+fn plan_checks_and_forwards_cargos_flags() {
+    let dir = crate::common::fixture("tiny");
+    let before = crate::common::fingerprint(&dir);
+    for (args, says) in [
+        (&["--target", "nope-unknown-none"][..], "nope-unknown-none"),
+        (&["--features", "nope"], "nope"),
+        (&["-j", "0"], "-j"),
+    ] {
+        let out = crate::common::cargo_lto()
+            .arg("plan")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+    let out = crate::common::cargo_lto()
+        .args([
+            "plan", "--format", "json", "-j", "2", "--bin", "tiny", "--shards", "2",
+        ])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let jobs = plan["include"].as_array().unwrap();
+    assert_eq!(jobs.len(), 2, "{plan}");
+    for (k, job) in jobs.iter().enumerate() {
+        assert_eq!(
+            job["args"],
+            format!("--shard {}/2 --bin tiny --jobs 2", k + 1),
+            "{plan}"
+        );
+    }
+    assert_eq!(before, crate::common::fingerprint(&dir));
+    assert!(crate::common::built(&dir).is_empty());
+}
