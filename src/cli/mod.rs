@@ -98,6 +98,12 @@ pub struct InspectArgs {
     /// Where the project and its results are.
     #[command(flatten)]
     pub project: ProjectArgs,
+    /// Package whose binary was measured (in a workspace with several).
+    #[arg(short = 'p', long, value_name = "SPEC", help_heading = "Cargo options")]
+    pub package: Option<String>,
+    /// The binary target, when the package has several.
+    #[arg(long, value_name = "NAME", help_heading = "Cargo options")]
+    pub bin: Option<String>,
     /// A results document to read instead of the newest in `<target-dir>/cargo-lto/results/`.
     #[arg(long, value_name = "FILE", conflicts_with = "file")]
     pub results: Option<PathBuf>,
@@ -108,10 +114,10 @@ pub struct InspectArgs {
     #[arg(long, value_name = "NAMES", value_delimiter = ',')]
     pub config: Vec<String>,
     /// The configuration the diff starts from [default: off].
-    #[arg(long, value_name = "NAME", requires = "against")]
+    #[arg(long, value_name = "NAME")]
     pub base: Option<String>,
     /// The configuration compared with --base [default: fat].
-    #[arg(long, value_name = "NAME", requires = "base")]
+    #[arg(long, value_name = "NAME")]
     pub against: Option<String>,
     /// How many rows each list shows (the JSON keeps them all).
     #[arg(long, value_name = "N", default_value_t = 10)]

@@ -23,6 +23,12 @@ pub fn run(args: &ExplainArgs) -> Result<i32> {
         let setting = setting.clone();
         return Err(super::Error::UnknownSetting { setting, known }.into());
     }
+    // a path the user gave must exist, results optional or not
+    if let Some(p) = args.project.manifest_path.as_deref()
+        && !p.is_file()
+    {
+        return Err(crate::workspace::Error::ManifestMissing(p.to_path_buf()).into());
+    }
     // results are optional: outside a project, or before a sweep, the
     // facts alone; a --results file that cannot be read is an error
     let doc = match super::measured(&args.project, args.results.as_deref(), "", false) {

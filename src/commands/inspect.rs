@@ -22,8 +22,13 @@ struct Measured {
 
 /// The measure document to read, refusing another project's.
 fn document(args: &InspectArgs) -> Result<Measured> {
-    let found = super::measured(
-        &args.project,
+    let flags = crate::workspace::CargoFlags {
+        package: args.package.clone(),
+        bin: args.bin.clone(),
+        ..crate::workspace::CargoFlags::from(&args.project)
+    };
+    let found = super::measured_in(
+        flags,
         args.results.as_deref(),
         "or pass --file BINARY",
         true,
@@ -47,7 +52,14 @@ fn document(args: &InspectArgs) -> Result<Measured> {
 pub fn run(args: &InspectArgs) -> Result<i32> {
     let mut request = inspect::Request {
         split_std: args.split_std,
-        pair: args.base.clone().zip(args.against.clone()),
+        // either one given: the other is its documented default
+        pair: match (&args.base, &args.against) {
+            (None, None) => None,
+            (base, against) => Some((
+                base.clone().unwrap_or_else(|| "off".into()),
+                against.clone().unwrap_or_else(|| "fat".into()),
+            )),
+        },
         files: !args.file.is_empty(),
         ..inspect::Request::default()
     };

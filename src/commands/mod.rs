@@ -54,8 +54,18 @@ pub fn measured(
     hint: &str,
     full: bool,
 ) -> Result<Found> {
+    measured_in(CargoFlags::from(args), results, hint, full)
+}
+
+/// [`measured`] for a project named by more of cargo's flags (`inspect`'s
+/// `-p` and `--bin` choose among several binaries).
+pub fn measured_in(
+    flags: CargoFlags,
+    results: Option<&Path>,
+    hint: &str,
+    full: bool,
+) -> Result<Found> {
     let cargo = workspace::cargo_binary();
-    let flags = CargoFlags::from(args);
     // the root to refuse other projects' documents by: `locate` (no deps)
     // finds it in any workspace; a full load needs a binary, so it is asked
     // of `cargo locate-project` first

@@ -206,3 +206,19 @@ fn cargos_own_words_about_a_broken_manifest() {
     }
     assert_eq!(before, fingerprint(&dir));
 }
+
+/// A path the user gave that does not exist is exit 2, even where results
+/// are optional (`explain`). Was: exit 0, the facts alone.
+#[test]
+fn explain_refuses_a_manifest_path_that_does_not_exist() {
+    let out = cargo_lto()
+        .args(["explain", "lto", "--manifest-path", "missing/Cargo.toml"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("missing/Cargo.toml does not exist"),
+        "{stderr}"
+    );
+}

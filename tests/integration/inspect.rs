@@ -421,3 +421,53 @@ fn reading_results_leaves_a_lockless_project_as_it_was() {
         );
     }
 }
+
+/// A workspace with two binaries: `inspect` takes `-p`/`--bin` as
+/// `measure` does (was: "choose one with -p", then -p refused), and
+/// `--against` alone diffs from `--base`'s documented default (was a clap
+/// error).
+#[test]
+fn inspect_takes_p_and_against_alone() {
+    let dir = crate::common::fixture("stripped");
+    let manifest = dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace(
+            "members = [\"app\", \"helper\"]",
+            "members = [\"app\", \"helper\", \"tool\"]",
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("tool/src")).unwrap();
+    std::fs::write(
+        dir.join("tool/Cargo.toml"),
+        "[package]\nname = \"tool\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("tool/src/main.rs"), "fn main() {}\n").unwrap();
+    let run = crate::common::measure_json(
+        &dir,
+        &["-p", "app", "--only", "baseline,off", "--no-rebuild"],
+        &[],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let inspect = |args: &[&str]| {
+        crate::common::cargo_lto()
+            .arg("inspect")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    let out = inspect(&["--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("choose one with -p"));
+    let out = inspect(&["-p", "app", "--format", "json", "--against", "baseline"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["binaries"].as_array().unwrap().len(), 2, "{doc:#}");
+    assert_eq!(doc["diff"]["base"], "off", "{:#}", doc["diff"]);
+    assert_eq!(doc["diff"]["against"], "baseline", "{:#}", doc["diff"]);
+}
