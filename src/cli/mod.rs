@@ -257,9 +257,12 @@ pub fn parse_duration_or_zero(text: &str) -> Result<Duration, String> {
 /// `--max-link-memory`.
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let t = text.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
+    // the number, in Rust's float syntax (`1.5`, `1e3`): the unit follows
+    let split = (0..=t.len())
+        .rev()
+        .filter(|&i| t.is_char_boundary(i))
+        .find(|&i| i > 0 && t[..i].parse::<f64>().is_ok_and(f64::is_finite))
+        .unwrap_or(0);
     let (number, unit) = (&t[..split], t[split..].trim());
     let value: f64 = number
         .parse()
@@ -318,6 +321,9 @@ mod tests {
     #[test]
     fn sizes() {
         assert_eq!(parse_size("4096").unwrap(), 4096);
+        // a number in exponent form is a number, not a unit `e30TB`
+        assert_eq!(parse_size("1.5e3").unwrap(), 1500);
+        assert!(parse_size("1e30TB").unwrap_err().contains("too large"));
         assert_eq!(parse_size("6GiB").unwrap(), 6 << 30);
         assert_eq!(parse_size("6 gib").unwrap(), 6 << 30);
         assert_eq!(parse_size("1.5G").unwrap(), 3 << 29);

@@ -21,6 +21,9 @@ pub enum MergeError {
         "configuration `{0}` was measured in two documents ({1} and {2}): merge the shards of one sweep, each measured once"
     )]
     Twice(String, String, String),
+    /// One document given twice.
+    #[error("document {0} was given twice: merge each shard's document once")]
+    SameDocument(String),
 }
 
 impl MergeError {
@@ -37,6 +40,11 @@ fn first_line(s: &str) -> &str {
 /// Checks that every document is of the same project, toolchain and
 /// source revision as the first.
 fn check_same(docs: &[MeasureDocument]) -> Result<(), MergeError> {
+    for (i, d) in docs.iter().enumerate() {
+        if docs[..i].iter().any(|e| e.id == d.id) {
+            return Err(MergeError::SameDocument(d.id.clone()));
+        }
+    }
     let first = &docs[0];
     for d in &docs[1..] {
         let (a, b) = (&first.project, &d.project);

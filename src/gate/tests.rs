@@ -288,6 +288,16 @@ mod merging {
     fn documents_that_do_not_belong_together_are_refused() {
         let (id, inv) = ids();
         let base = doc();
+        // one document twice is named as such (was: a configuration
+        // "measured in two documents")
+        let err = merge(
+            &[base.clone(), base.clone()],
+            id.clone(),
+            inv.clone(),
+            false,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("was given twice"), "{err}");
         let mut project = doc();
         project.project.package = "other".into();
         let mut toolchain = doc();
@@ -307,7 +317,9 @@ mod merging {
             assert!(err.to_string().contains(text), "{err}");
         }
         // fat measured in both: not shards of one sweep
-        let err = merge(&[base.clone(), base], id.clone(), inv.clone(), false).unwrap_err();
+        let mut again = base.clone();
+        again.id = "another".into();
+        let err = merge(&[base.clone(), again], id.clone(), inv.clone(), false).unwrap_err();
         assert!(
             matches!(err, MergeError::Twice(ref n, ..) if n == "fat"),
             "{err}"

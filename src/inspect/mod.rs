@@ -91,6 +91,9 @@ pub enum Error {
     /// An executable without code.
     #[error("{} has no .text section", .0.display())]
     NoText(PathBuf),
+    /// A `--file` that does not exist.
+    #[error("{} does not exist", .0.display())]
+    FileMissing(PathBuf),
     /// A binary a document names that is gone.
     #[error("{} ({name}) does not exist: measure again, or pass an existing --file", .path.display())]
     Missing { name: String, path: PathBuf },
@@ -197,6 +200,9 @@ pub fn run(request: &Request) -> Result<InspectDocument> {
     let mut analysed: Vec<Analysed> = Vec::new();
     for (name, path) in &request.binaries {
         if !path.exists() {
+            if request.files {
+                return Err(Error::FileMissing(path.clone()).into());
+            }
             let (name, path) = (name.clone(), path.clone());
             return Err(Error::Missing { name, path }.into());
         }
@@ -206,10 +212,13 @@ pub fn run(request: &Request) -> Result<InspectDocument> {
                 "`{name}`: the binary has no symbol table (strip = \"symbols\"); its symbols were read from an unstripped twin of the same code that measure linked beside it"
             ));
         }
-        analysed.push(
-            summary::summarize(name, path, twin.map(PathBuf::as_path), &by)
-                .with_context(|| format!("inspecting {}", path.display()))?,
-        );
+        // its errors name the file, the cause first
+        analysed.push(summary::summarize(
+            name,
+            path,
+            twin.map(PathBuf::as_path),
+            &by,
+        )?);
     }
     let diff = diff_pair(request, &analysed, &mut notes)?
         .map(|(b, a)| summary::diff(&analysed[b], &analysed[a]));

@@ -222,3 +222,32 @@ fn explain_refuses_a_manifest_path_that_does_not_exist() {
         "{stderr}"
     );
 }
+
+/// `inspect --file`: a file that does not exist is named as such (was:
+/// "measure again"), and a file that is no executable says so on its first
+/// line (was: line 2).
+#[test]
+fn inspect_files_are_worded_as_files() {
+    let dir = fixture("tiny");
+    let run = |file: &str| {
+        let out = cargo_lto()
+            .args(["inspect", "--file", file])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let missing = run("/nonexistent/app");
+    assert!(
+        missing.starts_with("error: /nonexistent/app does not exist"),
+        "{missing}"
+    );
+    assert!(!missing.contains("measure again"), "{missing}");
+    let toml = run("Cargo.toml");
+    let first = toml.lines().next().unwrap_or("");
+    assert!(
+        first.contains("Cargo.toml is not an executable or object file"),
+        "{toml}"
+    );
+}
