@@ -266,7 +266,9 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     let (number, unit) = (&t[..split], t[split..].trim());
     let value: f64 = number
         .parse()
-        .map_err(|_| format!("`{t}` is not a size: use e.g. 6GiB, 512MiB or 4096"))?;
+        .ok()
+        .filter(|v: &f64| *v >= 0.0)
+        .ok_or_else(|| format!("`{t}` is not a size: use e.g. 6GiB, 512MiB or 4096"))?;
     let scale: f64 = match unit.to_ascii_lowercase().as_str() {
         "" | "b" => 1.0,
         "k" | "kib" => 1024.0,

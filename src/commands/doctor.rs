@@ -114,6 +114,7 @@ pub fn run(args: &DoctorArgs) -> Result<i32> {
             .collect(),
         profiles,
         triple,
+        unread_configs: (cwd.clone(), resolve::unread_configs(&cwd, &located.root)),
     });
     let mut out = std::io::stdout().lock();
     out.write_all(render::doctor(&report, args.format.into())?.as_bytes())?;

@@ -41,6 +41,9 @@ pub fn run(args: &PlanArgs) -> Result<i32> {
             t
         }
     };
+    for note in &plan.notes {
+        eprintln!("note: {note}");
+    }
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()?;

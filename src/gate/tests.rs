@@ -307,11 +307,12 @@ mod merging {
             commit: "abc".into(),
             dirty: false,
         });
-        for (other, text) in [
+        for (mut other, text) in [
             (project, "one project"),
             (toolchain, "different compilers"),
             (revision, "one source revision"),
         ] {
+            other.id = "other".into();
             let err = merge(&[base.clone(), other], id.clone(), inv.clone(), false).unwrap_err();
             assert!(matches!(err, MergeError::Mismatch(_)));
             assert!(err.to_string().contains(text), "{err}");

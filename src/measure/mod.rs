@@ -274,7 +274,16 @@ pub fn run(request: &Request) -> Result<Outcome> {
         doc.notes.push(note);
         save(&doc)?;
     }
-    swept?;
+    // the tool's own writes fail on a full disk too, saying only "No space
+    // left" somewhere down the chain: the cause first
+    if let Err(e) = swept {
+        return Err(
+            match crate::build::disk::low_space_note(&project.target_dir) {
+                Some(note) => e.context(note),
+                None => e,
+            },
+        );
+    }
     Ok(Outcome {
         document: doc,
         saved: saved.into_inner(),

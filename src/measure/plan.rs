@@ -65,5 +65,12 @@ pub fn plan(request: &PlanRequest) -> Result<ShardPlan> {
                 .collect(),
         })
         .collect();
-    Ok(ShardPlan { include, identical })
+    let notes = crate::profile::resolve::unread_configs_note(&cwd, &project.workspace_root)
+        .into_iter()
+        .collect();
+    Ok(ShardPlan {
+        include,
+        identical,
+        notes,
+    })
 }

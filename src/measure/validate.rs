@@ -145,6 +145,7 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
 
     let wrappers = user_wrappers(&config_files);
     let mut notes = wrappers.notes();
+    notes.extend(resolve::unread_configs_note(&cwd, &project.workspace_root));
     notes.extend(shard_note);
     if !gold.is_empty() {
         notes.push(format!(

@@ -118,6 +118,42 @@ pub fn config_files(cwd: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// The `.cargo/config.toml` (or `config`) files in `manifest_dir` and the
+/// directories above it that cargo, run from `cwd`, does not read: cargo
+/// reads config files from the directory it runs in and its parents, not
+/// from the manifest's (`--manifest-path other/Cargo.toml` ignores
+/// `other/.cargo/config.toml`). A user does not expect it: commands that
+/// read configs say so.
+pub fn unread_configs(cwd: &Path, manifest_dir: &Path) -> Vec<PathBuf> {
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let read: Vec<PathBuf> = config_files(cwd).iter().map(|p| canonical(p)).collect();
+    let mut unread: Vec<PathBuf> = Vec::new();
+    for dir in canonical(manifest_dir).ancestors() {
+        for name in ["config", "config.toml"] {
+            let p = dir.join(".cargo").join(name);
+            if p.is_file() && !read.contains(&canonical(&p)) && !unread.contains(&p) {
+                unread.push(p);
+            }
+        }
+    }
+    unread
+}
+
+/// The note for [`unread_configs`], when there are any.
+pub fn unread_configs_note(cwd: &Path, manifest_dir: &Path) -> Option<String> {
+    let unread = unread_configs(cwd, manifest_dir);
+    if unread.is_empty() {
+        return None;
+    }
+    let files: Vec<String> = unread.iter().map(|p| p.display().to_string()).collect();
+    Some(format!(
+        "{} not read: cargo reads config files from the directory it runs in ({}) and the directories above it, not from the manifest's, and so does cargo-lto; run from the project's directory for {} to count",
+        files.join(", "),
+        cwd.display(),
+        if files.len() == 1 { "it" } else { "them" }
+    ))
+}
+
 fn read_toml(path: &Path) -> Result<toml::Table> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),

@@ -27,6 +27,9 @@ pub fn message(d: &Detail) -> String {
         } => format!(
             "[profile.{profile}] has panic = \"abort\", and {catch_unwind_at} calls catch_unwind: with abort the first panic ends the process, catch_unwind catches nothing and no destructors run"
         ),
+        Detail::UnreadConfig { cwd } => format!(
+            "this config file is not read: cargo reads config files from the directory it runs in ({cwd}) and the directories above it, not from the manifest's, so its [profile] and [build] settings do not apply to this build"
+        ),
         Detail::LinkerPluginLtoLinker => "-C linker-plugin-lto hands the linker LLVM bitcode instead of machine code: only lld, or a linker with the LLVMgold plugin of the same LLVM version, can link it, and this build's linker is neither".into(),
         Detail::CFltoWithoutLto => "C code is compiled with -flto, which makes its objects LLVM or GCC bitcode, but the Rust link does no cross-language LTO (no -C linker-plugin-lto): the link fails with undefined references, or the objects are not optimised with the Rust code".into(),
         Detail::IncrementalRelease { profile } => format!(
@@ -82,6 +85,9 @@ pub fn fix(d: &Detail) -> &'static str {
         }
         Detail::AbortWithCatchUnwind { .. } => {
             "keep panic = \"unwind\" (the default) in this profile, or remove the reliance on catch_unwind"
+        }
+        Detail::UnreadConfig { .. } => {
+            "run cargo from the project's directory, or move the settings into a config file cargo reads from where you run it"
         }
         Detail::LinkerPluginLtoLinker => {
             "link with lld (`-C link-arg=-fuse-ld=lld`, or clang as the linker with a matching LLVM), or drop -C linker-plugin-lto and use the profile's lto"

@@ -69,6 +69,12 @@ pub enum Detail {
     },
     /// `-C linker-plugin-lto` without a linker that reads bitcode.
     LinkerPluginLtoLinker,
+    /// A `.cargo/config.toml` beside the project that cargo, run from
+    /// `cwd`, does not read.
+    UnreadConfig {
+        /// Where cargo runs.
+        cwd: String,
+    },
     /// C code built with `-flto` and no cross-language LTO.
     CFltoWithoutLto,
     /// `incremental = true` in a release profile.
@@ -125,6 +131,7 @@ impl Detail {
             Detail::LtoSkippedCrateType { .. } => "lto-skipped-crate-type",
             Detail::AbortWithCatchUnwind { .. } => "abort-with-catch-unwind",
             Detail::LinkerPluginLtoLinker => "linker-plugin-lto-linker",
+            Detail::UnreadConfig { .. } => "unread-config",
             Detail::CFltoWithoutLto => "c-flto-without-lto",
             Detail::IncrementalRelease { .. } => "incremental-release",
             Detail::LtoAtOptLevel0 { .. } => "lto-at-opt-level-0",

@@ -21,6 +21,9 @@ pub struct ShardPlan {
     pub include: Vec<Job>,
     /// Configurations that are the same build as another: `(name, original)`.
     pub identical: Vec<(String, String)>,
+    /// What the user should know (a config file cargo does not read here).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// One entry of GitHub Actions' matrix: the job with its configurations

@@ -12,99 +12,15 @@ use crate::metadata;
 
 mod area;
 mod error;
+mod flags;
 mod lockfile;
 mod target_cfg;
 use area::lock_shared;
 pub use area::{AreaLock, lock as lock_area};
 pub use error::Error;
+pub use flags::CargoFlags;
 pub use lockfile::Lockfile;
 pub use target_cfg::TargetCfg;
-
-/// Cargo's own flags, passed through with cargo's meanings.
-#[derive(Debug, Clone, Default)]
-pub struct CargoFlags {
-    /// `--manifest-path`
-    pub manifest_path: Option<PathBuf>,
-    /// `-p/--package`
-    pub package: Option<String>,
-    /// `--bin`
-    pub bin: Option<String>,
-    /// `--features` (each as given)
-    pub features: Vec<String>,
-    /// `--all-features`
-    pub all_features: bool,
-    /// `--no-default-features`
-    pub no_default_features: bool,
-    /// `--target`
-    pub target: Option<String>,
-    /// `--target-dir`
-    pub target_dir: Option<PathBuf>,
-    /// `--locked`
-    pub locked: bool,
-    /// `--offline`
-    pub offline: bool,
-    /// `--frozen`
-    pub frozen: bool,
-    /// `-j/--jobs`
-    pub jobs: Option<String>,
-}
-
-impl CargoFlags {
-    /// `--locked`, `--offline`, `--frozen` as given.
-    pub fn network_args(&self) -> Vec<String> {
-        let mut args = Vec::new();
-        for (on, flag) in [
-            (self.locked, "--locked"),
-            (self.offline, "--offline"),
-            (self.frozen, "--frozen"),
-        ] {
-            if on {
-                args.push(flag.to_string());
-            }
-        }
-        args
-    }
-
-    /// Every flag that says what to build, as given, for another
-    /// `cargo lto` command line (a CI job of `cargo lto plan`):
-    /// `--manifest-path`, `-p`, `--bin`, features, `--target`, `-j`, and
-    /// `--locked`/`--offline`/`--frozen`. `--target-dir` is the job's own.
-    pub fn forwarded_args(&self) -> Vec<String> {
-        let mut args = Vec::new();
-        let mut pair = |flag: &str, value: Option<String>| {
-            if let Some(v) = value {
-                args.extend([flag.to_string(), v]);
-            }
-        };
-        pair(
-            "--manifest-path",
-            self.manifest_path.as_ref().map(|p| p.display().to_string()),
-        );
-        pair("--package", self.package.clone());
-        pair("--bin", self.bin.clone());
-        pair("--target", self.target.clone());
-        pair("--jobs", self.jobs.clone());
-        args.extend(self.feature_args());
-        args.extend(self.network_args());
-        args
-    }
-
-    /// Feature selection flags as given.
-    pub fn feature_args(&self) -> Vec<String> {
-        let mut args = Vec::new();
-        for f in &self.features {
-            args.push("--features".into());
-            args.push(f.clone());
-        }
-        if self.all_features {
-            args.push("--all-features".into());
-        }
-        if self.no_default_features {
-            args.push("--no-default-features".into());
-        }
-        args
-    }
-}
 
 /// The binary to measure and where it lives.
 #[derive(Debug, Clone)]

@@ -220,3 +220,65 @@ fn a_custom_profile_inheriting_a_mistake_reports_it_once() {
     assert_eq!(findings.len(), 1, "{json}");
     assert_eq!(findings[0]["line"], 9);
 }
+
+/// Cargo reads `.cargo/config.toml` from the current directory, not from
+/// the manifest's: run from elsewhere with `--manifest-path`, the
+/// project's own config file does not count, as cargo would have it, and
+/// every command that reads configs says so.
+#[test]
+fn a_config_file_cargo_does_not_read_is_named() {
+    let work = tempfile::tempdir().unwrap();
+    let project = crate::common::fixture("tiny");
+    std::fs::create_dir_all(project.join(".cargo")).unwrap();
+    std::fs::write(
+        project.join(".cargo/config.toml"),
+        "[profile.release]\nopt-level = 2\n",
+    )
+    .unwrap();
+    let manifest = project.join("Cargo.toml");
+    let manifest = manifest.to_str().unwrap();
+    let run = |args: &[&str]| {
+        crate::common::cargo_lto()
+            .args(args)
+            .args(["--manifest-path", manifest])
+            .current_dir(work.path())
+            .output()
+            .unwrap()
+    };
+    let said = "not read: cargo reads config files from the directory it runs in";
+    let out = run(&["doctor", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let finding = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "unread-config")
+        .unwrap_or_else(|| panic!("{doc:#}"));
+    assert_eq!(finding["file"], ".cargo/config.toml", "{finding}");
+    assert_eq!(finding["severity"], "warning");
+    let out = run(&["plan"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains(said));
+    let out = run(&["apply", "fat", "--dry-run"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(said),
+        "{out:?}"
+    );
+    let out = run(&[
+        "measure",
+        "--only",
+        "baseline",
+        "--no-rebuild",
+        "-q",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc["notes"].to_string().contains(said), "{}", doc["notes"]);
+    // from the project's directory it is read, and nothing is said
+    let out = crate::common::cargo_lto()
+        .args(["doctor", "--format", "json"])
+        .current_dir(&project)
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("unread-config"));
+}

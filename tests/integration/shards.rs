@@ -85,7 +85,7 @@ fn two_shards_merged_equal_one_sweep() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("measured in two documents"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("was given twice"));
 }
 
 #[test]

@@ -47,6 +47,9 @@ pub struct Input<'a> {
     pub profiles: Vec<(String, Resolved)>,
     /// The target triple.
     pub triple: String,
+    /// Config files beside the project that cargo, run from here, does
+    /// not read (`resolve::unread_configs`), and where it runs.
+    pub unread_configs: (PathBuf, Vec<PathBuf>),
 }
 
 impl Input<'_> {
@@ -148,6 +151,13 @@ pub fn doctor(input: &Input) -> DoctorReport {
     }
     findings.extend(flags::findings(input));
     findings.extend(myths::findings(input));
+    let (cwd, unread) = &input.unread_configs;
+    for path in unread {
+        let detail = Detail::UnreadConfig {
+            cwd: cwd.display().to_string(),
+        };
+        findings.push(finding(detail, Severity::Warning, (input.show(path), None)));
+    }
     findings.sort_by(|a, b| {
         (a.severity, &a.file, a.line, a.detail.id()).cmp(&(
             b.severity,
