@@ -376,6 +376,19 @@ fn recommended_writes_the_recommendation() {
     assert_eq!(fingerprint(&dir), before);
 }
 
+/// `apply fat` in `dir`, refused (exit 2, never "undone"): stderr's first line.
+fn apply_refused(dir: &Path) -> String {
+    let out = cargo_lto()
+        .args(["apply", "fat"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("undone"), "{stderr}");
+    stderr.lines().next().unwrap_or("").to_string()
+}
+
 /// A Cargo.toml the user cannot write: refused before anything, exit 2,
 /// the file and the cause on the first line. Was: "the edit was undone"
 /// first though nothing was written, and a mode 444 file replaced.
@@ -386,19 +399,11 @@ fn a_file_the_user_cannot_write_is_refused_first() {
     let manifest = dir.join("Cargo.toml");
     std::fs::set_permissions(&manifest, std::fs::Permissions::from_mode(0o444)).unwrap();
     let before = fingerprint(&dir);
-    let out = cargo_lto()
-        .args(["apply", "fat"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    let first = stderr.lines().next().unwrap_or("");
+    let first = apply_refused(&dir);
     assert!(
         first.contains("Cargo.toml is read-only (mode 444): nothing was written"),
-        "{stderr}"
+        "{first}"
     );
-    assert!(!stderr.contains("undone"), "{stderr}");
     assert_eq!(before, fingerprint(&dir));
     let mode = std::fs::metadata(&manifest).unwrap().permissions().mode();
     assert_eq!(
@@ -409,41 +414,19 @@ fn a_file_the_user_cannot_write_is_refused_first() {
 
     // a read-only mount: the system says so, even to root (where a tmpfs
     // can be mounted)
-    let mnt = tempfile::tempdir().unwrap();
-    let mount = |opts: &str| {
-        StdCommand::new("mount")
-            .args(["-t", "tmpfs", "-o", opts, "tmpfs"])
-            .arg(mnt.path())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if !mount("size=1m") {
+    let Some(mnt) = crate::common::Tmpfs::mount("1m") else {
         eprintln!("read-only mount: skipped (cannot mount a tmpfs here)");
         return;
-    }
-    struct Unmount<'a>(&'a Path);
-    impl Drop for Unmount<'_> {
-        fn drop(&mut self) {
-            let _ = StdCommand::new("umount").arg(self.0).status();
-        }
-    }
-    let _unmount = Unmount(mnt.path());
+    };
     let project = mnt.path().join("tiny");
     std::fs::create_dir_all(project.join("src")).unwrap();
     for f in ["Cargo.toml", "src/main.rs", "src/lib.rs"] {
         std::fs::copy(repo().join("tests/fixtures/tiny").join(f), project.join(f)).unwrap();
     }
-    assert!(mount("remount,ro"));
-    let out = cargo_lto()
-        .args(["apply", "fat"])
-        .current_dir(&project)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    let first = stderr.lines().next().unwrap_or("");
+    assert!(mnt.options("remount,ro"));
+    let first = apply_refused(&project);
     assert!(
         first.contains("Cargo.toml cannot be written: Read-only file system"),
-        "{stderr}"
+        "{first}"
     );
 }

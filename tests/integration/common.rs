@@ -194,3 +194,41 @@ pub fn built(dir: &Path) -> Vec<PathBuf> {
         })
         .collect()
 }
+
+/// A small tmpfs mounted for a test (a full disk, a read-only mount),
+/// unmounted when dropped. `None` where one cannot be mounted (not root):
+/// the caller says it skipped.
+pub struct Tmpfs {
+    dir: tempfile::TempDir,
+}
+
+impl Tmpfs {
+    /// A tmpfs of `size` (`300k`, `1m`).
+    pub fn mount(size: &str) -> Option<Tmpfs> {
+        let dir = tempfile::tempdir().unwrap();
+        let fs = Tmpfs { dir };
+        fs.options(&format!("size={size}")).then_some(fs)
+    }
+
+    /// Where it is mounted.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `mount -o OPTIONS` on it (`remount,ro`); true when it worked.
+    pub fn options(&self, options: &str) -> bool {
+        std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", options, "tmpfs"])
+            .arg(self.path())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.path())
+            .status();
+    }
+}

@@ -88,23 +88,10 @@ fn a_warm_run_with_nothing_to_do_says_why_it_has_no_link_step() {
 /// tmpfs to build in (root, and a system that lets it mount one).
 #[test]
 fn a_full_disk_is_named_after_a_failed_build() {
-    let mnt = tempfile::tempdir().unwrap();
-    let mounted = std::process::Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=300k", "tmpfs"])
-        .arg(mnt.path())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !mounted {
+    let Some(mnt) = crate::common::Tmpfs::mount("300k") else {
         eprintln!("skipped: cannot mount a 300 KiB tmpfs here (not root?)");
         return;
-    }
-    struct Unmount<'a>(&'a std::path::Path);
-    impl Drop for Unmount<'_> {
-        fn drop(&mut self) {
-            let _ = std::process::Command::new("umount").arg(self.0).status();
-        }
-    }
-    let _unmount = Unmount(mnt.path());
+    };
     let dir = fixture("tiny");
     let target = mnt.path().to_str().unwrap();
     let out = crate::common::cargo_lto()
