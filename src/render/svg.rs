@@ -77,6 +77,7 @@ fn open(w: f64, h: f64, title: &str, desc: &str) -> String {
 }
 
 /// A point of a scatter plot.
+#[derive(Clone)]
 pub struct Point {
     pub label: String,
     /// x value.
@@ -113,18 +114,34 @@ pub fn scatter(
             .collect();
         let _ = write!(s, r#"<polyline class="front" points="{}"/>"#, d.join(" "));
     }
+    // points that (nearly) coincide share one label, `baseline, off`,
+    // instead of labels written over each other
+    let mut labels: Vec<(f64, f64, Vec<&str>)> = Vec::new();
     for p in points {
         let (cx, cy) = (xs.at(p.x), ys.at(p.y));
         let _ = write!(
             s,
-            r#"<circle class="mark{}" cx="{cx:.1}" cy="{cy:.1}" r="5"><title>{}: {}, {}</title></circle><text class="label" x="{:.1}" y="{:.1}">{}</text>"#,
+            r#"<circle class="mark{}" cx="{cx:.1}" cy="{cy:.1}" r="5"><title>{}: {}, {}</title></circle>"#,
             if p.front { " on-front" } else { "" },
             esc(&p.label),
             (fmt.0)(p.x),
             (fmt.1)(p.y),
+        );
+        match labels
+            .iter_mut()
+            .find(|(x, y, _)| (x - cx).abs() < 24.0 && (y - cy).abs() < 10.0)
+        {
+            Some((_, _, names)) => names.push(&p.label),
+            None => labels.push((cx, cy, vec![&p.label])),
+        }
+    }
+    for (cx, cy, names) in labels {
+        let _ = write!(
+            s,
+            r#"<text class="label" x="{:.1}" y="{:.1}">{}</text>"#,
             cx + 7.0,
             cy - 7.0,
-            esc(&p.label)
+            esc(&names.join(", "))
         );
     }
     s.push_str("</svg>");
@@ -414,6 +431,19 @@ mod tests {
         assert_eq!(svg.matches(r#"class="mark"#).count(), 3);
         assert!(svg.contains("<title>t &amp; u</title>") && svg.contains("a&lt;b"));
         assert!(svg.contains(r#"<polyline class="front""#));
+        // two points in one place: one label naming both (was: two labels
+        // written over each other)
+        let mut same = pts.to_vec();
+        same.push(Point {
+            label: "e".into(),
+            x: 3.0,
+            y: 3.0,
+            front: false,
+        });
+        let svg = scatter("t", "d", &same, ("x", "y"), (&f, &f));
+        assert_eq!(svg.matches(r#"class="mark"#).count(), 4);
+        assert_eq!(svg.matches(r#"class="label""#).count(), 3, "{svg}");
+        assert!(svg.contains(">d, e</text>"), "{svg}");
         let b = bars(
             "b",
             "d",
