@@ -16,6 +16,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
+/// Set, to the binary crate's name, for the build whose binary is measured
+/// (the first clean build): only then, and only for that crate (not a
+/// build script, also a stripped `bin`), does the wrapper save its
+/// invocation.
+pub const SAVE_ENV: &str = "CARGO_LTO_SAVE_STRIPPED";
+
 /// A saved rustc invocation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Invocation {
@@ -110,8 +116,8 @@ fn restrict(path: &Path) {
     let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
 }
 
-/// Removes a saved invocation no twin is wanted of (a rebuild's, a
-/// repeated build's).
+/// Removes a saved invocation no twin was built from (the binary had
+/// symbols after all, or the twin failed before reading it).
 pub fn discard(log: &Path, crate_name: &str) {
     let _ = std::fs::remove_file(saved_path(log, crate_name));
 }

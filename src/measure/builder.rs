@@ -92,7 +92,17 @@ impl<'a> Builder<'a> {
             bin: plan.project.bin.clone(),
             timeout: request.timeout,
             blank_workspace_wrapper: plan.blank_workspace_wrapper,
-            env: self.env.clone(),
+            env: self
+                .env
+                .iter()
+                .cloned()
+                // the first clean build makes the binary inspect reads:
+                // only its final rustc is kept for an unstripped twin
+                .chain(
+                    (phase == "clean")
+                        .then(|| (twin::SAVE_ENV.into(), plan.project.bin.replace('-', "_"))),
+                )
+                .collect(),
         }
     }
 

@@ -180,9 +180,7 @@ pub fn measure_one(
     if !request.no_rebuild {
         bar.phase("rebuilding the binary crate");
         steps::invalidate_bin(&builder.target_dir, &project.bin)?;
-        let rebuild = builder.invocation("rebuild");
-        let rebuilt = build::run(&rebuild, &|_| {}, &echo)?;
-        twin::discard(&rebuild.wrapper_log, &crate_name);
+        let rebuilt = build::run(&builder.invocation("rebuild"), &|_| {}, &echo)?;
         if let Some(status) = steps::record_rebuild(&mut build, &rebuilt, &project.bin) {
             result.status = status;
         }
@@ -236,8 +234,6 @@ fn repeat_builds(
             let bar = progress.start_config(&format!("{} {round}/{runs}", config.name), 0);
             let mut notes = Vec::new();
             let (run, sample) = builder.clean(round, &bar, &echo, &mut notes)?;
-            let log = builder.invocation(&format!("clean-{round}")).wrapper_log;
-            twin::discard(&log, &plan.project.bin.replace('-', "_"));
             progress.config_done();
             doc.notes.extend(notes);
             if run.outcome == crate::process::Outcome::Interrupted {
