@@ -288,7 +288,9 @@ fn a_busy_machine_is_recorded_and_judges_nothing() {
             "baseline,off",
             "--no-rebuild",
             "--run",
-            "big=300000",
+            // long enough (≈60 ms a run) for /proc/stat's 10 ms ticks to see
+            // the burners: a 2 ms run often saw none, and read 0 contention
+            "big=30000000",
             "--runs",
             "3",
             "--min-time",
