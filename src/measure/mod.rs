@@ -189,7 +189,25 @@ pub(crate) fn resolve_base(project: &Project, cwd: &Path, base_profile: &str) ->
 /// before anything is built; a failing configuration is a result, not an
 /// error.
 pub fn run(request: &Request) -> Result<Outcome> {
-    let mut plan = validate(request)?;
+    let plan = validate(request)?;
+    let target_dir = plan.project.target_dir.clone();
+    // the tool's own writes fail on a full disk too, saying only "No space
+    // left" somewhere down the chain: the cause first, whichever write it was
+    sweep_validated(request, plan).map_err(|e| {
+        let full = e.chain().any(|c| {
+            c.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::StorageFull)
+                || c.downcast_ref::<results::Error>()
+                    .is_some_and(results::Error::is_disk_full)
+        });
+        match full.then(|| crate::build::disk::low_space_note(&target_dir)) {
+            Some(Some(note)) => e.context(note),
+            _ => e,
+        }
+    })
+}
+
+fn sweep_validated(request: &Request, mut plan: MeasurePlan<'_>) -> Result<Outcome> {
     let (cargo, flags, project) = (&plan.cargo, &request.flags, &plan.project);
     let rt = &request.runtime;
     let now = SystemTime::now();
@@ -274,16 +292,7 @@ pub fn run(request: &Request) -> Result<Outcome> {
         doc.notes.push(note);
         save(&doc)?;
     }
-    // the tool's own writes fail on a full disk too, saying only "No space
-    // left" somewhere down the chain: the cause first
-    if let Err(e) = swept {
-        return Err(
-            match crate::build::disk::low_space_note(&project.target_dir) {
-                Some(note) => e.context(note),
-                None => e,
-            },
-        );
-    }
+    swept?;
     Ok(Outcome {
         document: doc,
         saved: saved.into_inner(),

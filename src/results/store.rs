@@ -91,6 +91,11 @@ impl Error {
     pub fn is_bad_input(&self) -> bool {
         !matches!(self, Error::Write { .. } | Error::Unreadable { .. })
     }
+
+    /// True when a write failed because its filesystem is full.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, Error::Write { error, .. } if error.kind() == std::io::ErrorKind::StorageFull)
+    }
 }
 
 /// The results directory under a target directory.
