@@ -5,6 +5,7 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
+use super::axis::Unit;
 use super::blocks::{Align, Block, Report, Table};
 use super::cells::Cell;
 use super::svg;
@@ -200,8 +201,7 @@ pub fn charts(entries: &[Entry]) -> Vec<String> {
             "One point per measure document, oldest on the left; one line per configuration",
             &labels,
             &series,
-            &title,
-            &|v| cell(v).text(),
+            (&title, Unit::of(&cell(0.0))),
         );
         let mut data = Table::new(&[
             ("document", Align::Left),

@@ -9,6 +9,7 @@
 use std::fmt::Write;
 
 use super::Render;
+use super::axis::Unit;
 use super::blocks::{Align, Block, Report, Table};
 use super::cells::Cell;
 use super::report::Section;
@@ -57,7 +58,7 @@ fn table_html(t: &Table) -> String {
         } else {
             ""
         };
-        let _ = write!(s, "<th{class}>{}</th>", esc(&c.header));
+        let _ = write!(s, "<th{class}>{}</th>", inline(&c.header));
     }
     s.push_str("</tr></thead><tbody>");
     for row in &t.rows {
@@ -156,7 +157,7 @@ impl Render for Html {
 pub(super) fn figure(id: &str, caption: &str, svg: String, data: Table) -> String {
     format!(
         "<figure class=\"chart\" id=\"{id}\"><figcaption>{}</figcaption>{svg}<details><summary>Data</summary>{}</details></figure>",
-        esc(caption),
+        inline(caption),
         table_html(&data)
     )
 }
@@ -218,6 +219,7 @@ fn size_vs_build(s: &Section, id: &str) -> Option<String> {
         "Each configuration's bytes loaded at run time against its clean build's wall time (the median, when builds were repeated); filled points: on the Pareto front of the recommendation (over every figure it weighs)",
         &points,
         (build, "shipped size"),
+        (Unit::Plain, Unit::Bytes),
         (&|v| format!("{v:.0}"), &|v| {
             Cell::Bytes(v.max(0.0) as u64).text()
         }),
@@ -273,7 +275,7 @@ fn runtime(doc: &MeasureDocument, id: &str) -> Vec<String> {
             &bars,
             1.0,
             None,
-            &|v| format!("×{v:.3}"),
+            (Unit::Ratio, &|v| format!("×{v:.3}")),
         );
         out.push(figure(&format!("{id}-runtime-{i}"), &title, svg, data));
     }
@@ -317,7 +319,7 @@ fn link_memory(doc: &MeasureDocument, id: &str, limit: Option<u64>) -> Option<St
         limit
             .zip(limit_label.as_deref())
             .map(|(l, t)| (l as f64, t)),
-        &|v| Cell::Bytes(v.max(0.0) as u64).text(),
+        (Unit::Bytes, &|v| Cell::Bytes(v.max(0.0) as u64).text()),
     );
     Some(figure(&format!("{id}-link-memory"), title, svg, data))
 }
@@ -336,7 +338,8 @@ fn bar_figure(
     for b in bars {
         data.row(vec![Cell::Text(b.label.clone()), cell(b.value)]);
     }
-    let svg = svg::bars(title, desc, bars, 0.0, None, &|v| cell(v).text());
+    let unit = Unit::of(&cell(0.0));
+    let svg = svg::bars(title, desc, bars, 0.0, None, (unit, &|v| cell(v).text()));
     figure(id, title, svg, data)
 }
 
@@ -462,4 +465,20 @@ fn page(report: &Report, c: &Charts) -> String {
         t = esc(&report.title),
         body = Html.render(report)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_marks_in_headers_and_captions_are_code() {
+        let t = Table::new(&[("`o2` × base", Align::Right)]);
+        assert!(table_html(&t).contains("<code>o2</code> × base"));
+        let f = figure("f", "Runtime of `o2`", String::new(), t);
+        assert!(
+            f.contains("<figcaption>Runtime of <code>o2</code></figcaption>"),
+            "{f}"
+        );
+    }
 }

@@ -6,6 +6,7 @@
 //! and decided there, and decide nothing themselves.
 
 pub mod advice;
+pub mod axis;
 pub mod blocks;
 pub mod cells;
 pub mod doctor;

@@ -7,33 +7,14 @@
 
 use std::fmt::Write;
 
+use super::axis::{self, Unit};
+
 /// Text safe inside XML/HTML.
 pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-/// Round tick values covering `[lo, hi]`.
-fn ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let span = (hi - lo).max(f64::EPSILON);
-    let raw = span / 4.0;
-    let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * mag)
-        .find(|s| span / s <= 5.0)
-        .unwrap_or(10.0 * mag);
-    let mut t = (lo / step).floor() * step;
-    let mut out = Vec::new();
-    while t <= hi + step * 1e-9 {
-        if t >= lo - step * 1e-9 {
-            out.push(t);
-        }
-        t += step;
-    }
-    out
 }
 
 /// A linear scale from data to pixels.
@@ -94,13 +75,14 @@ pub fn scatter(
     desc: &str,
     points: &[Point],
     axes: (&str, &str),
+    units: (Unit, Unit),
     fmt: (&dyn Fn(f64) -> String, &dyn Fn(f64) -> String),
 ) -> String {
     let (w, h, left, right, top, bottom) = (640.0, 360.0, 78.0, 24.0, 16.0, 48.0);
     let xs = Scale::new(points.iter().map(|p| p.x), left, w - right, false);
     let ys = Scale::new(points.iter().map(|p| p.y), h - bottom, top, false);
     let mut s = open(w, h, title, desc);
-    axes_svg(&mut s, &xs, &ys, axes, fmt, (w, h, left, bottom));
+    axes_svg(&mut s, &xs, &ys, axes, units, (w, h, left, bottom));
     let mut front: Vec<&Point> = points.iter().filter(|p| p.front).collect();
     front.sort_by(|a, b| a.x.total_cmp(&b.x));
     // joined only when it is a front in these two figures too (each point
@@ -153,7 +135,7 @@ fn axes_svg(
     xs: &Scale,
     ys: &Scale,
     (xl, yl): (&str, &str),
-    (fx, fy): (&dyn Fn(f64) -> String, &dyn Fn(f64) -> String),
+    (ux, uy): (Unit, Unit),
     (w, h, left, bottom): (f64, f64, f64, f64),
 ) {
     let _ = write!(
@@ -163,7 +145,7 @@ fn axes_svg(
         x1 = w - 24.0,
         t = ys.to
     );
-    for t in ticks(xs.lo, xs.hi) {
+    for (t, label) in axis::ticks(ux, xs.lo, xs.hi) {
         let x = xs.at(t);
         let _ = write!(
             s,
@@ -171,10 +153,10 @@ fn axes_svg(
             ys.to,
             h - bottom,
             h - bottom + 16.0,
-            esc(&fx(t))
+            esc(&label)
         );
     }
-    for t in ticks(ys.lo, ys.hi) {
+    for (t, label) in axis::ticks(uy, ys.lo, ys.hi) {
         let y = ys.at(t);
         let _ = write!(
             s,
@@ -182,7 +164,7 @@ fn axes_svg(
             w - 24.0,
             left - 6.0,
             y + 4.0,
-            esc(&fy(t))
+            esc(&label)
         );
     }
     let _ = write!(
@@ -214,7 +196,7 @@ pub fn bars(
     bars: &[Bar],
     origin: f64,
     limit: Option<(f64, &str)>,
-    fmt: &dyn Fn(f64) -> String,
+    (unit, fmt): (Unit, &dyn Fn(f64) -> String),
 ) -> String {
     let row = 28.0;
     let longest = bars
@@ -238,14 +220,14 @@ pub fn bars(
         .chain(limit.map(|l| l.0));
     let xs = Scale::new(values, left, w - right, origin == 0.0);
     let mut s = open(w, h, title, desc);
-    for t in ticks(xs.lo, xs.hi) {
+    for (t, label) in axis::ticks(unit, xs.lo, xs.hi) {
         let x = xs.at(t);
         let _ = write!(
             s,
             r#"<line class="grid" x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{:.1}"/><text class="tick" x="{x:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
             h - bottom,
             h - bottom + 16.0,
-            esc(&fmt(t))
+            esc(&label)
         );
     }
     let x0 = xs.at(origin);
@@ -310,8 +292,7 @@ pub fn lines(
     desc: &str,
     x_labels: &[String],
     series: &[(String, Vec<Option<f64>>)],
-    y_label: &str,
-    fmt: &dyn Fn(f64) -> String,
+    (y_label, unit): (&str, Unit),
 ) -> String {
     let (w, h, left, right, top, bottom) = (640.0, 320.0, 78.0, 120.0, 16.0, 48.0);
     let n = x_labels.len().max(2) as f64;
@@ -328,7 +309,7 @@ pub fn lines(
         false,
     );
     let mut s = open(w, h, title, desc);
-    for t in ticks(ys.lo, ys.hi) {
+    for (t, label) in axis::ticks(unit, ys.lo, ys.hi) {
         let y = ys.at(t);
         let _ = write!(
             s,
@@ -336,7 +317,7 @@ pub fn lines(
             w - right,
             left - 6.0,
             y + 4.0,
-            esc(&fmt(t))
+            esc(&label)
         );
     }
     for (i, l) in x_labels.iter().enumerate() {
@@ -395,16 +376,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ticks_are_round_and_cover_the_range() {
-        assert_eq!(ticks(0.0, 10.0), [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
-        let t = ticks(0.93, 1.07);
-        assert!(
-            t.len() >= 3 && t[0] >= 0.93 && *t.last().unwrap() <= 1.07,
-            "{t:?}"
-        );
-    }
-
-    #[test]
     fn marks_are_counted_and_text_is_escaped() {
         let pts = [
             Point {
@@ -427,7 +398,14 @@ mod tests {
             },
         ];
         let f = |v: f64| format!("{v}");
-        let svg = scatter("t & u", "d", &pts, ("x", "y"), (&f, &f));
+        let svg = scatter(
+            "t & u",
+            "d",
+            &pts,
+            ("x", "y"),
+            (Unit::Plain, Unit::Plain),
+            (&f, &f),
+        );
         assert_eq!(svg.matches(r#"class="mark"#).count(), 3);
         assert!(svg.contains("<title>t &amp; u</title>") && svg.contains("a&lt;b"));
         assert!(svg.contains(r#"<polyline class="front""#));
@@ -440,7 +418,14 @@ mod tests {
             y: 3.0,
             front: false,
         });
-        let svg = scatter("t", "d", &same, ("x", "y"), (&f, &f));
+        let svg = scatter(
+            "t",
+            "d",
+            &same,
+            ("x", "y"),
+            (Unit::Plain, Unit::Plain),
+            (&f, &f),
+        );
         assert_eq!(svg.matches(r#"class="mark"#).count(), 4);
         assert_eq!(svg.matches(r#"class="label""#).count(), 3, "{svg}");
         assert!(svg.contains(">d, e</text>"), "{svg}");
@@ -455,7 +440,7 @@ mod tests {
             }],
             1.0,
             Some((0.95, "limit")),
-            &f,
+            (Unit::Ratio, &f),
         );
         assert_eq!(b.matches(r#"class="mark"#).count(), 1);
         assert_eq!(b.matches(r#"class="whisker""#).count(), 3);

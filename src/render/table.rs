@@ -49,10 +49,17 @@ impl Render for Terminal {
 /// A table as aligned text, with its title line and footnotes.
 fn table(t: &Table) -> String {
     let rows = t.text_rows();
+    // a header's code marks (`` `o2` × base ``) are Markdown's and HTML's:
+    // the terminal shows the plain words
+    let headers: Vec<String> = t
+        .columns
+        .iter()
+        .map(|c| c.header.replace('`', ""))
+        .collect();
     let width = |i: usize| {
         rows.iter()
             .map(|r| r[i].chars().count())
-            .chain(std::iter::once(t.columns[i].header.chars().count()))
+            .chain(std::iter::once(headers[i].chars().count()))
             .max()
             .unwrap_or(0)
     };
@@ -72,7 +79,7 @@ fn table(t: &Table) -> String {
     if let Some(title) = &t.title {
         out.push_str(&format!("{title}\n"));
     }
-    out.push_str(&line(t.columns.iter().map(|c| c.header.as_str()).collect()));
+    out.push_str(&line(headers.iter().map(String::as_str).collect()));
     let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
     out.push_str(&rule.join("  "));
     out.push('\n');
@@ -99,6 +106,12 @@ mod tests {
             table(&t),
             "name     size\n------  -----\na         1 B\nlonger  100 B\n"
         );
+    }
+
+    #[test]
+    fn code_marks_in_headers_are_markdown_not_terminal_text() {
+        let t = Table::new(&[("`o2` × base", Align::Right)]);
+        assert_eq!(table(&t), "o2 × base\n---------\n");
     }
 
     #[test]
