@@ -1,7 +1,7 @@
 //! `cargo lto report [RESULTS…]`: the documents (the newest by default),
 //! each with its recommendation, as Markdown for a pull request (or a
 //! table, JSON or an HTML page), on stdout or into `-o FILE`. The layout is
-//! `render::report` (and `render/html.rs` for the page's charts,
+//! `render::report` (and `render/html/` for the page's charts,
 //! `render/history.rs` for `--history`); the recommendation is
 //! `advise::recommend`'s, through `commands::recommend::decide`.
 

@@ -218,6 +218,7 @@ pub fn run(request: &Request) -> Result<InspectDocument> {
             path,
             twin.map(PathBuf::as_path),
             &by,
+            &request.workspace_crates,
         )?);
     }
     let diff = diff_pair(request, &analysed, &mut notes)?

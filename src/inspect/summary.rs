@@ -10,11 +10,12 @@ use anyhow::Result;
 
 use super::attribution::Attributor;
 use super::calls::{self, CodeFacts};
+use super::crates::STD_CRATES;
 use super::diff::{by_name, missing};
 use super::symbols::{self, Binary};
 use crate::results::inspect::{
-    BinaryReport, Callee, CallsReport, CrateDiff, CratePair, CrateSize, DiffReport, DuplicateGroup,
-    DuplicatesReport, FunctionChange, Total,
+    BinaryReport, CallTargets, Callee, CallsReport, CrateDiff, CratePair, CrateSize, DiffReport,
+    DuplicateGroup, DuplicatesReport, FunctionChange, Total,
 };
 
 /// A binary read and analysed.
@@ -26,11 +27,13 @@ pub struct Analysed {
 
 /// Reads and summarizes the binary at `path`, shown as `name`; its
 /// symbols from `twin`, an unstripped twin of the same code, when given.
+/// `workspace` names the workspace's member crates (empty: unknown).
 pub fn summarize(
     name: &str,
     path: &Path,
     twin: Option<&Path>,
     by: &Attributor,
+    workspace: &[String],
 ) -> Result<Analysed> {
     let binary = symbols::read(twin.unwrap_or(path), by)?;
     let mut unavailable = Vec::new();
@@ -68,7 +71,7 @@ pub fn summarize(
             .then_with(|| a.name.cmp(&b.name))
     });
 
-    let calls = code.as_ref().map(|c| calls_report(&binary, c));
+    let calls = code.as_ref().map(|c| calls_report(&binary, c, workspace));
     let duplicates = code.as_ref().map(|c| duplicates_report(&binary, c));
     let (units, units_unattributed_bytes) = match &binary.by_unit {
         Some((sizes, rest)) => {
@@ -110,9 +113,13 @@ pub fn summarize(
     Ok(Analysed { binary, report })
 }
 
-fn calls_report(binary: &Binary, facts: &CodeFacts) -> CallsReport {
+fn calls_report(binary: &Binary, facts: &CodeFacts, workspace: &[String]) -> CallsReport {
     let mut pairs: BTreeMap<(&str, &str), HashMap<&str, usize>> = BTreeMap::new();
     let mut cross = 0;
+    let mut into = CallTargets {
+        workspace: (!workspace.is_empty()).then_some(0),
+        ..CallTargets::default()
+    };
     for e in &facts.edges {
         let (Some(caller), Some(callee)) = (
             binary.functions.get(e.caller),
@@ -122,6 +129,12 @@ fn calls_report(binary: &Binary, facts: &CodeFacts) -> CallsReport {
         };
         if caller.krate != callee.krate {
             cross += 1;
+            let to = callee.krate.as_str();
+            match into.workspace.as_mut() {
+                Some(n) if workspace.iter().any(|w| w == to) => *n += 1,
+                _ if STD_CRATES.contains(&to) => into.std += 1,
+                _ => into.other += 1,
+            }
             *pairs
                 .entry((caller.krate.as_str(), callee.krate.as_str()))
                 .or_default()
@@ -162,6 +175,7 @@ fn calls_report(binary: &Binary, facts: &CodeFacts) -> CallsReport {
         call_sites: facts.edges.len(),
         cross_crate_call_sites: cross,
         pairs,
+        into: Some(into),
     }
 }
 

@@ -252,14 +252,24 @@ fn calls(report: &InspectDocument, top: usize, out: &mut Vec<Block>) {
         ("binary", Align::Left),
         ("call sites", Align::Right),
         ("cross-crate", Align::Right),
+        ("into yours", Align::Right),
+        ("into std", Align::Right),
+        ("into others", Align::Right),
     ]);
+    let count = |n: Option<usize>| n.map_or(Cell::Mark("?"), |n| Cell::Count(n as u64));
     for (b, c) in &bins {
         table.row(vec![
             text(b.name.clone()),
             Cell::Count(c.call_sites as u64),
             Cell::Count(c.cross_crate_call_sites as u64),
+            count(c.into.and_then(|i| i.workspace)),
+            count(c.into.map(|i| i.std)),
+            count(c.into.map(|i| i.other)),
         ]);
     }
+    table.footnotes.push(
+        "(cross-crate call sites by the crate called: your workspace's crates, the standard library, other crates and non-Rust code; `?`: not recorded)".into(),
+    );
     out.push(Block::Table(table));
     for (b, c) in &bins {
         let mut table = Table::new(&[

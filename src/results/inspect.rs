@@ -89,6 +89,25 @@ pub struct CallsReport {
     pub cross_crate_call_sites: usize,
     /// Per (caller crate → callee crate), most call sites first.
     pub pairs: Vec<CratePair>,
+    /// The cross-crate call sites by the crate called (absent in documents
+    /// written before it was recorded).
+    #[serde(default)]
+    pub into: Option<CallTargets>,
+}
+
+/// Cross-crate call sites by the kind of crate called. LTO inlines across
+/// the workspace's own crates, so calls into them fall; std's code inlined
+/// into the workspace's functions brings std's own calls along, so calls
+/// into std can rise at the same time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallTargets {
+    /// Into the workspace's member crates (null when they are unknown:
+    /// binaries given as files).
+    pub workspace: Option<usize>,
+    /// Into the standard library (std, core, alloc, …).
+    pub std: usize,
+    /// Into other crates (dependencies) and non-Rust code.
+    pub other: usize,
 }
 
 /// Calls from one crate into another.

@@ -79,6 +79,11 @@ fn the_page_is_self_contained_and_structured() {
         .map(|(id, n)| format!("{id}: {n} marks"))
         .collect();
     insta::assert_snapshot!("html_figures", summary.join("\n"));
+    // calls into the user's crates apart from std's, and how to read them
+    let calls = html.split("id=\"inspect-calls\"").nth(1).unwrap();
+    let calls = calls.split("</figure>").next().unwrap();
+    assert!(calls.contains("into your crates · fat"), "{calls}");
+    assert!(calls.contains("std's own calls come along"), "{calls}");
 }
 
 #[test]

@@ -148,6 +148,19 @@ fn lto_removes_the_cross_crate_call_to_the_non_leaf_function() {
         cross("fat"),
         cross("off")
     );
+    // the same call sites by the crate called: the call to checksum is one
+    // into the user's crates (under fat LTO, checksum's own call to mix
+    // takes its place), and LTO leaves no more of those
+    let into = |b: &str, kind: &str| binary(&doc, b)["calls"]["into"][kind].as_u64().unwrap();
+    for b in ["off", "fat"] {
+        assert_eq!(
+            into(b, "workspace") + into(b, "std") + into(b, "other"),
+            cross(b),
+            "{b}"
+        );
+    }
+    assert!(into("off", "workspace") >= 1);
+    assert!(into("fat", "workspace") <= into("off", "workspace"));
 }
 
 #[test]

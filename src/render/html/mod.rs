@@ -15,6 +15,8 @@ use super::cells::Cell;
 use super::report::Section;
 use super::svg::{self, Bar, Point, esc};
 use crate::results::InspectDocument;
+
+mod inspect;
 use crate::results::measure::{MeasureDocument, Status, Verdict};
 
 const STYLE: &str = r#"
@@ -154,9 +156,17 @@ impl Render for Html {
 }
 
 /// A figure: caption, chart, and its data as a table.
-pub(super) fn figure(id: &str, caption: &str, svg: String, data: Table) -> String {
+pub(in crate::render) fn figure(id: &str, caption: &str, svg: String, data: Table) -> String {
+    noted_figure(id, caption, svg, None, data)
+}
+
+/// A figure with a line under its chart that says how to read it.
+fn noted_figure(id: &str, caption: &str, svg: String, note: Option<&str>, data: Table) -> String {
+    let note = note.map_or(String::new(), |n| {
+        format!("<p class=\"notes\">{}</p>", inline(n))
+    });
     format!(
-        "<figure class=\"chart\" id=\"{id}\"><figcaption>{}</figcaption>{svg}<details><summary>Data</summary>{}</details></figure>",
+        "<figure class=\"chart\" id=\"{id}\"><figcaption>{}</figcaption>{svg}{note}<details><summary>Data</summary>{}</details></figure>",
         inline(caption),
         table_html(&data)
     )
@@ -325,14 +335,13 @@ fn link_memory(doc: &MeasureDocument, id: &str, limit: Option<u64>) -> Option<St
 }
 
 /// A bar chart from zero with its data table: `headers` name the label and
-/// value columns, `cell` shows a value in both.
+/// value columns, `cell` shows a value in both; `note` says how to read it.
 fn bar_figure(
-    id: &str,
-    title: &str,
-    desc: &str,
+    (id, title, desc): (&str, &str, &str),
     bars: &[Bar],
     headers: (&str, &str),
     cell: impl Fn(f64) -> Cell,
+    note: Option<&str>,
 ) -> String {
     let mut data = Table::new(&[(headers.0, Align::Left), (headers.1, Align::Right)]);
     for b in bars {
@@ -340,73 +349,7 @@ fn bar_figure(
     }
     let unit = Unit::of(&cell(0.0));
     let svg = svg::bars(title, desc, bars, 0.0, None, (unit, &|v| cell(v).text()));
-    figure(id, title, svg, data)
-}
-
-/// Machine code per crate and configuration, and cross-crate call sites,
-/// from an inspect document.
-fn inspect_charts(doc: &InspectDocument) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut crates: Vec<(String, u64)> = Vec::new();
-    for b in &doc.binaries {
-        for c in &b.crates {
-            match crates.iter_mut().find(|(n, _)| *n == c.name) {
-                Some((_, m)) => *m = (*m).max(c.text_bytes),
-                None => crates.push((c.name.clone(), c.text_bytes)),
-            }
-        }
-    }
-    crates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    crates.truncate(5);
-    let mut bars = Vec::new();
-    for (name, _) in &crates {
-        for b in &doc.binaries {
-            let size = b
-                .crates
-                .iter()
-                .find(|c| &c.name == name)
-                .map_or(0, |c| c.text_bytes);
-            bars.push(Bar {
-                label: format!("{name} · {}", b.name),
-                value: size as f64,
-                whisker: None,
-                class: "mark",
-            });
-        }
-    }
-    if !bars.is_empty() {
-        out.push(bar_figure(
-            "inspect-crates",
-            "Machine code per crate (the five largest)",
-            "Bytes of .text attributed to each crate, per configuration (cargo lto inspect)",
-            &bars,
-            ("crate · config", "machine code"),
-            |v| Cell::Bytes(v.max(0.0) as u64),
-        ));
-    }
-    let calls: Vec<Bar> = doc
-        .binaries
-        .iter()
-        .filter_map(|b| {
-            Some(Bar {
-                label: b.name.clone(),
-                value: b.calls.as_ref()?.cross_crate_call_sites as f64,
-                whisker: None,
-                class: "mark",
-            })
-        })
-        .collect();
-    if !calls.is_empty() {
-        out.push(bar_figure(
-            "inspect-calls",
-            "Call sites that still cross a crate boundary",
-            "Direct calls from one crate's code into another's, per configuration (cargo lto inspect)",
-            &calls,
-            ("config", "cross-crate call sites"),
-            |v| Cell::Count(v as u64),
-        ));
-    }
-    out
+    noted_figure(id, title, svg, note, data)
 }
 
 /// What a page shows beside its blocks: the charts of the report's
@@ -450,7 +393,7 @@ fn page(report: &Report, c: &Charts) -> String {
         }
     }
     if let Some(doc) = c.inspect {
-        for f in inspect_charts(doc) {
+        for f in inspect::charts(doc) {
             charts.push_str(&f);
         }
     }
