@@ -1,5 +1,6 @@
 //! `cargo lto doctor`: reads the workspace's manifests, build scripts,
-//! sources, config files and environment, has `advise::doctor` find the
+//! sources, config files and environment (and its newest measure document,
+//! when there is one, for its own figures), has `advise::doctor` find the
 //! mistakes, renders them; exit 1 when one is an error.
 
 use std::io::Write;
@@ -41,6 +42,13 @@ fn rust_files(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
             out.push((path, text));
         }
     }
+}
+
+/// The project's newest measure document, when there is one that reads:
+/// doctor works without, so an unreadable or foreign one is passed over.
+fn newest_document(target_dir: &Path, root: &Path) -> Option<crate::results::MeasureDocument> {
+    let path = crate::results::latest(&crate::results::results_dir(target_dir)).ok()?;
+    crate::results::load(&path, Some(root)).ok()
 }
 
 /// Runs `doctor`; returns the exit code.
@@ -115,6 +123,7 @@ pub fn run(args: &DoctorArgs) -> Result<i32> {
         profiles,
         triple,
         unread_configs: (cwd.clone(), resolve::unread_configs(&cwd, &located.root)),
+        measured: newest_document(&located.target_dir, &located.root),
     });
     let mut out = std::io::stdout().lock();
     out.write_all(render::doctor(&report, args.format.into())?.as_bytes())?;

@@ -325,6 +325,7 @@ fn each_finding_id_is_the_one_docs_list() {
         Detail::StripSymbolsBacktraces {
             profile: String::new(),
             backtraces_at: None,
+            measured: None,
         },
         Detail::NoDebuginfoBacktraces {
             profile: String::new(),

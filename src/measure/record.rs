@@ -61,6 +61,7 @@ pub fn binary(path: &Path, sizes: SectionSizes) -> doc::Binary {
         symbols: sizes.symbols,
         sha256: Some(sizes.sha256),
         symbols_from: None,
+        stripped_symbols_bytes: None,
     }
 }
 

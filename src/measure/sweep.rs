@@ -173,6 +173,10 @@ pub fn measure_one(
                 notes.push(format!("`{}`: {why}", config.name));
                 None
             });
+        binary.stripped_symbols_bytes = match &binary.symbols_from {
+            Some(twin) => sections::measure(twin)?.sections.get("symbols").copied(),
+            None => None,
+        };
     }
     twin::discard(&clean_log, &crate_name);
     result.binary = Some(binary);

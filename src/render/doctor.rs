@@ -3,6 +3,7 @@
 //! words them.
 
 use crate::results::doctor::{Detail, Myth};
+use crate::units;
 
 /// What is wrong, with the reason.
 pub fn message(d: &Detail) -> String {
@@ -42,6 +43,7 @@ pub fn message(d: &Detail) -> String {
         Detail::StripSymbolsBacktraces {
             profile,
             backtraces_at,
+            ..
         } => format!(
             "[profile.{profile}] has strip = \"symbols\": a panic backtrace then shows only `<unknown>` frames{} (LTO does not mangle backtraces; stripping symbols does)",
             match backtraces_at {
@@ -71,8 +73,26 @@ pub fn message(d: &Detail) -> String {
     }
 }
 
-/// What to do.
-pub fn fix(d: &Detail) -> &'static str {
+/// What to do: with this project's own figures where a measure document
+/// has them.
+pub fn fix(d: &Detail) -> String {
+    match d {
+        Detail::StripSymbolsBacktraces {
+            measured: Some(m), ..
+        } => format!(
+            "strip = \"debuginfo\" keeps the function names in backtraces; for this project the file grows from {} to about {} (+{} of symbol table, measured on `{}` of measure {})",
+            units::bytes(m.size_bytes),
+            units::bytes(m.size_bytes + m.symbols_bytes),
+            units::bytes(m.symbols_bytes),
+            m.config,
+            m.document
+        ),
+        _ => general_fix(d).to_string(),
+    }
+}
+
+/// What to do, in general.
+fn general_fix(d: &Detail) -> &'static str {
     match d {
         Detail::MemberProfile { .. } => {
             "move the table into the workspace root's Cargo.toml (`cargo lto apply` writes there)"

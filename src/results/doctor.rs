@@ -98,6 +98,10 @@ pub enum Detail {
         profile: String,
         /// `file:line` where the sources capture backtraces, if they do.
         backtraces_at: Option<String>,
+        /// What the symbols cost this project, from its newest measure
+        /// document (none measured with this profile: absent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        measured: Option<SymbolsCost>,
     },
     /// No debug info while the sources capture backtraces.
     NoDebuginfoBacktraces {
@@ -142,6 +146,20 @@ impl Detail {
             Detail::MythComment { .. } => "myth-comment",
         }
     }
+}
+
+/// The size of a binary built with `strip = "symbols"` and of the symbol
+/// table stripping removed from it, as a measure document recorded them.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SymbolsCost {
+    /// The measure document's id.
+    pub document: String,
+    /// The configuration quoted (baseline: the profile as it is).
+    pub config: String,
+    /// The stripped binary's size on disk.
+    pub size_bytes: u64,
+    /// Bytes of `.symtab` and `.strtab` that strip removed.
+    pub symbols_bytes: u64,
 }
 
 /// The myths `doctor` recognises in comments (docs/facts.md has each

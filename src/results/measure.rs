@@ -202,6 +202,11 @@ pub struct Binary {
     /// reads the symbols from.
     #[serde(default)]
     pub symbols_from: Option<PathBuf>,
+    /// Bytes of the static symbol table (`.symtab`, `.strtab`) that strip
+    /// removed: the `symbols` group of the unstripped twin, what keeping
+    /// symbols (`strip = "debuginfo"`) would add to the file.
+    #[serde(default)]
+    pub stripped_symbols_bytes: Option<u64>,
 }
 
 /// One workload, as given with `--run`/`--run-cmd` or in metadata.

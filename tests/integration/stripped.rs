@@ -76,5 +76,29 @@ fn inspect_sees_through_a_stripped_release_profile() {
         }
     }
     assert!(doc["notes"].to_string().contains("unstripped twin"));
+
+    // doctor quotes what the symbols cost this project, from the document
+    let baseline = &config(&run.doc, "baseline")["binary"];
+    let symbols = baseline["stripped_symbols_bytes"].as_u64().unwrap();
+    assert!(symbols > 0, "{baseline}");
+    let out = cargo_lto()
+        .args(["doctor", "--format", "json"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let strip = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "strip-symbols-backtraces")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert_eq!(strip["measured"]["symbols_bytes"], symbols, "{strip:#}");
+    let fix = strip["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("for this project the file grows from")
+            && fix.contains(run.doc["id"].as_str().unwrap()),
+        "{fix}"
+    );
     assert_eq!(before, fingerprint(&dir));
 }

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use crate::profile::Key;
 use crate::profile::resolve::{Resolved, ResolvedValue, value_of};
 use crate::profile::values::{Debug, Lto, OptLevel, Panic, Strip, Value};
+use crate::results::MeasureDocument;
 use crate::results::advice::{ADVICE_SCHEMA_VERSION, Detail, DoctorReport, Finding, Severity};
+use crate::results::doctor::SymbolsCost;
 
 mod flags;
 mod myths;
@@ -50,6 +52,9 @@ pub struct Input<'a> {
     /// Config files beside the project that cargo, run from here, does
     /// not read (`resolve::unread_configs`), and where it runs.
     pub unread_configs: (PathBuf, Vec<PathBuf>),
+    /// The project's newest measure document, if any: its figures make
+    /// some advice this project's own.
+    pub measured: Option<MeasureDocument>,
 }
 
 impl Input<'_> {
@@ -328,6 +333,7 @@ fn profile_findings(input: &Input, name: &str, full: &Resolved, out: &mut Vec<Fi
             Detail::StripSymbolsBacktraces {
                 profile: name.to_string(),
                 backtraces_at: backtraces.clone(),
+                measured: symbols_cost(input.measured.as_ref(), name),
             },
             severity,
             at(Key::Strip),
@@ -346,4 +352,22 @@ fn profile_findings(input: &Input, name: &str, full: &Resolved, out: &mut Vec<Fi
             at(Key::Debug),
         ));
     }
+}
+
+/// What stripping symbols saved on `profile`, from `doc`'s baseline (the
+/// profile as it is): only when that build was stripped and its unstripped
+/// twin measured (a profile changed since then has no such figure).
+fn symbols_cost(doc: Option<&MeasureDocument>, profile: &str) -> Option<SymbolsCost> {
+    let doc = doc.filter(|d| d.base_profile == profile)?;
+    let baseline = doc
+        .configurations
+        .iter()
+        .find(|c| c.name == crate::profile::BASELINE)?;
+    let binary = baseline.binary.as_ref()?;
+    Some(SymbolsCost {
+        document: doc.id.clone(),
+        config: baseline.name.clone(),
+        size_bytes: binary.size_bytes,
+        symbols_bytes: binary.stripped_symbols_bytes?,
+    })
 }
