@@ -9,7 +9,7 @@ use crate::error::exit;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// `--manifest-path` names no file.
-    #[error("{} does not exist: pass --manifest-path the Cargo.toml of the project to measure", .0.display())]
+    #[error("{} does not exist: pass --manifest-path the Cargo.toml of your project", .0.display())]
     ManifestMissing(PathBuf),
     /// No Cargo.toml here or above.
     #[error("not a Cargo project: {0}; run `cargo lto` inside one or pass --manifest-path")]
