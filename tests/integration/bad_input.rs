@@ -229,6 +229,7 @@ fn explain_refuses_a_manifest_path_that_does_not_exist() {
 #[test]
 fn inspect_files_are_worded_as_files() {
     let dir = fixture("tiny");
+    let before = fingerprint(&dir);
     let run = |file: &str| {
         let out = cargo_lto()
             .args(["inspect", "--file", file])
@@ -250,4 +251,5 @@ fn inspect_files_are_worded_as_files() {
         first.contains("Cargo.toml is not an executable or object file"),
         "{toml}"
     );
+    assert_eq!(before, fingerprint(&dir));
 }

@@ -98,6 +98,7 @@ fn a_full_disk_is_named_after_a_failed_build() {
             return;
         };
         let dir = fixture("tiny");
+        let before = fingerprint(&dir);
         let target = mnt.path().to_str().unwrap();
         let out = crate::common::cargo_lto()
             .args([
@@ -127,5 +128,6 @@ fn a_full_disk_is_named_after_a_failed_build() {
                 "{stdout}\n{stderr}"
             );
         }
+        assert_eq!(before, fingerprint(&dir), "{size}");
     }
 }
