@@ -3,6 +3,7 @@
 
 pub mod disk;
 pub mod environment;
+pub mod llvm;
 pub mod preflight;
 pub mod twin;
 pub mod wrapper;

@@ -103,6 +103,7 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
                 crate::workspace::Error,
                 crate::profile::resolve::Error,
                 crate::build::preflight::Error,
+                crate::build::llvm::Error,
                 crate::measure::Error,
                 crate::inspect::Error,
                 crate::advise::recommend::Impossible,
