@@ -27,7 +27,7 @@ pub use crate::results::measure::CompareOutput;
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Table {
-    /// `preset`: `quick` or `standard` (checked where presets are known).
+    /// `preset`: `quick`, `standard` or `pgo` (checked where presets are known).
     pub preset: Option<String>,
     /// `configurations.NAME`: profile keys, checked by `profile::Settings`
     /// with the same messages as `--with`.

@@ -72,6 +72,18 @@ fn config_path(root: &Path) -> PathBuf {
 
 /// Plans and (unless `dry_run`) performs the edit.
 pub fn run(req: &Request) -> Result<Outcome> {
+    let steps: Vec<String> = req
+        .settings
+        .living_in(Lives::Pipeline)
+        .map(|(k, v)| format!("{k} = {}", v.toml()))
+        .collect();
+    if !steps.is_empty() {
+        return Err(crate::error::UsageError::Syntax {
+            origin: steps.join(", "),
+            message: "a pipeline step cargo-lto runs around cargo's builds, not a Cargo setting: no Cargo.toml can hold it, and this version cannot yet build it for you; nothing was written".into(),
+        }
+        .into());
+    }
     let manifest_path = req.root.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest_path)
         .with_context(|| format!("reading {}", manifest_path.display()))?;

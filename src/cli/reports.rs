@@ -146,8 +146,9 @@ impl From<ReportFormat> for Format {
 /// Which configurations: the matrix, and the profile they build on.
 #[derive(Debug, Args)]
 pub struct MatrixArgs {
-    /// Built-in matrix: `quick` (baseline, off, thin, fat, fat-cgu1) or
-    /// `standard` (adds thin-local, off-cgu1, thin-cgu1, size-s, size-z, icf).
+    /// Built-in matrix: `quick` (baseline, off, thin, fat, fat-cgu1),
+    /// `standard` (adds thin-local, off-cgu1, thin-cgu1, size-s, size-z, icf)
+    /// or `pgo` (baseline, fat, fat-pgo, thin-pgo, fat-pgo-bolt).
     #[arg(long, value_name = "NAME")]
     pub preset: Option<String>,
     /// Add (or replace) a configuration, e.g. `--with small:lto=fat,opt-level=z,panic=abort`.

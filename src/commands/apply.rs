@@ -52,7 +52,12 @@ fn settings(args: &ApplyArgs, out: &mut impl Write) -> Result<Option<(Settings, 
             found.doc.project.target.clone(),
         )));
     }
-    let presets = Preset::Standard.configurations();
+    let mut presets = Preset::Standard.configurations();
+    for c in Preset::Pgo.configurations() {
+        if !presets.iter().any(|p| p.name == c.name) {
+            presets.push(c);
+        }
+    }
     if let Some(c) = presets.iter().find(|c| c.name == name) {
         return Ok(Some((c.settings.clone(), None)));
     }

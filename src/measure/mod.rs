@@ -143,6 +143,15 @@ pub enum Error {
         /// what is wrong
         problem: runtime::workload::Unrunnable,
     },
+    /// Configurations with a pipeline step (`pgo`, `bolt`), which this
+    /// version checks (keys, tools) but does not build yet.
+    #[error(
+        "{names}: pgo and bolt are pipeline steps this version of cargo-lto checks (settings, LLVM tools) but does not build yet; measure without them for now"
+    )]
+    PipelineNotBuilt {
+        /// The configurations, quoted.
+        names: String,
+    },
 }
 
 impl Error {
@@ -177,6 +186,7 @@ pub(crate) fn resolve_base(project: &Project, cwd: &Path, base_profile: &str) ->
         target.cfg_matches(k)
     });
     resolved.extend(rustflags::resolve(&user_flags));
+    resolved.extend(resolve::pipeline_off());
     Ok(Base {
         resolved,
         config_files,

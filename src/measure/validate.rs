@@ -10,13 +10,15 @@ use anyhow::{Context, Result};
 use super::runtime::workload::{self, Workload};
 use super::{Base, Request, resolve_base, shard};
 use crate::build::environment::user_wrappers;
+use crate::build::llvm;
 use crate::build::preflight;
 use crate::error::UsageError;
 use crate::profile::Configuration;
+use crate::profile::Key;
 use crate::profile::matrix;
 use crate::profile::resolve::{self, Resolved};
 use crate::profile::rustflags::UserFlags;
-use crate::profile::values::{Linker, LinkerName};
+use crate::profile::values::{Linker, LinkerName, Step, Value};
 use crate::workspace::{self, AreaLock, Lockfile, Project};
 
 /// A measure request checked against its project.
@@ -82,6 +84,44 @@ fn build_runs(request: &Request, project: &Project) -> Result<usize, UsageError>
     Ok(runs)
 }
 
+/// The LLVM tools the configurations' pipeline steps need, found and
+/// checked before anything is built; then the steps themselves, which
+/// this version does not build yet, are refused.
+fn pipeline_tools(configs: &[Configuration]) -> Result<()> {
+    let on = |c: &Configuration, key: Key| c.settings.get(key) == Some(&Value::Step(Step::On));
+    let stepped: Vec<&Configuration> = configs
+        .iter()
+        .filter(|c| on(c, Key::Pgo) || on(c, Key::Bolt))
+        .collect();
+    if stepped.is_empty() {
+        return Ok(());
+    }
+    let first = stepped[0];
+    let search = llvm::Search::probe(&format!("`{}`", first.name))?;
+    let env = |k: &str| std::env::var(k).ok();
+    for c in &stepped {
+        let mut tools = Vec::new();
+        if on(c, Key::Pgo) {
+            tools.push((llvm::Tool::Profdata, "pgo"));
+        }
+        if on(c, Key::Bolt) {
+            tools.extend([
+                (llvm::Tool::Bolt, "bolt"),
+                (llvm::Tool::MergeFdata, "bolt"),
+                (llvm::Tool::Strip, "bolt"),
+            ]);
+        }
+        for (tool, key) in tools {
+            search.find(tool, &format!("`{}` ({key} = \"on\")", c.name), &env)?;
+        }
+    }
+    let names: Vec<String> = stepped.iter().map(|c| format!("`{}`", c.name)).collect();
+    Err(super::Error::PipelineNotBuilt {
+        names: names.join(", "),
+    }
+    .into())
+}
+
 /// Checks `request` against its project; bad input is an error here,
 /// before anything is built.
 pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
@@ -134,6 +174,7 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
         }
         None => (configs, None),
     };
+    pipeline_tools(&configs)?;
     let mut gold = Vec::new();
     for config in &configs {
         let effective = resolve::with_overrides(&base, &config.settings);

@@ -38,6 +38,10 @@ pub enum Key {
     Linker,
     /// `icf`
     Icf,
+    /// `pgo`
+    Pgo,
+    /// `bolt`
+    Bolt,
 }
 
 /// Where a key's value reaches the build.
@@ -47,6 +51,11 @@ pub enum Lives {
     Profile,
     /// Not a profile key: a `-C` flag in rustflags (`profile/rustflags.rs`).
     Rustflags,
+    /// Not a cargo setting at all: a step cargo-lto runs around the builds
+    /// (an instrumented build and a training run before the build that
+    /// ships, or a pass over the linked binary). A base profile never has
+    /// one: it is "off" there.
+    Pipeline,
 }
 
 /// One row of the key table.
@@ -71,7 +80,7 @@ pub struct KeySpec {
 }
 
 /// The table, in [`Key`] order (a test checks the order).
-pub static KEYS: [KeySpec; 13] = [
+pub static KEYS: [KeySpec; 15] = [
     KeySpec {
         key: Key::Lto,
         name: "lto",
@@ -203,6 +212,26 @@ pub static KEYS: [KeySpec; 13] = [
         accepts: "\"none\", \"safe\" or \"all\"",
         explain: Some(&text::ICF),
     },
+    KeySpec {
+        key: Key::Pgo,
+        name: "pgo",
+        lives: Lives::Pipeline,
+        release: None,
+        dev: None,
+        parse: parse::step,
+        accepts: "\"off\" or \"on\"",
+        explain: None,
+    },
+    KeySpec {
+        key: Key::Bolt,
+        name: "bolt",
+        lives: Lives::Pipeline,
+        release: None,
+        dev: None,
+        parse: parse::step,
+        accepts: "\"off\" or \"on\"",
+        explain: None,
+    },
 ];
 
 impl Key {
@@ -271,7 +300,7 @@ mod tests {
     }
 
     #[test]
-    fn profile_keys_have_both_defaults_and_rustflags_keys_none() {
+    fn profile_keys_have_both_defaults_and_the_others_none() {
         for spec in &KEYS {
             let has = spec.release.is_some() && spec.dev.is_some();
             assert_eq!(has, spec.lives == Lives::Profile, "{}", spec.name);

@@ -72,7 +72,7 @@ pub fn build(
     };
     let preset = Preset::parse(&preset_name).ok_or_else(|| UsageError::Syntax {
         origin: preset_origin,
-        message: format!("unknown preset `{preset_name}`: use `quick` or `standard`"),
+        message: format!("unknown preset `{preset_name}`: use `quick`, `standard` or `pgo`"),
     })?;
     let mut list = preset.configurations();
     for config in from_metadata {

@@ -2,7 +2,7 @@
 
 use super::keys::Key;
 use super::settings::Settings;
-use super::values::{Debug, Icf, Lto, OptLevel, Panic, Strip, Value};
+use super::values::{Debug, Icf, Lto, OptLevel, Panic, Step, Strip, Value};
 
 /// One named point of the matrix: settings laid over the base profile.
 /// `baseline` has no settings: it is the user's profile as it resolves.
@@ -23,6 +23,9 @@ pub enum Preset {
     Quick,
     /// quick plus thin-local, off-cgu1, thin-cgu1, size-s, size-z, icf.
     Standard,
+    /// The release pipeline past LTO: baseline, fat, fat-pgo, thin-pgo,
+    /// fat-pgo-bolt.
+    Pgo,
 }
 
 impl Preset {
@@ -31,6 +34,7 @@ impl Preset {
         match name {
             "quick" => Some(Preset::Quick),
             "standard" => Some(Preset::Standard),
+            "pgo" => Some(Preset::Pgo),
             _ => None,
         }
     }
@@ -54,6 +58,31 @@ impl Preset {
                 (Key::Debug, Value::Debug(Debug::None)),
             ])
         };
+        if self == Preset::Pgo {
+            let step = |lto, bolt| {
+                let mut keys = vec![
+                    (Key::Lto, Value::Lto(lto)),
+                    (Key::Pgo, Value::Step(Step::On)),
+                ];
+                if bolt {
+                    keys.push((Key::Bolt, Value::Step(Step::On)));
+                }
+                Settings::of(keys)
+            };
+            return [
+                (BASELINE, Settings::default()),
+                ("fat", lto(Lto::Fat)),
+                ("fat-pgo", step(Lto::Fat, false)),
+                ("thin-pgo", step(Lto::Thin, false)),
+                ("fat-pgo-bolt", step(Lto::Fat, true)),
+            ]
+            .into_iter()
+            .map(|(name, settings)| Configuration {
+                name: name.to_string(),
+                settings,
+            })
+            .collect();
+        }
         let mut list = vec![
             (BASELINE, Settings::default()),
             ("off", lto(Lto::Off)),
@@ -126,6 +155,19 @@ mod tests {
         assert_eq!(
             size_z.settings.to_string(),
             "lto=\"fat\" codegen-units=1 opt-level=\"z\" panic=\"abort\" strip=\"symbols\" debug=\"none\""
+        );
+    }
+
+    #[test]
+    fn pgo_is_the_pipeline_past_lto() {
+        assert_eq!(
+            names(Preset::Pgo),
+            ["baseline", "fat", "fat-pgo", "thin-pgo", "fat-pgo-bolt"]
+        );
+        let last = Preset::Pgo.configurations().pop().unwrap();
+        assert_eq!(
+            last.settings.to_string(),
+            "lto=\"fat\" pgo=\"on\" bolt=\"on\""
         );
     }
 

@@ -321,6 +321,20 @@ pub fn resolve(
     Ok(resolved)
 }
 
+/// The pipeline keys (`pgo`, `bolt`) of any base profile: off, as cargo
+/// alone builds.
+pub fn pipeline_off() -> Resolved {
+    Key::living_in(Lives::Pipeline)
+        .map(|key| {
+            let value = ResolvedValue {
+                value: Value::Step(crate::profile::values::Step::Off),
+                source: "default (cargo has no such setting: a step cargo-lto runs)".into(),
+            };
+            (key, value)
+        })
+        .collect()
+}
+
 /// The resolved profile with `overrides` laid on top, sourced `cargo-lto`.
 pub fn with_overrides(base: &Resolved, overrides: &Settings) -> Resolved {
     let mut out = base.clone();

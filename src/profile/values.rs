@@ -118,6 +118,12 @@ words! {
 }
 
 words! {
+    /// A pipeline step (`pgo`, `bolt`): run or not. Not a cargo setting:
+    /// cargo-lto runs the step around the builds.
+    Step { Off = "off", On = "on" }
+}
+
+words! {
     /// The linkers the `linker` key names by word.
     LinkerName { Lld = "lld", Mold = "mold", Bfd = "bfd", Gold = "gold" }
 }
@@ -171,6 +177,8 @@ pub enum Value {
     Linker(Linker),
     /// `icf`
     Icf(Icf),
+    /// `pgo`, `bolt`
+    Step(Step),
 }
 
 impl Value {
@@ -200,6 +208,7 @@ impl fmt::Display for Value {
             Value::TargetCpu(v) => f.write_str(v),
             Value::Linker(v) => v.fmt(f),
             Value::Icf(v) => v.fmt(f),
+            Value::Step(v) => v.fmt(f),
         }
     }
 }
@@ -296,5 +305,10 @@ pub mod parse {
     /// `icf`: "none", "safe", "all".
     pub fn icf(v: &T) -> Option<Value> {
         word(v, Icf::from_word).map(Value::Icf)
+    }
+
+    /// `pgo`, `bolt`: "off", "on".
+    pub fn step(v: &T) -> Option<Value> {
+        word(v, Step::from_word).map(Value::Step)
     }
 }

@@ -378,8 +378,12 @@ fn recommended_writes_the_recommendation() {
 
 /// `apply fat` in `dir`, refused (exit 2, never "undone"): stderr's first line.
 fn apply_refused(dir: &Path) -> String {
+    apply_refused_config(dir, "fat")
+}
+
+fn apply_refused_config(dir: &Path, config: &str) -> String {
     let out = cargo_lto()
-        .args(["apply", "fat"])
+        .args(["apply", config])
         .current_dir(dir)
         .output()
         .unwrap();
@@ -429,4 +433,20 @@ fn a_file_the_user_cannot_write_is_refused_first() {
         first.contains("Cargo.toml cannot be written: Read-only file system"),
         "{first}"
     );
+}
+
+/// A configuration with a pipeline step (`pgo`, `bolt`): no Cargo.toml can
+/// hold it, so nothing is written (was: its profile keys alone, the step
+/// silently dropped).
+#[test]
+fn a_pipeline_step_is_not_written_as_a_setting() {
+    let dir = fixture("tiny");
+    let before = fingerprint(&dir);
+    let first = apply_refused_config(&dir, "fat-pgo");
+    assert!(
+        first.starts_with("error: pgo = \"on\": a pipeline step")
+            && first.contains("nothing was written"),
+        "{first}"
+    );
+    assert_eq!(before, fingerprint(&dir));
 }

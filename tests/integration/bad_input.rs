@@ -253,3 +253,50 @@ fn inspect_files_are_worded_as_files() {
     );
     assert_eq!(before, fingerprint(&dir));
 }
+
+/// A PGO configuration with an llvm-profdata of another LLVM version than
+/// rustc's (this machine's /usr/bin/llvm-profdata is LLVM 14's, which
+/// cannot read rustc 1.95's profiles): exit 2 before anything is built,
+/// naming what was found, its version, and what is needed.
+#[test]
+fn pgo_refuses_an_llvm_profdata_of_another_version() {
+    let old = std::path::Path::new("/usr/bin/llvm-profdata");
+    let version = std::process::Command::new(old)
+        .args(["merge", "--version"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    if !version.contains("LLVM version 14.") {
+        eprintln!("skipped: /usr/bin/llvm-profdata is not LLVM 14's here");
+        return;
+    }
+    let dir = fixture("tiny");
+    let before = fingerprint(&dir);
+    let out = cargo_lto()
+        .args([
+            "measure",
+            "--only",
+            "baseline,p",
+            "--with",
+            "p:lto=fat,pgo=on",
+        ])
+        .env("CARGO_LTO_LLVM_PROFDATA", old)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: `p` (pgo = \"on\") needs llvm-profdata of LLVM 22"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("found /usr/bin/llvm-profdata (LLVM 14.0")
+            && stderr.contains("named by CARGO_LTO_LLVM_PROFDATA"),
+        "{stderr}"
+    );
+    let built = crate::common::built(&dir);
+    assert!(built.is_empty(), "nothing is built: {built:?}");
+    assert_eq!(before, fingerprint(&dir));
+}
