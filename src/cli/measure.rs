@@ -70,7 +70,7 @@ pub struct MeasureArgs {
 pub enum CounterArg {
     /// Wall-clock time.
     Time,
-    /// Instructions: perf_event counters, else callgrind, else time (said so).
+    /// Instructions: perf_event counters, else cachegrind (valgrind), else time (said so).
     Instructions,
 }
 

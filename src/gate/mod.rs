@@ -11,7 +11,9 @@
 use crate::results::advice::ADVICE_SCHEMA_VERSION;
 use crate::results::advice::BUILD_CI_MIN_BUILDS;
 use crate::results::gate::{CheckReport, Limit, Limits, Note, Outcome, ReportNote, Row, Unit};
-use crate::results::measure::{Build, Configuration, MeasureDocument, Metric, Status, Verdict};
+use crate::results::measure::{
+    Build, Configuration, Counter, MeasureDocument, Metric, Status, Verdict,
+};
 use crate::stats;
 
 pub mod merge;
@@ -90,6 +92,12 @@ pub fn check(baseline: &MeasureDocument, new: &MeasureDocument, limits: &Limits)
             new: first_line(&new.toolchain.rustc_vv).into(),
         });
     }
+    // counts of two instruction counters do not compare
+    let counter = |d: &MeasureDocument| d.runtime_plan.as_ref().map(|p| p.counter);
+    let counters = match (counter(baseline), counter(new)) {
+        (Some(a), Some(b)) if a != b => Some((a, b)),
+        _ => None,
+    };
     let mut rows = Vec::new();
     for old in &baseline.configurations {
         if old.status != Status::Ok {
@@ -112,7 +120,7 @@ pub fn check(baseline: &MeasureDocument, new: &MeasureDocument, limits: &Limits)
             continue;
         }
         let times = baseline.machine_of(old) == new.machine_of(c) || limits.allow_cross_host;
-        rows.extend(config_rows(old, c, limits, times));
+        rows.extend(config_rows(old, c, limits, (times, counters)));
     }
     for c in &new.configurations {
         if baseline.config(&c.name).is_none() {
@@ -187,7 +195,15 @@ fn status_note(c: &Configuration) -> Note {
 }
 
 /// The rows of one configuration present and built in both documents.
-fn config_rows(old: &Configuration, c: &Configuration, limits: &Limits, times: bool) -> Vec<Row> {
+/// One configuration's rows; `times`: its times compare (the same machine,
+/// or allowed); `counters`: the two documents' instruction counters, when
+/// they differ.
+fn config_rows(
+    old: &Configuration,
+    c: &Configuration,
+    limits: &Limits,
+    (times, counters): (bool, Option<(Counter, Counter)>),
+) -> Vec<Row> {
     let name = c.name.as_str();
     let mut rows = Vec::new();
     if let (Some(a), Some(b)) = (&old.binary, &c.binary) {
@@ -255,7 +271,12 @@ fn config_rows(old: &Configuration, c: &Configuration, limits: &Limits, times: b
                 rows.push(skipped(name, &check, limit, Note::BaselineDidNotRun));
                 continue;
             };
-            rows.push(runtime_row(name, &check, o, r, limit, times));
+            rows.push(match counters {
+                Some((baseline, new)) if o.metric == Metric::Instructions => {
+                    skipped(name, &check, limit, Note::CountersDiffer { baseline, new })
+                }
+                _ => runtime_row(name, &check, o, r, limit, times),
+            });
         }
     }
     rows

@@ -387,3 +387,45 @@ fn repeated_builds_fail_only_when_their_cis_are_apart() {
     assert_eq!(row(&r).outcome, Outcome::Fail);
     assert!(matches!(row(&r).notes[0], Note::OneCleanBuildEach));
 }
+
+/// Instruction counts from two different counters (callgrind's in the
+/// baseline, cachegrind's now) differ by up to a few percent for the same
+/// code: not compared, said why. The same counter on both sides compares.
+#[test]
+fn two_instruction_counters_are_not_compared() {
+    use crate::results::measure::{Counter, Metric};
+    let instructions = |counter| {
+        let mut d = doc();
+        d.runtime_plan.as_mut().unwrap().counter = counter;
+        for c in &mut d.configurations {
+            for r in &mut c.runtime {
+                r.metric = Metric::Instructions;
+            }
+        }
+        d
+    };
+    let limits = Limits {
+        max_runtime: Some(0.01),
+        ..Limits::default()
+    };
+    let (old, new) = (
+        instructions(Counter::Callgrind),
+        instructions(Counter::Cachegrind),
+    );
+    let r = check(&old, &new, &limits);
+    let row = r
+        .rows
+        .iter()
+        .find(|x| x.check == "runtime:w" && x.config == "fat")
+        .unwrap();
+    assert_eq!(row.outcome, Outcome::Skipped);
+    assert_eq!(
+        row.notes,
+        [Note::CountersDiffer {
+            baseline: Counter::Callgrind,
+            new: Counter::Cachegrind
+        }]
+    );
+    let same = check(&new, &instructions(Counter::Cachegrind), &limits);
+    assert_ne!(outcome(&same, "fat", "runtime:w"), Outcome::Skipped);
+}

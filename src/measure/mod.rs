@@ -39,7 +39,7 @@ use runtime::workload::Options as WorkloadOptions;
 pub enum CounterChoice {
     /// Wall-clock time.
     Time,
-    /// Instructions: perf_event, else callgrind, else time (said so).
+    /// Instructions: perf_event, else cachegrind (valgrind), else time (said so).
     Instructions,
 }
 

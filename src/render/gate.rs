@@ -4,7 +4,7 @@
 use super::blocks::{Align, Block, Report, Table};
 use super::cells::{Cell, Metric};
 use crate::results::gate::{CheckReport, Limit, Note, Outcome, ReportNote, Unit};
-use crate::results::measure::Verdict;
+use crate::results::measure::{Counter, Verdict};
 use crate::units;
 
 fn figure(value: Option<f64>, unit: Option<Unit>) -> Cell {
@@ -37,6 +37,15 @@ fn metric(m: Metric) -> &'static str {
     match m {
         Metric::Seconds => "wall_s",
         Metric::Instructions => "instructions",
+    }
+}
+
+fn counter(c: Counter) -> &'static str {
+    match c {
+        Counter::Time => "wall time",
+        Counter::PerfEvent => "perf",
+        Counter::Callgrind => "callgrind",
+        Counter::Cachegrind => "cachegrind",
     }
 }
 
@@ -83,6 +92,11 @@ pub fn note(n: &Note) -> String {
             "counted {} against {}: not comparable",
             metric(*baseline),
             metric(*new)
+        ),
+        Note::CountersDiffer { baseline, new } => format!(
+            "instructions counted by {} against {}: their counts of the same run differ (by 1.9% on a shell loop here), so they are not compared; measure the baseline again",
+            counter(*baseline),
+            counter(*new)
         ),
         Note::FailedInBaselineToo => "the workload failed in the baseline too".into(),
         Note::WorkloadFailed {

@@ -8,7 +8,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use super::blocks::{Align, Block, Report, Table};
 use super::cells::Cell;
 use crate::results::advice::Recommendation;
-use crate::results::measure::{Configuration, Status, Verdict};
+use crate::results::measure::{Configuration, Counter, Status, Verdict};
 use crate::results::{BASELINE, MeasureDocument};
 
 /// One document and what was recommended from it (or why nothing was).
@@ -244,12 +244,14 @@ pub fn report(sections: &[Section]) -> Report {
             },
             match &doc.runtime_plan {
                 Some(p) => format!(
-                    "; runtime: ratio of medians to baseline's [95% CI] over interleaved runs ({:?}), `noise` unless the p-value adjusted for every comparison is under 0.05, the CI excludes 1 and the effect is at least 1%",
-                    p.counter
-                )
-                .replace("Time", "wall time")
-                .replace("PerfEvent", "instructions, perf")
-                .replace("Callgrind", "instructions, callgrind"),
+                    "; runtime: ratio of medians to baseline's [95% CI] over interleaved runs ({}), `noise` unless the p-value adjusted for every comparison is under 0.05, the CI excludes 1 and the effect is at least 1%",
+                    match p.counter {
+                        Counter::Time => "wall time",
+                        Counter::PerfEvent => "instructions, perf",
+                        Counter::Callgrind => "instructions, callgrind",
+                        Counter::Cachegrind => "instructions, cachegrind",
+                    }
+                ),
                 None => String::new(),
             }
         ));

@@ -126,6 +126,14 @@ pub enum Note {
         /// The new one's.
         new: crate::results::measure::Metric,
     },
+    /// Instructions counted by two different counters (callgrind's and
+    /// cachegrind's counts of one run differ by up to a few percent).
+    CountersDiffer {
+        /// The baseline's counter.
+        baseline: crate::results::measure::Counter,
+        /// The new one's.
+        new: crate::results::measure::Counter,
+    },
     /// The workload failed in the baseline too.
     FailedInBaselineToo,
     /// The workload failed in the new results.
