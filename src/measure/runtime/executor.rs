@@ -194,7 +194,7 @@ mod tests {
             "-c",
             "i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done",
         ]);
-        let mut count = |counter| {
+        let count = |counter| {
             RealExecutor
                 .run("c", Path::new("sh"), &w, counter)
                 .unwrap()
