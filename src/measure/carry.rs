@@ -11,11 +11,19 @@ use std::collections::BTreeMap;
 
 use crate::results::measure::{Configuration, MeasureDocument, Status};
 
-/// The effective values of `c`, without where each came from.
+/// The effective values of `c`, without where each came from, and without
+/// pipeline steps that are off (documents before those keys existed do not
+/// list them, and built the same way).
 fn values(c: &Configuration) -> BTreeMap<&str, &str> {
+    let off_step = |k: &str, v: &str| {
+        v == "off"
+            && crate::profile::Key::by_name(k)
+                .is_some_and(|k| k.lives() == crate::profile::Lives::Pipeline)
+    };
     c.effective
         .iter()
         .map(|(k, v)| (k.as_str(), v.value.as_str()))
+        .filter(|(k, v)| !off_step(k, v))
         .collect()
 }
 
@@ -190,6 +198,40 @@ mod tests {
         );
         assert!(notes[1].contains(&format!("`{}`", fat.name)), "{notes:?}");
         assert!(notes[1].contains("no earlier clean sweep built the same binary"));
+    }
+
+    #[test]
+    fn a_document_from_before_the_pipeline_keys_still_carries() {
+        let mut clean = hashed(template());
+        for c in &mut clean.configurations {
+            c.effective.remove("pgo");
+            c.effective.remove("bolt");
+        }
+        let mut w = warm(&clean);
+        let off = crate::results::measure::Setting {
+            value: "off".into(),
+            source: "default".into(),
+        };
+        for c in &mut w.configurations {
+            c.effective.insert("pgo".into(), off.clone());
+            c.effective.insert("bolt".into(), off.clone());
+        }
+        carry(&mut w, std::slice::from_ref(&clean));
+        let b = w.configurations[0].build.as_ref().unwrap();
+        assert_eq!(b.carried_from.as_deref(), Some(clean.id.as_str()));
+        // a step that is on is a setting like any other
+        w.configurations[0].effective.get_mut("pgo").unwrap().value = "on".into();
+        let mut again = warm(&clean);
+        again.configurations[0].effective = w.configurations[0].effective.clone();
+        carry(&mut again, std::slice::from_ref(&clean));
+        assert!(
+            again.configurations[0]
+                .build
+                .as_ref()
+                .unwrap()
+                .carried_from
+                .is_none()
+        );
     }
 
     #[test]
