@@ -36,6 +36,10 @@ pub struct Table {
     /// `workloads.NAME`: how to run the binary.
     #[serde(default)]
     pub workloads: BTreeMap<String, WorkloadSpec>,
+    /// `train.NAME`: how to run the binary to train PGO configurations
+    /// (`--train`), with the keys of `workloads.NAME`.
+    #[serde(default)]
+    pub train: BTreeMap<String, WorkloadSpec>,
     /// `build-runs`: clean builds per configuration (`--build-runs`).
     #[serde(rename = "build-runs")]
     pub build_runs: Option<usize>,

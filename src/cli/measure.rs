@@ -85,6 +85,15 @@ pub struct RuntimeArgs {
     /// Run any command, `{bin}` standing for the configuration's binary. Repeatable.
     #[arg(long = "run-cmd", value_name = "[NAME=]CMD")]
     pub run_cmd: Vec<String>,
+    /// Train PGO configurations with the binary and these arguments (the
+    /// syntax of --run); without it, the measured workloads train them.
+    /// Repeatable.
+    #[arg(long = "train", value_name = "[NAME=]ARGS")]
+    pub train: Vec<String>,
+    /// Train PGO configurations with this command, `{bin}` standing for the
+    /// instrumented binary (the syntax of --run-cmd). Repeatable.
+    #[arg(long = "train-cmd", value_name = "[NAME=]CMD")]
+    pub train_cmd: Vec<String>,
     /// Run workloads through `sh -c`.
     #[arg(long)]
     pub shell: bool,

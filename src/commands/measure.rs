@@ -41,6 +41,8 @@ fn request(args: &MeasureArgs) -> Request {
         runtime: RuntimeRequest {
             run: rt.run.clone(),
             run_cmd: rt.run_cmd.clone(),
+            train: rt.train.clone(),
+            train_cmd: rt.train_cmd.clone(),
             options: Options {
                 shell: rt.shell,
                 prepare: rt.prepare.clone(),

@@ -17,12 +17,25 @@ use crate::progress::ConfigBar;
 use crate::results::measure::BuildSample;
 use crate::workspace::Project;
 
-/// The environment that gives `config`'s rustflags keys to cargo, with the
-/// user's own flags.
-pub fn rustflags_env(plan: &MeasurePlan, config: &Configuration) -> Vec<(String, String)> {
+/// The environment that gives `config`'s rustflags keys, and `more` flags
+/// (a pipeline stage's), to cargo, with the user's own flags.
+pub fn rustflags_env(
+    plan: &MeasurePlan,
+    config: &Configuration,
+    more: &[String],
+) -> Vec<(String, String)> {
     let (base, triple) = (&plan.base, plan.user_flags.triple.as_str());
-    let extra = rustflags::extra_flags(&config.settings, base, triple);
+    let mut extra = rustflags::extra_flags(&config.settings, base, triple);
+    extra.extend(more.iter().cloned());
     rustflags::env_for(&plan.user_flags, &extra, &|k| std::env::var(k).ok())
+}
+
+/// True for a configuration built through the PGO pipeline.
+pub fn is_pgo(config: &Configuration) -> bool {
+    config.settings.get(crate::profile::Key::Pgo)
+        == Some(&crate::profile::Value::Step(
+            crate::profile::values::Step::On,
+        ))
 }
 
 /// Where a sweep keeps its files under the target directory.
@@ -45,8 +58,13 @@ pub fn cargo_command(plan: &MeasurePlan, config: &Configuration, target_dir: &Pa
         project.bin.clone(),
     ];
     args.extend(flags.feature_args());
-    if let Some(target) = &flags.target {
-        args.extend(["--target".into(), target.clone()]);
+    match &flags.target {
+        Some(target) => args.extend(["--target".into(), target.clone()]),
+        // with --target, rustflags reach the target's crates alone: not the
+        // build scripts and proc macros, which an instrumented build would
+        // otherwise make write profiles while it builds
+        None if is_pgo(config) => args.extend(["--target".into(), plan.user_flags.triple.clone()]),
+        None => {}
     }
     args.extend(flags.network_args());
     if let Some(jobs) = &flags.jobs {
@@ -72,10 +90,21 @@ pub(super) struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     pub fn new(plan: &'a MeasurePlan<'a>, config: &'a Configuration) -> Builder<'a> {
-        let target_dir = tool_dir(&plan.project).join(&config.name);
+        Builder::with_flags(plan, config, &config.name, &[])
+    }
+
+    /// A builder in `<tool dir>/<dir>` with `more` rustflags (a pipeline
+    /// stage's: `-Cprofile-generate`, `-Cprofile-use`).
+    pub fn with_flags(
+        plan: &'a MeasurePlan<'a>,
+        config: &'a Configuration,
+        dir: &str,
+        more: &[String],
+    ) -> Builder<'a> {
+        let target_dir = tool_dir(&plan.project).join(dir);
         Builder {
             args: cargo_command(plan, config, &target_dir),
-            env: rustflags_env(plan, config),
+            env: rustflags_env(plan, config, more),
             plan,
             config,
             target_dir,

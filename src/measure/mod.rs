@@ -7,6 +7,7 @@
 mod builder;
 pub mod carry;
 pub mod machine;
+mod pgo;
 pub mod plan;
 pub mod record;
 pub mod runtime;
@@ -50,6 +51,10 @@ pub struct RuntimeRequest {
     pub run: Vec<String>,
     /// `--run-cmd [NAME=]CMD`.
     pub run_cmd: Vec<String>,
+    /// `--train [NAME=]ARGS`: PGO's training runs.
+    pub train: Vec<String>,
+    /// `--train-cmd [NAME=]CMD`.
+    pub train_cmd: Vec<String>,
     /// Shell, prepare, directory, stdin for those.
     pub options: WorkloadOptions,
     /// At least this many recorded runs.
@@ -143,12 +148,20 @@ pub enum Error {
         /// what is wrong
         problem: runtime::workload::Unrunnable,
     },
-    /// Configurations with a pipeline step (`pgo`, `bolt`), which this
-    /// version checks (keys, tools) but does not build yet.
+    /// Configurations with `bolt = "on"`, which this version checks (keys,
+    /// tools) but does not build yet.
     #[error(
-        "{names}: pgo and bolt are pipeline steps this version of cargo-lto checks (settings, LLVM tools) but does not build yet; measure without them for now"
+        "{names}: bolt is a pipeline step this version of cargo-lto checks (settings, LLVM tools) but does not build yet; measure without it for now"
     )]
     PipelineNotBuilt {
+        /// The configurations, quoted.
+        names: String,
+    },
+    /// A PGO configuration without a workload to train it.
+    #[error(
+        "{names}: pgo = \"on\" needs a training run: give one with --train or --train-cmd (or a `train` table in the metadata), or a workload with --run, which then trains it too"
+    )]
+    NothingToTrain {
         /// The configurations, quoted.
         names: String,
     },
@@ -243,6 +256,11 @@ fn sweep_validated(request: &Request, mut plan: MeasurePlan<'_>) -> Result<Outco
         notes: plan.notes.clone(),
         configurations: Vec::new(),
         workloads: Vec::new(),
+        training: if plan.training_given {
+            plan.training.clone()
+        } else {
+            Vec::new()
+        },
         runtime_plan: None,
         invocation: request.invocation.clone(),
         source: machine::source_revision(&project.workspace_root),

@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 
 use super::MeasurePlan;
-use super::builder::{Builder, unstripped_twin};
+use super::builder::{Builder, is_pgo, unstripped_twin};
 pub use super::builder::{cargo_command, tool_dir};
+use super::pgo;
 use super::record;
 use super::steps;
 use crate::build::{self, twin};
@@ -62,6 +63,7 @@ fn entry(
         runtime: Vec::new(),
         identical_to: None,
         machine: None,
+        pipeline: Vec::new(),
     }
 }
 
@@ -115,7 +117,36 @@ pub fn measure_one(
     notes: &mut Vec<String>,
 ) -> Result<doc::Configuration> {
     let (project, request, base) = (&plan.project, plan.request, &plan.base);
-    let builder = Builder::new(plan, config);
+    let (progress, expected_units) = progress;
+    let bar = progress.start_config(&config.name, expected_units);
+    let echo = |line: &str| {
+        if request.verbose {
+            progress.println(line);
+        }
+    };
+    // a PGO configuration: its instrumented build, training and merge first
+    let trained = match (&plan.profdata, is_pgo(config)) {
+        (Some(profdata), true) => Some(pgo::train(plan, config, profdata, &bar, &echo)?),
+        _ => None,
+    };
+    let (more, stages) = match trained {
+        Some(Ok(t)) => (pgo::use_flags(&t.profile), t.stages),
+        Some(Err(failed)) => {
+            let mut result = entry(config, base, Vec::new(), BTreeMap::new());
+            notes.push(format!("`{}`: {}", config.name, failed.message));
+            result.status = Status::Failed;
+            result.exit_code = failed.exit_code;
+            result.stderr_tail = Some(match failed.stderr_tail {
+                Some(tail) if !tail.is_empty() => format!("{}\n{tail}", failed.message),
+                _ => failed.message,
+            });
+            result.pipeline = failed.stages;
+            bar.finish("failed");
+            return Ok(result);
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    let builder = Builder::with_flags(plan, config, &config.name, &more);
     let mut command = vec![plan.cargo.display().to_string()];
     command.extend(builder.args.iter().cloned());
     let env = build::wrapper_env(
@@ -128,14 +159,10 @@ pub fn measure_one(
         .chain(builder.env.iter().cloned())
         .collect();
     let mut result = entry(config, base, command, env);
-
-    let (progress, expected_units) = progress;
-    let bar = progress.start_config(&config.name, expected_units);
-    let echo = |line: &str| {
-        if request.verbose {
-            progress.println(line);
-        }
-    };
+    if !stages.is_empty() {
+        notes.push(pipeline_note(&config.name, &stages));
+    }
+    result.pipeline = stages;
     let (clean, sample) = builder.clean(1, &bar, &echo, notes)?;
     let clean = steps::record_clean(&clean, &config.name, &project.bin, request.warm);
     notes.extend(clean.note);
@@ -192,6 +219,25 @@ pub fn measure_one(
     result.build = Some(build);
     bar.finish("done");
     Ok(result)
+}
+
+/// What the stages before a PGO configuration's timed build took.
+fn pipeline_note(name: &str, stages: &[crate::results::pipeline::Stage]) -> String {
+    let parts: Vec<String> = stages
+        .iter()
+        .map(|s| match s.profiles {
+            Some((files, bytes)) => format!(
+                "{} {:.2} s ({files} profile(s), {bytes} bytes)",
+                s.stage, s.wall_s
+            ),
+            None => format!("{} {:.2} s", s.stage, s.wall_s),
+        })
+        .collect();
+    let total: f64 = stages.iter().map(|s| s.wall_s).sum();
+    format!(
+        "`{name}`: built through the PGO pipeline; before its timed build (the figure in the table) came {}: {total:.2} s more",
+        parts.join(", ")
+    )
 }
 
 /// The BUSY note of a build whose figures are busy.

@@ -52,6 +52,14 @@ pub struct MeasurePlan<'r> {
     /// Clean builds per configuration: `--build-runs`, else the
     /// metadata's `build-runs` (the package's over the workspace's), else 1.
     pub build_runs: usize,
+    /// llvm-profdata of rustc's LLVM version, when a configuration has
+    /// `pgo = "on"`.
+    pub profdata: Option<PathBuf>,
+    /// What trains the PGO configurations: `--train`/`--train-cmd` and the
+    /// metadata's `train` table, else the workloads.
+    pub training: Vec<Workload>,
+    /// True when the training runs were given (not the workloads).
+    pub training_given: bool,
 }
 
 /// `--build-runs`, else the last `build-runs` of the metadata tables (the
@@ -85,20 +93,22 @@ fn build_runs(request: &Request, project: &Project) -> Result<usize, UsageError>
 }
 
 /// The LLVM tools the configurations' pipeline steps need, found and
-/// checked before anything is built; then the steps themselves, which
-/// this version does not build yet, are refused.
-fn pipeline_tools(configs: &[Configuration]) -> Result<()> {
+/// checked before anything is built: llvm-profdata when one has `pgo =
+/// "on"`. `bolt = "on"`, which this version does not build yet, is refused
+/// after its tools are checked; so is PGO without a workload to train it.
+fn pipeline_tools(configs: &[Configuration], training: &[Workload]) -> Result<Option<PathBuf>> {
     let on = |c: &Configuration, key: Key| c.settings.get(key) == Some(&Value::Step(Step::On));
     let stepped: Vec<&Configuration> = configs
         .iter()
         .filter(|c| on(c, Key::Pgo) || on(c, Key::Bolt))
         .collect();
     if stepped.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let first = stepped[0];
     let search = llvm::Search::probe(&format!("`{}`", first.name))?;
     let env = |k: &str| std::env::var(k).ok();
+    let mut profdata = None;
     for c in &stepped {
         let mut tools = Vec::new();
         if on(c, Key::Pgo) {
@@ -112,14 +122,29 @@ fn pipeline_tools(configs: &[Configuration]) -> Result<()> {
             ]);
         }
         for (tool, key) in tools {
-            search.find(tool, &format!("`{}` ({key} = \"on\")", c.name), &env)?;
+            let found = search.find(tool, &format!("`{}` ({key} = \"on\")", c.name), &env)?;
+            if tool == llvm::Tool::Profdata {
+                profdata = Some(found.path);
+            }
         }
     }
-    let names: Vec<String> = stepped.iter().map(|c| format!("`{}`", c.name)).collect();
-    Err(super::Error::PipelineNotBuilt {
-        names: names.join(", "),
+    let names = |key: Key| {
+        let list: Vec<String> = stepped
+            .iter()
+            .filter(|c| on(c, key))
+            .map(|c| format!("`{}`", c.name))
+            .collect();
+        list.join(", ")
+    };
+    if stepped.iter().any(|c| on(c, Key::Bolt)) {
+        let names = names(Key::Bolt);
+        return Err(super::Error::PipelineNotBuilt { names }.into());
     }
-    .into())
+    if profdata.is_some() && training.is_empty() {
+        let names = names(Key::Pgo);
+        return Err(super::Error::NothingToTrain { names }.into());
+    }
+    Ok(profdata)
 }
 
 /// Checks `request` against its project; bad input is an error here,
@@ -150,9 +175,19 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
         }
         .into());
     }
-    for w in &workloads {
+    let given = workload::collect(
+        workload::training_from_cli(&rt.train, &rt.train_cmd, &rt.options)?,
+        workload::training_from_metadata(&project.metadata)?,
+    );
+    for w in workloads.iter().chain(&given) {
         workload::check_runnable(w)?;
     }
+    let training_given = !given.is_empty();
+    let training = if training_given {
+        given
+    } else {
+        workloads.clone()
+    };
     let rustc = std::env::var_os("RUSTC").map_or_else(|| PathBuf::from("rustc"), PathBuf::from);
     preflight::check(flags, &project, &rustc)?;
     let Base {
@@ -174,7 +209,7 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
         }
         None => (configs, None),
     };
-    pipeline_tools(&configs)?;
+    let profdata = pipeline_tools(&configs, &training)?;
     let mut gold = Vec::new();
     for config in &configs {
         let effective = resolve::with_overrides(&base, &config.settings);
@@ -186,6 +221,11 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
 
     let wrappers = user_wrappers(&config_files);
     let mut notes = wrappers.notes();
+    if profdata.is_some() && !training_given {
+        notes.push(
+            "PGO configurations are trained with the measured workloads themselves (no --train): their runtime gain is an upper bound (trained and measured on the same input)".into(),
+        );
+    }
     notes.extend(resolve::unread_configs_note(&cwd, &project.workspace_root));
     notes.extend(shard_note);
     if !gold.is_empty() {
@@ -208,5 +248,8 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
         workloads,
         notes,
         build_runs,
+        profdata,
+        training,
+        training_given,
     })
 }

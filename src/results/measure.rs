@@ -49,6 +49,11 @@ pub struct MeasureDocument {
     /// The workloads run on every configuration's binary.
     #[serde(default)]
     pub workloads: Vec<Workload>,
+    /// The runs that trained the PGO configurations, when given apart from
+    /// the workloads (`--train`, the metadata's `train`); empty when the
+    /// workloads trained them, or nothing was trained.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub training: Vec<Workload>,
     /// How the workloads were run, when any were.
     #[serde(default)]
     pub runtime_plan: Option<RuntimePlan>,
@@ -175,6 +180,11 @@ pub struct Configuration {
     /// document's (set by `cargo lto merge` for every configuration).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub machine: Option<Machine>,
+    /// The stages before its timed build, for a configuration built through
+    /// a pipeline (`pgo = "on"`): the instrumented build, the training, the
+    /// merge. Empty for a plain build.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pipeline: Vec<super::pipeline::Stage>,
 }
 
 /// Size of a binary and of its section groups.

@@ -232,3 +232,16 @@ impl Drop for Tmpfs {
             .status();
     }
 }
+
+pub fn runtime<'a>(
+    doc: &'a serde_json::Value,
+    config_name: &str,
+    workload: &str,
+) -> &'a serde_json::Value {
+    config(doc, config_name)["runtime"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["workload"] == workload)
+        .unwrap_or_else(|| panic!("no runtime of {workload} for {config_name}"))
+}

@@ -17,6 +17,7 @@ mod identical;
 mod inspect;
 mod interrupt;
 mod measure_example;
+mod pgo;
 mod report;
 mod runtime;
 mod shards;

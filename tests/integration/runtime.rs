@@ -2,20 +2,7 @@
 //! differing output is flagged, failing workloads are reported, and the
 //! instruction counter works on this machine.
 
-use crate::common::{config, copy_fixture, fixture, measure_json, repo};
-
-fn runtime<'a>(
-    doc: &'a serde_json::Value,
-    config_name: &str,
-    workload: &str,
-) -> &'a serde_json::Value {
-    config(doc, config_name)["runtime"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["workload"] == workload)
-        .unwrap_or_else(|| panic!("no runtime of {workload} for {config_name}"))
-}
+use crate::common::{config, copy_fixture, fixture, measure_json, repo, runtime};
 
 #[test]
 fn example_workload_is_timed_with_confidence_intervals() {

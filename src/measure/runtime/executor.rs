@@ -17,6 +17,8 @@ use crate::process::{Wait, read_all, run_piped};
 pub struct RunRecord {
     /// Wall seconds.
     pub wall_s: f64,
+    /// User + system CPU seconds (wait4).
+    pub cpu_s: f64,
     /// Instructions, with a counter (none when it gave no count).
     pub instructions: Option<u64>,
     /// Peak RSS (wait4).
@@ -143,6 +145,7 @@ impl Executor for RealExecutor {
         }
         Ok(RunRecord {
             wall_s: done.usage.wall_s,
+            cpu_s: done.usage.cpu_s,
             instructions,
             peak_rss_bytes: done.usage.peak_rss_bytes,
             exit_code,

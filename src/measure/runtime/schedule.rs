@@ -190,6 +190,7 @@ mod tests {
             let failing = self.fail_from.get(config).is_some_and(|from| *n >= *from);
             Ok(RunRecord {
                 wall_s: self.time[config],
+                cpu_s: self.time[config],
                 // like callgrind under a killed program: no count when failing
                 instructions: (counter != Counter::Time && !failing).then_some(1000),
                 peak_rss_bytes: 1 << 20,

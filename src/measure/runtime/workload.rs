@@ -96,19 +96,43 @@ pub fn from_cli(
     run_cmds: &[String],
     options: &Options,
 ) -> Result<Vec<Workload>, UsageError> {
+    given(runs, run_cmds, options, ("--run", "run"))
+}
+
+/// PGO's training runs from `--train` and `--train-cmd`, as [`from_cli`]
+/// reads workloads (numbered `train1`, …).
+pub fn training_from_cli(
+    trains: &[String],
+    train_cmds: &[String],
+    options: &Options,
+) -> Result<Vec<Workload>, UsageError> {
+    given(trains, train_cmds, options, ("--train", "train"))
+}
+
+/// `(flag, stem)`: the flag the texts came with, and the stem of the
+/// numbered names.
+fn given(
+    runs: &[String],
+    run_cmds: &[String],
+    options: &Options,
+    (flag, stem): (&str, &str),
+) -> Result<Vec<Workload>, UsageError> {
     let mut out: Vec<Workload> = Vec::new();
     let given = runs
         .iter()
         .map(|r| (r, false))
         .chain(run_cmds.iter().map(|r| (r, true)));
     for (text, is_cmd) in given {
-        let flag = if is_cmd { "--run-cmd" } else { "--run" };
-        let origin = format!("{flag} '{text}'");
+        let origin = if is_cmd {
+            format!("{flag}-cmd '{text}'")
+        } else {
+            format!("{flag} '{text}'")
+        };
         let (name, rest) = match text.split_once('=') {
             Some((name, rest)) if !name.starts_with('-') && metadata::valid_name(name) => {
                 (name.to_string(), rest)
             }
-            _ => (format!("run{}", out.len() + 1), text.as_str()),
+            _ => (format!("{stem}{}", out.len() + 1), text.as_str()),
         };
         if out.iter().any(|w| w.name == name) {
             return Err(UsageError::Syntax {
@@ -133,10 +157,25 @@ pub fn from_metadata(
     sources: &[metadata::Source],
     compare: CompareOutput,
 ) -> Result<Vec<Workload>, UsageError> {
+    from_table(sources, compare, "workloads", |t| &t.workloads)
+}
+
+/// The metadata's PGO training runs (`train.NAME`), as [`from_metadata`]
+/// reads workloads.
+pub fn training_from_metadata(sources: &[metadata::Source]) -> Result<Vec<Workload>, UsageError> {
+    from_table(sources, CompareOutput::Exact, "train", |t| &t.train)
+}
+
+fn from_table(
+    sources: &[metadata::Source],
+    compare: CompareOutput,
+    table: &str,
+    specs: fn(&metadata::Table) -> &std::collections::BTreeMap<String, metadata::WorkloadSpec>,
+) -> Result<Vec<Workload>, UsageError> {
     let mut out = Vec::new();
     for source in sources {
-        for (name, spec) in &source.table.workloads {
-            let origin = format!("{} workloads.{name}", source.origin);
+        for (name, spec) in specs(&source.table) {
+            let origin = format!("{} {table}.{name}", source.origin);
             if !metadata::valid_name(name) {
                 return Err(UsageError::Syntax {
                     origin,

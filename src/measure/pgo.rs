@@ -1,0 +1,185 @@
+//! The stages before a PGO configuration's timed build: an instrumented
+//! build of the same configuration (`-Cprofile-generate`), a training run
+//! of each workload with it, and `llvm-profdata merge`. The timed build
+//! then uses the merged profile (`-Cprofile-use`). A profile fits only the
+//! configuration it was trained under (cargo's `-C metadata` feeds every
+//! symbol hash and changes with every setting), so each configuration
+//! trains its own.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result};
+
+use super::MeasurePlan;
+use super::builder::{Builder, tool_dir};
+use super::runtime::executor::{Executor, RealExecutor};
+use super::steps;
+use crate::build;
+use crate::process::{Wait, read_all, run_piped};
+use crate::profile::Configuration;
+use crate::progress::ConfigBar;
+use crate::results::measure::Counter;
+use crate::results::pipeline::Stage;
+
+/// A stage that failed: the configuration fails, with this first.
+#[derive(Debug)]
+pub struct Failed {
+    /// The tool's own sentence.
+    pub message: String,
+    pub exit_code: Option<i32>,
+    /// The failing program's last lines.
+    pub stderr_tail: Option<String>,
+    /// The stages run, the failed one last.
+    pub stages: Vec<Stage>,
+}
+
+/// A trained profile and what producing it took.
+pub struct Trained {
+    /// The merged `.profdata`.
+    pub profile: PathBuf,
+    pub stages: Vec<Stage>,
+}
+
+/// The rustflags of the timed build of a configuration trained into
+/// `profile`: every function without profile data is warned about
+/// (`-pgo-warn-missing-function`), so a profile that does not fit shows.
+pub fn use_flags(profile: &Path) -> Vec<String> {
+    vec![
+        format!("-Cprofile-use={}", profile.display()),
+        "-Cllvm-args=-pgo-warn-missing-function".into(),
+    ]
+}
+
+/// `.profraw` files in `dir` and their bytes.
+fn raw_profiles(dir: &Path) -> Result<(Vec<PathBuf>, u64)> {
+    let mut files = Vec::new();
+    let mut bytes = 0;
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "profraw") {
+            bytes += std::fs::metadata(&path)?.len();
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok((files, bytes))
+}
+
+/// Builds `config` instrumented, trains it with the plan's workloads and
+/// merges the profile, with `profdata` (found by `validate`). `Ok(Err)`:
+/// a stage failed, and the configuration with it.
+pub fn train(
+    plan: &MeasurePlan,
+    config: &Configuration,
+    profdata: &Path,
+    bar: &ConfigBar,
+    echo: &(dyn Fn(&str) + Sync),
+) -> Result<Result<Trained, Failed>> {
+    let dir = tool_dir(&plan.project).join("pgo").join(&config.name);
+    let raw = dir.join("profraw");
+    steps::prepare_dir(&dir, false)?;
+    std::fs::create_dir_all(&raw).with_context(|| format!("creating {}", raw.display()))?;
+    let mut stages = Vec::new();
+
+    bar.phase("building instrumented (pgo)");
+    let generate = vec![format!("-Cprofile-generate={}", raw.display())];
+    let gen_dir = format!("{}.pgo-instrumented", config.name);
+    let builder = Builder::with_flags(plan, config, &gen_dir, &generate);
+    steps::prepare_dir(&builder.target_dir, false)?;
+    let run = build::run(
+        &builder.invocation("pgo-instrumented"),
+        &|k| bar.units(k),
+        echo,
+    )?;
+    stages.push(Stage {
+        stage: "instrumented-build".into(),
+        wall_s: run.usage.wall_s,
+        cpu_s: run.usage.cpu_s,
+        peak_rss_bytes: run.usage.peak_rss_bytes,
+        profiles: None,
+    });
+    let Some(exe) = run.executable.filter(|_| run.outcome.success()) else {
+        return Ok(Err(Failed {
+            message: "its instrumented build (-Cprofile-generate) failed".into(),
+            exit_code: Some(run.outcome.exit_code()),
+            stderr_tail: Some(run.stderr_tail),
+            stages,
+        }));
+    };
+    // build scripts and proc macros are not instrumented (--target), so
+    // anything here came from the training
+    let (before, _) = raw_profiles(&raw)?;
+    anyhow::ensure!(
+        before.is_empty(),
+        "{} holds profiles before the training",
+        raw.display()
+    );
+
+    bar.phase("training (pgo)");
+    let mut training = Stage {
+        stage: "training".into(),
+        wall_s: 0.0,
+        cpu_s: 0.0,
+        peak_rss_bytes: 0,
+        profiles: None,
+    };
+    for w in &plan.training {
+        let r = RealExecutor.run(&config.name, &exe, w, Counter::Time)?;
+        training.wall_s += r.wall_s;
+        training.cpu_s += r.cpu_s;
+        training.peak_rss_bytes = training.peak_rss_bytes.max(r.peak_rss_bytes);
+        if r.exit_code != 0 {
+            stages.push(training);
+            return Ok(Err(Failed {
+                message: format!(
+                    "its training run of `{}` with the instrumented binary failed (exit {})",
+                    w.name, r.exit_code
+                ),
+                exit_code: Some(r.exit_code),
+                stderr_tail: Some(r.stderr_tail),
+                stages,
+            }));
+        }
+    }
+    let (files, bytes) = raw_profiles(&raw)?;
+    training.profiles = Some((files.len(), bytes));
+    stages.push(training);
+    if files.is_empty() {
+        return Ok(Err(Failed {
+            message: "its training wrote no profile: the instrumented binary writes one when it exits normally, calls process::exit or unwinds from a panic, not when it aborts (panic = \"abort\", abort()) or is killed; or the workloads never ran the binary ({bin})".into(),
+            exit_code: None,
+            stderr_tail: None,
+            stages,
+        }));
+    }
+
+    bar.phase("merging the profile (pgo)");
+    let merged = dir.join("merged.profdata");
+    let mut cmd = Command::new(profdata);
+    cmd.arg("merge").arg("-o").arg(&merged).args(&files);
+    let done = run_piped(&mut cmd, Wait::Blocking, read_all, read_all)
+        .with_context(|| format!("running {}", profdata.display()))?;
+    stages.push(Stage {
+        stage: "merge".into(),
+        wall_s: done.usage.wall_s,
+        cpu_s: done.usage.cpu_s,
+        peak_rss_bytes: done.usage.peak_rss_bytes,
+        profiles: None,
+    });
+    if !done.outcome.success() || !merged.is_file() {
+        return Ok(Err(Failed {
+            message: format!(
+                "{} could not merge its training's profiles",
+                profdata.display()
+            ),
+            exit_code: Some(done.outcome.exit_code()),
+            stderr_tail: Some(String::from_utf8_lossy(&done.stderr).trim().to_string()),
+            stages,
+        }));
+    }
+    Ok(Ok(Trained {
+        profile: merged,
+        stages,
+    }))
+}

@@ -1,0 +1,115 @@
+//! PGO configurations (`pgo = "on"`): each is built instrumented, trained,
+//! its profile merged with an llvm-profdata of rustc's LLVM version, then
+//! built with the profile. Needs llvm-profdata-22 (`.ci/run` installs
+//! `llvm-22`); skipped with a message where it cannot be found.
+
+use crate::common::{config, fingerprint, fixture, measure_json, runtime};
+
+/// True when an llvm-profdata of rustc's LLVM major version is found the
+/// way cargo-lto looks (distribution packages here).
+fn profdata_here() -> bool {
+    let found = ["llvm-profdata-22", "/usr/lib/llvm-22/bin/llvm-profdata"]
+        .iter()
+        .any(|p| {
+            std::process::Command::new(p)
+                .args(["merge", "--version"])
+                .output()
+                .is_ok()
+        });
+    if !found {
+        eprintln!("skipped: no llvm-profdata of LLVM 22 (apt-get install llvm-22)");
+    }
+    found
+}
+
+/// Trained on one input (seed 1), counted on another (seed 2): fat + PGO
+/// runs measurably fewer instructions than fat alone; the pipeline's
+/// stages are recorded, and the training runs given.
+#[test]
+fn fat_pgo_runs_fewer_instructions_on_a_held_out_input() {
+    if !profdata_here() {
+        return;
+    }
+    let dir = fixture("pgo");
+    let before = fingerprint(&dir);
+    let args = [
+        "--preset",
+        "pgo",
+        "--only",
+        "baseline,fat,fat-pgo",
+        "--no-rebuild",
+        "--train",
+        "t=1 20000",
+        "--run",
+        "w=2 20000",
+        "--counter",
+        "instructions",
+        "--runs",
+        "2",
+        "--warmup",
+        "0",
+    ];
+    let run = measure_json(&dir, &args, &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let median = |name: &str| {
+        let r = runtime(&run.doc, name, "w");
+        assert_eq!(r["metric"], "instructions", "{r}");
+        let mut s: Vec<f64> = r["samples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        s.sort_by(f64::total_cmp);
+        s[s.len() / 2]
+    };
+    let (fat, pgo) = (median("fat"), median("fat-pgo"));
+    // measured here: -10.5%
+    assert!(pgo < fat * 0.97, "fat-pgo {pgo} against fat {fat}");
+    let c = config(&run.doc, "fat-pgo");
+    let stages: Vec<&str> = c["pipeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["instrumented-build", "training", "merge"]);
+    let (files, bytes) = (
+        &c["pipeline"][1]["profiles"][0],
+        &c["pipeline"][1]["profiles"][1],
+    );
+    assert!(files.as_u64() >= Some(1) && bytes.as_u64() > Some(0), "{c}");
+    assert!(config(&run.doc, "fat")["pipeline"].is_null());
+    assert_eq!(run.doc["training"][0]["name"], "t");
+    let notes = run.doc["notes"].to_string();
+    assert!(notes.contains("built through the PGO pipeline"), "{notes}");
+    assert!(!notes.contains("upper bound"), "trained apart: {notes}");
+    assert_eq!(before, fingerprint(&dir));
+}
+
+/// A training run that never runs the binary writes no profile: that
+/// configuration fails with why, the others are measured.
+#[test]
+fn training_that_writes_no_profile_fails_that_configuration_alone() {
+    if !profdata_here() {
+        return;
+    }
+    let dir = fixture("pgo");
+    let args = [
+        "--preset",
+        "pgo",
+        "--only",
+        "baseline,fat-pgo",
+        "--no-rebuild",
+        "--train-cmd",
+        "t=true {bin}",
+    ];
+    let run = measure_json(&dir, &args, &[]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(config(&run.doc, "baseline")["status"], "ok");
+    let c = config(&run.doc, "fat-pgo");
+    assert_eq!(c["status"], "failed");
+    let tail = c["stderr_tail"].as_str().unwrap();
+    assert!(tail.starts_with("its training wrote no profile"), "{tail}");
+    assert_eq!(c["pipeline"][1]["profiles"][0], 0, "{c}");
+}
