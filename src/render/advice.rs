@@ -17,11 +17,18 @@ pub fn recommendation(r: &Recommendation) -> Report {
         None => format!("Recommended for --goal {goal}: keep what you have"),
     })];
     blocks.push(Block::List(reasons::reasons(r)));
-    if !r.toml.is_empty() {
+    if !r.pipeline.is_empty() {
+        blocks.push(Block::Text(format!(
+            "{}: a pipeline around `cargo build` (an instrumented build, a training run, a build with the profile), which no Cargo.toml can hold, and which cargo-lto runs only inside `measure` so far. The profile part alone gives none of what the pipeline adds:",
+            r.pipeline.join(", ")
+        )));
+    } else if !r.toml.is_empty() {
         blocks.push(Block::Text(
             "Paste this into the workspace root's Cargo.toml, or run `cargo lto apply --recommended`:"
                 .into(),
         ));
+    }
+    if !r.toml.is_empty() {
         blocks.push(Block::Code {
             language: "toml".into(),
             text: r.toml.clone(),

@@ -10,6 +10,7 @@ use super::cells::Cell;
 use super::{View, own};
 use crate::results::BASELINE;
 use crate::results::measure::{Build, Configuration, Machine, MeasureDocument, Status, Unit};
+use crate::results::pipeline;
 
 /// How many crates the per-crate cost table shows.
 const TOP_UNITS: usize = 8;
@@ -95,6 +96,7 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
     let base = doc.config(BASELINE).filter(|c| c.status == Status::Ok);
     let base_build = base.and_then(|b| b.build.as_ref());
     let base_link = base_build.and_then(|b| b.link.as_ref());
+    let base_stages = base.map_or(0.0, |b| pipeline::cost(&b.pipeline).0);
     let base_bin = base.and_then(|b| b.binary.as_ref());
     let mut headers = vec![("config", Align::Left), ("status", Align::Left)];
     if hosts.len() > 1 {
@@ -137,16 +139,28 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
         match c.build.as_ref().filter(|_| c.status == Status::Ok) {
             Some(b) => {
                 let link = b.link.as_ref();
+                // a pipeline's build is the whole pipeline: its stages, then
+                // the timed build; its memory the largest stage's
+                let (stages_s, stages_cpu, stages_rss) = pipeline::cost(&c.pipeline);
                 row.extend([
-                    build_cell(b, wide, mixed),
+                    if c.pipeline.is_empty() {
+                        build_cell(b, wide, mixed)
+                    } else {
+                        Cell::Text(format!(
+                            "{} pgo",
+                            crate::units::seconds(b.wall_s + stages_s)
+                        ))
+                    },
                     match base_build {
                         Some(bb) if b.busy || bb.busy => Cell::Mark("busy"),
                         Some(bb) if b.warm != bb.warm => Cell::Mark("warm"),
-                        Some(bb) if comparable => ratio(b.wall_s, bb.wall_s),
+                        Some(bb) if comparable => {
+                            ratio(b.wall_s + stages_s, bb.wall_s + base_stages)
+                        }
                         Some(_) => Cell::Mark("other host"),
                         None => Cell::Empty,
                     },
-                    Cell::Seconds(b.cpu_s),
+                    Cell::Seconds(b.cpu_s + stages_cpu),
                 ]);
                 if wide {
                     row.extend([
@@ -155,7 +169,8 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
                         link.map_or(Cell::Mark("?"), |l| Cell::Seconds(l.wall_s)),
                     ]);
                 }
-                row.push(link.map_or(Cell::Mark("?"), |l| Cell::Bytes(l.peak_rss_bytes)));
+                let link_rss = link.map(|l| l.peak_rss_bytes.max(stages_rss.unwrap_or(0)));
+                row.push(link_rss.map_or(Cell::Mark("?"), Cell::Bytes));
                 if wide {
                     row.push(match (link, base_link) {
                         (Some(l), Some(bl)) => {
@@ -279,6 +294,11 @@ fn legend(doc: &MeasureDocument, view: View) -> String {
     let mut lines = vec![
         build_legend(doc),
         "CPU: user+sys time of the build, which other work on the machine moves less than wall time.".into(),
+    ];
+    if doc.configurations.iter().any(|c| !c.pipeline.is_empty()) {
+        lines.push("`pgo`: the whole PGO pipeline (instrumented build, training, merge, then the build with the profile; the notes have each stage); its link RSS is the largest stage's.".into());
+    }
+    lines.extend([
         format!(
             "link RSS: peak memory of the final rustc of `{}` (its compile, LTO, the linker).",
             doc.project.bin
@@ -288,7 +308,7 @@ fn legend(doc: &MeasureDocument, view: View) -> String {
             "build ×, size ±, shipped ± (-v: RSS ×): against `baseline` ({} as your files resolve it).",
             doc.base_profile
         ),
-    ];
+    ]);
     let hosts = hosts(doc);
     if hosts.len() > 1 {
         for h in &hosts {

@@ -160,6 +160,7 @@ fn row(
     }
     let bin = c.binary.as_ref();
     let build = c.build.as_ref();
+    let (stages_s, _, stages_rss) = crate::results::pipeline::cost(&c.pipeline);
     row.extend([
         bin.map_or(Cell::Empty, |b| Cell::Bytes(b.size_bytes)),
         bin.map_or(Cell::Empty, |b| Cell::Bytes(b.shipped_bytes)),
@@ -172,13 +173,19 @@ fn row(
         build.map_or(Cell::Empty, |b| {
             if b.warm && !doc.builds_warm() {
                 Cell::Text(format!("{} warm", crate::units::seconds(b.wall_s)))
+            } else if !c.pipeline.is_empty() {
+                // the whole PGO pipeline, as in the measure table
+                Cell::Text(format!(
+                    "{} pgo",
+                    crate::units::seconds(b.wall_s + stages_s)
+                ))
             } else {
                 Cell::Seconds(b.wall_s)
             }
         }),
-        build
-            .and_then(|b| b.link)
-            .map_or(Cell::Mark("?"), |l| Cell::Bytes(l.peak_rss_bytes)),
+        build.and_then(|b| b.link).map_or(Cell::Mark("?"), |l| {
+            Cell::Bytes(l.peak_rss_bytes.max(stages_rss.unwrap_or(0)))
+        }),
     ]);
     for w in &doc.workloads {
         let r = c.runtime.iter().find(|r| r.workload == w.name);

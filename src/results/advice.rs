@@ -59,6 +59,10 @@ pub struct Recommendation {
     pub settings: BTreeMap<String, String>,
     /// The profile section to paste (`[profile.release]` …), empty for null.
     pub toml: String,
+    /// The chosen configuration's pipeline steps (`pgo = "on"`), which no
+    /// Cargo.toml can hold: the TOML is then only its profile part.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pipeline: Vec<String>,
     /// Why, with the figures that decided it.
     pub reasons: Vec<Reason>,
     /// Every other configuration and why it was not chosen.

@@ -20,6 +20,16 @@ pub struct Stage {
     pub profiles: Option<(usize, u64)>,
 }
 
+/// What building a configuration took besides its timed build: the
+/// stages' wall and CPU seconds, and the largest peak RSS among them.
+pub fn cost(stages: &[Stage]) -> (f64, f64, Option<u64>) {
+    (
+        stages.iter().map(|s| s.wall_s).sum(),
+        stages.iter().map(|s| s.cpu_s).sum(),
+        stages.iter().map(|s| s.peak_rss_bytes).max(),
+    )
+}
+
 impl Stage {
     /// The stage named `stage` of `stages`.
     pub fn named<'a>(stages: &'a [Stage], stage: &str) -> Option<&'a Stage> {

@@ -28,3 +28,16 @@ pub fn toml_snippet(profile: &str, settings: &BTreeMap<String, String>) -> Strin
     }
     out
 }
+
+/// The pipeline steps of `settings` that are on (`pgo = "on"`), which no
+/// Cargo.toml can hold.
+pub fn pipeline_steps(settings: &BTreeMap<String, String>) -> Vec<String> {
+    let Ok(parsed) = crate::profile::Settings::from_map(settings, "recommendation") else {
+        return Vec::new();
+    };
+    parsed
+        .living_in(crate::profile::Lives::Pipeline)
+        .filter(|(_, v)| v.to_string() == "on")
+        .map(|(k, v)| format!("{k} = {}", v.toml()))
+        .collect()
+}
