@@ -98,6 +98,7 @@ pub fn train(
         cpu_s: run.usage.cpu_s,
         peak_rss_bytes: run.usage.peak_rss_bytes,
         profiles: None,
+        optimized_s: None,
     });
     let Some(exe) = run.executable.filter(|_| run.outcome.success()) else {
         return Ok(Err(Failed {
@@ -123,6 +124,7 @@ pub fn train(
         cpu_s: 0.0,
         peak_rss_bytes: 0,
         profiles: None,
+        optimized_s: None,
     };
     for w in &plan.training {
         let r = RealExecutor.run(&config.name, &exe, w, Counter::Time)?;
@@ -166,6 +168,7 @@ pub fn train(
         cpu_s: done.usage.cpu_s,
         peak_rss_bytes: done.usage.peak_rss_bytes,
         profiles: None,
+        optimized_s: None,
     });
     if !done.outcome.success() || !merged.is_file() {
         return Ok(Err(Failed {
@@ -182,4 +185,18 @@ pub fn train(
         profile: merged,
         stages,
     }))
+}
+
+/// The training runs' wall seconds with `exe`, the configuration's final
+/// binary, once each; None when one fails.
+pub fn optimized_training_s(plan: &MeasurePlan, config: &Configuration, exe: &Path) -> Option<f64> {
+    let mut total = 0.0;
+    for w in &plan.training {
+        let r = RealExecutor.run(&config.name, exe, w, Counter::Time).ok()?;
+        if r.exit_code != 0 {
+            return None;
+        }
+        total += r.wall_s;
+    }
+    Some(total)
 }

@@ -207,6 +207,18 @@ pub fn measure_one(
     }
     twin::discard(&clean_log, &crate_name);
     result.binary = Some(binary);
+    if let Some(training) = result.pipeline.iter_mut().find(|s| s.stage == "training") {
+        bar.phase("training again with the optimized binary (pgo)");
+        training.optimized_s = pgo::optimized_training_s(plan, config, &exe);
+        if let Some(o) = training.optimized_s.filter(|o| *o > 0.0) {
+            notes.push(format!(
+                "`{}`: the instrumented binary ran the training ×{:.2} as long as the optimized one ({:.3} s against {o:.3} s, one run each)",
+                config.name,
+                training.wall_s / o,
+                training.wall_s
+            ));
+        }
+    }
 
     if !request.no_rebuild {
         bar.phase("rebuilding the binary crate");

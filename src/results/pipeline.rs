@@ -18,6 +18,11 @@ pub struct Stage {
     /// For training: the raw profile files written, and their bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profiles: Option<(usize, u64)>,
+    /// For training: the same runs' wall seconds with the configuration's
+    /// final (optimized, not instrumented) binary, once each after its
+    /// build; `wall_s` over this is the instrumentation's slowdown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optimized_s: Option<f64>,
 }
 
 /// What building a configuration took besides its timed build: the

@@ -80,6 +80,8 @@ fn fat_pgo_runs_fewer_instructions_on_a_held_out_input() {
         &c["pipeline"][1]["profiles"][1],
     );
     assert!(files.as_u64() >= Some(1) && bytes.as_u64() > Some(0), "{c}");
+    // the same training with the optimized binary, for the slowdown
+    assert!(c["pipeline"][1]["optimized_s"].as_f64() > Some(0.0), "{c}");
     assert!(config(&run.doc, "fat")["pipeline"].is_null());
     assert_eq!(run.doc["training"][0]["name"], "t");
     let notes = run.doc["notes"].to_string();
