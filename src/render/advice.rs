@@ -9,6 +9,15 @@ use crate::results::BASELINE;
 use crate::results::advice::{DoctorReport, Explanation, Recommendation, RuntimeFigure, Severity};
 use crate::results::measure::Verdict;
 
+/// For a recommended configuration with pipeline steps: that its TOML is
+/// only the profile part.
+pub(super) fn pipeline_text(r: &Recommendation) -> Option<String> {
+    (!r.pipeline.is_empty()).then(|| format!(
+        "{}: a pipeline around `cargo build` (an instrumented build, a training run, a build with the profile), which no Cargo.toml can hold, and which cargo-lto runs only inside `measure` so far. The profile part alone gives none of what the pipeline adds:",
+        r.pipeline.join(", ")
+    ))
+}
+
 /// A recommendation as blocks.
 pub fn recommendation(r: &Recommendation) -> Report {
     let goal = reasons::goal(r.goal);
@@ -17,11 +26,8 @@ pub fn recommendation(r: &Recommendation) -> Report {
         None => format!("Recommended for --goal {goal}: keep what you have"),
     })];
     blocks.push(Block::List(reasons::reasons(r)));
-    if !r.pipeline.is_empty() {
-        blocks.push(Block::Text(format!(
-            "{}: a pipeline around `cargo build` (an instrumented build, a training run, a build with the profile), which no Cargo.toml can hold, and which cargo-lto runs only inside `measure` so far. The profile part alone gives none of what the pipeline adds:",
-            r.pipeline.join(", ")
-        )));
+    if let Some(text) = pipeline_text(r) {
+        blocks.push(Block::Text(text));
     } else if !r.toml.is_empty() {
         blocks.push(Block::Text(
             "Paste this into the workspace root's Cargo.toml, or run `cargo lto apply --recommended`:"

@@ -275,6 +275,7 @@ pub fn report(sections: &[Section]) -> Report {
                     ),
                 }));
                 blocks.push(Block::List(super::reasons::reasons(r)));
+                blocks.extend(super::advice::pipeline_text(r).map(Block::Text));
                 if !r.toml.is_empty() {
                     blocks.push(Block::Code {
                         language: "toml".into(),
