@@ -273,20 +273,17 @@ fn pgo_refuses_an_llvm_profdata_of_another_version() {
     }
     let dir = fixture("tiny");
     let before = fingerprint(&dir);
-    let out = cargo_lto()
-        .args([
+    let stderr = crate::common::refused(
+        &dir,
+        &[
             "measure",
             "--only",
             "baseline,p",
             "--with",
             "p:lto=fat,pgo=on",
-        ])
-        .env("CARGO_LTO_LLVM_PROFDATA", old)
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+        ],
+        &[("CARGO_LTO_LLVM_PROFDATA", old.as_os_str())],
+    );
     assert!(
         stderr.starts_with("error: `p` (pgo = \"on\") needs llvm-profdata of LLVM 22"),
         "{stderr}"

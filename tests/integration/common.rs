@@ -245,3 +245,17 @@ pub fn runtime<'a>(
         .find(|r| r["workload"] == workload)
         .unwrap_or_else(|| panic!("no runtime of {workload} for {config_name}"))
 }
+
+/// Runs `cargo lto ARGS` in `dir` with `env` added, expects it refused
+/// (exit 2), and returns its stderr.
+pub fn refused(dir: &Path, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> String {
+    let mut cmd = cargo_lto();
+    cmd.args(args).current_dir(dir);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    stderr
+}

@@ -3,7 +3,7 @@
 //! `--no-wait`. Was: every configuration of one run failed, or the other
 //! aborted without a document, or a Cargo.lock was left in the tree.
 
-use crate::common::{cargo_lto, config, fingerprint, fixture};
+use crate::common::{config, fingerprint, fixture};
 
 /// Holds the build area of the project in `dir` as a sweep would, with
 /// this process's pid in the lock file; released when dropped.
@@ -70,13 +70,7 @@ fn no_wait_refuses_a_busy_build_area() {
     let before = fingerprint(&dir);
     // another sweep holds the area: this test, with its own pid written
     let held = hold_area(&dir);
-    let out = cargo_lto()
-        .args(["measure", "--no-wait", "--only", "baseline"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let stderr = crate::common::refused(&dir, &["measure", "--no-wait", "--only", "baseline"], &[]);
     assert!(
         stderr.contains(&format!(
             "another `cargo lto measure` (pid {}) is measuring this project",
