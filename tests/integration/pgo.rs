@@ -167,3 +167,61 @@ fn training_that_writes_no_profile_fails_that_configuration_alone() {
     assert!(tail.starts_with("its training wrote no profile"), "{tail}");
     assert_eq!(c["pipeline"][1]["profiles"][0], 0, "{c}");
 }
+
+/// The user's rustflags reach every stage of the pipeline, wherever they
+/// are written (`build.rustflags`, `target.<triple>.rustflags`): the
+/// training fails unless the instrumented binary has the user's cfg, and
+/// the measured one must print it too. (cargo-pgo's `--config
+/// target.'cfg(all())'.rustflags` silently dropped a user's `[build]`
+/// rustflags.)
+#[test]
+fn the_users_rustflags_reach_every_stage() {
+    if !profdata_here() {
+        return;
+    }
+    let host = {
+        let out = std::process::Command::new("rustc")
+            .arg("-vV")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
+            .unwrap()
+    };
+    let target_table = format!("[target.{host}]\nrustflags = [\"--cfg\", \"user_flag\"]\n");
+    for (setup, config_toml) in [
+        (
+            "build.rustflags",
+            "[build]\nrustflags = \"--cfg user_flag\"\n",
+        ),
+        ("target rustflags", target_table.as_str()),
+    ] {
+        let dir = fixture("tiny");
+        std::fs::create_dir_all(dir.join(".cargo")).unwrap();
+        std::fs::write(dir.join(".cargo/config.toml"), config_toml).unwrap();
+        let args = [
+            "--only",
+            "p",
+            "--with",
+            "p:pgo=on",
+            "--no-rebuild",
+            "--train-cmd",
+            "t=sh -c '{bin} 1000 | grep -q user_flag'",
+        ];
+        let run = measure_json(&dir, &args, &[]);
+        assert_eq!(run.code, Some(0), "{setup}: {}", run.stderr);
+        let c = config(&run.doc, "p");
+        assert_eq!(
+            c["status"], "ok",
+            "{setup}: the training lost the flag: {c}"
+        );
+        let bin = c["binary"]["path"].as_str().unwrap();
+        let out = std::process::Command::new(bin).arg("3").output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("user_flag"),
+            "{setup}: the build lost it: {stdout}"
+        );
+    }
+}
