@@ -23,8 +23,7 @@ pub enum Tool {
     Bolt,
     /// Merges BOLT's `.fdata` profiles.
     MergeFdata,
-    /// Strips a BOLT-optimized binary as the profile says (GNU strip broke
-    /// BOLT output in a test here).
+    /// Strips a BOLT-optimized binary as the profile says.
     Strip,
 }
 

@@ -89,10 +89,6 @@ pub(super) struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    pub fn new(plan: &'a MeasurePlan<'a>, config: &'a Configuration) -> Builder<'a> {
-        Builder::with_flags(plan, config, &config.name, &[])
-    }
-
     /// A builder in `<tool dir>/<dir>` with `more` rustflags (a pipeline
     /// stage's: `-Cprofile-generate`, `-Cprofile-use`).
     pub fn with_flags(

@@ -4,6 +4,7 @@
 //! user's workloads (statistics from `crate::stats`), and `record` converts
 //! every figure into the measure document, saved after each configuration.
 
+mod bolt;
 mod builder;
 pub mod carry;
 pub mod machine;
@@ -148,18 +149,9 @@ pub enum Error {
         /// what is wrong
         problem: runtime::workload::Unrunnable,
     },
-    /// Configurations with `bolt = "on"`, which this version checks (keys,
-    /// tools) but does not build yet.
+    /// A PGO or BOLT configuration without a workload to train it.
     #[error(
-        "{names}: bolt is a pipeline step this version of cargo-lto checks (settings, LLVM tools) but does not build yet; measure without it for now"
-    )]
-    PipelineNotBuilt {
-        /// The configurations, quoted.
-        names: String,
-    },
-    /// A PGO configuration without a workload to train it.
-    #[error(
-        "{names}: pgo = \"on\" needs a training run: give one with --train or --train-cmd (or a `train` table in the metadata), or a workload with --run, which then trains it too"
+        "{names}: pgo = \"on\" and bolt = \"on\" need a training run: give one with --train or --train-cmd (or a `train` table in the metadata), or a workload with --run, which then trains it too"
     )]
     NothingToTrain {
         /// The configurations, quoted.

@@ -51,6 +51,14 @@ pub fn use_flags(profile: &Path) -> Vec<String> {
     ]
 }
 
+/// Where `config`'s merged profile is kept (for its repeated builds too).
+pub fn profile_path(plan: &MeasurePlan, config: &Configuration) -> PathBuf {
+    tool_dir(&plan.project)
+        .join("pgo")
+        .join(&config.name)
+        .join("merged.profdata")
+}
+
 /// `.profraw` files in `dir` and their bytes.
 fn raw_profiles(dir: &Path) -> Result<(Vec<PathBuf>, u64)> {
     let mut files = Vec::new();
@@ -72,7 +80,7 @@ fn raw_profiles(dir: &Path) -> Result<(Vec<PathBuf>, u64)> {
 pub fn train(
     plan: &MeasurePlan,
     config: &Configuration,
-    profdata: &Path,
+    (profdata, link): (&Path, &[String]),
     bar: &ConfigBar,
     echo: &(dyn Fn(&str) + Sync),
 ) -> Result<Result<Trained, Failed>> {
@@ -83,7 +91,10 @@ pub fn train(
     let mut stages = Vec::new();
 
     bar.phase("building instrumented (pgo)");
-    let generate = vec![format!("-Cprofile-generate={}", raw.display())];
+    // with the configuration's own link arguments: the same build but for
+    // the instrumentation
+    let mut generate = vec![format!("-Cprofile-generate={}", raw.display())];
+    generate.extend(link.iter().cloned());
     let gen_dir = format!("{}.pgo-instrumented", config.name);
     let builder = Builder::with_flags(plan, config, &gen_dir, &generate);
     steps::prepare_dir(&builder.target_dir, false)?;
@@ -157,7 +168,7 @@ pub fn train(
     }
 
     bar.phase("merging the profile (pgo)");
-    let merged = dir.join("merged.profdata");
+    let merged = profile_path(plan, config);
     let mut cmd = Command::new(profdata);
     cmd.arg("merge").arg("-o").arg(&merged).args(&files);
     let done = run_piped(&mut cmd, Wait::Blocking, read_all, read_all)

@@ -13,9 +13,9 @@ use anyhow::Result;
 use super::MeasurePlan;
 use super::builder::{Builder, is_pgo, unstripped_twin};
 pub use super::builder::{cargo_command, tool_dir};
-use super::pgo;
 use super::record;
 use super::steps;
+use super::{bolt, pgo};
 use crate::build::{self, twin};
 use crate::inspect::sections;
 use crate::profile::resolve::{Resolved, with_overrides};
@@ -124,29 +124,25 @@ pub fn measure_one(
             progress.println(line);
         }
     };
+    // what cargo builds: for BOLT, unstripped and with its relocations
+    let (built, link) = bolt::build_config(config);
     // a PGO configuration: its instrumented build, training and merge first
     let trained = match (&plan.profdata, is_pgo(config)) {
-        (Some(profdata), true) => Some(pgo::train(plan, config, profdata, &bar, &echo)?),
+        (Some(profdata), true) => Some(pgo::train(plan, &built, (profdata, &link), &bar, &echo)?),
         _ => None,
     };
-    let (more, stages) = match trained {
+    let (mut more, stages) = match trained {
         Some(Ok(t)) => (pgo::use_flags(&t.profile), t.stages),
         Some(Err(failed)) => {
             let mut result = entry(config, base, Vec::new(), BTreeMap::new());
-            notes.push(format!("`{}`: {}", config.name, failed.message));
-            result.status = Status::Failed;
-            result.exit_code = failed.exit_code;
-            result.stderr_tail = Some(match failed.stderr_tail {
-                Some(tail) if !tail.is_empty() => format!("{}\n{tail}", failed.message),
-                _ => failed.message,
-            });
-            result.pipeline = failed.stages;
+            stage_failed(&mut result, failed, notes);
             bar.finish("failed");
             return Ok(result);
         }
         None => (Vec::new(), Vec::new()),
     };
-    let builder = Builder::with_flags(plan, config, &config.name, &more);
+    more.extend(link);
+    let builder = Builder::with_flags(plan, &built, &config.name, &more);
     let mut command = vec![plan.cargo.display().to_string()];
     command.extend(builder.args.iter().cloned());
     let env = build::wrapper_env(
@@ -159,9 +155,6 @@ pub fn measure_one(
         .chain(builder.env.iter().cloned())
         .collect();
     let mut result = entry(config, base, command, env);
-    if !stages.is_empty() {
-        notes.push(pipeline_note(&config.name, &stages));
-    }
     result.pipeline = stages;
     let (clean, sample) = builder.clean(1, &bar, &echo, notes)?;
     let clean = steps::record_clean(&clean, &config.name, &project.bin, request.warm);
@@ -184,11 +177,37 @@ pub fn measure_one(
         bar.finish(&format!("{:?}", result.status).to_lowercase());
         return Ok(result);
     };
+    // BOLT over the linked binary: the binary measured is its output
+    let (exe, unstripped) = match (&plan.bolt, bolt::is_bolt(config)) {
+        (Some(tools), true) => {
+            let strip = bolt::profile_strip(config, base);
+            match bolt::optimize(plan, config, &exe, tools, strip, &bar)? {
+                Ok(o) => {
+                    result.pipeline.extend(o.stages);
+                    (o.binary, o.unstripped)
+                }
+                Err(failed) => {
+                    result.build = Some(build);
+                    stage_failed(&mut result, failed, notes);
+                    bar.finish("failed");
+                    return Ok(result);
+                }
+            }
+        }
+        _ => (exe, None),
+    };
     bar.phase("analysing the binary");
     let mut binary = record::binary(&exe, sections::measure(&exe)?);
     let crate_name = project.bin.replace('-', "_");
     let clean_log = builder.invocation("clean").wrapper_log;
-    if binary.symbols == 0 {
+    if let Some(unstripped) = unstripped {
+        // BOLT's output before llvm-strip: the same code with its symbols
+        binary.stripped_symbols_bytes = sections::measure(&unstripped)?
+            .sections
+            .get("symbols")
+            .copied();
+        binary.symbols_from = Some(unstripped);
+    } else if binary.symbols == 0 {
         bar.phase("linking an unstripped twin for inspect");
         // beside the build directory, which a repeated build empties
         let out = tool_dir(project)
@@ -207,6 +226,9 @@ pub fn measure_one(
     }
     twin::discard(&clean_log, &crate_name);
     result.binary = Some(binary);
+    if !result.pipeline.is_empty() {
+        notes.push(pipeline_note(&config.name, &result.pipeline));
+    }
     if let Some(training) = result.pipeline.iter_mut().find(|s| s.stage == "training") {
         bar.phase("training again with the optimized binary (pgo)");
         training.optimized_s = pgo::optimized_training_s(plan, config, &exe);
@@ -233,7 +255,20 @@ pub fn measure_one(
     Ok(result)
 }
 
-/// What the stages before a PGO configuration's timed build took.
+/// A pipeline stage failed: the configuration fails with its sentence first
+/// and the tool's last lines after, the stages so far recorded.
+fn stage_failed(result: &mut doc::Configuration, failed: pgo::Failed, notes: &mut Vec<String>) {
+    notes.push(format!("`{}`: {}", result.name, failed.message));
+    result.status = Status::Failed;
+    result.exit_code = failed.exit_code;
+    result.stderr_tail = Some(match failed.stderr_tail {
+        Some(tail) if !tail.is_empty() => format!("{}\n{tail}", failed.message),
+        _ => failed.message,
+    });
+    result.pipeline.extend(failed.stages);
+}
+
+/// What the stages besides a pipeline configuration's timed build took.
 fn pipeline_note(name: &str, stages: &[crate::results::pipeline::Stage]) -> String {
     let parts: Vec<String> = stages
         .iter()
@@ -247,7 +282,7 @@ fn pipeline_note(name: &str, stages: &[crate::results::pipeline::Stage]) -> Stri
         .collect();
     let total: f64 = stages.iter().map(|s| s.wall_s).sum();
     format!(
-        "`{name}`: built through the PGO pipeline; before its timed build (the figure in the table) came {}: {total:.2} s more",
+        "`{name}`: built through a pipeline; besides its timed build came {}: {total:.2} s more (the table's figure is the whole pipeline)",
         parts.join(", ")
     )
 }
@@ -292,7 +327,14 @@ fn repeat_builds(
             }) else {
                 continue;
             };
-            let builder = Builder::new(plan, config);
+            // a pipeline's timed build again: the same flags, the same profile
+            let (built, link) = bolt::build_config(config);
+            let mut more = Vec::new();
+            if is_pgo(config) {
+                more.extend(pgo::use_flags(&pgo::profile_path(plan, config)));
+            }
+            more.extend(link);
+            let builder = Builder::with_flags(plan, &built, &config.name, &more);
             let bar = progress.start_config(&format!("{} {round}/{runs}", config.name), 0);
             let mut notes = Vec::new();
             let (run, sample) = builder.clean(round, &bar, &echo, &mut notes)?;
@@ -318,7 +360,10 @@ fn repeat_builds(
                 continue;
             }
             bar.finish("done");
-            if let (Some(exe), Some(bin)) = (&run.executable, &c.binary) {
+            // (BOLT's output is not cargo's: nothing to compare it with)
+            if let (Some(exe), Some(bin), false) =
+                (&run.executable, &c.binary, bolt::is_bolt(config))
+            {
                 let same = sections::measure(exe)?.sha256;
                 if bin.sha256.as_deref() != Some(same.as_str()) {
                     doc.notes.push(format!(

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 
 use super::runtime::workload::{self, Workload};
-use super::{Base, Request, resolve_base, shard};
+use super::{Base, Request, bolt, resolve_base, shard};
 use crate::build::environment::user_wrappers;
 use crate::build::llvm;
 use crate::build::preflight;
@@ -55,6 +55,8 @@ pub struct MeasurePlan<'r> {
     /// llvm-profdata of rustc's LLVM version, when a configuration has
     /// `pgo = "on"`.
     pub profdata: Option<PathBuf>,
+    /// BOLT's tools, when a configuration has `bolt = "on"`.
+    pub bolt: Option<bolt::Tools>,
     /// What trains the PGO configurations: `--train`/`--train-cmd` and the
     /// metadata's `train` table, else the workloads.
     pub training: Vec<Workload>,
@@ -94,57 +96,50 @@ fn build_runs(request: &Request, project: &Project) -> Result<usize, UsageError>
 
 /// The LLVM tools the configurations' pipeline steps need, found and
 /// checked before anything is built: llvm-profdata when one has `pgo =
-/// "on"`. `bolt = "on"`, which this version does not build yet, is refused
-/// after its tools are checked; so is PGO without a workload to train it.
-fn pipeline_tools(configs: &[Configuration], training: &[Workload]) -> Result<Option<PathBuf>> {
+/// "on"`, llvm-bolt, merge-fdata and llvm-strip when one has `bolt = "on"`.
+/// Either needs a training run.
+fn pipeline_tools(configs: &[Configuration], training: &[Workload]) -> Result<Tools> {
     let on = |c: &Configuration, key: Key| c.settings.get(key) == Some(&Value::Step(Step::On));
     let stepped: Vec<&Configuration> = configs
         .iter()
         .filter(|c| on(c, Key::Pgo) || on(c, Key::Bolt))
         .collect();
-    if stepped.is_empty() {
-        return Ok(None);
-    }
-    let first = stepped[0];
-    let search = llvm::Search::probe(&format!("`{}`", first.name))?;
-    let env = |k: &str| std::env::var(k).ok();
-    let mut profdata = None;
-    for c in &stepped {
-        let mut tools = Vec::new();
-        if on(c, Key::Pgo) {
-            tools.push((llvm::Tool::Profdata, "pgo"));
-        }
-        if on(c, Key::Bolt) {
-            tools.extend([
-                (llvm::Tool::Bolt, "bolt"),
-                (llvm::Tool::MergeFdata, "bolt"),
-                (llvm::Tool::Strip, "bolt"),
-            ]);
-        }
-        for (tool, key) in tools {
-            let found = search.find(tool, &format!("`{}` ({key} = \"on\")", c.name), &env)?;
-            if tool == llvm::Tool::Profdata {
-                profdata = Some(found.path);
-            }
-        }
-    }
-    let names = |key: Key| {
-        let list: Vec<String> = stepped
-            .iter()
-            .filter(|c| on(c, key))
-            .map(|c| format!("`{}`", c.name))
-            .collect();
-        list.join(", ")
+    let mut tools = Tools::default();
+    let Some(first) = stepped.first() else {
+        return Ok(tools);
     };
-    if stepped.iter().any(|c| on(c, Key::Bolt)) {
-        let names = names(Key::Bolt);
-        return Err(super::Error::PipelineNotBuilt { names }.into());
-    }
-    if profdata.is_some() && training.is_empty() {
-        let names = names(Key::Pgo);
+    if training.is_empty() {
+        let list: Vec<String> = stepped.iter().map(|c| format!("`{}`", c.name)).collect();
+        let names = list.join(", ");
         return Err(super::Error::NothingToTrain { names }.into());
     }
-    Ok(profdata)
+    let search = llvm::Search::probe(&format!("`{}`", first.name))?;
+    let env = |k: &str| std::env::var(k).ok();
+    let find = |tool, c: &Configuration, key: &str| {
+        search
+            .find(tool, &format!("`{}` ({key} = \"on\")", c.name), &env)
+            .map(|f| f.path)
+    };
+    for c in &stepped {
+        if on(c, Key::Pgo) && tools.profdata.is_none() {
+            tools.profdata = Some(find(llvm::Tool::Profdata, c, "pgo")?);
+        }
+        if on(c, Key::Bolt) && tools.bolt.is_none() {
+            tools.bolt = Some(bolt::Tools {
+                bolt: find(llvm::Tool::Bolt, c, "bolt")?,
+                merge_fdata: find(llvm::Tool::MergeFdata, c, "bolt")?,
+                strip: find(llvm::Tool::Strip, c, "bolt")?,
+            });
+        }
+    }
+    Ok(tools)
+}
+
+/// The LLVM tools found for the pipeline steps.
+#[derive(Debug, Default)]
+struct Tools {
+    profdata: Option<PathBuf>,
+    bolt: Option<bolt::Tools>,
 }
 
 /// Checks `request` against its project; bad input is an error here,
@@ -209,7 +204,7 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
         }
         None => (configs, None),
     };
-    let profdata = pipeline_tools(&configs, &training)?;
+    let Tools { profdata, bolt } = pipeline_tools(&configs, &training)?;
     let mut gold = Vec::new();
     for config in &configs {
         let effective = resolve::with_overrides(&base, &config.settings);
@@ -221,9 +216,9 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
 
     let wrappers = user_wrappers(&config_files);
     let mut notes = wrappers.notes();
-    if profdata.is_some() && !training_given {
+    if (profdata.is_some() || bolt.is_some()) && !training_given {
         notes.push(
-            "PGO configurations are trained with the measured workloads themselves (no --train): their runtime gain is an upper bound (trained and measured on the same input)".into(),
+            "PGO and BOLT configurations are trained with the measured workloads themselves (no --train): their runtime gain is an upper bound (trained and measured on the same input)".into(),
         );
     }
     notes.extend(resolve::unread_configs_note(&cwd, &project.workspace_root));
@@ -249,6 +244,7 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
         notes,
         build_runs,
         profdata,
+        bolt,
         training,
         training_given,
     })

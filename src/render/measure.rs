@@ -143,13 +143,12 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
                 // the timed build; its memory the largest stage's
                 let (stages_s, stages_cpu, stages_rss) = pipeline::cost(&c.pipeline);
                 row.extend([
-                    if c.pipeline.is_empty() {
-                        build_cell(b, wide, mixed)
-                    } else {
-                        Cell::Text(format!(
-                            "{} pgo",
+                    match pipeline::steps(&c.pipeline) {
+                        None => build_cell(b, wide, mixed),
+                        Some(steps) => Cell::Text(format!(
+                            "{} {steps}",
                             crate::units::seconds(b.wall_s + stages_s)
-                        ))
+                        )),
                     },
                     match base_build {
                         Some(bb) if b.busy || bb.busy => Cell::Mark("busy"),
@@ -296,7 +295,7 @@ fn legend(doc: &MeasureDocument, view: View) -> String {
         "CPU: user+sys time of the build, which other work on the machine moves less than wall time.".into(),
     ];
     if doc.configurations.iter().any(|c| !c.pipeline.is_empty()) {
-        lines.push("`pgo`: the whole PGO pipeline (instrumented build, training, merge, then the build with the profile; the notes have each stage); its link RSS is the largest stage's.".into());
+        lines.push("`pgo`, `bolt`: the whole pipeline (pgo: instrumented build, training, merge, the build with the profile; bolt: the build, then BOLT's instrumentation, training and optimization; the notes have each stage); its link RSS is the largest stage's.".into());
     }
     lines.extend([
         format!(

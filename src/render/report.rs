@@ -173,10 +173,10 @@ fn row(
         build.map_or(Cell::Empty, |b| {
             if b.warm && !doc.builds_warm() {
                 Cell::Text(format!("{} warm", crate::units::seconds(b.wall_s)))
-            } else if !c.pipeline.is_empty() {
-                // the whole PGO pipeline, as in the measure table
+            } else if let Some(steps) = crate::results::pipeline::steps(&c.pipeline) {
+                // the whole pipeline, as in the measure table
                 Cell::Text(format!(
-                    "{} pgo",
+                    "{} {steps}",
                     crate::units::seconds(b.wall_s + stages_s)
                 ))
             } else {

@@ -35,6 +35,19 @@ pub fn cost(stages: &[Stage]) -> (f64, f64, Option<u64>) {
     )
 }
 
+/// The steps a pipeline ran, for a figure's mark: `pgo`, `bolt` or
+/// `pgo+bolt` (None for a plain build).
+pub fn steps(stages: &[Stage]) -> Option<&'static str> {
+    let pgo = stages.iter().any(|s| s.stage == "instrumented-build");
+    let bolt = stages.iter().any(|s| s.stage.starts_with("bolt-"));
+    match (pgo, bolt) {
+        (true, true) => Some("pgo+bolt"),
+        (true, false) => Some("pgo"),
+        (false, true) => Some("bolt"),
+        (false, false) => None,
+    }
+}
+
 impl Stage {
     /// The stage named `stage` of `stages`.
     pub fn named<'a>(stages: &'a [Stage], stage: &str) -> Option<&'a Stage> {

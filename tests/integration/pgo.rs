@@ -85,7 +85,7 @@ fn fat_pgo_runs_fewer_instructions_on_a_held_out_input() {
     assert!(config(&run.doc, "fat")["pipeline"].is_null());
     assert_eq!(run.doc["training"][0]["name"], "t");
     let notes = run.doc["notes"].to_string();
-    assert!(notes.contains("built through the PGO pipeline"), "{notes}");
+    assert!(notes.contains("built through a pipeline"), "{notes}");
     assert!(!notes.contains("upper bound"), "trained apart: {notes}");
 
     // the table's build figure is the whole pipeline
@@ -224,4 +224,84 @@ fn the_users_rustflags_reach_every_stage() {
             "{setup}: the build lost it: {stdout}"
         );
     }
+}
+
+/// True when BOLT's tools of LLVM 22 are here (`.ci/run` installs bolt-22).
+fn bolt_here() -> bool {
+    let found = ["llvm-bolt-22", "/usr/lib/llvm-22/bin/llvm-bolt"]
+        .iter()
+        .any(|p| {
+            std::process::Command::new(p)
+                .arg("--version")
+                .output()
+                .is_ok()
+        });
+    if !found {
+        eprintln!("skipped: no llvm-bolt of LLVM 22 (apt-get install bolt-22)");
+    }
+    found && profdata_here()
+}
+
+/// BOLT over fat + PGO, and over a profile that strips symbols: the
+/// binaries print what baseline's prints (the runtime phase compares the
+/// outputs), BOLT's stages are recorded, and the stripped one is stripped
+/// by llvm-strip after BOLT with its symbols kept for inspect.
+#[test]
+fn bolt_output_runs_as_baseline_does() {
+    if !bolt_here() {
+        return;
+    }
+    let dir = fixture("pgo");
+    let before = fingerprint(&dir);
+    let args = [
+        "--preset",
+        "pgo",
+        "--only",
+        "baseline,fat-pgo-bolt,b",
+        "--with",
+        "b:bolt=on,strip=symbols",
+        "--no-rebuild",
+        "--train",
+        "t=1 20000",
+        "--run",
+        "w=2 20000",
+        "--compare-output",
+        "exact",
+        "--runs",
+        "2",
+        "--warmup",
+        "0",
+    ];
+    let run = measure_json(&dir, &args, &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    for name in ["fat-pgo-bolt", "b"] {
+        let c = config(&run.doc, name);
+        assert_eq!(c["status"], "ok", "{c}");
+        let r = runtime(&run.doc, name, "w");
+        assert_eq!(r["status"], "ok", "{name}: {r}");
+        assert_eq!(r["output_differs"], false, "{name}: {r}");
+        let stages: Vec<&str> = c["pipeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["stage"].as_str().unwrap())
+            .collect();
+        assert!(
+            stages.ends_with(&["bolt-instrument", "bolt-training", "bolt-optimize"]),
+            "{name}: {stages:?}"
+        );
+        let path = c["binary"]["path"].as_str().unwrap();
+        assert!(path.contains("cargo-lto/bolt/"), "{name}: {path}");
+    }
+    let b = &config(&run.doc, "b")["binary"];
+    assert_eq!(b["symbols"], 0, "stripped after BOLT: {b}");
+    let unstripped = b["symbols_from"].as_str().unwrap();
+    assert!(std::path::Path::new(unstripped).is_file());
+    assert!(b["stripped_symbols_bytes"].as_u64() > Some(0), "{b}");
+    // the user's strip setting is recorded, while cargo built it unstripped
+    assert_eq!(
+        config(&run.doc, "b")["effective"]["strip"]["value"],
+        "symbols"
+    );
+    assert_eq!(before, fingerprint(&dir));
 }

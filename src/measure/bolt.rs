@@ -1,0 +1,292 @@
+//! BOLT over a configuration's linked binary (`bolt = "on"`), without
+//! `perf`: the build keeps its relocations (`-Wl,--emit-relocs`, and so no
+//! stripping by the linker: `--strip-all` and `--emit-relocs` may not be
+//! used together), `llvm-bolt -instrument` makes an instrumented copy, the
+//! training runs it, `merge-fdata` merges its profiles, `llvm-bolt`
+//! lays the code out by them, and `llvm-strip` strips the result as the
+//! profile says.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result};
+
+use super::MeasurePlan;
+use super::builder::tool_dir;
+use super::pgo::Failed;
+use super::runtime::executor::{Executor, RealExecutor};
+use super::steps;
+use crate::process::{Usage, Wait, read_all, run_piped};
+use crate::profile::Configuration;
+use crate::profile::values::Strip;
+use crate::progress::ConfigBar;
+use crate::results::measure::Counter;
+use crate::results::pipeline::Stage;
+
+/// The tools, found by `validate`.
+#[derive(Debug, Clone)]
+pub struct Tools {
+    pub bolt: PathBuf,
+    pub merge_fdata: PathBuf,
+    pub strip: PathBuf,
+}
+
+/// The link argument that keeps the relocations BOLT needs.
+pub const EMIT_RELOCS: &str = "-Clink-arg=-Wl,--emit-relocs";
+
+/// How `llvm-bolt` lays out the code from a profile.
+const OPTIMIZE: &[&str] = &[
+    "-reorder-blocks=ext-tsp",
+    "-reorder-functions=cdsort",
+    "-split-functions",
+    "-split-all-cold",
+    "-icf=1",
+    "-use-gnu-stack",
+];
+
+/// A BOLT-optimized binary, stripped as the profile says.
+pub struct Optimized {
+    /// The binary measured (stripped when the profile strips).
+    pub binary: PathBuf,
+    /// The same, unstripped, when stripping removed its symbols: inspect
+    /// reads them there.
+    pub unstripped: Option<PathBuf>,
+    pub stages: Vec<Stage>,
+}
+
+/// One tool run: its usage, or a failure with the tool's words.
+fn run_tool(cmd: &mut Command, what: &str) -> Result<(Usage, Option<(i32, String)>)> {
+    let done = run_piped(cmd, Wait::Blocking, read_all, read_all)
+        .with_context(|| format!("running {what}"))?;
+    let failed = (!done.outcome.success()).then(|| {
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&done.stderr),
+            String::from_utf8_lossy(&done.stdout)
+        );
+        let tail: Vec<&str> = text.lines().rev().take(10).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        (done.outcome.exit_code(), tail.join("\n"))
+    });
+    Ok((done.usage, failed))
+}
+
+fn stage(name: &str, usages: &[Usage]) -> Stage {
+    Stage {
+        stage: name.into(),
+        wall_s: usages.iter().map(|u| u.wall_s).sum(),
+        cpu_s: usages.iter().map(|u| u.cpu_s).sum(),
+        peak_rss_bytes: usages.iter().map(|u| u.peak_rss_bytes).max().unwrap_or(0),
+        profiles: None,
+        optimized_s: None,
+    }
+}
+
+/// A failed stage: the configuration fails, the stages so far recorded.
+fn fail(
+    stages: &mut Vec<Stage>,
+    message: String,
+    failed: Option<(i32, String)>,
+) -> Result<Result<Optimized, Failed>> {
+    let (exit_code, stderr_tail) = failed.map_or((None, None), |(c, t)| (Some(c), Some(t)));
+    Ok(Err(Failed {
+        message,
+        exit_code,
+        stderr_tail,
+        stages: std::mem::take(stages),
+    }))
+}
+
+/// `.fdata` files in `dir` and their bytes.
+fn profiles(dir: &Path) -> Result<(Vec<PathBuf>, u64)> {
+    let mut files = Vec::new();
+    let mut bytes = 0;
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "fdata") {
+            bytes += std::fs::metadata(&path)?.len();
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok((files, bytes))
+}
+
+/// Instruments `exe` (linked with its relocations), trains the copy with
+/// the plan's training runs, and optimizes `exe` by the profile; then
+/// strips it as `strip` says. `Ok(Err)`: a stage failed, and the
+/// configuration with it.
+pub fn optimize(
+    plan: &MeasurePlan,
+    config: &Configuration,
+    exe: &Path,
+    tools: &Tools,
+    strip: Strip,
+    bar: &ConfigBar,
+) -> Result<Result<Optimized, Failed>> {
+    let dir = tool_dir(&plan.project).join("bolt").join(&config.name);
+    let fdata = dir.join("fdata");
+    steps::prepare_dir(&dir, false)?;
+    std::fs::create_dir_all(&fdata).with_context(|| format!("creating {}", fdata.display()))?;
+    let name = exe.file_name().unwrap_or_default();
+    let mut stages = Vec::new();
+
+    bar.phase("instrumenting (bolt)");
+    let instrumented = dir.join(format!("{}.instrumented", name.to_string_lossy()));
+    let (usage, failed) = run_tool(
+        Command::new(&tools.bolt)
+            .arg(exe)
+            .arg("-instrument")
+            .arg(format!(
+                "--instrumentation-file={}",
+                fdata.join("prof.fdata").display()
+            ))
+            .arg("--instrumentation-file-append-pid")
+            .arg("-o")
+            .arg(&instrumented),
+        "llvm-bolt -instrument",
+    )?;
+    stages.push(stage("bolt-instrument", &[usage]));
+    if failed.is_some() {
+        return fail(
+            &mut stages,
+            "llvm-bolt could not instrument its binary".into(),
+            failed,
+        );
+    }
+
+    bar.phase("training (bolt)");
+    let mut training = stage("bolt-training", &[]);
+    for w in &plan.training {
+        let r = RealExecutor.run(&config.name, &instrumented, w, Counter::Time)?;
+        training.wall_s += r.wall_s;
+        training.cpu_s += r.cpu_s;
+        training.peak_rss_bytes = training.peak_rss_bytes.max(r.peak_rss_bytes);
+        if r.exit_code != 0 {
+            stages.push(training);
+            let message = format!(
+                "its training run of `{}` with the BOLT-instrumented binary failed (exit {})",
+                w.name, r.exit_code
+            );
+            return fail(&mut stages, message, Some((r.exit_code, r.stderr_tail)));
+        }
+    }
+    let (files, bytes) = profiles(&fdata)?;
+    training.profiles = Some((files.len(), bytes));
+    stages.push(training);
+    if files.is_empty() {
+        let message = "its BOLT training wrote no profile: the instrumented binary writes one when it exits normally, not when it is killed; or the training never ran the binary ({bin})".to_string();
+        return fail(&mut stages, message, None);
+    }
+
+    bar.phase("optimizing (bolt)");
+    let merged = dir.join("merged.fdata");
+    let out =
+        std::fs::File::create(&merged).with_context(|| format!("creating {}", merged.display()))?;
+    let merge = Command::new(&tools.merge_fdata)
+        .args(&files)
+        .stdout(out)
+        .stderr(Stdio::piped())
+        .output()
+        .with_context(|| format!("running {}", tools.merge_fdata.display()))?;
+    if !merge.status.success() {
+        let tail = String::from_utf8_lossy(&merge.stderr).trim().to_string();
+        let code = merge.status.code().unwrap_or(-1);
+        return fail(
+            &mut stages,
+            "merge-fdata could not merge its BOLT profiles".into(),
+            Some((code, tail)),
+        );
+    }
+    let optimized = dir.join(name);
+    let (usage, failed) = run_tool(
+        Command::new(&tools.bolt)
+            .arg(exe)
+            .arg(format!("-data={}", merged.display()))
+            .args(OPTIMIZE)
+            .arg("-o")
+            .arg(&optimized),
+        "llvm-bolt",
+    )?;
+    let mut usages = vec![usage];
+    if failed.is_some() {
+        stages.push(stage("bolt-optimize", &usages));
+        return fail(
+            &mut stages,
+            "llvm-bolt could not optimize its binary".into(),
+            failed,
+        );
+    }
+    // stripped as the profile says, by llvm-strip; the unstripped copy is
+    // kept for inspect
+    let flag = match strip {
+        Strip::None => None,
+        Strip::Debuginfo => Some("--strip-debug"),
+        Strip::Symbols => Some("--strip-all"),
+    };
+    let mut unstripped = None;
+    let binary = match flag {
+        None => optimized,
+        Some(flag) => {
+            let stripped = dir.join("stripped").join(name);
+            std::fs::create_dir_all(stripped.parent().unwrap_or(&dir))?;
+            let (usage, failed) = run_tool(
+                Command::new(&tools.strip)
+                    .arg(flag)
+                    .arg(&optimized)
+                    .arg("-o")
+                    .arg(&stripped),
+                "llvm-strip",
+            )?;
+            usages.push(usage);
+            if failed.is_some() {
+                stages.push(stage("bolt-optimize", &usages));
+                return fail(
+                    &mut stages,
+                    "llvm-strip could not strip its BOLT output".into(),
+                    failed,
+                );
+            }
+            if strip == Strip::Symbols {
+                unstripped = Some(optimized);
+            }
+            stripped
+        }
+    };
+    stages.push(stage("bolt-optimize", &usages));
+    Ok(Ok(Optimized {
+        binary,
+        unstripped,
+        stages,
+    }))
+}
+
+/// True for a configuration that BOLT optimizes.
+pub fn is_bolt(config: &Configuration) -> bool {
+    use crate::profile::{Key, Value, values::Step};
+    config.settings.get(Key::Bolt) == Some(&Value::Step(Step::On))
+}
+
+/// How `config` strips, resolved over `base` (BOLT strips after it is done).
+pub fn profile_strip(config: &Configuration, base: &crate::profile::resolve::Resolved) -> Strip {
+    use crate::profile::{Key, Value};
+    let effective = crate::profile::resolve::with_overrides(base, &config.settings);
+    match effective.get(&Key::Strip).map(|v| &v.value) {
+        Some(Value::Strip(s)) => *s,
+        _ => Strip::None,
+    }
+}
+
+/// The configuration cargo builds for `config`: with `bolt = "on"`, not
+/// stripped by the linker (which cannot strip and keep relocations); BOLT's
+/// output is stripped afterwards as `config` says. Its rustflags get
+/// [`EMIT_RELOCS`].
+pub fn build_config(config: &Configuration) -> (Configuration, Vec<String>) {
+    use crate::profile::{Key, Value};
+    if !is_bolt(config) {
+        return (config.clone(), Vec::new());
+    }
+    let mut built = config.clone();
+    built.settings.insert(Key::Strip, Value::Strip(Strip::None));
+    (built, vec![EMIT_RELOCS.to_string()])
+}
