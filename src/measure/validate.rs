@@ -97,7 +97,7 @@ fn build_runs(request: &Request, project: &Project) -> Result<usize, UsageError>
 /// The LLVM tools the configurations' pipeline steps need, found and
 /// checked before anything is built: llvm-profdata when one has `pgo =
 /// "on"`, llvm-bolt, merge-fdata and llvm-strip when one has `bolt = "on"`.
-/// Either needs a training run.
+/// Then either needs a training run.
 fn pipeline_tools(configs: &[Configuration], training: &[Workload]) -> Result<Tools> {
     let on = |c: &Configuration, key: Key| c.settings.get(key) == Some(&Value::Step(Step::On));
     let stepped: Vec<&Configuration> = configs
@@ -108,11 +108,6 @@ fn pipeline_tools(configs: &[Configuration], training: &[Workload]) -> Result<To
     let Some(first) = stepped.first() else {
         return Ok(tools);
     };
-    if training.is_empty() {
-        let list: Vec<String> = stepped.iter().map(|c| format!("`{}`", c.name)).collect();
-        let names = list.join(", ");
-        return Err(super::Error::NothingToTrain { names }.into());
-    }
     let search = llvm::Search::probe(&format!("`{}`", first.name))?;
     let env = |k: &str| std::env::var(k).ok();
     let find = |tool, c: &Configuration, key: &str| {
@@ -131,6 +126,11 @@ fn pipeline_tools(configs: &[Configuration], training: &[Workload]) -> Result<To
                 strip: find(llvm::Tool::Strip, c, "bolt")?,
             });
         }
+    }
+    if training.is_empty() {
+        let list: Vec<String> = stepped.iter().map(|c| format!("`{}`", c.name)).collect();
+        let names = list.join(", ");
+        return Err(super::Error::NothingToTrain { names }.into());
     }
     Ok(tools)
 }

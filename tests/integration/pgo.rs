@@ -305,3 +305,21 @@ fn bolt_output_runs_as_baseline_does() {
     );
     assert_eq!(before, fingerprint(&dir));
 }
+
+/// A PGO configuration with nothing to train it: refused before anything
+/// is built (exit 2), saying how to give a training run.
+#[test]
+fn nothing_to_train_is_refused_before_building() {
+    if !profdata_here() {
+        return;
+    }
+    let dir = fixture("tiny");
+    let stderr = crate::common::refused(&dir, &["measure", "--with", "p:pgo=on"], &[]);
+    assert!(
+        stderr.starts_with(
+            "error: `p`: pgo = \"on\" and bolt = \"on\" need a training run: give one with --train"
+        ),
+        "{stderr}"
+    );
+    assert!(crate::common::built(&dir).is_empty());
+}
