@@ -133,7 +133,7 @@ pub struct DoctorArgs {
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// The setting: lto, codegen-units, opt-level, panic, strip, debug,
-    /// incremental, target-cpu, linker, icf (none: list them).
+    /// incremental, target-cpu, linker, icf, pgo, bolt (none: list them).
     #[arg(value_name = "SETTING")]
     pub setting: Option<String>,
     /// Where the project and its results are.

@@ -230,7 +230,7 @@ pub static KEYS: [KeySpec; 15] = [
         dev: None,
         parse: parse::step,
         accepts: "\"off\" or \"on\"",
-        explain: None,
+        explain: Some(&text::BOLT),
     },
 ];
 
