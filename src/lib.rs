@@ -40,5 +40,6 @@ pub fn run(cli: cli::Cargo) -> Result<i32> {
         cli::Command::Report(args) => commands::report::run(args),
         cli::Command::Merge(args) => commands::merge::run(args),
         cli::Command::Plan(args) => commands::plan::run(args),
+        cli::Command::Build(args) => commands::build::run(args),
     }
 }

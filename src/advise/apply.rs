@@ -80,7 +80,7 @@ pub fn run(req: &Request) -> Result<Outcome> {
     if !steps.is_empty() {
         return Err(crate::error::UsageError::Syntax {
             origin: steps.join(", "),
-            message: "a pipeline step cargo-lto runs around cargo's builds, not a Cargo setting: no Cargo.toml can hold it, and this version cannot yet build it for you; nothing was written".into(),
+            message: "a pipeline step cargo-lto runs around cargo's builds, not a Cargo setting: no Cargo.toml can hold it; build the release with `cargo lto build` and the configuration's name; nothing was written".into(),
         }
         .into());
     }

@@ -163,3 +163,37 @@ pub(super) fn at_least_one(text: &str) -> Result<usize, String> {
         Err(e) => Err(e.to_string()),
     }
 }
+
+/// `cargo lto build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The configuration to build: one of the presets (`fat-pgo`, …), of
+    /// the metadata's `configurations`, or given with --with.
+    #[arg(value_name = "CONFIG")]
+    pub config: String,
+    /// Cargo's flags.
+    #[command(flatten)]
+    pub cargo: CargoArgs,
+    /// The preset that defines CONFIG (default: the one that has it).
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Define CONFIG here, e.g. `--with rel:lto=fat,pgo=on`.
+    #[arg(long = "with", value_name = "NAME:KEY=VALUE,…")]
+    pub with: Vec<String>,
+    /// The profile CONFIG builds on.
+    #[arg(long, value_name = "NAME", default_value = "release")]
+    pub base_profile: String,
+    /// Train a PGO or BOLT configuration with the binary and these arguments
+    /// (the syntax of `measure --run`); else the metadata's `train` table.
+    #[arg(long = "train", value_name = "[NAME=]ARGS")]
+    pub train: Vec<String>,
+    /// Train with this command, `{bin}` standing for the binary.
+    #[arg(long = "train-cmd", value_name = "[NAME=]CMD")]
+    pub train_cmd: Vec<String>,
+    /// Copy the built binary here (default: `<target-dir>/cargo-lto/build/<bin>`).
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Wait for no other `cargo lto measure` or `build`: exit 2 instead.
+    #[arg(long)]
+    pub no_wait: bool,
+}

@@ -14,7 +14,7 @@ mod advice;
 mod measure;
 mod reports;
 pub use advice::{AdviceArgs, ApplyArgs, DoctorArgs, ExplainArgs, GoalArg, NeedArg, RecommendArgs};
-pub use measure::{CompareArg, CounterArg, MeasureArgs, RuntimeArgs};
+pub use measure::{BuildArgs, CompareArg, CounterArg, MeasureArgs, RuntimeArgs};
 pub use reports::{
     CheckArgs, MatrixArgs, MergeArgs, PlanArgs, PlanFormat, ReportArgs, ReportFormat,
     parse_percent, parse_shard,
@@ -69,6 +69,10 @@ pub enum Command {
     /// The sweep's configurations as CI jobs (`measure --shard K/N` each),
     /// identical ones folded: a GitHub Actions matrix.
     Plan(PlanArgs),
+    /// Build one configuration the way `measure` does, PGO and BOLT
+    /// pipelines included, and leave its binary at a printed path: the
+    /// release build of a pipeline no Cargo.toml can hold.
+    Build(Box<BuildArgs>),
 }
 
 /// Output format on stdout.

@@ -2,6 +2,7 @@
 //! of the library and chooses the exit code.
 
 pub mod apply;
+pub mod build;
 pub mod check;
 pub mod doctor;
 pub mod error;

@@ -13,8 +13,9 @@ use crate::results::measure::Verdict;
 /// only the profile part.
 pub(super) fn pipeline_text(r: &Recommendation) -> Option<String> {
     (!r.pipeline.is_empty()).then(|| format!(
-        "{}: a pipeline around `cargo build` (PGO: an instrumented build, a training run, a build with the profile; BOLT: instrumenting, training and optimizing the linked binary), which no Cargo.toml can hold, and which cargo-lto runs only inside `measure` so far. The profile part alone gives none of what the pipeline adds:",
-        r.pipeline.join(", ")
+        "{}: a pipeline around `cargo build` (PGO: an instrumented build, a training run, a build with the profile; BOLT: instrumenting, training and optimizing the linked binary), which no Cargo.toml can hold: build the release with `cargo lto build {} --train …` (or a `train` table in the metadata). The profile part alone, below, gives none of what the pipeline adds:",
+        r.pipeline.join(", "),
+        r.choice.as_deref().unwrap_or("CONFIG")
     ))
 }
 

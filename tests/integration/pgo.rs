@@ -323,3 +323,42 @@ fn nothing_to_train_is_refused_before_building() {
     );
     assert!(crate::common::built(&dir).is_empty());
 }
+
+/// `cargo lto build CONFIG` runs the pipeline `measure` measured and
+/// leaves the binary at the path it prints (or `--out`); without a
+/// training run it is refused before building.
+#[test]
+fn build_leaves_the_pipelines_binary_at_a_printed_path() {
+    if !profdata_here() {
+        return;
+    }
+    let dir = fixture("pgo");
+    let before = fingerprint(&dir);
+    let out = crate::common::cargo_lto()
+        .args(["build", "fat-pgo", "--train", "t=1 20000"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(path.ends_with("target/cargo-lto/build/pgo-app"), "{path}");
+    assert!(stderr.contains("built through a pipeline"), "{stderr}");
+    let ran = std::process::Command::new(&path)
+        .args(["2", "100"])
+        .output()
+        .unwrap();
+    assert!(ran.status.success());
+    // the same as a plain build prints
+    let plain = std::process::Command::new(std::env::var("CARGO").unwrap_or("cargo".into()))
+        .args(["run", "--release", "--quiet", "--", "2", "100"])
+        .current_dir(&dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .env("CARGO_TARGET_DIR", dir.join("target/plain"))
+        .output()
+        .unwrap();
+    assert_eq!(ran.stdout, plain.stdout);
+    let refused = crate::common::refused(&dir, &["build", "fat-pgo"], &[]);
+    assert!(refused.contains("need a training run"), "{refused}");
+    assert_eq!(before, fingerprint(&dir));
+}

@@ -1,0 +1,108 @@
+//! `cargo lto build CONFIG`: one configuration built as `measure` builds
+//! it (its PGO and BOLT pipelines included, trained by `--train` or the
+//! metadata's `train` table), and its binary copied to a path it prints:
+//! how a release job ships what `measure` measured.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::cli::BuildArgs;
+use crate::error::exit;
+use crate::measure::runtime::workload::Options;
+use crate::measure::{self, CounterChoice, Request, RuntimeRequest};
+use crate::profile::Preset;
+use crate::profile::matrix::MatrixRequest;
+use crate::results::measure::Status;
+use crate::workspace::CargoFlags;
+
+/// The preset that defines `config`, when none was named: pgo's, then
+/// standard's (quick's are standard's too).
+fn preset_of(config: &str) -> Option<String> {
+    [("pgo", Preset::Pgo), ("standard", Preset::Standard)]
+        .into_iter()
+        .find(|(_, p)| p.configurations().iter().any(|c| c.name == config))
+        .map(|(name, _)| name.to_string())
+}
+
+/// The measure request that builds `args.config` alone: no runtime, no
+/// rebuild, one build.
+fn request(args: &BuildArgs) -> Request {
+    Request {
+        invocation: std::iter::once("cargo".to_string())
+            .chain(std::env::args().skip(1))
+            .collect(),
+        flags: CargoFlags::from(&args.cargo),
+        shard: None,
+        matrix: MatrixRequest {
+            preset: args.preset.clone().or_else(|| preset_of(&args.config)),
+            with: args.with.clone(),
+            only: vec![args.config.clone()],
+        },
+        base_profile: args.base_profile.clone(),
+        warm: false,
+        no_rebuild: true,
+        retry_busy: 0,
+        build_runs: Some(1),
+        no_wait: args.no_wait,
+        timeout: None,
+        verbose: false,
+        quiet: false,
+        color: None,
+        runtime: RuntimeRequest {
+            run: Vec::new(),
+            run_cmd: Vec::new(),
+            train: args.train.clone(),
+            train_cmd: args.train_cmd.clone(),
+            options: Options::default(),
+            runs: 1,
+            warmup: 0,
+            min_time: Duration::ZERO,
+            max_runs: 1,
+            ignore_failure: false,
+            counter: CounterChoice::Time,
+        },
+    }
+}
+
+/// Runs `build`; returns the exit code.
+pub fn run(args: &BuildArgs) -> Result<i32> {
+    let outcome = measure::run(&request(args))?;
+    let doc = &outcome.document;
+    let Some(c) = doc.config(&args.config) else {
+        anyhow::bail!("`{}` was not built", args.config);
+    };
+    for note in &doc.notes {
+        eprintln!("note: {note}");
+    }
+    let built = c.binary.as_ref().filter(|_| c.status == Status::Ok);
+    let Some(binary) = built else {
+        eprintln!(
+            "error: `{}` failed: {}",
+            c.name,
+            c.stderr_tail.as_deref().unwrap_or("see the notes")
+        );
+        return Ok(exit::CONFIG_FAILED);
+    };
+    let out = match &args.out {
+        Some(p) => p.clone(),
+        None => {
+            // beside the results: <target-dir>/cargo-lto/build/<bin>
+            let area = outcome
+                .saved
+                .as_ref()
+                .and_then(|p| p.parent()?.parent().map(PathBuf::from))
+                .context("the results were not saved")?;
+            area.join("build")
+                .join(binary.path.file_name().unwrap_or_default())
+        }
+    };
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::copy(&binary.path, &out)
+        .with_context(|| format!("copying {} to {}", binary.path.display(), out.display()))?;
+    println!("{}", out.display());
+    Ok(exit::OK)
+}
