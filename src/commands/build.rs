@@ -43,6 +43,7 @@ fn request(args: &BuildArgs) -> Request {
         base_profile: args.base_profile.clone(),
         warm: false,
         no_rebuild: true,
+        no_twin: true,
         retry_busy: 0,
         build_runs: Some(1),
         no_wait: args.no_wait,

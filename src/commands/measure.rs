@@ -27,6 +27,7 @@ fn request(args: &MeasureArgs) -> Request {
         base_profile: args.matrix.base_profile.clone(),
         warm: args.warm,
         no_rebuild: args.no_rebuild,
+        no_twin: false,
         retry_busy: args.retry_busy,
         build_runs: args.build_runs,
         no_wait: args.no_wait,

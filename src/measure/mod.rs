@@ -85,6 +85,9 @@ pub struct Request {
     pub warm: bool,
     /// Skip the rebuild figure.
     pub no_rebuild: bool,
+    /// Skip what only `inspect` needs (the unstripped twin of a stripped
+    /// binary): `cargo lto build` ships, it does not inspect.
+    pub no_twin: bool,
     /// Re-run a busy clean build or workload run up to this many times.
     pub retry_busy: usize,
     /// Exit 2 instead of waiting when another sweep holds the project's

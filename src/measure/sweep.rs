@@ -207,7 +207,7 @@ pub fn measure_one(
             .get("symbols")
             .copied();
         binary.symbols_from = Some(unstripped);
-    } else if binary.symbols == 0 {
+    } else if binary.symbols == 0 && !request.no_twin {
         bar.phase("linking an unstripped twin for inspect");
         // beside the build directory, which a repeated build empties
         let out = tool_dir(project)
