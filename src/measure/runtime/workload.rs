@@ -444,6 +444,30 @@ mod tests {
     }
 
     #[test]
+    fn training_runs_come_from_their_own_flags_and_table() {
+        let none = Options::default();
+        let t = training_from_cli(&["1 20000".into()], &["c={bin} 2".into()], &none).unwrap();
+        assert_eq!(t[0].name, "train1");
+        assert_eq!(t[1].name, "c");
+        let e = training_from_cli(&[], &["true".into()], &none).unwrap_err();
+        assert!(e.to_string().starts_with("--train-cmd 'true'"), "{e}");
+        let s = source(
+            json!({"train": {"corpus": {"args": "1 20000"}}, "workloads": {"w": {"args": "2"}}}),
+        );
+        let t = training_from_metadata(std::slice::from_ref(&s)).unwrap();
+        assert_eq!(t.len(), 1);
+        assert_eq!(
+            (t[0].name.as_str(), &t[0].command[..]),
+            (
+                "corpus",
+                &["{bin}".to_string(), "1".into(), "20000".into()][..]
+            )
+        );
+        let e = training_from_metadata(&[source(json!({"train": {"x": {}}}))]).unwrap_err();
+        assert!(e.to_string().contains("train.x"), "{e}");
+    }
+
+    #[test]
     fn the_command_line_wins_over_metadata() {
         let none = Options::default();
         let from_cmd = cli(&["big=1"], &[], &none).unwrap();
