@@ -263,8 +263,7 @@ pub fn optimize(
 
 /// True for a configuration that BOLT optimizes.
 pub fn is_bolt(config: &Configuration) -> bool {
-    use crate::profile::{Key, Value, values::Step};
-    config.settings.get(Key::Bolt) == Some(&Value::Step(Step::On))
+    config.settings.step_on(crate::profile::Key::Bolt)
 }
 
 /// How `config` strips, resolved over `base` (BOLT strips after it is done).

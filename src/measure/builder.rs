@@ -32,10 +32,7 @@ pub fn rustflags_env(
 
 /// True for a configuration built through the PGO pipeline.
 pub fn is_pgo(config: &Configuration) -> bool {
-    config.settings.get(crate::profile::Key::Pgo)
-        == Some(&crate::profile::Value::Step(
-            crate::profile::values::Step::On,
-        ))
+    config.settings.step_on(crate::profile::Key::Pgo)
 }
 
 /// Where a sweep keeps its files under the target directory.

@@ -18,7 +18,7 @@ use crate::profile::Key;
 use crate::profile::matrix;
 use crate::profile::resolve::{self, Resolved};
 use crate::profile::rustflags::UserFlags;
-use crate::profile::values::{Linker, LinkerName, Step, Value};
+use crate::profile::values::{Linker, LinkerName};
 use crate::workspace::{self, AreaLock, Lockfile, Project};
 
 /// A measure request checked against its project.
@@ -99,7 +99,7 @@ fn build_runs(request: &Request, project: &Project) -> Result<usize, UsageError>
 /// "on"`, llvm-bolt, merge-fdata and llvm-strip when one has `bolt = "on"`.
 /// Then either needs a training run.
 fn pipeline_tools(configs: &[Configuration], training: &[Workload]) -> Result<Tools> {
-    let on = |c: &Configuration, key: Key| c.settings.get(key) == Some(&Value::Step(Step::On));
+    let on = |c: &Configuration, key: Key| c.settings.step_on(key);
     let stepped: Vec<&Configuration> = configs
         .iter()
         .filter(|c| on(c, Key::Pgo) || on(c, Key::Bolt))

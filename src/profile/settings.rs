@@ -184,6 +184,11 @@ impl Settings {
         }
     }
 
+    /// True when the pipeline step `key` (`pgo`, `bolt`) is set "on".
+    pub fn step_on(&self, key: Key) -> bool {
+        self.get(key) == Some(&Value::Step(super::values::Step::On))
+    }
+
     /// `icf`, if set.
     pub fn icf(&self) -> Option<Icf> {
         match self.get(Key::Icf)? {

@@ -141,15 +141,9 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
                 let link = b.link.as_ref();
                 // a pipeline's build is the whole pipeline: its stages, then
                 // the timed build; its memory the largest stage's
-                let (stages_s, stages_cpu, stages_rss) = pipeline::cost(&c.pipeline);
+                let (stages_s, stages_cpu, _) = pipeline::cost(&c.pipeline);
                 row.extend([
-                    match pipeline::steps(&c.pipeline) {
-                        None => build_cell(b, wide, mixed),
-                        Some(steps) => Cell::Text(format!(
-                            "{} {steps}",
-                            crate::units::seconds(b.wall_s + stages_s)
-                        )),
-                    },
+                    pipeline_cell(c, b).unwrap_or_else(|| build_cell(b, wide, mixed)),
                     match base_build {
                         Some(bb) if b.busy || bb.busy => Cell::Mark("busy"),
                         Some(bb) if b.warm != bb.warm => Cell::Mark("warm"),
@@ -168,8 +162,7 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
                         link.map_or(Cell::Mark("?"), |l| Cell::Seconds(l.wall_s)),
                     ]);
                 }
-                let link_rss = link.map(|l| l.peak_rss_bytes.max(stages_rss.unwrap_or(0)));
-                row.push(link_rss.map_or(Cell::Mark("?"), Cell::Bytes));
+                row.push(peak_cell(c, b));
                 if wide {
                     row.push(match (link, base_link) {
                         (Some(l), Some(bl)) => {
@@ -203,6 +196,26 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
         table.row(row);
     }
     table
+}
+
+/// A pipeline configuration's build figure: its whole pipeline, marked
+/// with its steps (`6.75 s pgo`); None for a plain build.
+pub(super) fn pipeline_cell(c: &Configuration, b: &Build) -> Option<Cell> {
+    let steps = pipeline::steps(&c.pipeline)?;
+    let whole = b.wall_s + pipeline::cost(&c.pipeline).0;
+    Some(Cell::Text(format!(
+        "{} {steps}",
+        crate::units::seconds(whole)
+    )))
+}
+
+/// A build's peak memory: its link step's, or a pipeline's largest
+/// stage's; `?` when no link step was recorded.
+pub(super) fn peak_cell(c: &Configuration, b: &Build) -> Cell {
+    let stages = pipeline::cost(&c.pipeline).2.unwrap_or(0);
+    b.link.as_ref().map_or(Cell::Mark("?"), |l| {
+        Cell::Bytes(l.peak_rss_bytes.max(stages))
+    })
 }
 
 /// A build's wall time: `busy` beside a busy one; with several builds,

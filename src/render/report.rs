@@ -160,7 +160,6 @@ fn row(
     }
     let bin = c.binary.as_ref();
     let build = c.build.as_ref();
-    let (stages_s, _, stages_rss) = crate::results::pipeline::cost(&c.pipeline);
     row.extend([
         bin.map_or(Cell::Empty, |b| Cell::Bytes(b.size_bytes)),
         bin.map_or(Cell::Empty, |b| Cell::Bytes(b.shipped_bytes)),
@@ -173,19 +172,12 @@ fn row(
         build.map_or(Cell::Empty, |b| {
             if b.warm && !doc.builds_warm() {
                 Cell::Text(format!("{} warm", crate::units::seconds(b.wall_s)))
-            } else if let Some(steps) = crate::results::pipeline::steps(&c.pipeline) {
-                // the whole pipeline, as in the measure table
-                Cell::Text(format!(
-                    "{} {steps}",
-                    crate::units::seconds(b.wall_s + stages_s)
-                ))
             } else {
-                Cell::Seconds(b.wall_s)
+                // a pipeline's whole, as in the measure table
+                super::measure::pipeline_cell(c, b).unwrap_or(Cell::Seconds(b.wall_s))
             }
         }),
-        build.and_then(|b| b.link).map_or(Cell::Mark("?"), |l| {
-            Cell::Bytes(l.peak_rss_bytes.max(stages_rss.unwrap_or(0)))
-        }),
+        build.map_or(Cell::Mark("?"), |b| super::measure::peak_cell(c, b)),
     ]);
     for w in &doc.workloads {
         let r = c.runtime.iter().find(|r| r.workload == w.name);

@@ -37,7 +37,7 @@ pub fn pipeline_steps(settings: &BTreeMap<String, String>) -> Vec<String> {
     };
     parsed
         .living_in(crate::profile::Lives::Pipeline)
-        .filter(|(_, v)| v.to_string() == "on")
+        .filter(|(k, _)| parsed.step_on(*k))
         .map(|(k, v)| format!("{k} = {}", v.toml()))
         .collect()
 }
