@@ -307,7 +307,12 @@ fn legend(doc: &MeasureDocument, view: View) -> String {
         build_legend(doc),
         "CPU: user+sys time of the build, which other work on the machine moves less than wall time.".into(),
     ];
-    if doc.configurations.iter().any(|c| !c.pipeline.is_empty()) {
+    // only where the table shows a pipeline's figure
+    if doc
+        .configurations
+        .iter()
+        .any(|c| c.status == Status::Ok && pipeline::steps(&c.pipeline).is_some())
+    {
         lines.push("`pgo`, `bolt`: the whole pipeline (pgo: instrumented build, training, merge, the build with the profile; bolt: the build, then BOLT's instrumentation, training and optimization; the notes have each stage); its link RSS is the largest stage's.".into());
     }
     lines.extend([
