@@ -41,7 +41,7 @@ pub fn entries(docs: &[MeasureDocument]) -> Vec<Entry> {
                         Point {
                             size_bytes: bin.map(|b| b.size_bytes),
                             shipped_bytes: bin.map(|b| b.shipped_bytes),
-                            build_s: c.build.as_ref().filter(|b| !b.warm).map(|b| b.wall_s),
+                            build_s: c.build.as_ref().filter(|b| !b.warm).and(c.whole_build_s()),
                             runtime: c
                                 .runtime
                                 .iter()

@@ -143,7 +143,7 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
                 // the timed build; its memory the largest stage's
                 let (stages_s, stages_cpu, _) = pipeline::cost(&c.pipeline);
                 row.extend([
-                    pipeline_cell(c, b).unwrap_or_else(|| build_cell(b, wide, mixed)),
+                    pipeline_cell(c).unwrap_or_else(|| build_cell(b, wide, mixed)),
                     match base_build {
                         Some(bb) if b.busy || bb.busy => Cell::Mark("busy"),
                         Some(bb) if b.warm != bb.warm => Cell::Mark("warm"),
@@ -162,7 +162,7 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
                         link.map_or(Cell::Mark("?"), |l| Cell::Seconds(l.wall_s)),
                     ]);
                 }
-                row.push(peak_cell(c, b));
+                row.push(peak_cell(c));
                 if wide {
                     row.push(match (link, base_link) {
                         (Some(l), Some(bl)) => {
@@ -200,9 +200,9 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
 
 /// A pipeline configuration's build figure: its whole pipeline, marked
 /// with its steps (`6.75 s pgo`); None for a plain build.
-pub(super) fn pipeline_cell(c: &Configuration, b: &Build) -> Option<Cell> {
+pub(super) fn pipeline_cell(c: &Configuration) -> Option<Cell> {
     let steps = pipeline::steps(&c.pipeline)?;
-    let whole = b.wall_s + pipeline::cost(&c.pipeline).0;
+    let whole = c.whole_build_s()?;
     Some(Cell::Text(format!(
         "{} {steps}",
         crate::units::seconds(whole)
@@ -211,11 +211,8 @@ pub(super) fn pipeline_cell(c: &Configuration, b: &Build) -> Option<Cell> {
 
 /// A build's peak memory: its link step's, or a pipeline's largest
 /// stage's; `?` when no link step was recorded.
-pub(super) fn peak_cell(c: &Configuration, b: &Build) -> Cell {
-    let stages = pipeline::cost(&c.pipeline).2.unwrap_or(0);
-    b.link.as_ref().map_or(Cell::Mark("?"), |l| {
-        Cell::Bytes(l.peak_rss_bytes.max(stages))
-    })
+pub(super) fn peak_cell(c: &Configuration) -> Cell {
+    c.whole_peak_bytes().map_or(Cell::Mark("?"), Cell::Bytes)
 }
 
 /// A build's wall time: `busy` beside a busy one; with several builds,

@@ -174,10 +174,10 @@ fn row(
                 Cell::Text(format!("{} warm", crate::units::seconds(b.wall_s)))
             } else {
                 // a pipeline's whole, as in the measure table
-                super::measure::pipeline_cell(c, b).unwrap_or(Cell::Seconds(b.wall_s))
+                super::measure::pipeline_cell(c).unwrap_or(Cell::Seconds(b.wall_s))
             }
         }),
-        build.map_or(Cell::Mark("?"), |b| super::measure::peak_cell(c, b)),
+        super::measure::peak_cell(c),
     ]);
     for w in &doc.workloads {
         let r = c.runtime.iter().find(|r| r.workload == w.name);
@@ -221,7 +221,7 @@ pub fn report(sections: &[Section]) -> Report {
         }
         let mut t = table(doc);
         t.footnotes.push(format!(
-            "shipped: bytes loaded at run time (what strip keeps), ± against baseline; {}; link peak: the final rustc's peak memory{}",
+            "shipped: bytes loaded at run time (what strip keeps), ± against baseline; {}{}; link peak: the final rustc's peak memory{}",
             if doc.builds_warm() {
                 "warm build: one build in a reused directory, not a clean build".to_string()
             } else {
@@ -240,6 +240,15 @@ pub fn report(sections: &[Section]) -> Report {
                         false
                     )
                 )
+            },
+            if doc
+                .configurations
+                .iter()
+                .any(|c| c.status == Status::Ok && crate::results::pipeline::steps(&c.pipeline).is_some())
+            {
+                " (`pgo`, `bolt`: the whole pipeline, its peak memory the largest stage's)"
+            } else {
+                ""
             },
             match &doc.runtime_plan {
                 Some(p) => format!(

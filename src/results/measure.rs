@@ -385,6 +385,22 @@ pub struct WorkloadRuntime {
     pub stderr_tail: Option<String>,
 }
 
+impl Configuration {
+    /// Wall seconds of building it: its timed build, plus the stages of its
+    /// pipeline (PGO, BOLT) when it has one.
+    pub fn whole_build_s(&self) -> Option<f64> {
+        let stages = super::pipeline::cost(&self.pipeline).0;
+        self.build.as_ref().map(|b| b.wall_s + stages)
+    }
+
+    /// Peak memory of building it: its link step's, or its pipeline's
+    /// largest stage's when that is more (None: no link step recorded).
+    pub fn whole_peak_bytes(&self) -> Option<u64> {
+        let stages = super::pipeline::cost(&self.pipeline).2.unwrap_or(0);
+        Some(self.build.as_ref()?.link?.peak_rss_bytes.max(stages))
+    }
+}
+
 impl MeasureDocument {
     /// Every build figure is a warm build's: a `--warm` run that carried
     /// no clean build from earlier results (`Build::carried_from`).

@@ -195,7 +195,8 @@ fn size_vs_build(s: &Section, id: &str) -> Option<String> {
         .filter_map(|c| {
             Some(Point {
                 label: c.name.clone(),
-                x: c.build.as_ref()?.wall_s,
+                // a pipeline's whole, as in the tables
+                x: c.whole_build_s()?,
                 y: c.binary.as_ref()?.shipped_bytes as f64,
                 front: front(&c.name),
             })
@@ -296,7 +297,7 @@ fn runtime(doc: &MeasureDocument, id: &str) -> Vec<String> {
 fn link_memory(doc: &MeasureDocument, id: &str, limit: Option<u64>) -> Option<String> {
     let bars: Vec<Bar> = built(doc)
         .filter_map(|c| {
-            let peak = c.build.as_ref()?.link?.peak_rss_bytes;
+            let peak = c.whole_peak_bytes()?;
             Some(Bar {
                 label: c.name.clone(),
                 value: peak as f64,
