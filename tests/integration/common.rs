@@ -259,3 +259,15 @@ pub fn refused(dir: &Path, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> S
     assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
     stderr
 }
+
+/// The host's target triple.
+pub fn host() -> String {
+    let out = std::process::Command::new("rustc")
+        .arg("-vV")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
+        .unwrap()
+}

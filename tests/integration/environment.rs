@@ -1,7 +1,7 @@
 //! The user's environment: their rustc wrapper is bypassed (and said so),
 //! CARGO_TARGET_DIR is honoured.
 
-use crate::common::{config, fixture, measure_json};
+use crate::common::{config, fixture, host, measure_json};
 
 #[test]
 fn user_wrapper_is_bypassed_and_target_dir_honoured() {
@@ -31,18 +31,6 @@ fn user_wrapper_is_bypassed_and_target_dir_honoured() {
         "{path}"
     );
     assert!(target.join("cargo-lto/results/latest.json").is_file());
-}
-
-/// The host's target triple.
-fn host() -> String {
-    let out = std::process::Command::new("rustc")
-        .arg("-vV")
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
-        .unwrap()
 }
 
 #[test]

@@ -179,16 +179,7 @@ fn the_users_rustflags_reach_every_stage() {
     if !profdata_here() {
         return;
     }
-    let host = {
-        let out = std::process::Command::new("rustc")
-            .arg("-vV")
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
-            .unwrap()
-    };
+    let host = crate::common::host();
     let target_table = format!("[target.{host}]\nrustflags = [\"--cfg\", \"user_flag\"]\n");
     for (setup, config_toml) in [
         (
