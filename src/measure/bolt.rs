@@ -13,14 +13,12 @@ use anyhow::{Context, Result};
 
 use super::MeasurePlan;
 use super::builder::tool_dir;
-use super::pgo::Failed;
-use super::runtime::executor::{Executor, RealExecutor};
+use super::pgo::{self, Failed};
 use super::steps;
 use crate::process::{Usage, Wait, read_all, run_piped};
 use crate::profile::Configuration;
 use crate::profile::values::Strip;
 use crate::progress::ConfigBar;
-use crate::results::measure::Counter;
 use crate::results::pipeline::Stage;
 
 /// The tools, found by `validate`.
@@ -97,21 +95,6 @@ fn fail(
     }))
 }
 
-/// `.fdata` files in `dir` and their bytes.
-fn profiles(dir: &Path) -> Result<(Vec<PathBuf>, u64)> {
-    let mut files = Vec::new();
-    let mut bytes = 0;
-    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "fdata") {
-            bytes += std::fs::metadata(&path)?.len();
-            files.push(path);
-        }
-    }
-    files.sort();
-    Ok((files, bytes))
-}
-
 /// Instruments `exe` (linked with its relocations), trains the copy with
 /// the plan's training runs, and optimizes `exe` by the profile; then
 /// strips it as `strip` says. `Ok(Err)`: a stage failed, and the
@@ -156,22 +139,15 @@ pub fn optimize(
     }
 
     bar.phase("training (bolt)");
-    let mut training = stage("bolt-training", &[]);
-    for w in &plan.training {
-        let r = RealExecutor.run(&config.name, &instrumented, w, Counter::Time)?;
-        training.wall_s += r.wall_s;
-        training.cpu_s += r.cpu_s;
-        training.peak_rss_bytes = training.peak_rss_bytes.max(r.peak_rss_bytes);
-        if r.exit_code != 0 {
-            stages.push(training);
-            let message = format!(
-                "its training run of `{}` with the BOLT-instrumented binary failed (exit {})",
-                w.name, r.exit_code
-            );
-            return fail(&mut stages, message, Some((r.exit_code, r.stderr_tail)));
-        }
+    let (mut training, failed) = pgo::run_training(plan, config, &instrumented, "bolt-training")?;
+    if let Some((name, code, stderr_tail)) = failed {
+        stages.push(training);
+        let message = format!(
+            "its training run of `{name}` with the BOLT-instrumented binary failed (exit {code})"
+        );
+        return fail(&mut stages, message, Some((code, stderr_tail)));
     }
-    let (files, bytes) = profiles(&fdata)?;
+    let (files, bytes) = pgo::profile_files(&fdata, "fdata")?;
     training.profiles = Some((files.len(), bytes));
     stages.push(training);
     if files.is_empty() {

@@ -59,19 +59,52 @@ pub fn profile_path(plan: &MeasurePlan, config: &Configuration) -> PathBuf {
         .join("merged.profdata")
 }
 
-/// `.profraw` files in `dir` and their bytes.
-fn raw_profiles(dir: &Path) -> Result<(Vec<PathBuf>, u64)> {
+/// The files in `dir` ending `.ext` (the profiles a training wrote:
+/// `profraw`, BOLT's `fdata`), sorted, and their bytes.
+pub fn profile_files(dir: &Path, ext: &str) -> Result<(Vec<PathBuf>, u64)> {
     let mut files = Vec::new();
     let mut bytes = 0;
     for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
         let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "profraw") {
+        if path.extension().is_some_and(|e| e == ext) {
             bytes += std::fs::metadata(&path)?.len();
             files.push(path);
         }
     }
     files.sort();
     Ok((files, bytes))
+}
+
+/// A training run that failed: its workload's name, exit code and stderr.
+pub type FailedRun = (String, i32, String);
+
+/// Runs the plan's training runs with `exe`, an instrumented binary, as
+/// the stage `stage`; stops at the first that fails, and returns it with
+/// its exit code and stderr.
+pub fn run_training(
+    plan: &MeasurePlan,
+    config: &Configuration,
+    exe: &Path,
+    stage: &str,
+) -> Result<(Stage, Option<FailedRun>)> {
+    let mut training = Stage {
+        stage: stage.into(),
+        wall_s: 0.0,
+        cpu_s: 0.0,
+        peak_rss_bytes: 0,
+        profiles: None,
+        optimized_s: None,
+    };
+    for w in &plan.training {
+        let r = RealExecutor.run(&config.name, exe, w, Counter::Time)?;
+        training.wall_s += r.wall_s;
+        training.cpu_s += r.cpu_s;
+        training.peak_rss_bytes = training.peak_rss_bytes.max(r.peak_rss_bytes);
+        if r.exit_code != 0 {
+            return Ok((training, Some((w.name.clone(), r.exit_code, r.stderr_tail))));
+        }
+    }
+    Ok((training, None))
 }
 
 /// Builds `config` instrumented, trains it with the plan's workloads and
@@ -121,7 +154,7 @@ pub fn train(
     };
     // build scripts and proc macros are not instrumented (--target), so
     // anything here came from the training
-    let (before, _) = raw_profiles(&raw)?;
+    let (before, _) = profile_files(&raw, "profraw")?;
     anyhow::ensure!(
         before.is_empty(),
         "{} holds profiles before the training",
@@ -129,33 +162,19 @@ pub fn train(
     );
 
     bar.phase("training (pgo)");
-    let mut training = Stage {
-        stage: "training".into(),
-        wall_s: 0.0,
-        cpu_s: 0.0,
-        peak_rss_bytes: 0,
-        profiles: None,
-        optimized_s: None,
-    };
-    for w in &plan.training {
-        let r = RealExecutor.run(&config.name, &exe, w, Counter::Time)?;
-        training.wall_s += r.wall_s;
-        training.cpu_s += r.cpu_s;
-        training.peak_rss_bytes = training.peak_rss_bytes.max(r.peak_rss_bytes);
-        if r.exit_code != 0 {
-            stages.push(training);
-            return Ok(Err(Failed {
-                message: format!(
-                    "its training run of `{}` with the instrumented binary failed (exit {})",
-                    w.name, r.exit_code
-                ),
-                exit_code: Some(r.exit_code),
-                stderr_tail: Some(r.stderr_tail),
-                stages,
-            }));
-        }
+    let (mut training, failed) = run_training(plan, config, &exe, "training")?;
+    if let Some((name, code, stderr_tail)) = failed {
+        stages.push(training);
+        return Ok(Err(Failed {
+            message: format!(
+                "its training run of `{name}` with the instrumented binary failed (exit {code})"
+            ),
+            exit_code: Some(code),
+            stderr_tail: Some(stderr_tail),
+            stages,
+        }));
     }
-    let (files, bytes) = raw_profiles(&raw)?;
+    let (files, bytes) = profile_files(&raw, "profraw")?;
     training.profiles = Some((files.len(), bytes));
     stages.push(training);
     if files.is_empty() {
