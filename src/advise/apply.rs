@@ -14,6 +14,7 @@ use super::edit::{self, FlagsKey};
 use crate::profile::Lives;
 use crate::profile::rustflags::{self, Source, UserFlags};
 use crate::profile::settings::Settings;
+use crate::results::measure::Workload;
 use crate::results::write_atomic;
 
 /// What to apply, and where.
@@ -33,6 +34,14 @@ pub struct Request<'a> {
     pub dry_run: bool,
     /// The cargo to check the result with.
     pub cargo: PathBuf,
+    /// The configuration's name, for the `cargo lto build` line of a
+    /// pipeline (`pgo`, `bolt`).
+    pub config: String,
+    /// The runs that trained it, written as the metadata's `train` table
+    /// when the manifest has none.
+    pub training: Vec<Workload>,
+    /// Where relative training paths were given from.
+    pub cwd: PathBuf,
 }
 
 /// What `apply` did.
@@ -48,6 +57,8 @@ pub struct Outcome {
     pub inherited: Vec<String>,
     /// Things the user should know (overrides elsewhere, …).
     pub notes: Vec<String>,
+    /// For a pipeline: the command that builds the release with it.
+    pub build_line: Option<String>,
 }
 
 /// One file's planned change.
@@ -72,18 +83,6 @@ fn config_path(root: &Path) -> PathBuf {
 
 /// Plans and (unless `dry_run`) performs the edit.
 pub fn run(req: &Request) -> Result<Outcome> {
-    let steps: Vec<String> = req
-        .settings
-        .living_in(Lives::Pipeline)
-        .map(|(k, v)| format!("{k} = {}", v.toml()))
-        .collect();
-    if !steps.is_empty() {
-        return Err(crate::error::UsageError::Syntax {
-            origin: steps.join(", "),
-            message: "a pipeline step cargo-lto runs around cargo's builds, not a Cargo setting: no Cargo.toml can hold it; build the release with `cargo lto build` and the configuration's name; nothing was written".into(),
-        }
-        .into());
-    }
     let manifest_path = req.root.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest_path)
         .with_context(|| format!("reading {}", manifest_path.display()))?;
@@ -100,6 +99,10 @@ pub fn run(req: &Request) -> Result<Outcome> {
         new: m.text,
     }];
     out.notes.extend(overridden(req, &m.written));
+    if req.settings.living_in(Lives::Pipeline).next().is_some() {
+        let change = &mut changes[0];
+        super::train::pipeline(req, &mut change.new, &label, &mut out)?;
+    }
 
     let flags = rustflags::extra_flags(
         &req.settings,
@@ -409,6 +412,9 @@ mod tests {
             env,
             dry_run: false,
             cargo: PathBuf::from("cargo"),
+            config: "x".into(),
+            training: Vec::new(),
+            cwd: root.to_path_buf(),
         }
     }
 

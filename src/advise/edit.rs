@@ -302,3 +302,76 @@ pub fn diff(path: &Path, old: &str, new: &str) -> String {
         .header(&format!("a/{label}"), &format!("b/{label}"))
         .to_string()
 }
+
+/// One `train.NAME` table to write: its keys, in order.
+#[derive(Debug, Clone)]
+pub struct TrainEntry {
+    /// The run's name.
+    pub name: String,
+    /// `args`/`command`, `shell`, `prepare`, `dir`, `stdin`.
+    pub keys: Vec<(&'static str, Value)>,
+}
+
+/// What an edit of the metadata's `train` table did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrainEdit {
+    /// The new text (equal to the old when nothing changed).
+    pub text: String,
+    /// Where a `train` table already was (left as it is), e.g.
+    /// `workspace.metadata.cargo-lto.train`.
+    pub present: Option<String>,
+    /// Where the entries were written, when they were.
+    pub written: Option<String>,
+}
+
+/// Writes `entries` as `[workspace.metadata.cargo-lto.train.NAME]` (or
+/// `package.` when the manifest has no `[workspace]`), unless a `train`
+/// table is already in either place: the user's own training is kept.
+pub fn train(text: &str, entries: &[TrainEntry], file: &str) -> Result<TrainEdit, EditError> {
+    let mut doc = parse(text, file)?;
+    let unchanged = |present| TrainEdit {
+        text: text.to_string(),
+        present,
+        written: None,
+    };
+    for root in ["workspace", "package"] {
+        let found = doc
+            .get(root)
+            .and_then(|t| t.get("metadata"))
+            .and_then(|t| t.get("cargo-lto"))
+            .and_then(|t| t.get("train"));
+        if found.is_some() {
+            return Ok(unchanged(Some(format!("{root}.metadata.cargo-lto.train"))));
+        }
+    }
+    if entries.is_empty() {
+        return Ok(unchanged(None));
+    }
+    let root = if doc.get("workspace").is_some() {
+        "workspace"
+    } else {
+        "package"
+    };
+    for entry in entries {
+        let path = [root, "metadata", "cargo-lto", "train", entry.name.as_str()];
+        let table = table_at(doc.as_table_mut(), &path, file)?;
+        for (key, value) in &entry.keys {
+            table.insert(key, Item::Value(value.clone()));
+        }
+        if let Some(t) = doc
+            .get_mut(root)
+            .and_then(|i| i.get_mut("metadata"))
+            .and_then(|i| i.get_mut("cargo-lto"))
+            .and_then(|i| i.get_mut("train"))
+            .and_then(|i| i.get_mut(&entry.name))
+            .and_then(Item::as_table_mut)
+        {
+            t.decor_mut().set_prefix("\n");
+        }
+    }
+    Ok(TrainEdit {
+        text: doc.to_string(),
+        present: None,
+        written: Some(format!("{root}.metadata.cargo-lto.train")),
+    })
+}

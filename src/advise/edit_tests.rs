@@ -194,3 +194,59 @@ fn flags_join_the_users_array_string_or_a_new_table() {
         "[target.x86_64-unknown-linux-gnu]\nrustflags = [\"-Ctarget-cpu=native\"]\n"
     );
 }
+
+fn entry(name: &str, args: &str) -> super::edit::TrainEntry {
+    super::edit::TrainEntry {
+        name: name.into(),
+        keys: vec![("args", toml_edit::Value::from(args))],
+    }
+}
+
+#[test]
+fn training_goes_into_the_workspace_table_or_the_packages() {
+    use super::edit::train;
+    let e = train(COMMENTED, &[entry("t", "1 \"a b\"")], "Cargo.toml").unwrap();
+    // beside the table it belongs to; the rest byte for byte
+    let (head, tail) = COMMENTED.split_at(COMMENTED.find("[profile").unwrap());
+    assert_eq!(
+        e.text,
+        format!("{head}[package.metadata.cargo-lto.train.t]\nargs = '1 \"a b\"'\n\n{tail}")
+    );
+    assert_eq!(
+        e.written.as_deref(),
+        Some("package.metadata.cargo-lto.train")
+    );
+    // the value reads back
+    let t: toml::Table = e.text.parse().unwrap();
+    assert_eq!(
+        t["package"]["metadata"]["cargo-lto"]["train"]["t"]["args"].as_str(),
+        Some("1 \"a b\"")
+    );
+    let ws = "[workspace]\nmembers = [\"a\"]\n\n[workspace.metadata.cargo-lto]\npreset = \"pgo\"\n";
+    let e = train(ws, &[entry("t", "1"), entry("u", "2")], "Cargo.toml").unwrap();
+    assert_eq!(
+        e.text,
+        format!(
+            "{ws}\n[workspace.metadata.cargo-lto.train.t]\nargs = \"1\"\n\n[workspace.metadata.cargo-lto.train.u]\nargs = \"2\"\n"
+        )
+    );
+}
+
+#[test]
+fn a_train_table_there_is_left_as_it_is() {
+    use super::edit::train;
+    for there in [
+        "[package]\nname = \"x\"\n[package.metadata.cargo-lto.train.mine]\nargs = \"9\"\n",
+        "[workspace]\n[workspace.metadata.cargo-lto]\ntrain = {}\n",
+    ] {
+        let e = train(there, &[entry("t", "1")], "Cargo.toml").unwrap();
+        assert_eq!(e.text, there);
+        assert!(e.present.is_some() && e.written.is_none(), "{e:?}");
+    }
+    // nothing to write: nothing written
+    let e = train(COMMENTED, &[], "Cargo.toml").unwrap();
+    assert_eq!(
+        (e.text.as_str(), e.present, e.written),
+        (COMMENTED, None, None)
+    );
+}

@@ -14,3 +14,4 @@ pub mod explain;
 #[cfg(test)]
 mod explain_tests;
 pub mod recommend;
+pub mod train;

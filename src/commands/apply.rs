@@ -2,6 +2,7 @@
 //! configuration, a built-in one, or the recommendation), has
 //! `advise::apply` write them into the workspace root, prints the diff.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -13,11 +14,45 @@ use crate::error::exit;
 use crate::profile::Settings;
 use crate::profile::presets::Preset;
 use crate::profile::{resolve, rustflags};
+use crate::results::measure::Workload;
 use crate::workspace::{self, TargetCfg};
 
-/// The settings to write and the target they were measured for; `None`
-/// when the recommendation is to keep what you have (its reasons printed).
-fn settings(args: &ApplyArgs, out: &mut impl Write) -> Result<Option<(Settings, Option<String>)>> {
+/// What `apply` writes: the settings, the target they were measured for,
+/// and for a pipeline its name and the runs that trained it.
+struct Chosen {
+    settings: Settings,
+    target: Option<String>,
+    name: String,
+    training: Vec<Workload>,
+}
+
+impl Chosen {
+    /// A configuration of the document `found`: trained by its training
+    /// runs, or its workloads when they trained it.
+    fn measured(
+        found: &super::Found,
+        name: &str,
+        settings: &BTreeMap<String, String>,
+        origin: &str,
+    ) -> Result<Self> {
+        let doc = &found.doc;
+        let training = if doc.training.is_empty() {
+            doc.workloads.clone()
+        } else {
+            doc.training.clone()
+        };
+        Ok(Chosen {
+            settings: Settings::from_map(settings, origin)?,
+            target: doc.project.target.clone(),
+            name: name.to_string(),
+            training,
+        })
+    }
+}
+
+/// The settings to write; `None` when the recommendation is to keep what
+/// you have (its reasons printed).
+fn settings(args: &ApplyArgs, out: &mut impl Write) -> Result<Option<Chosen>> {
     let hint = "or name a built-in configuration";
     if args.recommended {
         let found = super::measured(&args.project, args.results.as_deref(), hint, false)?;
@@ -31,10 +66,7 @@ fn settings(args: &ApplyArgs, out: &mut impl Write) -> Result<Option<(Settings, 
         };
         writeln!(out, "Recommended: {name}")?;
         let origin = format!("the recommendation of results {}", advice.results_id);
-        return Ok(Some((
-            Settings::from_map(&advice.settings, &origin)?,
-            found.doc.project.target.clone(),
-        )));
+        return Chosen::measured(&found, name, &advice.settings, &origin).map(Some);
     }
     let name = args.config.as_deref().unwrap_or_default();
     // a measured configuration first: its settings are what was measured
@@ -47,10 +79,7 @@ fn settings(args: &ApplyArgs, out: &mut impl Write) -> Result<Option<(Settings, 
         && let Some(c) = found.doc.config(name)
     {
         let origin = format!("configuration {name} of {}", found.path.display());
-        return Ok(Some((
-            Settings::from_map(&c.settings, &origin)?,
-            found.doc.project.target.clone(),
-        )));
+        return Chosen::measured(found, name, &c.settings, &origin).map(Some);
     }
     let mut presets = Preset::Standard.configurations();
     for c in Preset::Pgo.configurations() {
@@ -59,7 +88,12 @@ fn settings(args: &ApplyArgs, out: &mut impl Write) -> Result<Option<(Settings, 
         }
     }
     if let Some(c) = presets.iter().find(|c| c.name == name) {
-        return Ok(Some((c.settings.clone(), None)));
+        return Ok(Some(Chosen {
+            settings: c.settings.clone(),
+            target: None,
+            name: name.to_string(),
+            training: Vec::new(),
+        }));
     }
     let measured: Vec<String> = found
         .iter()
@@ -89,7 +123,13 @@ pub fn run(args: &ApplyArgs) -> Result<i32> {
         workspace::Error::NotAProject(_) => super::Error::NotAProject.into(),
         other => anyhow::Error::from(other),
     })?;
-    let Some((settings, target)) = settings(args, &mut out)? else {
+    let Some(Chosen {
+        settings,
+        target,
+        name,
+        training,
+    }) = settings(args, &mut out)?
+    else {
         return Ok(exit::OK);
     };
     if settings.is_empty() {
@@ -132,6 +172,9 @@ pub fn run(args: &ApplyArgs) -> Result<i32> {
         env: &env,
         dry_run: args.dry_run,
         cargo,
+        config: name,
+        training,
+        cwd: cwd.clone(),
     })?;
     out.write_all(outcome.diff.as_bytes())?;
     for note in &outcome.notes {
@@ -166,6 +209,12 @@ pub fn run(args: &ApplyArgs) -> Result<i32> {
                 .map(|(k, v)| format!("{k} = {v}"))
                 .collect::<Vec<_>>()
                 .join(", ")
+        )?;
+    }
+    if let Some(line) = &outcome.build_line {
+        writeln!(
+            out,
+            "A pipeline step (PGO, BOLT) runs around cargo's builds, not in Cargo.toml: build the release with\n    {line}"
         )?;
     }
     out.flush()?;

@@ -435,18 +435,42 @@ fn a_file_the_user_cannot_write_is_refused_first() {
     );
 }
 
-/// A configuration with a pipeline step (`pgo`, `bolt`): no Cargo.toml can
-/// hold it, so nothing is written (was: its profile keys alone, the step
-/// silently dropped).
+/// A configuration with a pipeline step (`pgo`, `bolt`): its profile keys
+/// are written, the step is not (no Cargo.toml can hold it), and the
+/// `cargo lto build` line that runs it is printed. A built-in one has no
+/// training runs: the user is told where to give them. (Was: refused;
+/// before that, its profile keys alone, the step silently dropped.)
 #[test]
-fn a_pipeline_step_is_not_written_as_a_setting() {
+fn a_pipeline_is_applied_as_its_profile_keys_and_a_build_line() {
     let dir = fixture("tiny");
-    let before = fingerprint(&dir);
-    let first = apply_refused_config(&dir, "fat-pgo");
-    assert!(
-        first.starts_with("error: pgo = \"on\": a pipeline step")
-            && first.contains("nothing was written"),
-        "{first}"
+    let out = cargo_lto()
+        .args(["apply", "fat-pgo-bolt"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(before, fingerprint(&dir));
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("[profile.release]\nlto = \"fat\"\n"),
+        "{manifest}"
+    );
+    assert!(
+        !manifest.contains("pgo") && !manifest.contains("bolt"),
+        "{manifest}"
+    );
+    assert!(!manifest.contains("train"), "{manifest}");
+    assert!(
+        text.contains("note: nothing trained this configuration here: add a `train` table"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n    cargo lto build fat-pgo-bolt --with fat-pgo-bolt:pgo=on,bolt=on\n"),
+        "{text}"
+    );
 }

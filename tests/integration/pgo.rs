@@ -139,6 +139,76 @@ fn fat_pgo_runs_fewer_instructions_on_a_held_out_input() {
     );
     assert!(!text.contains("Paste this"), "{text}");
     assert_eq!(before, fingerprint(&dir));
+    applied_pipeline_builds_from_the_train_table(&dir);
+}
+
+/// `apply --recommended` of the PGO configuration measured in `dir`: its
+/// profile keys and its training in Cargo.toml, and the `cargo lto build`
+/// line it prints runs the pipeline, trained from that table, leaving a
+/// binary that prints what a plain build prints. Without a training run
+/// `build` is refused before building.
+fn applied_pipeline_builds_from_the_train_table(dir: &std::path::Path) {
+    let out = crate::common::cargo_lto()
+        .args(["apply", "--recommended"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("lto = \"fat\""), "{manifest}");
+    assert!(
+        manifest.contains("[workspace.metadata.cargo-lto.train.t]\nargs = \"1 20000\""),
+        "{manifest}"
+    );
+    assert!(!manifest.contains("pgo ="), "{manifest}");
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("cargo lto build "))
+        .unwrap_or_else(|| panic!("no build line: {text}"));
+    assert_eq!(
+        line, "cargo lto build fat-pgo --with fat-pgo:pgo=on",
+        "{text}"
+    );
+    let words: Vec<&str> = line.split_whitespace().skip(2).collect();
+    let out = crate::common::cargo_lto()
+        .args(&words)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(path.ends_with("target/cargo-lto/build/pgo-app"), "{path}");
+    assert!(stderr.contains("built through a pipeline"), "{stderr}");
+    let ran = std::process::Command::new(&path)
+        .args(["2", "100"])
+        .output()
+        .unwrap();
+    assert!(ran.status.success());
+    // the same as a plain build prints
+    let plain = std::process::Command::new(std::env::var("CARGO").unwrap_or("cargo".into()))
+        .args(["run", "--release", "--quiet", "--", "2", "100"])
+        .current_dir(dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .env("CARGO_TARGET_DIR", dir.join("target/plain"))
+        .output()
+        .unwrap();
+    assert_eq!(ran.stdout, plain.stdout);
+    // the train table gone, nothing trains it
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        &manifest[..manifest.find("\n[workspace.metadata").unwrap()],
+    )
+    .unwrap();
+    let refused = crate::common::refused(dir, &words, &[]);
+    assert!(refused.contains("need a training run"), "{refused}");
 }
 
 /// A training run that never runs the binary writes no profile: that
@@ -313,43 +383,4 @@ fn nothing_to_train_is_refused_before_building() {
         "{stderr}"
     );
     assert!(crate::common::built(&dir).is_empty());
-}
-
-/// `cargo lto build CONFIG` runs the pipeline `measure` measured and
-/// leaves the binary at the path it prints (or `--out`); without a
-/// training run it is refused before building.
-#[test]
-fn build_leaves_the_pipelines_binary_at_a_printed_path() {
-    if !profdata_here() {
-        return;
-    }
-    let dir = fixture("pgo");
-    let before = fingerprint(&dir);
-    let out = crate::common::cargo_lto()
-        .args(["build", "fat-pgo", "--train", "t=1 20000"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    assert!(path.ends_with("target/cargo-lto/build/pgo-app"), "{path}");
-    assert!(stderr.contains("built through a pipeline"), "{stderr}");
-    let ran = std::process::Command::new(&path)
-        .args(["2", "100"])
-        .output()
-        .unwrap();
-    assert!(ran.status.success());
-    // the same as a plain build prints
-    let plain = std::process::Command::new(std::env::var("CARGO").unwrap_or("cargo".into()))
-        .args(["run", "--release", "--quiet", "--", "2", "100"])
-        .current_dir(&dir)
-        .env_remove("CARGO_TARGET_DIR")
-        .env("CARGO_TARGET_DIR", dir.join("target/plain"))
-        .output()
-        .unwrap();
-    assert_eq!(ran.stdout, plain.stdout);
-    let refused = crate::common::refused(&dir, &["build", "fat-pgo"], &[]);
-    assert!(refused.contains("need a training run"), "{refused}");
-    assert_eq!(before, fingerprint(&dir));
 }

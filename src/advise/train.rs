@@ -1,0 +1,158 @@
+//! `apply` of a pipeline (`pgo`, `bolt`): what no Cargo.toml can hold.
+//! Its training runs become the metadata's `train` table, and the outcome
+//! carries the `cargo lto build` line that runs the pipeline.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::apply::{Outcome, Request};
+use super::edit;
+use crate::profile::Lives;
+use crate::results::measure::Workload;
+
+/// A pipeline (`pgo`, `bolt`) lives in no Cargo.toml: its profile keys are
+/// written as any others, its training as the metadata's `train` table
+/// (unless the manifest has one), and the outcome carries the `cargo lto
+/// build` line that runs the pipeline on the profile just written.
+pub fn pipeline(req: &Request, text: &mut String, label: &str, out: &mut Outcome) -> Result<()> {
+    let entries: Vec<edit::TrainEntry> = req
+        .training
+        .iter()
+        .map(|w| train_entry(w, &req.root, &req.cwd))
+        .collect();
+    let t = edit::train(text, &entries, label)?;
+    *text = t.text;
+    if let Some(at) = t.present {
+        out.notes.push(format!(
+            "[{at}] is already there and trains the build: left as it is"
+        ));
+    } else if let Some(at) = t.written {
+        for e in &entries {
+            let fields: Vec<String> = e.keys.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+            out.keys.push((
+                format!("{at}.{}", e.name),
+                format!("{{ {} }}", fields.join(", ")),
+            ));
+        }
+    } else {
+        out.notes.push(
+            "nothing trained this configuration here: add a `train` table to [workspace.metadata.cargo-lto] (the keys of `workloads`), or give `--train` to `cargo lto build`".into(),
+        );
+    }
+    let steps: Vec<String> = req
+        .settings
+        .living_in(Lives::Pipeline)
+        .filter(|(k, _)| req.settings.step_on(*k))
+        .map(|(k, _)| format!("{k}=on"))
+        .collect();
+    let mut line = format!(
+        "cargo lto build {0} --with {0}:{1}",
+        req.config,
+        steps.join(",")
+    );
+    if req.profile != "release" {
+        line.push_str(&format!(" --base-profile {}", req.profile));
+    }
+    out.build_line = Some(line);
+    Ok(())
+}
+
+/// A training run as the keys of a `train.NAME` table: paths relative to
+/// the workspace root where they are under it.
+pub fn train_entry(w: &Workload, root: &Path, cwd: &Path) -> edit::TrainEntry {
+    use toml_edit::Value;
+    let mut keys: Vec<(&'static str, Value)> = Vec::new();
+    let only_bin_first = w.command.first().map(String::as_str) == Some("{bin}")
+        && w.command.iter().skip(1).all(|a| !a.contains("{bin}"));
+    if w.shell {
+        keys.push(("command", Value::from(w.command.join(" "))));
+        keys.push(("shell", Value::from(true)));
+    } else if only_bin_first {
+        keys.push(("args", Value::from(shell_words::join(&w.command[1..]))));
+    } else {
+        keys.push(("command", Value::from(shell_words::join(&w.command))));
+    }
+    if let Some(p) = &w.prepare {
+        keys.push(("prepare", Value::from(p.as_str())));
+    }
+    let near = |p: &Path| {
+        let abs = cwd.join(p);
+        abs.strip_prefix(root)
+            .map(Path::to_path_buf)
+            .unwrap_or(abs)
+            .display()
+            .to_string()
+    };
+    if let Some(d) = &w.dir {
+        keys.push(("dir", Value::from(near(d))));
+    }
+    if let Some(f) = &w.stdin {
+        keys.push(("stdin", Value::from(near(f))));
+    }
+    edit::TrainEntry {
+        name: w.name.clone(),
+        keys,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::measure::CompareOutput;
+
+    fn workload(command: &[&str], shell: bool) -> Workload {
+        Workload {
+            name: "t".into(),
+            command: command.iter().map(|w| w.to_string()).collect(),
+            shell,
+            prepare: None,
+            dir: None,
+            stdin: None,
+            compare_output: CompareOutput::Auto,
+            compared_by: None,
+            noise: None,
+        }
+    }
+
+    fn keys(w: &Workload) -> Vec<String> {
+        train_entry(w, Path::new("/ws"), Path::new("/ws/sub"))
+            .keys
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}"))
+            .collect()
+    }
+
+    #[test]
+    fn a_training_run_is_written_as_the_keys_it_was_read_from() {
+        // arguments to the binary, quoted as a shell reads them back
+        assert_eq!(
+            keys(&workload(&["{bin}", "1", "a b"], false)),
+            [r#"args = "1 'a b'""#]
+        );
+        // a command with {bin} elsewhere
+        assert_eq!(
+            keys(&workload(&["env", "X=1", "{bin}", "2"], false)),
+            [r#"command = "env 'X=1' {bin} 2""#]
+        );
+        // through the shell, as one string
+        assert_eq!(
+            keys(&workload(&["{bin} 5 | wc -c"], true)),
+            [r#"command = "{bin} 5 | wc -c""#, "shell = true"]
+        );
+        // paths relative to the root where they are under it
+        let mut w = workload(&["{bin}"], false);
+        w.dir = Some("data".into());
+        w.stdin = Some("/elsewhere/in.txt".into());
+        w.prepare = Some("make input".into());
+        assert_eq!(
+            keys(&w),
+            [
+                r#"args = """#,
+                r#"prepare = "make input""#,
+                r#"dir = "sub/data""#,
+                r#"stdin = "/elsewhere/in.txt""#
+            ]
+        );
+    }
+}
