@@ -60,6 +60,25 @@ pub struct BuildRun {
     pub wrapper_log_written: bool,
     /// The per-unit records the wrapper logged.
     pub units: Vec<wrapper::UnitRecord>,
+    /// The functions (mangled) a profile-use build compiled without
+    /// profile data (`-pgo-warn-missing-function`, and hash mismatches);
+    /// their warnings are kept out of the stderr tail and the echo.
+    pub missing_profile: Vec<String>,
+}
+
+/// The function a rustc warning says has no profile data, or data for
+/// other code (`function control flow change detected (hash mismatch)`):
+/// `warning: <module>: no profile data available for function <name> Hash = …`.
+pub fn missing_profile_function(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("warning: ")?;
+    let after = [
+        ": no profile data available for function ",
+        ": function control flow change detected (hash mismatch) ",
+    ]
+    .iter()
+    .find_map(|m| rest.split_once(m))?
+    .1;
+    after.split_whitespace().next()
 }
 
 /// Environment changes that make `cargo-lto` the only rustc wrapper.
@@ -89,20 +108,27 @@ pub fn wrapper_env(
 
 /// Reads `pipe` line by line (invalid UTF-8 replaced, never a reason to
 /// stop), giving each line to `on_line`; returns the last `keep` lines.
+/// A line `on_line` answers false to is left out of the tail, with the
+/// blank line after it.
 fn tail_lines(
     pipe: impl std::io::Read,
     keep: usize,
-    on_line: &dyn Fn(&str),
+    on_line: &dyn Fn(&str) -> bool,
 ) -> std::io::Result<String> {
     let mut reader = BufReader::new(pipe);
     let mut tail = VecDeque::new();
     let mut buf = Vec::new();
+    let mut skipped = false;
     while reader.read_until(b'\n', &mut buf)? > 0 {
         let line = String::from_utf8_lossy(&buf)
             .trim_end_matches(['\n', '\r'])
             .to_string();
         buf.clear();
-        on_line(&line);
+        let blank_after_skipped = skipped && line.is_empty();
+        skipped = !on_line(&line);
+        if skipped || blank_after_skipped {
+            continue;
+        }
         if tail.len() == keep {
             tail.pop_front();
         }
@@ -159,16 +185,36 @@ pub fn run(
             }
             Ok((artifacts, executable))
         },
-        |stderr| tail_lines(stderr, STDERR_TAIL_LINES, on_stderr),
+        |stderr| {
+            let mut missing = Vec::new();
+            let cell = std::cell::RefCell::new(&mut missing);
+            let tail = tail_lines(
+                stderr,
+                STDERR_TAIL_LINES,
+                &|line| match missing_profile_function(line) {
+                    Some(f) => {
+                        cell.borrow_mut().push(f.to_string());
+                        false
+                    }
+                    None => {
+                        on_stderr(line);
+                        true
+                    }
+                },
+            )?;
+            Ok((tail, missing))
+        },
     )
     .with_context(|| format!("running {}", inv.cargo.display()))?;
     let (artifacts, executable) = done.stdout;
+    let (stderr_tail, missing_profile) = done.stderr;
     Ok(BuildRun {
         outcome: done.outcome,
         usage: done.usage,
         artifacts,
         executable,
-        stderr_tail: done.stderr,
+        stderr_tail,
+        missing_profile,
         wrapper_log_written: inv.wrapper_log.exists(),
         units: wrapper::read_log(&inv.wrapper_log),
     })
@@ -182,8 +228,39 @@ mod tests {
     fn stderr_tail_survives_invalid_utf8_and_keeps_the_end() {
         let text: &[u8] = b"one\n\xff\xfe bad\nthree\nfour";
         let seen = std::sync::Mutex::new(Vec::new());
-        let tail = tail_lines(text, 3, &|l| seen.lock().unwrap().push(l.to_string())).unwrap();
+        let tail = tail_lines(text, 3, &|l| {
+            seen.lock().unwrap().push(l.to_string());
+            true
+        })
+        .unwrap();
         assert_eq!(tail, "\u{fffd}\u{fffd} bad\nthree\nfour");
         assert_eq!(seen.lock().unwrap().len(), 4, "every line is echoed");
+    }
+
+    #[test]
+    fn missing_profile_warnings_are_counted_and_kept_out_of_the_tail() {
+        let text = "   Compiling a v0.1.0\nwarning: a.1f-cgu.0: no profile data available for function _ZN1a1f17h0123456789abcdefE Hash = 10 up to 0 count discarded\n\nwarning: a.1f-cgu.0: function control flow change detected (hash mismatch) _ZN1a1g17h0123456789abcdefE Hash = 11\n\nerror: linking failed\n";
+        let missing = std::sync::Mutex::new(Vec::new());
+        let tail = tail_lines(
+            text.as_bytes(),
+            30,
+            &|l| match missing_profile_function(l) {
+                Some(f) => {
+                    missing.lock().unwrap().push(f.to_string());
+                    false
+                }
+                None => true,
+            },
+        )
+        .unwrap();
+        assert_eq!(tail, "   Compiling a v0.1.0\nerror: linking failed");
+        assert_eq!(
+            *missing.lock().unwrap(),
+            ["_ZN1a1f17h0123456789abcdefE", "_ZN1a1g17h0123456789abcdefE"]
+        );
+        assert_eq!(
+            missing_profile_function("warning: unused variable: `x`"),
+            None
+        );
     }
 }

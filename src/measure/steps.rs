@@ -258,6 +258,7 @@ mod tests {
             artifacts: units.len(),
             executable: exe.then(|| PathBuf::from("/t/app")),
             stderr_tail: "error: boom".into(),
+            missing_profile: Vec::new(),
             wrapper_log_written: !units.is_empty(),
             units,
         }

@@ -63,6 +63,7 @@ fn entry(
         runtime: Vec::new(),
         identical_to: None,
         machine: None,
+        pgo_coverage: None,
         pipeline: Vec::new(),
     }
 }
@@ -131,6 +132,9 @@ pub fn measure_one(
         (Some(profdata), true) => Some(pgo::train(plan, &built, (profdata, &link), &bar, &echo)?),
         _ => None,
     };
+    let profile = trained
+        .as_ref()
+        .and_then(|t| Some(t.as_ref().ok()?.profile.clone()));
     let (mut more, stages) = match trained {
         Some(Ok(t)) => (pgo::use_flags(&t.profile), t.stages),
         Some(Err(failed)) => {
@@ -157,6 +161,17 @@ pub fn measure_one(
     let mut result = entry(config, base, command, env);
     result.pipeline = stages;
     let (clean, sample) = builder.clean(1, &bar, &echo, notes)?;
+    if let (Some(profdata), Some(profile), true) =
+        (&plan.profdata, &profile, clean.outcome.success())
+    {
+        pgo::record_coverage(
+            plan,
+            (profdata, profile),
+            &clean.missing_profile,
+            &mut result,
+            notes,
+        )?;
+    }
     let clean = steps::record_clean(&clean, &config.name, &project.bin, request.warm);
     notes.extend(clean.note);
     let mut build = clean.build;

@@ -185,6 +185,9 @@ pub struct Configuration {
     /// merge. Empty for a plain build.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pipeline: Vec<super::pipeline::Stage>,
+    /// For a PGO configuration: how well its profile fits its build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pgo_coverage: Option<super::pipeline::Coverage>,
 }
 
 /// Size of a binary and of its section groups.

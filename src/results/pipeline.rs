@@ -25,6 +25,37 @@ pub struct Stage {
     pub optimized_s: Option<f64>,
 }
 
+/// Functions of a group of crates, by what the profile knows of them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Functions {
+    /// In the profile (`llvm-profdata show`): the instrumented build's
+    /// functions that have counters.
+    pub with_data: usize,
+    /// Of those, the ones the training ran at least once.
+    pub executed: usize,
+    /// Compiled by the profile-use build without profile data (rustc's
+    /// `no profile data available for function` and hash-mismatch
+    /// warnings): the profile does not know them.
+    pub without_data: usize,
+}
+
+impl Functions {
+    /// `with_data` over every function compiled, when any was.
+    pub fn share(&self) -> Option<f64> {
+        let all = self.with_data + self.without_data;
+        (all > 0).then(|| self.with_data as f64 / all as f64)
+    }
+}
+
+/// How well a PGO configuration's profile fits its build.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// The workspace's own crates.
+    pub workspace: Functions,
+    /// Every crate (std's and the dependencies' code included).
+    pub all: Functions,
+}
+
 /// What building a configuration took besides its timed build: the
 /// stages' wall and CPU seconds, and the largest peak RSS among them.
 pub fn cost(stages: &[Stage]) -> (f64, f64, Option<u64>) {

@@ -425,6 +425,7 @@ mod tests {
             binary: None,
             identical_to: None,
             machine: None,
+            pgo_coverage: None,
             runtime: vec![WorkloadRuntime {
                 workload: "w".into(),
                 status: Status::Ok,

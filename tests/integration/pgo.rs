@@ -83,6 +83,10 @@ fn fat_pgo_runs_fewer_instructions_on_a_held_out_input() {
     // the same training with the optimized binary, for the slowdown
     assert!(c["pipeline"][1]["optimized_s"].as_f64() > Some(0.0), "{c}");
     assert!(config(&run.doc, "fat")["pipeline"].is_null());
+    // the profile fits: every function of the fixture's crate has data
+    let cov = &c["pgo_coverage"]["workspace"];
+    assert!(cov["with_data"].as_u64() >= Some(2), "{c}");
+    assert_eq!(cov["without_data"], 0, "{c}");
     assert_eq!(run.doc["training"][0]["name"], "t");
     let notes = run.doc["notes"].to_string();
     assert!(notes.contains("built through a pipeline"), "{notes}");
@@ -202,11 +206,9 @@ fn applied_pipeline_builds_from_the_train_table(dir: &std::path::Path) {
         .unwrap();
     assert_eq!(ran.stdout, plain.stdout);
     // the train table gone, nothing trains it
-    std::fs::write(
-        dir.join("Cargo.toml"),
-        &manifest[..manifest.find("\n[workspace.metadata").unwrap()],
-    )
-    .unwrap();
+    let table = "\n[workspace.metadata.cargo-lto.train.t]\nargs = \"1 20000\"\n";
+    assert!(manifest.contains(table), "{manifest}");
+    std::fs::write(dir.join("Cargo.toml"), manifest.replace(table, "")).unwrap();
     let refused = crate::common::refused(dir, &words, &[]);
     assert!(refused.contains("need a training run"), "{refused}");
 }
@@ -236,6 +238,69 @@ fn training_that_writes_no_profile_fails_that_configuration_alone() {
     let tail = c["stderr_tail"].as_str().unwrap();
     assert!(tail.starts_with("its training wrote no profile"), "{tail}");
     assert_eq!(c["pipeline"][1]["profiles"][0], 0, "{c}");
+
+    // a profile llvm-profdata cannot read: the merge fails with its words
+    let junk = "printf junk > target/cargo-lto/pgo/fat-pgo/profraw/junk.profraw";
+    let train = format!("t={{bin}} 1 100 && {junk}");
+    let args = [
+        "--preset",
+        "pgo",
+        "--only",
+        "fat-pgo",
+        "--no-rebuild",
+        "--shell",
+        "--train-cmd",
+        &train,
+    ];
+    let run = measure_json(&dir, &args, &[]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let c = config(&run.doc, "fat-pgo");
+    assert_eq!(c["status"], "failed");
+    let tail = c["stderr_tail"].as_str().unwrap();
+    assert!(
+        tail.contains("could not merge its training's profiles\n")
+            && tail.contains("junk.profraw: truncated profile data"),
+        "{tail}"
+    );
+    assert_eq!(c["pipeline"][1]["profiles"][0], 2, "{c}");
+}
+
+/// A profile that does not fit its build (a build script generates
+/// different code on each build): the configuration is measured, its
+/// coverage recorded, and a LOW COVERAGE note names the likely cause.
+#[test]
+fn a_profile_that_does_not_fit_is_warned_about() {
+    if !profdata_here() {
+        return;
+    }
+    let dir = fixture("pgo-misfit");
+    let args = [
+        "--with",
+        "p:pgo=on",
+        "--only",
+        "baseline,p",
+        "--no-rebuild",
+        "--train",
+        "t=1000",
+    ];
+    let run = measure_json(&dir, &args, &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let c = &config(&run.doc, "p")["pgo_coverage"]["workspace"];
+    let (with, without) = (
+        c["with_data"].as_u64().unwrap(),
+        c["without_data"].as_u64().unwrap(),
+    );
+    // 8 generated functions and main: the 8 change between the two builds
+    assert!(without >= 8 && with <= 1, "{c}");
+    let notes = run.doc["notes"].to_string();
+    assert!(
+        notes.contains("LOW COVERAGE: `p`: the profile covers"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("a build script or macro that generates different code"),
+        "{notes}"
+    );
 }
 
 /// The user's rustflags reach every stage of the pipeline, wherever they
