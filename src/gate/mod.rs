@@ -233,6 +233,9 @@ fn config_rows(
             let stages = |c: &Configuration| crate::results::pipeline::cost(&c.pipeline).0;
             build_row(name, (a, stages(old)), (b, stages(c)), limit)
         });
+        if rows.last().is_some_and(|r| r.outcome != Outcome::Skipped) {
+            rows.extend(stage_rows(name, (old, a), (c, b)));
+        }
     }
     if let Some(limit_bytes) = limits.max_link_memory_bytes {
         // a pipeline's memory is its largest stage's
@@ -288,6 +291,61 @@ fn config_rows(
         }
     }
     rows
+}
+
+/// The stages of a pipeline, old against new, under the `build` row that
+/// judges their sum (none for two plain builds): each stage before the
+/// timed build, the timed build (`profile-use-build` under PGO), then
+/// BOLT's. A stage only one side ran has no figure on the other.
+fn stage_rows(
+    name: &str,
+    (old, ob): (&Configuration, &Build),
+    (new, nb): (&Configuration, &Build),
+) -> Vec<Row> {
+    use crate::results::pipeline::Stage;
+    if old.pipeline.is_empty() && new.pipeline.is_empty() {
+        return Vec::new();
+    }
+    let pgo = |c: &Configuration| Stage::named(&c.pipeline, "instrumented-build").is_some();
+    let timed = if pgo(old) || pgo(new) {
+        "profile-use-build"
+    } else {
+        "build"
+    };
+    let mut names: Vec<&str> = Vec::new();
+    for s in old.pipeline.iter().chain(&new.pipeline) {
+        if !names.contains(&s.stage.as_str()) {
+            names.push(&s.stage);
+        }
+    }
+    // the timed build comes after the PGO stages, before BOLT's
+    let at = names
+        .iter()
+        .position(|n| n.starts_with("bolt-"))
+        .unwrap_or(names.len());
+    names.insert(at, timed);
+    let figure = |c: &Configuration, b: &Build, stage: &str| {
+        if stage == timed {
+            Some(b.wall_s)
+        } else {
+            Stage::named(&c.pipeline, stage).map(|s| s.wall_s)
+        }
+    };
+    names
+        .into_iter()
+        .map(|stage| {
+            let (o, n) = (figure(old, ob, stage), figure(new, nb, stage));
+            Row {
+                old: o,
+                new: n,
+                unit: Some(Unit::Seconds),
+                change: o.zip(n).filter(|(o, _)| *o > 0.0).map(|(o, n)| n / o - 1.0),
+                outcome: Outcome::Stage,
+                notes: vec![Note::PipelineStage],
+                ..row(name, &format!("build:{stage}"))
+            }
+        })
+        .collect()
 }
 
 /// The build row of two comparable clean builds: a relative check, held

@@ -74,6 +74,7 @@ pub fn note(n: &Note) -> String {
             "busy: other processes used {} of the machine meanwhile, so it is not compared",
             units::percent(*contention, 0)
         ),
+        Note::PipelineStage => "a stage of the pipeline, shown, not judged: the build row judges the whole pipeline".into(),
         Note::OneCleanBuildEach => "one clean build each (n = 1)".into(),
         Note::CleanBuilds {
             baseline_builds,
@@ -155,14 +156,15 @@ pub fn report_note(n: &ReportNote) -> String {
     }
 }
 
-/// A check report as blocks.
-pub fn check(r: &CheckReport) -> Report {
+/// The first line: failed or passed, with how many checks (a pipeline's
+/// stage rows are shown, not checks).
+fn verdict(r: &CheckReport) -> String {
     let count = |o: Outcome| r.rows.iter().filter(|x| x.outcome == o).count();
-    let verdict = if r.failed {
+    if r.failed {
         format!(
             "FAILED: {} of {} checks over their limits ({} skipped)",
             count(Outcome::Fail),
-            r.rows.len(),
+            r.rows.len() - count(Outcome::Stage),
             count(Outcome::Skipped)
         )
     } else {
@@ -171,7 +173,12 @@ pub fn check(r: &CheckReport) -> Report {
             count(Outcome::Pass),
             count(Outcome::Skipped)
         )
-    };
+    }
+}
+
+/// A check report as blocks.
+pub fn check(r: &CheckReport) -> Report {
+    let verdict = verdict(r);
     let mut blocks = vec![Block::Text(format!(
         "{verdict}\nbaseline {} → new {}",
         r.baseline_id, r.new_id
@@ -198,6 +205,7 @@ pub fn check(r: &CheckReport) -> Report {
                     Outcome::Pass => "pass",
                     Outcome::Fail => "FAIL",
                     Outcome::Skipped => "skipped",
+                    Outcome::Stage => "",
                 }
                 .into(),
             ),
@@ -226,5 +234,50 @@ pub fn check(r: &CheckReport) -> Report {
     Report {
         title: "cargo lto check".into(),
         blocks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::gate::{Limits, Row};
+
+    #[test]
+    fn a_pipelines_stages_are_not_counted_as_checks() {
+        let row = |check: &str, outcome| Row {
+            config: "fat-pgo".into(),
+            check: check.into(),
+            old: Some(1.0),
+            new: Some(1.0),
+            unit: Some(Unit::Seconds),
+            change: Some(0.0),
+            limit: None,
+            outcome,
+            notes: Vec::new(),
+        };
+        let mut r = CheckReport {
+            schema_version: 1,
+            baseline_id: "a".into(),
+            new_id: "b".into(),
+            same_host: true,
+            limits: Limits::default(),
+            rows: vec![
+                row("build", Outcome::Pass),
+                row("build:training", Outcome::Stage),
+                row("build:merge", Outcome::Stage),
+            ],
+            notes: Vec::new(),
+            failed: false,
+        };
+        assert_eq!(
+            verdict(&r),
+            "passed: 1 checks within their limits (0 skipped)"
+        );
+        r.rows[0].outcome = Outcome::Fail;
+        r.failed = true;
+        assert_eq!(
+            verdict(&r),
+            "FAILED: 1 of 1 checks over their limits (0 skipped)"
+        );
     }
 }

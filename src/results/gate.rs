@@ -30,6 +30,9 @@ pub enum Outcome {
     Fail,
     /// Not compared; `note` says why.
     Skipped,
+    /// A stage of a pipeline (PGO, BOLT), shown under the `build` row
+    /// that judges their sum: not judged by itself.
+    Stage,
 }
 
 /// What a row's `old` and `new` count.
@@ -117,6 +120,8 @@ pub enum Note {
     },
     /// No link step was recorded in the new build.
     NoLinkStep,
+    /// A pipeline's stage: the `build` row judges the whole pipeline.
+    PipelineStage,
     /// The baseline did not run this workload.
     BaselineDidNotRun,
     /// The two counted different things.
@@ -185,8 +190,8 @@ pub enum ReportNote {
 pub struct Row {
     /// Configuration name.
     pub config: String,
-    /// `size`, `shipped`, `build`, `link_memory`, `runtime:<workload>`, or
-    /// `status`.
+    /// `size`, `shipped`, `build`, `build:<stage>` (a pipeline's stage),
+    /// `link_memory`, `runtime:<workload>`, or `status`.
     pub check: String,
     /// The baseline's figure (bytes, seconds, or the median).
     pub old: Option<f64>,
