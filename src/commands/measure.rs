@@ -59,6 +59,7 @@ fn request(args: &MeasureArgs) -> Request {
             counter: match rt.counter {
                 CounterArg::Time => CounterChoice::Time,
                 CounterArg::Instructions => CounterChoice::Instructions,
+                CounterArg::IfetchMisses => CounterChoice::FetchMisses,
             },
         },
     }

@@ -283,7 +283,9 @@ fn config_rows(
                 continue;
             };
             rows.push(match counters {
-                Some((baseline, new)) if o.metric == Metric::Instructions => {
+                Some((baseline, new))
+                    if o.metric == Metric::Instructions && r.metric == Metric::Instructions =>
+                {
                     skipped(name, &check, limit, Note::CountersDiffer { baseline, new })
                 }
                 _ => runtime_row(name, &check, o, r, limit, times),
@@ -439,6 +441,7 @@ fn runtime_row(
         new: Some(stats::median(&new.samples)),
         unit: Some(match new.metric {
             Metric::Instructions => Unit::Instructions,
+            Metric::FetchMisses => Unit::FetchMisses,
             Metric::Seconds => Unit::Seconds,
         }),
         change: Some(change),

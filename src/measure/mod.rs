@@ -43,6 +43,9 @@ pub enum CounterChoice {
     Time,
     /// Instructions: perf_event, else cachegrind (valgrind), else time (said so).
     Instructions,
+    /// Simulated instruction-fetch misses: cachegrind's cache simulation,
+    /// else time (said so).
+    FetchMisses,
 }
 
 /// The runtime part of a request (`--run` and friends).
@@ -128,6 +131,13 @@ fn counter(choice: CounterChoice, notes: &mut Vec<String>) -> (Counter, String) 
         CounterChoice::Instructions => match detect_counter() {
             (Some(c), source) => (c, source),
             (None, why) => {
+                notes.push(why.clone());
+                (Counter::Time, why)
+            }
+        },
+        CounterChoice::FetchMisses => match runtime::counter::detect_cache_sim() {
+            Ok(source) => (Counter::CachegrindFetchMisses, source),
+            Err(why) => {
                 notes.push(why.clone());
                 (Counter::Time, why)
             }

@@ -101,7 +101,7 @@ impl Cell {
                 let p = units::p_value(*p_value);
                 let (lower, higher) = match metric {
                     Metric::Seconds => ("faster", "slower"),
-                    Metric::Instructions => ("fewer", "more"),
+                    Metric::Instructions | Metric::FetchMisses => ("fewer", "more"),
                 };
                 let pct = (ratio - 1.0).abs() * 100.0;
                 match verdict {
@@ -118,7 +118,7 @@ impl Cell {
 /// µs, ms or s; k, M or G instructions.
 fn metric_unit(metric: Metric, v: f64) -> (f64, usize, &'static str) {
     match metric {
-        Metric::Instructions => match v {
+        Metric::Instructions | Metric::FetchMisses => match v {
             v if v >= 1e9 => (1e-9, 3, " G"),
             v if v >= 1e6 => (1e-6, 3, " M"),
             v if v >= 1e3 => (1e-3, 3, " k"),

@@ -18,6 +18,12 @@ fn figure(value: Option<f64>, unit: Option<Unit>) -> Cell {
             high: v,
             metric: Metric::Instructions,
         },
+        (Some(v), Some(Unit::FetchMisses)) => Cell::MetricCi {
+            value: v,
+            low: v,
+            high: v,
+            metric: Metric::FetchMisses,
+        },
         (Some(v), None) => Cell::Number {
             value: v,
             decimals: 3,
@@ -37,6 +43,7 @@ fn metric(m: Metric) -> &'static str {
     match m {
         Metric::Seconds => "wall_s",
         Metric::Instructions => "instructions",
+        Metric::FetchMisses => "ifetch_misses",
     }
 }
 
@@ -46,6 +53,7 @@ fn counter(c: Counter) -> &'static str {
         Counter::PerfEvent => "perf",
         Counter::Callgrind => "callgrind",
         Counter::Cachegrind => "cachegrind",
+        Counter::CachegrindFetchMisses => "cachegrind's cache simulation",
     }
 }
 

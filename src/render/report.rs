@@ -258,6 +258,7 @@ pub fn report(sections: &[Section]) -> Report {
                         Counter::PerfEvent => "instructions, perf",
                         Counter::Callgrind => "instructions, callgrind",
                         Counter::Cachegrind => "instructions, cachegrind",
+                        Counter::CachegrindFetchMisses => "simulated instruction-fetch misses, cachegrind",
                     }
                 ),
                 None => String::new(),

@@ -43,6 +43,7 @@ pub(super) fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
             match metric {
                 Metric::Seconds => "wall time",
                 Metric::Instructions => "instructions",
+                Metric::FetchMisses => "simulated instruction-fetch misses",
             },
             plan.counter_source
         ));

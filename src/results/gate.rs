@@ -45,6 +45,8 @@ pub enum Unit {
     Seconds,
     /// Instructions counted.
     Instructions,
+    /// Simulated instruction-fetch misses.
+    FetchMisses,
 }
 
 /// A row's limit, as given.

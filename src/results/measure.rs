@@ -326,6 +326,11 @@ pub enum Counter {
     /// the same instrumentation without call graphs, in about half of
     /// callgrind's time.
     Cachegrind,
+    /// Instruction-fetch misses of the first-level instruction cache, as
+    /// `valgrind --tool=cachegrind --cache-sim=yes` simulates them (`I1mr`;
+    /// a model of the host's caches, not a hardware count): where BOLT's
+    /// code layout shows, deterministically.
+    CachegrindFetchMisses,
 }
 
 /// What a workload's samples count. Any other value in a document is an
@@ -338,6 +343,9 @@ pub enum Metric {
     /// Instructions counted under valgrind (`instructions`).
     #[serde(rename = "instructions")]
     Instructions,
+    /// Simulated first-level instruction-cache misses (`ifetch_misses`).
+    #[serde(rename = "ifetch_misses")]
+    FetchMisses,
 }
 
 /// One configuration's runs of one workload.

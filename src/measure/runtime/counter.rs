@@ -21,6 +21,49 @@ pub fn parse_callgrind(text: &str) -> Option<u64> {
         .and_then(|n| n.parse().ok())
 }
 
+/// One event's total from a cachegrind output file: the column of its
+/// `events:` line in the `summary:` line (`I1mr`: first-level
+/// instruction-cache read misses).
+pub fn parse_cachegrind_event(text: &str, event: &str) -> Option<u64> {
+    let column = text
+        .lines()
+        .find_map(|l| l.strip_prefix("events:"))?
+        .split_whitespace()
+        .position(|e| e == event)?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("summary:"))?
+        .split_whitespace()
+        .nth(column)?
+        .parse()
+        .ok()
+}
+
+/// Whether cachegrind's cache simulation runs here: its source, or why not.
+pub fn detect_cache_sim() -> Result<String, String> {
+    let ran = Command::new("valgrind")
+        .args([
+            "--tool=cachegrind",
+            "--cache-sim=yes",
+            "--cachegrind-out-file=/dev/null",
+            "--",
+            "true",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    match ran {
+        Ok(s) if s.success() => Ok(
+            "valgrind --tool=cachegrind --cache-sim=yes: first-level instruction-cache misses (I1mr) of a simulated cache modelled on this machine's, not a hardware count".into(),
+        ),
+        Ok(s) => Err(format!(
+            "no instruction-fetch counter: valgrind's cachegrind does not run here ({s}); measuring time instead"
+        )),
+        Err(e) => Err(format!(
+            "no instruction-fetch counter: valgrind cannot be run ({e}); measuring time instead"
+        )),
+    }
+}
+
 /// The instruction count from `perf stat -x,` output (`N,,instructions:u,…`).
 pub fn parse_perf(text: &str) -> Option<u64> {
     text.lines()
@@ -106,6 +149,17 @@ pub fn detect_counter_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cachegrind_event_is_read_by_its_column() {
+        let text = "desc: I1 cache: 32768 B, 64 B, 8-way associative\ncmd: app\nevents: Ir I1mr ILmr Dr D1mr\nfl=x\n0 1 2 3 4 5\nsummary: 85258645 1819 1804 11463518 167843\n";
+        assert_eq!(parse_cachegrind_event(text, "I1mr"), Some(1819));
+        assert_eq!(parse_cachegrind_event(text, "Ir"), Some(85258645));
+        assert_eq!(parse_callgrind(text), Some(85258645));
+        // no such event (cache simulation off), no summary
+        assert_eq!(parse_cachegrind_event(text, "Bc"), None);
+        assert_eq!(parse_cachegrind_event("events: Ir I1mr\n", "I1mr"), None);
+    }
 
     #[test]
     fn counter_detection_prefers_perf_then_cachegrind_then_says_none() {

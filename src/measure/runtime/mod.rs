@@ -51,10 +51,10 @@ fn recorded(
         } else {
             Status::Ok
         },
-        metric: if counter == Counter::Time {
-            Metric::Seconds
-        } else {
-            Metric::Instructions
+        metric: match counter {
+            Counter::Time => Metric::Seconds,
+            Counter::CachegrindFetchMisses => Metric::FetchMisses,
+            _ => Metric::Instructions,
         },
         samples: s.samples.clone(),
         peak_rss_bytes: s.peak_rss_bytes.clone(),
