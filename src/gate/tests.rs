@@ -440,6 +440,8 @@ fn pipelines_are_judged_whole_and_shown_stage_by_stage() {
         peak_rss_bytes: 1 << 20,
         profiles: None,
         optimized_s: None,
+        instrumented_s: None,
+        slowdown_runs: None,
     };
     let limits = Limits {
         max_build_time: Some(0.2),

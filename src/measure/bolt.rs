@@ -77,6 +77,8 @@ fn stage(name: &str, usages: &[Usage]) -> Stage {
         peak_rss_bytes: usages.iter().map(|u| u.peak_rss_bytes).max().unwrap_or(0),
         profiles: None,
         optimized_s: None,
+        instrumented_s: None,
+        slowdown_runs: None,
     }
 }
 

@@ -7,6 +7,7 @@
 mod bolt;
 mod builder;
 pub mod carry;
+mod coverage;
 pub mod machine;
 mod pgo;
 pub mod plan;

@@ -132,9 +132,11 @@ pub fn measure_one(
         (Some(profdata), true) => Some(pgo::train(plan, &built, (profdata, &link), &bar, &echo)?),
         _ => None,
     };
-    let profile = trained
-        .as_ref()
-        .and_then(|t| Some(t.as_ref().ok()?.profile.clone()));
+    let ok = trained.as_ref().and_then(|t| t.as_ref().ok());
+    let (profile, instrumented) = (
+        ok.map(|t| t.profile.clone()),
+        ok.map(|t| t.instrumented.clone()),
+    );
     let (mut more, stages) = match trained {
         Some(Ok(t)) => (pgo::use_flags(&t.profile), t.stages),
         Some(Err(failed)) => {
@@ -164,7 +166,7 @@ pub fn measure_one(
     if let (Some(profdata), Some(profile), true) =
         (&plan.profdata, &profile, clean.outcome.success())
     {
-        pgo::record_coverage(
+        super::coverage::record_coverage(
             plan,
             (profdata, profile),
             &clean.missing_profile,
@@ -244,17 +246,12 @@ pub fn measure_one(
     if !result.pipeline.is_empty() {
         notes.push(pipeline_note(&config.name, &result.pipeline));
     }
-    if let Some(training) = result.pipeline.iter_mut().find(|s| s.stage == "training") {
-        bar.phase("training again with the optimized binary (pgo)");
-        training.optimized_s = pgo::optimized_training_s(plan, config, &exe);
-        if let Some(o) = training.optimized_s.filter(|o| *o > 0.0) {
-            notes.push(format!(
-                "`{}`: the instrumented binary ran the training ×{:.2} as long as the optimized one ({:.3} s against {o:.3} s, one run each)",
-                config.name,
-                training.wall_s / o,
-                training.wall_s
-            ));
-        }
+    if let (Some(instrumented), Some(training)) = (
+        &instrumented,
+        result.pipeline.iter_mut().find(|s| s.stage == "training"),
+    ) {
+        bar.phase("timing the training with both binaries (pgo)");
+        pgo::record_slowdown(plan, config, (instrumented, &exe), training, notes);
     }
 
     if !request.no_rebuild {

@@ -19,10 +19,19 @@ pub struct Stage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profiles: Option<(usize, u64)>,
     /// For training: the same runs' wall seconds with the configuration's
-    /// final (optimized, not instrumented) binary, once each after its
-    /// build; `wall_s` over this is the instrumentation's slowdown.
+    /// final (optimized, not instrumented) binary after its build, the
+    /// median of `slowdown_runs` passes (one in older documents, where
+    /// `wall_s` over this is the slowdown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optimized_s: Option<f64>,
+    /// For training: the median of the instrumented binary's passes over
+    /// the training runs (this stage's the first), alternated with the
+    /// optimized binary's; `instrumented_s / optimized_s` is the slowdown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instrumented_s: Option<f64>,
+    /// How many passes each of those medians is of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slowdown_runs: Option<usize>,
 }
 
 /// Functions of a group of crates, by what the profile knows of them.

@@ -82,6 +82,9 @@ fn fat_pgo_runs_fewer_instructions_on_a_held_out_input() {
     assert!(files.as_u64() >= Some(1) && bytes.as_u64() > Some(0), "{c}");
     // the same training with the optimized binary, for the slowdown
     assert!(c["pipeline"][1]["optimized_s"].as_f64() > Some(0.0), "{c}");
+    // a short training is timed again with both binaries, alternated
+    assert_eq!(c["pipeline"][1]["slowdown_runs"], 5, "{c}");
+    assert!(c["pipeline"][1]["instrumented_s"].as_f64() > Some(0.0), "{c}");
     assert!(config(&run.doc, "fat")["pipeline"].is_null());
     // the profile fits: every function of the fixture's crate has data
     let cov = &c["pgo_coverage"]["workspace"];
