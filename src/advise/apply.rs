@@ -100,8 +100,18 @@ pub fn run(req: &Request) -> Result<Outcome> {
     }];
     out.notes.extend(overridden(req, &m.written));
     if req.settings.living_in(Lives::Pipeline).next().is_some() {
-        let change = &mut changes[0];
-        super::train::pipeline(req, &mut change.new, &label, &mut out)?;
+        let pipeline = super::train::Pipeline {
+            settings: &req.settings,
+            config: &req.config,
+            profile: &req.profile,
+            training: &req.training,
+            root: &req.root,
+            cwd: &req.cwd,
+        };
+        let applied = super::train::apply(&pipeline, &mut changes[0].new, &label)?;
+        out.keys.extend(applied.keys);
+        out.notes.extend(applied.notes);
+        out.build_line = Some(applied.build_line);
     }
 
     let flags = rustflags::extra_flags(

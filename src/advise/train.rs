@@ -6,20 +6,47 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::apply::{Outcome, Request};
 use super::edit;
 use crate::profile::Lives;
+use crate::profile::settings::Settings;
 use crate::results::measure::Workload;
 
+/// A pipeline configuration to apply.
+pub struct Pipeline<'a> {
+    /// Its settings (the pipeline steps among them).
+    pub settings: &'a Settings,
+    /// Its name, for the build line.
+    pub config: &'a str,
+    /// The profile written (`--base-profile` of the build line).
+    pub profile: &'a str,
+    /// The runs that trained it.
+    pub training: &'a [Workload],
+    /// The workspace root, and where relative training paths were given.
+    pub root: &'a Path,
+    pub cwd: &'a Path,
+}
+
+/// What applying its pipeline part did.
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// `train.NAME` tables written, with their keys.
+    pub keys: Vec<(String, String)>,
+    /// Things the user should know.
+    pub notes: Vec<String>,
+    /// The command that builds the release with it.
+    pub build_line: String,
+}
+
 /// A pipeline (`pgo`, `bolt`) lives in no Cargo.toml: its profile keys are
-/// written as any others, its training as the metadata's `train` table
-/// (unless the manifest has one), and the outcome carries the `cargo lto
-/// build` line that runs the pipeline on the profile just written.
-pub fn pipeline(req: &Request, text: &mut String, label: &str, out: &mut Outcome) -> Result<()> {
-    let entries: Vec<edit::TrainEntry> = req
+/// written as any others, its training as the metadata's `train` table in
+/// the manifest `text` (unless it has one), and the answer carries the
+/// `cargo lto build` line that runs the pipeline on the profile written.
+pub fn apply(p: &Pipeline, text: &mut String, label: &str) -> Result<Applied> {
+    let mut out = Applied::default();
+    let entries: Vec<edit::TrainEntry> = p
         .training
         .iter()
-        .map(|w| train_entry(w, &req.root, &req.cwd))
+        .map(|w| train_entry(w, p.root, p.cwd))
         .collect();
     let t = edit::train(text, &entries, label)?;
     *text = t.text;
@@ -40,22 +67,22 @@ pub fn pipeline(req: &Request, text: &mut String, label: &str, out: &mut Outcome
             "nothing trained this configuration here: add a `train` table to [workspace.metadata.cargo-lto] (the keys of `workloads`), or give `--train` to `cargo lto build`".into(),
         );
     }
-    let steps: Vec<String> = req
+    let steps: Vec<String> = p
         .settings
         .living_in(Lives::Pipeline)
-        .filter(|(k, _)| req.settings.step_on(*k))
+        .filter(|(k, _)| p.settings.step_on(*k))
         .map(|(k, _)| format!("{k}=on"))
         .collect();
-    let mut line = format!(
+    out.build_line = format!(
         "cargo lto build {0} --with {0}:{1}",
-        req.config,
+        p.config,
         steps.join(",")
     );
-    if req.profile != "release" {
-        line.push_str(&format!(" --base-profile {}", req.profile));
+    if p.profile != "release" {
+        out.build_line
+            .push_str(&format!(" --base-profile {}", p.profile));
     }
-    out.build_line = Some(line);
-    Ok(())
+    Ok(out)
 }
 
 /// A training run as the keys of a `train.NAME` table: paths relative to

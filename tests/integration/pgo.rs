@@ -84,7 +84,10 @@ fn fat_pgo_runs_fewer_instructions_on_a_held_out_input() {
     assert!(c["pipeline"][1]["optimized_s"].as_f64() > Some(0.0), "{c}");
     // a short training is timed again with both binaries, alternated
     assert_eq!(c["pipeline"][1]["slowdown_runs"], 5, "{c}");
-    assert!(c["pipeline"][1]["instrumented_s"].as_f64() > Some(0.0), "{c}");
+    assert!(
+        c["pipeline"][1]["instrumented_s"].as_f64() > Some(0.0),
+        "{c}"
+    );
     assert!(config(&run.doc, "fat")["pipeline"].is_null());
     // the profile fits: every function of the fixture's crate has data
     let cov = &c["pgo_coverage"]["workspace"];
@@ -224,11 +227,20 @@ fn training_that_writes_no_profile_fails_that_configuration_alone() {
         return;
     }
     let dir = fixture("pgo");
+    // BOLT alone (`b`), where llvm-bolt is found: its training too
+    let bolt = bolt_here();
+    let only = if bolt {
+        "baseline,fat-pgo,b"
+    } else {
+        "baseline,fat-pgo"
+    };
     let args = [
         "--preset",
         "pgo",
         "--only",
-        "baseline,fat-pgo",
+        only,
+        "--with",
+        "b:bolt=on",
         "--no-rebuild",
         "--train-cmd",
         "t=true {bin}",
@@ -241,6 +253,22 @@ fn training_that_writes_no_profile_fails_that_configuration_alone() {
     let tail = c["stderr_tail"].as_str().unwrap();
     assert!(tail.starts_with("its training wrote no profile"), "{tail}");
     assert_eq!(c["pipeline"][1]["profiles"][0], 0, "{c}");
+    if bolt {
+        let b = config(&run.doc, "b");
+        assert_eq!(b["status"], "failed", "{b}");
+        let tail = b["stderr_tail"].as_str().unwrap();
+        assert!(
+            tail.starts_with("its BOLT training wrote no profile"),
+            "{tail}"
+        );
+        let stages: Vec<&str> = b["pipeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["stage"].as_str().unwrap())
+            .collect();
+        assert_eq!(stages, ["bolt-instrument", "bolt-training"], "{b}");
+    }
 
     // a profile llvm-profdata cannot read: the merge fails with its words
     let junk = "printf junk > target/cargo-lto/pgo/fat-pgo/profraw/junk.profraw";
