@@ -228,6 +228,22 @@ pub fn mann_whitney_p(a: &[f64], b: &[f64]) -> f64 {
     (2.0 * (1.0 - normal_cdf(z))).clamp(0.0, 1.0)
 }
 
+/// The smallest p-value [`mann_whitney_p`] can give `n1` runs against
+/// `n2`: every one of one side below every one of the other.
+pub fn smallest_p(n1: usize, n2: usize) -> f64 {
+    let a: Vec<f64> = (0..n1).map(|i| i as f64).collect();
+    let b: Vec<f64> = (n1..n1 + n2).map(|i| i as f64).collect();
+    mann_whitney_p(&a, &b)
+}
+
+/// The fewest runs each side needs for a comparison among `family` to be
+/// able to reach p < [`ALPHA`] after Holm's adjustment (at most 1000).
+pub fn runs_needed(family: usize) -> usize {
+    (2..1000)
+        .find(|&n| family.max(1) as f64 * smallest_p(n, n) < ALPHA)
+        .unwrap_or(1000)
+}
+
 /// Compares `sample` with `baseline` (both non-empty), as one comparison
 /// alone; [`correct`] adjusts it among others.
 pub fn compare(sample: &[f64], baseline: &[f64]) -> Comparison {

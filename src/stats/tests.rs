@@ -236,3 +236,19 @@ proptest! {
         prop_assert!((p - mann_whitney_p(&b, &a)).abs() < 1e-12, "symmetric");
     }
 }
+
+#[test]
+fn the_smallest_p_value_a_number_of_runs_allows() {
+    // 3 against 3 wholly apart: 0.081 (the normal approximation with its
+    // continuity correction), never a verdict
+    let p3 = smallest_p(3, 3);
+    assert!((p3 - 0.081).abs() < 0.001, "{p3}");
+    assert!(smallest_p(5, 5) < smallest_p(4, 4));
+    assert!(smallest_p(4, 4) < ALPHA && 2.0 * smallest_p(4, 4) >= ALPHA);
+    assert_eq!(runs_needed(1), 4);
+    assert_eq!(runs_needed(2), 5);
+    // more comparisons need more runs
+    assert!(runs_needed(20) > runs_needed(2));
+    // a sample wholly below its baseline gives exactly that p-value
+    assert_eq!(mann_whitney_p(&[1.0, 2.0, 3.0], &[4.0, 5.0, 6.0]), p3);
+}

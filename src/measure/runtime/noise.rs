@@ -135,6 +135,52 @@ pub fn judge(doc: &mut MeasureDocument) {
         }
     }
     notes(doc, &too_noisy);
+    too_few_runs(doc, &floors);
+}
+
+/// A TOO FEW RUNS note naming the differences that no p-value could
+/// confirm: beyond the minimum effect and with a CI that excludes 1 (as
+/// deterministic counts give), but with so few runs that even wholly
+/// separated samples stay above the adjusted threshold.
+fn too_few_runs(doc: &mut MeasureDocument, floors: &BTreeMap<String, [f64; 2]>) {
+    let judged: Vec<(&str, &crate::results::measure::WorkloadRuntime)> = doc
+        .configurations
+        .iter()
+        .filter(|c| c.identical_to.is_none())
+        .flat_map(|c| c.runtime.iter().map(move |r| (c.name.as_str(), r)))
+        .filter(|(_, r)| r.vs_baseline.as_ref().is_some_and(|v| v.p_adjusted.is_some()))
+        .collect();
+    let family = judged.len();
+    let mut unconfirmed = Vec::new();
+    let mut fewest = usize::MAX;
+    for (name, r) in &judged {
+        let Some(v) = &r.vs_baseline else { continue };
+        let n = r.samples.len();
+        let excludes_one = !(v.ratio_ci[0] <= 1.0 && 1.0 <= v.ratio_ci[1]);
+        let in_floor = floors
+            .get(&r.workload)
+            .is_some_and(|f| f[0] <= v.ratio && v.ratio <= f[1]);
+        if !v.significant
+            && !in_floor
+            && excludes_one
+            && (v.ratio - 1.0).abs() >= stats::MIN_EFFECT
+            && family as f64 * stats::smallest_p(n, n) >= stats::ALPHA
+        {
+            unconfirmed.push(format!("`{name}` on `{}` ×{:.3}", r.workload, v.ratio));
+            fewest = fewest.min(n);
+        }
+    }
+    if unconfirmed.is_empty() {
+        return;
+    }
+    let smallest = stats::smallest_p(fewest, fewest);
+    doc.notes.push(format!(
+        "TOO FEW RUNS: {}: with {fewest} runs each and {family} comparisons, no difference can reach the verdict's p < {} (the smallest p-value {fewest} runs allow is {smallest:.3}, {:.3} adjusted), so these are within noise by rule, not by measure: --runs {} can confirm them",
+        unconfirmed.join(", "),
+        stats::ALPHA,
+        (smallest * family as f64).min(1.0),
+        stats::runs_needed(family)
+    ));
 }
 
 fn no_verdict(v: &mut Comparison) {
@@ -213,6 +259,38 @@ mod tests {
             .as_ref()
             .unwrap()
             .verdict
+    }
+
+    /// Deterministic counts, 3 runs each: `big` (×0.80) and `small`
+    /// (×0.97) wholly apart from baseline, yet no p-value 3 runs allow
+    /// survives 2 comparisons: a TOO FEW RUNS note names them, and the
+    /// runs that would do; with 5 runs each there is a verdict and no note.
+    #[test]
+    fn too_few_runs_for_any_verdict_are_named() {
+        for (runs, expected) in [(3, Verdict::WithinNoise), (5, Verdict::Faster)] {
+            let mut d = sweep(made(1.0, [1.0, 1.0], 1.0));
+            for c in &mut d.configurations {
+                let r = &mut c.runtime[0];
+                r.samples = vec![r.samples[0]; runs];
+                if let Some(v) = r.vs_baseline.as_mut() {
+                    v.p_value = stats::smallest_p(runs, runs);
+                }
+            }
+            judge(&mut d);
+            assert_eq!(verdict(&d, "big"), expected, "{runs} runs");
+            let note = d.notes.iter().find(|n| n.starts_with("TOO FEW RUNS"));
+            if runs == 3 {
+                let note = note.expect("a note");
+                assert!(
+                    note.contains("`big` on `") && note.contains("`small` on `"),
+                    "{note}"
+                );
+                assert!(note.contains("with 3 runs each and 2 comparisons"), "{note}");
+                assert!(note.ends_with("--runs 5 can confirm them"), "{note}");
+            } else {
+                assert_eq!(note, None);
+            }
+        }
     }
 
     #[test]
