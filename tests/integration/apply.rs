@@ -443,18 +443,7 @@ fn a_file_the_user_cannot_write_is_refused_first() {
 #[test]
 fn a_pipeline_is_applied_as_its_profile_keys_and_a_build_line() {
     let dir = fixture("tiny");
-    let out = cargo_lto()
-        .args(["apply", "fat-pgo-bolt"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{text}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = crate::common::succeeded(&dir, &["apply", "fat-pgo-bolt"]);
     let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
     assert!(
         manifest.contains("[profile.release]\nlto = \"fat\"\n"),

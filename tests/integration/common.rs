@@ -260,6 +260,20 @@ pub fn refused(dir: &Path, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> S
     stderr
 }
 
+/// Runs `cargo lto ARGS` in `dir`, expects it to succeed, and returns its
+/// stdout (and stderr in the message when it does not).
+pub fn succeeded(dir: &Path, args: &[&str]) -> String {
+    let out = cargo_lto().args(args).current_dir(dir).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 /// The host's target triple.
 pub fn host() -> String {
     let out = std::process::Command::new("rustc")

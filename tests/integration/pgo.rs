@@ -158,18 +158,7 @@ fn fat_pgo_runs_fewer_instructions_on_a_held_out_input() {
 /// binary that prints what a plain build prints. Without a training run
 /// `build` is refused before building.
 fn applied_pipeline_builds_from_the_train_table(dir: &std::path::Path) {
-    let out = crate::common::cargo_lto()
-        .args(["apply", "--recommended"])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{text}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = crate::common::succeeded(dir, &["apply", "--recommended"]);
     let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
     assert!(manifest.contains("lto = \"fat\""), "{manifest}");
     assert!(

@@ -184,6 +184,20 @@ mod tests {
         assert!(r.wall_s > 0.0 && r.instructions.is_none());
     }
 
+    /// A shell loop of 3000 rounds under `counter`: its count.
+    fn shell_loop(counter: Counter) -> u64 {
+        let w = super::super::workload::plain(&[
+            "{bin}",
+            "-c",
+            "i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done",
+        ]);
+        RealExecutor
+            .run("c", Path::new("sh"), &w, counter)
+            .unwrap()
+            .instructions
+            .unwrap()
+    }
+
     /// cachegrind (`--cache-sim=no`), preferred for taking about half of
     /// callgrind's time, counts deterministically too, but not exactly as
     /// callgrind does: measured here, +1.9% on this shell loop, -0.11% on a
@@ -199,18 +213,7 @@ mod tests {
             eprintln!("skipped: valgrind is not installed");
             return;
         }
-        let w = super::super::workload::plain(&[
-            "{bin}",
-            "-c",
-            "i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done",
-        ]);
-        let count = |counter| {
-            RealExecutor
-                .run("c", Path::new("sh"), &w, counter)
-                .unwrap()
-                .instructions
-                .unwrap() as f64
-        };
+        let count = |counter| shell_loop(counter) as f64;
         let (cache, call) = (count(Counter::Cachegrind), count(Counter::Callgrind));
         assert_eq!(cache, count(Counter::Cachegrind), "deterministic");
         assert!(
@@ -228,18 +231,7 @@ mod tests {
             eprintln!("skipped: cachegrind does not run here");
             return;
         }
-        let w = super::super::workload::plain(&[
-            "{bin}",
-            "-c",
-            "i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done",
-        ]);
-        let count = |counter| {
-            RealExecutor
-                .run("c", Path::new("sh"), &w, counter)
-                .unwrap()
-                .instructions
-                .unwrap()
-        };
+        let count = shell_loop;
         let misses = count(Counter::CachegrindFetchMisses);
         assert_eq!(
             misses,

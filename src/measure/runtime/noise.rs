@@ -148,7 +148,11 @@ fn too_few_runs(doc: &mut MeasureDocument, floors: &BTreeMap<String, [f64; 2]>) 
         .iter()
         .filter(|c| c.identical_to.is_none())
         .flat_map(|c| c.runtime.iter().map(move |r| (c.name.as_str(), r)))
-        .filter(|(_, r)| r.vs_baseline.as_ref().is_some_and(|v| v.p_adjusted.is_some()))
+        .filter(|(_, r)| {
+            r.vs_baseline
+                .as_ref()
+                .is_some_and(|v| v.p_adjusted.is_some())
+        })
         .collect();
     let family = judged.len();
     let mut unconfirmed = Vec::new();
@@ -285,7 +289,10 @@ mod tests {
                     note.contains("`big` on `") && note.contains("`small` on `"),
                     "{note}"
                 );
-                assert!(note.contains("with 3 runs each and 2 comparisons"), "{note}");
+                assert!(
+                    note.contains("with 3 runs each and 2 comparisons"),
+                    "{note}"
+                );
                 assert!(note.ends_with("--runs 5 can confirm them"), "{note}");
             } else {
                 assert_eq!(note, None);
