@@ -27,6 +27,11 @@ pub fn report(doc: &MeasureDocument, view: View) -> Report {
     if let Some(bytes) = bytes(doc, view) {
         blocks.push(Block::Table(bytes));
     }
+    if view.wide
+        && let Some(stages) = super::stages::stages(doc)
+    {
+        blocks.push(Block::Table(stages));
+    }
     blocks.extend(
         super::runtime::runtime(doc, view)
             .into_iter()

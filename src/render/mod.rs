@@ -20,6 +20,7 @@ pub mod measure;
 pub mod reasons;
 pub mod report;
 pub mod runtime;
+pub mod stages;
 pub mod svg;
 pub mod table;
 

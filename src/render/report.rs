@@ -265,6 +265,7 @@ pub fn report(sections: &[Section]) -> Report {
             }
         ));
         blocks.push(Block::Table(t));
+        blocks.extend(super::stages::stages(doc).map(Block::Table));
         match &s.advice {
             Ok(r) => {
                 let goal = super::reasons::goal(r.goal);
