@@ -13,7 +13,7 @@ use crate::results::measure::Verdict;
 /// only the profile part.
 pub(super) fn pipeline_text(r: &Recommendation) -> Option<String> {
     (!r.pipeline.is_empty()).then(|| format!(
-        "{}: a pipeline around `cargo build` (PGO: an instrumented build, a training run, a build with the profile; BOLT: instrumenting, training and optimizing the linked binary), which no Cargo.toml can hold: build the release with `cargo lto build {} --train …` (or a `train` table in the metadata). The profile part alone, below, gives none of what the pipeline adds:",
+        "{}: a pipeline around `cargo build` (PGO: an instrumented build, a training run, a build with the profile; BOLT: instrumenting, training and optimizing the linked binary), which no Cargo.toml can hold: `cargo lto apply --recommended` writes the profile part and the training (a `train` table in the metadata) and prints the `cargo lto build {}` line that builds the release. The profile part alone, below, gives none of what the pipeline adds:",
         r.pipeline.join(", "),
         r.choice.as_deref().unwrap_or("CONFIG")
     ))

@@ -98,7 +98,14 @@ mod tests {
         let headers: Vec<&str> = t.columns.iter().map(|c| c.header.as_str()).collect();
         assert_eq!(
             headers,
-            ["config", "instrumented-build", "training", "merge", "build", "whole"]
+            [
+                "config",
+                "instrumented-build",
+                "training",
+                "merge",
+                "build",
+                "whole"
+            ]
         );
         assert_eq!(t.rows.len(), 1);
         let build = d.configurations[1].build.as_ref().unwrap().wall_s;

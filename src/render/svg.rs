@@ -117,11 +117,17 @@ pub fn scatter(
             None => labels.push((cx, cy, vec![&p.label])),
         }
     }
+    // a label right of its point, or left of it in the plot's right half,
+    // where it would run past the edge
     for (cx, cy, names) in labels {
+        let (x, anchor) = if cx > (left + w - right) / 2.0 {
+            (cx - 7.0, "end")
+        } else {
+            (cx + 7.0, "start")
+        };
         let _ = write!(
             s,
-            r#"<text class="label" x="{:.1}" y="{:.1}">{}</text>"#,
-            cx + 7.0,
+            r#"<text class="label" x="{x:.1}" y="{:.1}" text-anchor="{anchor}">{}</text>"#,
             cy - 7.0,
             esc(&names.join(", "))
         );
@@ -429,6 +435,9 @@ mod tests {
         assert_eq!(svg.matches(r#"class="mark"#).count(), 4);
         assert_eq!(svg.matches(r#"class="label""#).count(), 3, "{svg}");
         assert!(svg.contains(">d, e</text>"), "{svg}");
+        // the point at the right edge is labelled on its left, not past
+        // the edge (was: `fat-pgo-bolt` cut off)
+        assert!(svg.contains(r#"text-anchor="end">d, e</text>"#), "{svg}");
         let b = bars(
             "b",
             "d",
