@@ -26,7 +26,7 @@ body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg
 main{max-width:1000px;margin:0 auto;padding:24px}
 table{border-collapse:collapse;margin:8px 0 16px;font-variant-numeric:tabular-nums}
 th,td{padding:3px 10px;border-bottom:1px solid var(--grid)}
-th{text-align:left}td.num,th.num{text-align:right}
+th{text-align:left}td.num,th.num{text-align:right}td.num{white-space:nowrap}
 pre{background:color-mix(in srgb,var(--fg) 6%,transparent);padding:10px;overflow:auto}
 .notes{color:var(--muted)}
 figure.chart{margin:24px 0;break-inside:avoid}
