@@ -151,6 +151,43 @@ mod tests {
     }
 
     #[test]
+    fn the_build_line_names_the_steps_on_and_a_custom_profile() {
+        let settings = Settings::parse_list("lto=fat,pgo=on,bolt=off", "test").unwrap();
+        let training = [workload(&["{bin}", "1"], false)];
+        let p = Pipeline {
+            settings: &settings,
+            config: "rel",
+            profile: "dist",
+            training: &training,
+            root: Path::new("/ws"),
+            cwd: Path::new("/ws"),
+        };
+        let mut text = "[package]\nname = \"x\"\n".to_string();
+        let a = apply(&p, &mut text, "Cargo.toml").unwrap();
+        assert_eq!(
+            a.build_line,
+            "cargo lto build rel --with rel:pgo=on --base-profile dist"
+        );
+        assert!(
+            text.ends_with("[package.metadata.cargo-lto.train.t]\nargs = \"1\"\n"),
+            "{text}"
+        );
+        assert_eq!(
+            a.keys,
+            [(
+                "package.metadata.cargo-lto.train.t".to_string(),
+                "{ args = \"1\" }".to_string()
+            )]
+        );
+        // a second time: the table is there, and kept
+        let again = apply(&p, &mut text, "Cargo.toml").unwrap();
+        assert!(
+            again.keys.is_empty() && again.notes[0].contains("already there"),
+            "{again:?}"
+        );
+    }
+
+    #[test]
     fn a_training_run_is_written_as_the_keys_it_was_read_from() {
         // arguments to the binary, quoted as a shell reads them back
         assert_eq!(
