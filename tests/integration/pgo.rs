@@ -443,7 +443,7 @@ fn bolt_output_runs_as_baseline_does() {
         assert!(path.contains("cargo-lto/bolt/"), "{name}: {path}");
     }
     // BOLT over fat + PGO: fewer instruction-fetch misses (measured here:
-    // 1,775 against 1,819, -2.4%; the same ±1 on every run)
+    // 1,770 against 1,819, -2.7%; the same ±1 on every run)
     let median = |name: &str| {
         let r = runtime(&run.doc, name, "w");
         assert_eq!(r["metric"], "ifetch_misses", "{r}");
