@@ -454,6 +454,16 @@ fn bolt_output_runs_as_baseline_does() {
         bolt < pgo * 0.99,
         "fat-pgo-bolt {bolt} against fat-pgo {pgo}"
     );
+    // laid out in the original code's place, unpadded: about fat-pgo's
+    // size (430 KiB against 391 KiB here; 4.1 MiB before -use-old-text
+    // -no-huge-pages)
+    let size = |name: &str| {
+        config(&run.doc, name)["binary"]["size_bytes"]
+            .as_f64()
+            .unwrap()
+    };
+    let (pgo_size, bolt_size) = (size("fat-pgo"), size("fat-pgo-bolt"));
+    assert!(bolt_size < pgo_size * 1.5, "{bolt_size} against {pgo_size}");
     let b = &config(&run.doc, "b")["binary"];
     assert_eq!(b["symbols"], 0, "stripped after BOLT: {b}");
     let unstripped = b["symbols_from"].as_str().unwrap();
