@@ -67,9 +67,44 @@ fn request(args: &BuildArgs) -> Request {
     }
 }
 
+/// An unknown CONFIG, worded for `build` (the sweep says `--only`, which
+/// the user did not write) with every preset's names.
+fn unknown_config(e: anyhow::Error, config: &str) -> anyhow::Error {
+    match e.downcast_ref::<crate::error::UsageError>() {
+        Some(crate::error::UsageError::Syntax { origin, message }) if origin == "--only" => {
+            let mut known: Vec<String> = Vec::new();
+            for p in [Preset::Standard, Preset::Pgo] {
+                for c in p.configurations() {
+                    if !known.contains(&c.name) {
+                        known.push(c.name);
+                    }
+                }
+            }
+            let metadata = message
+                .split_once("(known: ")
+                .map(|(_, k)| k.trim_end_matches(')'))
+                .unwrap_or("");
+            for name in metadata.split(", ").filter(|n| !n.is_empty()) {
+                if !known.iter().any(|k| k == name) {
+                    known.push(name.to_string());
+                }
+            }
+            crate::error::UsageError::Syntax {
+                origin: format!("CONFIG `{config}`"),
+                message: format!(
+                    "no such configuration: name one of {}, or define it with --with {config}:KEY=VALUE,…",
+                    known.join(", ")
+                ),
+            }
+            .into()
+        }
+        _ => e,
+    }
+}
+
 /// Runs `build`; returns the exit code.
 pub fn run(args: &BuildArgs) -> Result<i32> {
-    let outcome = measure::run(&request(args))?;
+    let outcome = measure::run(&request(args)).map_err(|e| unknown_config(e, &args.config))?;
     let doc = &outcome.document;
     let Some(c) = doc.config(&args.config) else {
         anyhow::bail!("`{}` was not built", args.config);

@@ -297,3 +297,21 @@ fn pgo_refuses_an_llvm_profdata_of_another_version() {
     assert!(built.is_empty(), "nothing is built: {built:?}");
     assert_eq!(before, fingerprint(&dir));
 }
+
+/// `build` of a configuration nobody defined: refused before building,
+/// worded for `build` (was: `--only: …`, a flag the user never wrote, and
+/// only the quick preset's names).
+#[test]
+fn build_names_the_configurations_it_knows() {
+    let dir = crate::common::fixture("tiny");
+    let stderr = crate::common::refused(&dir, &["build", "nope"], &[]);
+    assert!(
+        stderr.starts_with("error: CONFIG `nope`: no such configuration: name one of baseline,"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("fat-pgo") && stderr.contains("--with nope:KEY=VALUE"),
+        "{stderr}"
+    );
+    assert!(crate::common::built(&dir).is_empty());
+}
