@@ -50,6 +50,15 @@ pub enum UsageError {
         /// what would be accepted
         expected: String,
     },
+    /// A configuration named that the matrix does not have.
+    #[error("{origin}: no configuration named `{name}` (known: {})", .known.join(", "))]
+    NoSuchConfiguration {
+        /// where it was named (`--only`)
+        origin: String,
+        name: String,
+        /// the matrix's names: the preset's, the metadata's, --with's
+        known: Vec<String>,
+    },
     /// Malformed text.
     #[error("{origin}: {message}")]
     Syntax {

@@ -68,38 +68,30 @@ fn request(args: &BuildArgs) -> Request {
 }
 
 /// An unknown CONFIG, worded for `build` (the sweep says `--only`, which
-/// the user did not write) with every preset's names.
+/// the user did not write), with every preset's names besides the matrix's.
 fn unknown_config(e: anyhow::Error, config: &str) -> anyhow::Error {
-    match e.downcast_ref::<crate::error::UsageError>() {
-        Some(crate::error::UsageError::Syntax { origin, message }) if origin == "--only" => {
-            let mut known: Vec<String> = Vec::new();
-            for p in [Preset::Standard, Preset::Pgo] {
-                for c in p.configurations() {
-                    if !known.contains(&c.name) {
-                        known.push(c.name);
-                    }
-                }
-            }
-            let metadata = message
-                .split_once("(known: ")
-                .map(|(_, k)| k.trim_end_matches(')'))
-                .unwrap_or("");
-            for name in metadata.split(", ").filter(|n| !n.is_empty()) {
-                if !known.iter().any(|k| k == name) {
-                    known.push(name.to_string());
-                }
-            }
-            crate::error::UsageError::Syntax {
-                origin: format!("CONFIG `{config}`"),
-                message: format!(
-                    "no such configuration: name one of {}, or define it with --with {config}:KEY=VALUE,…",
-                    known.join(", ")
-                ),
-            }
-            .into()
+    let Some(crate::error::UsageError::NoSuchConfiguration { known: matrix, .. }) =
+        e.downcast_ref::<crate::error::UsageError>()
+    else {
+        return e;
+    };
+    let mut known: Vec<String> = Vec::new();
+    let presets = [Preset::Standard, Preset::Pgo]
+        .into_iter()
+        .flat_map(|p| p.configurations().into_iter().map(|c| c.name));
+    for name in presets.chain(matrix.iter().cloned()) {
+        if !known.contains(&name) {
+            known.push(name);
         }
-        _ => e,
     }
+    crate::error::UsageError::Syntax {
+        origin: format!("CONFIG `{config}`"),
+        message: format!(
+            "no such configuration: name one of {}, or define it with --with {config}:KEY=VALUE,…",
+            known.join(", ")
+        ),
+    }
+    .into()
 }
 
 /// Runs `build`; returns the exit code.

@@ -105,13 +105,10 @@ pub fn build(
     if !request.only.is_empty() {
         for name in &request.only {
             if !list.iter().any(|c| &c.name == name) {
-                let known: Vec<&str> = list.iter().map(|c| c.name.as_str()).collect();
-                return Err(UsageError::Syntax {
+                return Err(UsageError::NoSuchConfiguration {
                     origin: "--only".into(),
-                    message: format!(
-                        "no configuration named `{name}` (known: {})",
-                        known.join(", ")
-                    ),
+                    name: name.clone(),
+                    known: list.iter().map(|c| c.name.clone()).collect(),
                 });
             }
         }
