@@ -156,26 +156,43 @@ fn correct_runtimes(rows: &mut [Row]) {
             _ => None,
         })
         .collect();
+    let size = family.len();
     stats::correct(&mut family);
     for row in rows.iter_mut() {
         let Some(Limit::Relative(limit)) = row.limit else {
             continue;
         };
+        let mut too_few = None;
         for note in &mut row.notes {
             if let Note::Runtime {
-                comparison,
+                comparison: c,
                 over_limit,
+                runs,
             } = note
             {
-                *over_limit =
-                    comparison.verdict == Verdict::Slower && comparison.ratio - 1.0 > limit;
+                *over_limit = c.verdict == Verdict::Slower && c.ratio - 1.0 > limit;
                 row.outcome = if *over_limit {
                     Outcome::Fail
                 } else {
                     Outcome::Pass
                 };
+                // over the limit with its CI above 1, yet no p-value these
+                // runs allow could confirm it: not a pass, not judged
+                if !*over_limit
+                    && c.ratio - 1.0 > limit
+                    && c.ratio_ci[0] > 1.0
+                    && *runs > 0
+                    && size as f64 * stats::smallest_p(*runs, *runs) >= stats::ALPHA
+                {
+                    row.outcome = Outcome::Skipped;
+                    too_few = Some(Note::TooFewRuns {
+                        runs: *runs,
+                        needed: stats::runs_needed(size),
+                    });
+                }
             }
         }
+        row.notes.extend(too_few);
     }
 }
 
@@ -449,6 +466,7 @@ fn runtime_row(
         ..skip(Note::Runtime {
             comparison: cmp,
             over_limit: fail,
+            runs: old.samples.len().min(new.samples.len()),
         })
     }
 }

@@ -108,6 +108,7 @@ fn a_slowdown_inside_the_noise_never_fails() {
             [Note::Runtime {
                 comparison,
                 over_limit: false,
+                ..
             }] if comparison.verdict == Verdict::WithinNoise
         ),
         "{:?}",
@@ -492,4 +493,48 @@ fn pipelines_are_judged_whole_and_shown_stage_by_stage() {
     // two plain builds have no stage rows
     let r = check(&doc(), &doc(), &limits);
     assert!(!r.rows.iter().any(|x| x.check.starts_with("build:")));
+}
+
+/// A 20% slowdown over a 2% limit, every new run above every old one, but
+/// 3 runs each: no p-value 3 runs allow survives the adjustment, so the
+/// row is not judged and says why (was: a silent pass). With 5 runs each
+/// it fails.
+#[test]
+fn a_slowdown_too_few_runs_can_confirm_is_not_a_pass() {
+    let limits = Limits {
+        max_runtime: Some(0.02),
+        ..Limits::default()
+    };
+    for (runs, expected) in [(3, Outcome::Skipped), (5, Outcome::Fail)] {
+        let cut = |mut d: MeasureDocument| {
+            for c in &mut d.configurations {
+                c.runtime.retain(|r| r.workload == "w");
+                for r in &mut c.runtime {
+                    r.samples.truncate(runs);
+                }
+            }
+            d
+        };
+        let (base, new) = (cut(doc()), cut(scaled("fat", 1.0, 1.0, 1.0, 1.2)));
+        let r = check(&base, &new, &limits);
+        let row = r
+            .rows
+            .iter()
+            .find(|x| x.check == "runtime:w" && x.config == "fat")
+            .unwrap();
+        assert_eq!(row.outcome, expected, "{runs} runs: {row:?}");
+        let too_few = row
+            .notes
+            .iter()
+            .find(|n| matches!(n, Note::TooFewRuns { .. }));
+        if runs == 3 {
+            assert_eq!(
+                too_few,
+                Some(&Note::TooFewRuns { runs: 3, needed: 5 }),
+                "{row:?}"
+            );
+        } else {
+            assert_eq!(too_few, None);
+        }
+    }
 }

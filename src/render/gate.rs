@@ -113,9 +113,13 @@ pub fn note(n: &Note) -> String {
         } => format!("the workload failed (exit {code})"),
         Note::WorkloadFailed { exit_code: None } => "the workload failed".into(),
         Note::NoRuns => "no runs to compare".into(),
+        Note::TooFewRuns { runs, needed } => format!(
+            "too few runs to judge: over the limit with its CI above 1, but with {runs} runs each no p-value can confirm it after the adjustment: not judged; measure both with --runs {needed}"
+        ),
         Note::Runtime {
             comparison: c,
             over_limit,
+            ..
         } => format!(
             "×{:.3} [{:.3}–{:.3}], {}: {}",
             c.ratio,

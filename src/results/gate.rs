@@ -157,6 +157,17 @@ pub enum Note {
         comparison: crate::results::measure::Comparison,
         /// Slower beyond the noise and by more than the limit.
         over_limit: bool,
+        /// The fewer of the two sides' runs (0 in older answers).
+        #[serde(default)]
+        runs: usize,
+    },
+    /// Slower by more than the limit, the CI above 1, yet with so few runs
+    /// that no p-value could confirm it after the adjustment: not judged.
+    TooFewRuns {
+        /// The fewer of the two sides' runs.
+        runs: usize,
+        /// Runs each side would need for a verdict to be possible.
+        needed: usize,
     },
 }
 
