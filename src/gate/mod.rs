@@ -18,6 +18,8 @@ use crate::stats;
 
 pub mod merge;
 #[cfg(test)]
+mod pipeline_tests;
+#[cfg(test)]
 mod tests;
 
 /// True when every configuration of `b` was measured on the machine of

@@ -5,11 +5,11 @@ use crate::results::MeasureDocument;
 use crate::results::gate::{Limits, Note, Outcome, ReportNote};
 use crate::results::measure::{Status, Verdict};
 
-fn doc() -> MeasureDocument {
+pub(super) fn doc() -> MeasureDocument {
     serde_json::from_str(include_str!("../../tests/data/measure-runtime.json")).unwrap()
 }
 
-fn outcome(r: &crate::results::gate::CheckReport, config: &str, check: &str) -> Outcome {
+pub(super) fn outcome(r: &crate::results::gate::CheckReport, config: &str, check: &str) -> Outcome {
     r.rows
         .iter()
         .find(|x| x.config == config && x.check == check)
@@ -18,7 +18,7 @@ fn outcome(r: &crate::results::gate::CheckReport, config: &str, check: &str) -> 
 }
 
 /// The configuration `name` of `d`.
-fn named<'a>(
+pub(super) fn named<'a>(
     d: &'a mut MeasureDocument,
     name: &str,
 ) -> &'a mut crate::results::measure::Configuration {
@@ -29,7 +29,13 @@ fn named<'a>(
 }
 
 /// Scales a configuration's figures in the new document.
-fn scaled(name: &str, size: f64, shipped: f64, build: f64, runtime: f64) -> MeasureDocument {
+pub(super) fn scaled(
+    name: &str,
+    size: f64,
+    shipped: f64,
+    build: f64,
+    runtime: f64,
+) -> MeasureDocument {
     let mut d = doc();
     let c = d
         .configurations
@@ -429,70 +435,6 @@ fn two_instruction_counters_are_not_compared() {
     );
     let same = check(&new, &instructions(Counter::Cachegrind), &limits);
     assert_ne!(outcome(&same, "fat", "runtime:w"), Outcome::Skipped);
-}
-
-#[test]
-fn pipelines_are_judged_whole_and_shown_stage_by_stage() {
-    use crate::results::pipeline::Stage;
-    let stage = |name: &str, wall_s: f64| Stage {
-        stage: name.into(),
-        wall_s,
-        cpu_s: wall_s,
-        peak_rss_bytes: 1 << 20,
-        profiles: None,
-        optimized_s: None,
-        instrumented_s: None,
-        slowdown_runs: None,
-    };
-    let limits = Limits {
-        max_build_time: Some(0.2),
-        ..Limits::default()
-    };
-    let mut base = doc();
-    let wall = named(&mut base, "fat").build.as_ref().unwrap().wall_s;
-    named(&mut base, "fat").pipeline = vec![
-        stage("instrumented-build", wall),
-        stage("training", 1.0),
-        stage("merge", 0.1),
-    ];
-    // the training ×3: the stage shows it, the whole (2 × wall + 1.1 s →
-    // + 2 s) judges it
-    let mut new = base.clone();
-    named(&mut new, "fat").pipeline[1].wall_s = 3.0;
-    named(&mut new, "fat")
-        .pipeline
-        .push(stage("bolt-optimize", 0.5));
-    let r = check(&base, &new, &limits);
-    let rows: Vec<(&str, Outcome, Option<f64>)> = r
-        .rows
-        .iter()
-        .filter(|x| x.config == "fat" && x.check.starts_with("build"))
-        .map(|x| (x.check.as_str(), x.outcome, x.old))
-        .collect();
-    let whole = 2.0 * wall + 1.1;
-    let expected = if 2.5 / whole > 0.2 {
-        Outcome::Fail
-    } else {
-        Outcome::Pass
-    };
-    assert_eq!(
-        rows,
-        [
-            ("build", expected, Some(whole)),
-            ("build:instrumented-build", Outcome::Stage, Some(wall)),
-            ("build:training", Outcome::Stage, Some(1.0)),
-            ("build:merge", Outcome::Stage, Some(0.1)),
-            ("build:profile-use-build", Outcome::Stage, Some(wall)),
-            // only the new side ran it
-            ("build:bolt-optimize", Outcome::Stage, None),
-        ]
-    );
-    let training = r.rows.iter().find(|x| x.check == "build:training").unwrap();
-    assert!((training.change.unwrap() - 2.0).abs() < 1e-9);
-    assert_eq!(training.notes, [Note::PipelineStage]);
-    // two plain builds have no stage rows
-    let r = check(&doc(), &doc(), &limits);
-    assert!(!r.rows.iter().any(|x| x.check.starts_with("build:")));
 }
 
 /// A 20% slowdown over a 2% limit, every new run above every old one, but
