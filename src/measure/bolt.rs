@@ -32,19 +32,23 @@ pub struct Tools {
 /// The link argument that keeps the relocations BOLT needs.
 pub const EMIT_RELOCS: &str = "-Clink-arg=-Wl,--emit-relocs";
 
-/// How `llvm-bolt` lays out the code from a profile. The last two keep
-/// the file small (docs/facts.md § bolt-file-size): by default llvm-bolt
-/// aligns the new code to 2 MiB for huge pages and keeps the original
-/// code beside it, which made sd's stripped binary 6.5 MB against 2.5 MB.
+/// How `llvm-bolt` lays out the code from a profile. `-no-huge-pages
+/// -use-old-text` keep the file small (docs/facts.md § bolt-file-size):
+/// by default llvm-bolt aligns the new code to 2 MiB for huge pages and
+/// keeps the original code beside it, which made sd's stripped binary
+/// 6.5 MB against 2.5 MB. `-update-debug-sections` keeps the debug info
+/// (§ bolt-debug-info), which llvm-bolt otherwise drops: line tables kept
+/// for backtraces would be lost without a word.
 const OPTIMIZE: &[&str] = &[
     "-reorder-blocks=ext-tsp",
     "-reorder-functions=cdsort",
     "-split-functions",
     "-split-all-cold",
-    "-icf=1",
+    "-icf=all",
     "-use-gnu-stack",
     "-no-huge-pages",
     "-use-old-text",
+    "-update-debug-sections",
 ];
 
 /// A BOLT-optimized binary, stripped as the profile says.

@@ -403,9 +403,12 @@ fn bolt_output_runs_as_baseline_does() {
         "--preset",
         "pgo",
         "--only",
-        "baseline,fat-pgo,fat-pgo-bolt,b",
+        "baseline,fat-pgo,fat-pgo-bolt,b,g",
         "--with",
         "b:bolt=on,strip=symbols",
+        // line tables for backtraces: BOLT keeps them
+        "--with",
+        "g:bolt=on,debug=line-tables-only",
         "--no-rebuild",
         "--train",
         "t=1 20000",
@@ -464,6 +467,9 @@ fn bolt_output_runs_as_baseline_does() {
     };
     let (pgo_size, bolt_size) = (size("fat-pgo"), size("fat-pgo-bolt"));
     assert!(bolt_size < pgo_size * 1.5, "{bolt_size} against {pgo_size}");
+    // llvm-bolt drops debug info unless told to update it (was: 0 bytes)
+    let g = &config(&run.doc, "g")["binary"];
+    assert!(g["sections"]["debug"].as_u64() > Some(1 << 20), "{g}");
     let b = &config(&run.doc, "b")["binary"];
     assert_eq!(b["symbols"], 0, "stripped after BOLT: {b}");
     let unstripped = b["symbols_from"].as_str().unwrap();
