@@ -59,23 +59,49 @@ pub struct Optimized {
     /// reads them there.
     pub unstripped: Option<PathBuf>,
     pub stages: Vec<Stage>,
+    /// What the user should know of how llvm-bolt went (its own words).
+    pub notes: Vec<String>,
+}
+
+/// llvm-bolt's warnings worth a note: the new code did not fit where the
+/// old was, so the original code stays in the file beside it.
+fn bolt_notes(output: &str) -> Vec<String> {
+    output
+        .lines()
+        .filter_map(|l| l.strip_prefix("BOLT-WARNING: "))
+        .filter(|l| l.starts_with("--use-old-text failed"))
+        .map(|l| {
+            format!(
+                "llvm-bolt could not lay the new code in the original's place, so the original code stays in the file beside it (llvm-bolt: \"{}\")",
+                l.trim()
+            )
+        })
+        .collect()
 }
 
 /// One tool run: its usage, or a failure with the tool's words.
 fn run_tool(cmd: &mut Command, what: &str) -> Result<(Usage, Option<(i32, String)>)> {
+    run_tool_output(cmd, what).map(|(usage, failed, _)| (usage, failed))
+}
+
+/// [`run_tool`], with all the tool printed.
+fn run_tool_output(
+    cmd: &mut Command,
+    what: &str,
+) -> Result<(Usage, Option<(i32, String)>, String)> {
     let done = run_piped(cmd, Wait::Blocking, read_all, read_all)
         .with_context(|| format!("running {what}"))?;
+    let output = format!(
+        "{}{}",
+        String::from_utf8_lossy(&done.stderr),
+        String::from_utf8_lossy(&done.stdout)
+    );
     let failed = (!done.outcome.success()).then(|| {
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&done.stderr),
-            String::from_utf8_lossy(&done.stdout)
-        );
-        let tail: Vec<&str> = text.lines().rev().take(10).collect();
+        let tail: Vec<&str> = output.lines().rev().take(10).collect();
         let tail: Vec<&str> = tail.into_iter().rev().collect();
         (done.outcome.exit_code(), tail.join("\n"))
     });
-    Ok((done.usage, failed))
+    Ok((done.usage, failed, output))
 }
 
 fn stage(name: &str, usages: &[Usage]) -> Stage {
@@ -186,7 +212,7 @@ pub fn optimize(
         );
     }
     let optimized = dir.join(name);
-    let (usage, failed) = run_tool(
+    let (usage, failed, output) = run_tool_output(
         Command::new(&tools.bolt)
             .arg(exe)
             .arg(format!("-data={}", merged.display()))
@@ -195,6 +221,7 @@ pub fn optimize(
             .arg(&optimized),
         "llvm-bolt",
     )?;
+    let notes = bolt_notes(&output);
     let mut usages = vec![usage];
     if failed.is_some() {
         stages.push(stage("bolt-optimize", &usages));
@@ -245,6 +272,7 @@ pub fn optimize(
         binary,
         unstripped,
         stages,
+        notes,
     }))
 }
 
@@ -275,4 +303,21 @@ pub fn build_config(config: &Configuration) -> (Configuration, Vec<String>) {
     let mut built = config.clone();
     built.settings.insert(Key::Strip, Value::Strip(Strip::None));
     (built, vec![EMIT_RELOCS.to_string()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_use_old_text_is_worth_a_note_and_nothing_else_is() {
+        let output = "BOLT-INFO: Target architecture: x86_64\nBOLT-WARNING: Failed to analyze 36 relocations\nBOLT-WARNING: --use-old-text failed. The original .text too small to fit the new code using 0x1000 alignment. 265679 bytes needed, have 265219 bytes available.\n";
+        let notes = bolt_notes(output);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].starts_with("llvm-bolt could not lay the new code in the original's place")
+        );
+        assert!(notes[0].contains("265679 bytes needed"), "{notes:?}");
+        assert!(bolt_notes("BOLT-INFO: all good\n").is_empty());
+    }
 }

@@ -201,6 +201,7 @@ pub fn measure_one(
             match bolt::optimize(plan, config, &exe, tools, strip, &bar)? {
                 Ok(o) => {
                     result.pipeline.extend(o.stages);
+                    notes.extend(o.notes.iter().map(|n| format!("`{}`: {n}", config.name)));
                     (o.binary, o.unstripped)
                 }
                 Err(failed) => {
