@@ -79,16 +79,16 @@ fn bolt_notes(output: &str) -> Vec<String> {
         .collect()
 }
 
+/// A tool's failure: its exit code and its last lines.
+type ToolFailure = Option<(i32, String)>;
+
 /// One tool run: its usage, or a failure with the tool's words.
-fn run_tool(cmd: &mut Command, what: &str) -> Result<(Usage, Option<(i32, String)>)> {
+fn run_tool(cmd: &mut Command, what: &str) -> Result<(Usage, ToolFailure)> {
     run_tool_output(cmd, what).map(|(usage, failed, _)| (usage, failed))
 }
 
 /// [`run_tool`], with all the tool printed.
-fn run_tool_output(
-    cmd: &mut Command,
-    what: &str,
-) -> Result<(Usage, Option<(i32, String)>, String)> {
+fn run_tool_output(cmd: &mut Command, what: &str) -> Result<(Usage, ToolFailure, String)> {
     let done = run_piped(cmd, Wait::Blocking, read_all, read_all)
         .with_context(|| format!("running {what}"))?;
     let output = format!(
