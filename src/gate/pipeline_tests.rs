@@ -7,16 +7,7 @@ use crate::results::gate::{Limits, Note, Outcome};
 #[test]
 fn pipelines_are_judged_whole_and_shown_stage_by_stage() {
     use crate::results::pipeline::Stage;
-    let stage = |name: &str, wall_s: f64| Stage {
-        stage: name.into(),
-        wall_s,
-        cpu_s: wall_s,
-        peak_rss_bytes: 1 << 20,
-        profiles: None,
-        optimized_s: None,
-        instrumented_s: None,
-        slowdown_runs: None,
-    };
+    let stage = |name: &str, wall_s: f64| Stage::new(name, wall_s, wall_s, 1 << 20);
     let limits = Limits {
         max_build_time: Some(0.2),
         ..Limits::default()

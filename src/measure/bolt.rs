@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 
 use super::MeasurePlan;
 use super::builder::tool_dir;
-use super::pgo::{self, Failed};
+use super::pgo::{self, Failed, stage};
 use super::steps;
 use crate::process::{Usage, Wait, read_all, run_piped};
 use crate::profile::Configuration;
@@ -102,19 +102,6 @@ fn run_tool_output(cmd: &mut Command, what: &str) -> Result<(Usage, ToolFailure,
         (done.outcome.exit_code(), tail.join("\n"))
     });
     Ok((done.usage, failed, output))
-}
-
-fn stage(name: &str, usages: &[Usage]) -> Stage {
-    Stage {
-        stage: name.into(),
-        wall_s: usages.iter().map(|u| u.wall_s).sum(),
-        cpu_s: usages.iter().map(|u| u.cpu_s).sum(),
-        peak_rss_bytes: usages.iter().map(|u| u.peak_rss_bytes).max().unwrap_or(0),
-        profiles: None,
-        optimized_s: None,
-        instrumented_s: None,
-        slowdown_runs: None,
-    }
 }
 
 /// A failed stage: the configuration fails, the stages so far recorded.

@@ -77,6 +77,17 @@ pub fn profile_files(dir: &Path, ext: &str) -> Result<(Vec<PathBuf>, u64)> {
     Ok((files, bytes))
 }
 
+/// A stage of the processes whose usages are given: their wall and CPU
+/// seconds added, the largest peak.
+pub fn stage(name: &str, usages: &[crate::process::Usage]) -> Stage {
+    Stage::new(
+        name,
+        usages.iter().map(|u| u.wall_s).sum(),
+        usages.iter().map(|u| u.cpu_s).sum(),
+        usages.iter().map(|u| u.peak_rss_bytes).max().unwrap_or(0),
+    )
+}
+
 /// A training run that failed: its workload's name, exit code and stderr.
 pub type FailedRun = (String, i32, String);
 
@@ -89,16 +100,7 @@ pub fn run_training(
     exe: &Path,
     stage: &str,
 ) -> Result<(Stage, Option<FailedRun>)> {
-    let mut training = Stage {
-        stage: stage.into(),
-        wall_s: 0.0,
-        cpu_s: 0.0,
-        peak_rss_bytes: 0,
-        profiles: None,
-        optimized_s: None,
-        instrumented_s: None,
-        slowdown_runs: None,
-    };
+    let mut training = Stage::new(stage, 0.0, 0.0, 0);
     for w in &plan.training {
         let r = RealExecutor.run(&config.name, exe, w, Counter::Time)?;
         training.wall_s += r.wall_s;
@@ -140,16 +142,7 @@ pub fn train(
         &|k| bar.units(k),
         echo,
     )?;
-    stages.push(Stage {
-        stage: "instrumented-build".into(),
-        wall_s: run.usage.wall_s,
-        cpu_s: run.usage.cpu_s,
-        peak_rss_bytes: run.usage.peak_rss_bytes,
-        profiles: None,
-        optimized_s: None,
-        instrumented_s: None,
-        slowdown_runs: None,
-    });
+    stages.push(stage("instrumented-build", &[run.usage]));
     let Some(exe) = run.executable.filter(|_| run.outcome.success()) else {
         return Ok(Err(Failed {
             message: "its instrumented build (-Cprofile-generate) failed".into(),
@@ -198,16 +191,7 @@ pub fn train(
     cmd.arg("merge").arg("-o").arg(&merged).args(&files);
     let done = run_piped(&mut cmd, Wait::Blocking, read_all, read_all)
         .with_context(|| format!("running {}", profdata.display()))?;
-    stages.push(Stage {
-        stage: "merge".into(),
-        wall_s: done.usage.wall_s,
-        cpu_s: done.usage.cpu_s,
-        peak_rss_bytes: done.usage.peak_rss_bytes,
-        profiles: None,
-        optimized_s: None,
-        instrumented_s: None,
-        slowdown_runs: None,
-    });
+    stages.push(stage("merge", &[done.usage]));
     if !done.outcome.success() || !merged.is_file() {
         return Ok(Err(Failed {
             message: format!(

@@ -70,16 +70,7 @@ mod tests {
     use crate::results::test_docs::{doc, spec};
 
     fn stage(name: &str, wall_s: f64) -> Stage {
-        Stage {
-            stage: name.into(),
-            wall_s,
-            cpu_s: wall_s,
-            peak_rss_bytes: 1,
-            profiles: None,
-            optimized_s: None,
-            instrumented_s: None,
-            slowdown_runs: None,
-        }
+        Stage::new(name, wall_s, wall_s, 1)
     }
 
     #[test]

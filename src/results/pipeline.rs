@@ -89,6 +89,20 @@ pub fn steps(stages: &[Stage]) -> Option<&'static str> {
 }
 
 impl Stage {
+    /// A stage with its wall, CPU and peak figures, nothing else yet.
+    pub fn new(stage: &str, wall_s: f64, cpu_s: f64, peak_rss_bytes: u64) -> Stage {
+        Stage {
+            stage: stage.into(),
+            wall_s,
+            cpu_s,
+            peak_rss_bytes,
+            profiles: None,
+            optimized_s: None,
+            instrumented_s: None,
+            slowdown_runs: None,
+        }
+    }
+
     /// The stage named `stage` of `stages`.
     pub fn named<'a>(stages: &'a [Stage], stage: &str) -> Option<&'a Stage> {
         stages.iter().find(|s| s.stage == stage)
