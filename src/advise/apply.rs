@@ -99,7 +99,12 @@ pub fn run(req: &Request) -> Result<Outcome> {
         new: m.text,
     }];
     out.notes.extend(overridden(req, &m.written));
-    if req.settings.living_in(Lives::Pipeline).next().is_some() {
+    // a step written "off" is no pipeline: nothing to build around cargo
+    if req
+        .settings
+        .living_in(Lives::Pipeline)
+        .any(|(k, _)| req.settings.step_on(k))
+    {
         let pipeline = super::train::Pipeline {
             settings: &req.settings,
             config: &req.config,
@@ -426,6 +431,24 @@ mod tests {
             training: Vec::new(),
             cwd: root.to_path_buf(),
         }
+    }
+
+    #[test]
+    fn a_step_written_off_is_no_pipeline() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+        let mut req = request(dir.path());
+        req.dry_run = true;
+        req.settings = Settings::parse_list("lto=fat,pgo=off", "test").unwrap();
+        let out = run(&req).unwrap();
+        assert_eq!(out.build_line, None, "{out:?}");
+        assert!(!out.diff.contains("train"), "{}", out.diff);
+        req.settings = Settings::parse_list("lto=fat,pgo=on", "test").unwrap();
+        let out = run(&req).unwrap();
+        assert_eq!(
+            out.build_line.as_deref(),
+            Some("cargo lto build x --with x:pgo=on")
+        );
     }
 
     #[test]
