@@ -108,6 +108,40 @@ fn settings(args: &ApplyArgs, out: &mut impl Write) -> Result<Option<Chosen>> {
     .into())
 }
 
+/// What doctor's `lto-skipped-crate-type` says of the members when the
+/// settings turn on LTO across crates: which library file it misses and
+/// which binaries it reaches (nothing when the members cannot be read:
+/// the write does not depend on it).
+fn lto_notes(args: &ApplyArgs, settings: &Settings, target: Option<&str>) -> Vec<String> {
+    let Some(lto) = settings.lto().filter(|l| l.crosses_crates()) else {
+        return Vec::new();
+    };
+    let cargo = workspace::cargo_binary();
+    let Ok(located) = workspace::locate(&cargo, &workspace::CargoFlags::from(&args.project)) else {
+        return Vec::new();
+    };
+    let mut triple = None;
+    located
+        .members
+        .iter()
+        .filter_map(|m| {
+            let member = crate::advise::doctor::MemberInput {
+                name: m.name.clone(),
+                lib_crate_types: m.lib_crate_types.clone(),
+                lib_name: m.lib_name.clone(),
+                bins: m.bins.clone(),
+                ..Default::default()
+            };
+            // rustc is asked for the triple only when a member needs it
+            let triple =
+                triple.get_or_insert_with(|| TargetCfg::probe(target).triple().to_string());
+            let (detail, _) =
+                crate::advise::doctor::skipped_crate_type(&member, &args.profile, lto, triple)?;
+            Some(crate::render::doctor::message(&detail))
+        })
+        .collect()
+}
+
 /// Runs `apply`; returns the exit code.
 pub fn run(args: &ApplyArgs) -> Result<i32> {
     apply::check_profile_name(&args.profile)?;
@@ -163,6 +197,7 @@ pub fn run(args: &ApplyArgs) -> Result<i32> {
         TargetCfg::default()
     };
     let user_flags = rustflags::detect(&env, &configs, cfg.triple(), &|k| cfg.cfg_matches(k));
+    let lto_notes = lto_notes(args, &settings, target.as_deref());
     let outcome = apply::run(&Request {
         root: root.clone(),
         profile: args.profile.clone(),
@@ -177,7 +212,7 @@ pub fn run(args: &ApplyArgs) -> Result<i32> {
         cwd: cwd.clone(),
     })?;
     out.write_all(outcome.diff.as_bytes())?;
-    for note in &outcome.notes {
+    for note in outcome.notes.iter().chain(&lto_notes) {
         writeln!(out, "note: {note}")?;
     }
     if !outcome.inherited.is_empty() {

@@ -83,6 +83,8 @@ pub fn run(args: &DoctorArgs) -> Result<i32> {
             name: m.name.clone(),
             manifest: read(&m.manifest)?,
             lib_crate_types: m.lib_crate_types.clone(),
+            lib_name: m.lib_name.clone(),
+            bins: m.bins.clone(),
             build_script: m.build_script.as_deref().and_then(|p| read(p).ok()),
             sources,
         });

@@ -307,6 +307,8 @@ fn each_finding_id_is_the_one_docs_list() {
             crate_types: vec![],
             profile: String::new(),
             lto: String::new(),
+            artifacts: vec![],
+            bins: vec![],
         },
         Detail::AbortWithCatchUnwind {
             profile: String::new(),

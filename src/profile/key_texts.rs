@@ -53,7 +53,7 @@ pub static LTO: Explain = Explain {
         "rustc runs the LTO itself: the system linker receives native objects, so cross-compiling needs no bitcode-aware linker (only -C linker-plugin-lto hands it bitcode)",
         "a library's [profile] never applies to its users: the workspace root's profile of the final binary decides",
         "-C lto in RUSTFLAGS fails (`-C embed-bitcode=no` and `-C lto` are incompatible) and hits proc macros: use the profile",
-        "a package with crate-type cdylib + rlib (or lib + staticlib) gets no LTO at all, silently",
+        "a library with crate-type cdylib + rlib (or lib + staticlib) is built without LTO, silently: its .so/.a gets none, while the package's binaries still do, its code included",
         "build scripts and proc macros are never LTO'd",
     ],
     sources: &[

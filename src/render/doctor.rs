@@ -19,9 +19,33 @@ pub fn message(d: &Detail) -> String {
             crate_types,
             profile,
             lto,
-        } => format!(
-            "`{member}` builds crate-type {crate_types:?} under [profile.{profile}] lto = \"{lto}\": a package that is both a cdylib/staticlib and an rlib gets no LTO at all, silently (docs/facts.md § cdylib-rlib-no-lto)"
-        ),
+            artifacts,
+            bins,
+        } => {
+            let files = if artifacts.is_empty() {
+                "its cdylib/staticlib".to_string()
+            } else {
+                artifacts.join(" and ")
+            };
+            let bins = match bins.as_slice() {
+                [] => format!(
+                    "and `{member}` has no binary that would get LTO instead: {files} is what it links"
+                ),
+                [one] => format!(
+                    "its binary `{one}` does get it (-C lto={lto}, with the library's code)"
+                ),
+                many => format!(
+                    "its binaries {} do get it (-C lto={lto}, with the library's code)",
+                    many.iter()
+                        .map(|b| format!("`{b}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            format!(
+                "`{member}`'s library is crate-type {crate_types:?} under [profile.{profile}] lto = \"{lto}\": {files} is built without LTO, silently (cargo passes no -C lto to a library that is also an rlib); {bins} (docs/facts.md § cdylib-rlib-no-lto)"
+            )
+        }
         Detail::AbortWithCatchUnwind {
             profile,
             catch_unwind_at,
@@ -87,6 +111,9 @@ pub fn fix(d: &Detail) -> String {
             m.config,
             m.document
         ),
+        Detail::LtoSkippedCrateType { bins, .. } if !bins.is_empty() => {
+            "nothing to do for the binaries; if you ship the cdylib/staticlib too and want it optimised across crates, build it from a package of its own with crate-type = [\"cdylib\"] (or [\"staticlib\"]) alone, depending on this one".into()
+        }
         _ => general_fix(d).to_string(),
     }
 }

@@ -49,7 +49,8 @@ pub enum Detail {
         /// The flag as written (`-C lto=fat`).
         flag: String,
     },
-    /// A package that is both cdylib/staticlib and rlib under thin/fat LTO.
+    /// A package whose library is both cdylib/staticlib and rlib under
+    /// thin/fat LTO: its cdylib/staticlib gets no LTO; its binaries do.
     LtoSkippedCrateType {
         /// The package.
         member: String,
@@ -59,6 +60,12 @@ pub enum Detail {
         profile: String,
         /// Its `lto`.
         lto: String,
+        /// The files built without LTO (`libgrex.so`, `libx.a`).
+        #[serde(default)]
+        artifacts: Vec<String>,
+        /// The package's binaries, which do get LTO (an error when none).
+        #[serde(default)]
+        bins: Vec<String>,
     },
     /// `panic = "abort"` while the sources call `catch_unwind`.
     AbortWithCatchUnwind {

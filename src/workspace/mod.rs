@@ -163,6 +163,10 @@ pub struct Member {
     pub manifest: PathBuf,
     /// The crate types of its library target (empty without one).
     pub lib_crate_types: Vec<String>,
+    /// Its library target's crate name (`-` made `_`), when it has one.
+    pub lib_name: Option<String>,
+    /// Its binary targets' names.
+    pub bins: Vec<String>,
     /// Its build script, if any.
     pub build_script: Option<PathBuf>,
     /// The root source files of its lib and bin targets.
@@ -191,6 +195,24 @@ pub fn locate(cargo: &Path, flags: &CargoFlags) -> Result<Located> {
                             || t.is_dylib()
                     })
                     .flat_map(|t| t.crate_types.iter().map(|c| c.to_string()))
+                    .collect(),
+                lib_name: p
+                    .targets
+                    .iter()
+                    .find(|t| {
+                        !t.is_bin()
+                            && !t.is_custom_build()
+                            && !t.is_test()
+                            && !t.is_bench()
+                            && !t.is_example()
+                            && !t.is_proc_macro()
+                    })
+                    .map(|t| t.name.replace('-', "_")),
+                bins: p
+                    .targets
+                    .iter()
+                    .filter(|t| t.is_bin())
+                    .map(|t| t.name.clone())
                     .collect(),
                 build_script: p.targets.iter().find(|t| t.is_custom_build()).map(path),
                 roots: p

@@ -463,3 +463,28 @@ fn a_pipeline_is_applied_as_its_profile_keys_and_a_build_line() {
         "{text}"
     );
 }
+
+/// Applying LTO to a package whose library is cdylib + rlib beside a
+/// binary says what doctor says: the `.so` gets none, the binary does;
+/// a configuration without cross-crate LTO says nothing of it.
+#[test]
+fn lto_on_a_cdylib_beside_a_binary_says_what_it_reaches() {
+    let dir = crate::common::copy_fixture(
+        &repo().join("tests/fixtures/doctor/lto-skipped-crate-type-bin"),
+        "apply-cdylib-bin",
+    );
+    let manifest = dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, without_profile(&text, "release")).unwrap();
+    let (code, out, err) = stdout(&dir, &["off"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("without LTO"), "{out}");
+    let (code, out, err) = stdout(&dir, &["fat"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("note: `lto-skipped-crate-type-bin`'s library")
+            && out.contains("liblto_skipped_crate_type_bin.so is built without LTO")
+            && out.contains("its binary `mixed-cli` does get it"),
+        "{out}"
+    );
+}

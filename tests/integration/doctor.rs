@@ -62,6 +62,13 @@ const CASES: &[(&str, &str, &str, &str, Option<u64>)] = &[
         Some(9),
     ),
     (
+        "lto-skipped-crate-type-bin",
+        "lto-skipped-crate-type",
+        "warning",
+        "Cargo.toml",
+        Some(9),
+    ),
+    (
         "no-lto-at-all",
         "no-lto-at-all",
         "info",
@@ -160,6 +167,56 @@ fn each_fixture_gives_its_finding() {
         text.push_str(&format!("== {name}\n{table}\n"));
     }
     insta::assert_snapshot!("doctor_findings", text);
+}
+
+/// A package whose library is cdylib + rlib and which has a binary: the
+/// finding names the file that loses LTO and the binary that keeps it, and
+/// cargo's own rustc lines say the same (the bin gets `-C lto=fat`, the
+/// library none); without the binary the library is all the package links,
+/// and it is an error.
+#[test]
+fn a_cdylib_beside_a_binary_is_named_for_what_loses_lto() {
+    let dir = fixture("lto-skipped-crate-type-bin");
+    let (code, json) = doctor(&dir, "json", &[]);
+    assert_eq!(code, 0, "a warning: {json}");
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let f = &doc["findings"][0];
+    assert_eq!(
+        f["artifacts"],
+        serde_json::json!(["liblto_skipped_crate_type_bin.so"])
+    );
+    assert_eq!(f["bins"], serde_json::json!(["mixed-cli"]));
+    let (_, table) = doctor(&dir, "table", &[]);
+    assert!(
+        table.contains("liblto_skipped_crate_type_bin.so is built without LTO")
+            && table.contains("its binary `mixed-cli` does get it (-C lto=fat"),
+        "{table}"
+    );
+    // what cargo does, as the finding says
+    let out = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--release", "-v", "--offline"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{log}");
+    let rustc = |krate: &str| {
+        log.lines()
+            .find(|l| l.contains("Running") && l.contains(&format!("--crate-name {krate} ")))
+            .unwrap_or_else(|| panic!("no rustc line for {krate}: {log}"))
+            .to_string()
+    };
+    let (lib, bin) = (rustc("lto_skipped_crate_type_bin"), rustc("mixed_cli"));
+    assert!(
+        lib.contains("--crate-type cdylib") && !lib.contains("-C lto"),
+        "{lib}"
+    );
+    assert!(bin.contains("-C lto=fat"), "{bin}");
+    // the library alone: an error
+    let lib_only = fixture("lto-skipped-crate-type");
+    let (code, json) = doctor(&lib_only, "json", &[]);
+    assert_eq!(code, 1, "{json}");
+    assert!(json.contains("\"bins\": []"), "{json}");
 }
 
 #[test]

@@ -24,6 +24,10 @@ pub struct MemberInput {
     pub manifest: (PathBuf, String),
     /// Its library target's crate types.
     pub lib_crate_types: Vec<String>,
+    /// Its library target's crate name, when it has one.
+    pub lib_name: Option<String>,
+    /// Its binary targets' names.
+    pub bins: Vec<String>,
     /// Its build script and that file's text.
     pub build_script: Option<(PathBuf, String)>,
     /// The Rust sources under its targets' directories.
@@ -205,6 +209,60 @@ fn member_profiles(input: &Input, out: &mut Vec<Finding>) {
     }
 }
 
+/// `lto-skipped-crate-type` for member `m` under `profile`'s cross-crate
+/// `lto`, when its library is both linked (cdylib, staticlib) and an
+/// rlib: the files built without LTO and the binaries that keep it. An
+/// error only where the unLTO'd library is all the package links (`apply`
+/// says the same in a note).
+pub fn skipped_crate_type(
+    m: &MemberInput,
+    profile: &str,
+    lto: Lto,
+    triple: &str,
+) -> Option<(Detail, Severity)> {
+    let types = &m.lib_crate_types;
+    let has = |t: &str| types.iter().any(|x| x == t);
+    let mixed = (has("cdylib") || has("staticlib")) && (has("rlib") || has("lib") || has("dylib"));
+    if !mixed || !lto.crosses_crates() {
+        return None;
+    }
+    let severity = if m.bins.is_empty() {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let detail = Detail::LtoSkippedCrateType {
+        member: m.name.clone(),
+        crate_types: types.clone(),
+        profile: profile.to_string(),
+        lto: lto.to_string(),
+        artifacts: linked_libraries(m, triple),
+        bins: m.bins.clone(),
+    };
+    Some((detail, severity))
+}
+
+/// The files of `m`'s library that are linked like a binary (its cdylib
+/// and staticlib outputs), named as cargo names them for `triple`.
+fn linked_libraries(m: &MemberInput, triple: &str) -> Vec<String> {
+    let name = m
+        .lib_name
+        .clone()
+        .unwrap_or_else(|| m.name.replace('-', "_"));
+    let (windows, apple) = (triple.contains("windows"), triple.contains("apple"));
+    m.lib_crate_types
+        .iter()
+        .filter_map(|t| match t.as_str() {
+            "cdylib" if windows => Some(format!("{name}.dll")),
+            "cdylib" if apple => Some(format!("lib{name}.dylib")),
+            "cdylib" => Some(format!("lib{name}.so")),
+            "staticlib" if triple.contains("msvc") => Some(format!("{name}.lib")),
+            "staticlib" => Some(format!("lib{name}.a")),
+            _ => None,
+        })
+        .collect()
+}
+
 /// `lto` when it is thin or fat (LTO across crates).
 fn lto_on(resolved: &Resolved) -> Option<Lto> {
     match value_of(resolved, Key::Lto) {
@@ -255,26 +313,13 @@ fn profile_findings(input: &Input, name: &str, full: &Resolved, out: &mut Vec<Fi
     let at = |key: Key| input.place(name, key.name(), &r[&key]);
     if let Some(lto) = lto_on(r) {
         for m in &input.members {
-            let types = &m.lib_crate_types;
-            let has = |t: &str| types.iter().any(|x| x == t);
-            let mixed =
-                (has("cdylib") || has("staticlib")) && (has("rlib") || has("lib") || has("dylib"));
-            if mixed {
+            if let Some((detail, severity)) = skipped_crate_type(m, name, lto, &input.triple) {
                 let (path, text) = &m.manifest;
                 let line = text
                     .lines()
                     .position(|l| l.trim_start().starts_with("crate-type"))
                     .map(|i| i + 1);
-                out.push(finding(
-                    Detail::LtoSkippedCrateType {
-                        member: m.name.clone(),
-                        crate_types: types.clone(),
-                        profile: name.to_string(),
-                        lto: lto.to_string(),
-                    },
-                    Severity::Error,
-                    (input.show(path), line),
-                ));
+                out.push(finding(detail, severity, (input.show(path), line)));
             }
         }
         if is(r, Key::OptLevel, Value::OptLevel(OptLevel::O0)) {
