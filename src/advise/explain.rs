@@ -88,6 +88,7 @@ fn observed(doc: &MeasureDocument, key: &str) -> Vec<Observed> {
                         ratio: v.ratio,
                         ratio_ci: v.ratio_ci,
                         verdict: v.verdict,
+                        within_noise: v.within_noise,
                         busy: r.busy,
                     })
             };

@@ -139,6 +139,8 @@ mod tests {
             compare_output: CompareOutput::Auto,
             compared_by: None,
             noise: None,
+            input_sha256: None,
+            carried_from: None,
         }
     }
 

@@ -93,9 +93,13 @@ pub struct ReportArgs {
     /// adds machine code per crate and cross-crate calls per configuration.
     #[arg(long, value_name = "FILE")]
     pub inspect: Option<PathBuf>,
-    /// Write to FILE (atomically) instead of stdout.
+    /// Write to FILE (atomically) instead of stdout, and say where on
+    /// stderr.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Do not say where `-o` wrote.
+    #[arg(short, long)]
+    pub quiet: bool,
     /// Every document in `<target-dir>/cargo-lto/results/` (or those given)
     /// as a trend per configuration: size, shipped size, build, runtime.
     #[arg(long)]

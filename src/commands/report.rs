@@ -59,7 +59,19 @@ fn history_docs(args: &ReportArgs) -> Result<Vec<results::MeasureDocument>> {
 /// Writes `text` to `-o FILE` or stdout.
 fn emit(args: &ReportArgs, text: &str) -> Result<()> {
     match &args.output {
-        Some(path) => results::write_atomic(path, text.as_bytes())?,
+        Some(path) => {
+            results::write_atomic(path, text.as_bytes())?;
+            // the report is the file: where it went is for the person
+            // (stderr, like cargo's own `Finished`), printed unless -q
+            if !args.quiet {
+                eprintln!(
+                    "cargo lto: wrote the report to {}",
+                    std::path::absolute(path)
+                        .unwrap_or_else(|_| path.clone())
+                        .display()
+                );
+            }
+        }
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())?;

@@ -99,9 +99,10 @@ fn reasons_in_words() {
         text.contains("your current profile (baseline) breaks a constraint: debug = none"),
         "{text}"
     );
+    // 0.5% smaller is a size tie; fat is on the front for its build
     let small = vec![
         spec("baseline", 1_000_000, 60.0, 300),
-        spec("fat", 995_000, 80.0, 800).set(FAT),
+        spec("fat", 995_000, 40.0, 300).set(FAT),
     ];
     let text = words(small, Goal::Size, Constraints::default());
     assert!(text.starts_with("keep what you have: the smallest configuration that meets the constraints, fat, ships 971.7 KiB against baseline's 976.6 KiB (0.50% smaller; --goal size asks for at least 1%)"), "{text}");

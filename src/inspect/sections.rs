@@ -16,12 +16,17 @@ pub struct SectionSizes {
     pub size_bytes: u64,
     /// SHA-256 of the file, hex: two builds are the same binary when equal.
     pub sha256: String,
-    /// Section groups in bytes: `text` (machine code), `rodata` (constants,
-    /// strings), `data_bss` (writable data, relro data, TLS, and .bss, which
-    /// takes memory but no file space), `unwind` (.eh_frame, .eh_frame_hdr,
-    /// .gcc_except_table), `debug` (.debug_*), `symbols` (.symtab, .strtab:
-    /// the static symbol table that `strip` removes), `other` (the remaining
-    /// sections, .dynsym and .dynstr included).
+    /// The file's bytes by section group ([`GROUPS`]): `text` (machine
+    /// code), `rodata` (constants, strings), `data` (writable data, relro
+    /// data, TLS initialisers, the GOT, and the dynamic relocations that
+    /// fill their pointers at load time, .rela.dyn and .relr.dyn: what they
+    /// take in the file, so .bss, which takes memory only, adds nothing),
+    /// `unwind`
+    /// (.eh_frame, .eh_frame_hdr, .gcc_except_table), `debug` (.debug_*),
+    /// `symbols` (.symtab, .strtab: the static symbol table that `strip`
+    /// removes), `other` (every other byte of the file: the remaining
+    /// sections, .dynsym and .dynstr among them, the headers and the
+    /// alignment padding). They add up to `size_bytes`.
     pub sections: BTreeMap<String, u64>,
     /// Bytes of the sections loaded at run time (ELF: `SHF_ALLOC` with file
     /// contents, so not .bss): what `strip` keeps, the figure for "did my
@@ -52,8 +57,11 @@ pub fn section_group(name: &str) -> &'static str {
         _ if name.starts_with(".rodata") => "rodata",
         ".symtab" | ".strtab" | "symtab" => "symbols",
         ".data" | ".bss" | ".tdata" | ".tbss" | ".data.rel.ro" | "data" | "bss" | "thread_data"
-        | "thread_bss" | "common" => "data_bss",
-        _ if name.starts_with(".data.") => "data_bss",
+        | "thread_bss" | "common" | ".got" | ".got.plt" | ".init_array" | ".fini_array" | "got"
+        | "la_symbol_ptr" | "nl_symbol_ptr" => "data",
+        _ if name.starts_with(".data.") => "data",
+        // the dynamic relocations that fill the data's pointers at load time
+        ".rela.dyn" | ".rel.dyn" | ".relr.dyn" | ".rela.plt" | ".rel.plt" | ".reloc" => "data",
         _ => "other",
     }
 }
@@ -65,17 +73,24 @@ pub fn measure(path: &Path) -> Result<SectionSizes> {
         .with_context(|| format!("{} is not an executable object file", path.display()))?;
     let mut sections: BTreeMap<String, u64> = GROUPS.iter().map(|g| (g.to_string(), 0)).collect();
     let mut shipped_bytes = 0;
+    let mut in_sections = 0;
     for section in file.sections() {
         let name = section.name().unwrap_or("");
-        if name.is_empty() {
+        // what the section takes in the file (none for zero-fill)
+        let in_file = section.file_range().map_or(0, |(_, size)| size);
+        if name.is_empty() || in_file == 0 {
             continue;
         }
         let group = section_group(name);
-        *sections.entry(group.to_string()).or_default() += section.size();
+        *sections.entry(group.to_string()).or_default() += in_file;
+        in_sections += in_file;
         if loaded(&section, group) {
             shipped_bytes += section.size();
         }
     }
+    // the headers and the padding between sections: the rest of the file
+    *sections.entry("other".to_string()).or_default() +=
+        (data.len() as u64).saturating_sub(in_sections);
     Ok(SectionSizes {
         size_bytes: data.len() as u64,
         sha256: sha256_hex(&data),
@@ -113,9 +128,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// The section groups, in the order a breakdown lists them.
-pub const GROUPS: [&str; 7] = [
-    "text", "rodata", "data_bss", "unwind", "debug", "symbols", "other",
-];
+pub use crate::results::measure::SECTION_GROUPS as GROUPS;
 
 /// True when `section` is loaded at run time and takes file space.
 fn loaded(section: &object::Section<'_, '_>, group: &str) -> bool {
@@ -142,8 +155,9 @@ mod tests {
         assert_eq!(section_group(".rodata.str1.1"), "rodata");
         assert_eq!(section_group(".debug_info"), "debug");
         assert_eq!(section_group(".eh_frame_hdr"), "unwind");
-        assert_eq!(section_group(".bss"), "data_bss");
-        assert_eq!(section_group(".data.rel.ro"), "data_bss");
+        assert_eq!(section_group(".bss"), "data");
+        assert_eq!(section_group(".data.rel.ro"), "data");
+        assert_eq!(section_group(".rela.dyn"), "data");
         assert_eq!(section_group("__text"), "text");
         assert_eq!(section_group(".symtab"), "symbols");
         assert_eq!(section_group(".dynsym"), "other");
@@ -161,6 +175,9 @@ mod tests {
         assert!(info.shipped_bytes < info.size_bytes);
         assert!(info.shipped_bytes >= info.sections["text"] + info.sections["rodata"]);
         assert!(info.sections["symbols"] > 0);
+        // the groups are the file, every byte of it
+        assert_eq!(info.sections.values().sum::<u64>(), info.size_bytes);
+        assert_eq!(info.sections.len(), GROUPS.len());
     }
 
     #[test]

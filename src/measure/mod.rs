@@ -271,6 +271,7 @@ fn sweep_validated(request: &Request, mut plan: MeasurePlan<'_>) -> Result<Outco
         invocation: request.invocation.clone(),
         source: machine::source_revision(&project.workspace_root),
         cross_host_times: false,
+        earlier_workloads: Vec::new(),
     };
     // Ctrl-C stops the running build; results so far are saved. A second
     // handler cannot be installed (tests run several sweeps in one process).
@@ -288,8 +289,10 @@ fn sweep_validated(request: &Request, mut plan: MeasurePlan<'_>) -> Result<Outco
         Ok(())
     };
     let mut swept = sweep::run(&plan, &mut doc, &progress, &save);
+    // earlier sweeps of the project: clean builds and runs of the same
+    // binaries that a warm sweep carries, or a clean one lists
+    let earlier = carry::earlier(&dir, &project.workspace_root);
     if request.warm && swept.is_ok() {
-        let earlier = carry::earlier(&dir, &project.workspace_root);
         let notes = carry::carry(&mut doc, &earlier);
         doc.notes.extend(notes);
         swept = save(&doc);
@@ -320,6 +323,15 @@ fn sweep_validated(request: &Request, mut plan: MeasurePlan<'_>) -> Result<Outco
         let mut executor = runtime::executor::RealExecutor;
         swept =
             runtime::run(&mut doc, &options, &mut executor, &progress).and_then(|()| save(&doc));
+    }
+    if swept.is_ok() {
+        if !doc.interrupted() && !interrupted() {
+            carry::runtime(&mut doc, &earlier);
+        }
+        if doc.runtime_plan.is_some() {
+            runtime::finish(&mut doc);
+        }
+        swept = save(&doc);
     }
     progress.finish();
     if let Some(note) = plan.lock.restore()? {

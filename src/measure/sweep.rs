@@ -263,8 +263,10 @@ pub fn measure_one(
             result.status = status;
         }
     }
+    let timed = build.wall_s;
     result.build = Some(build);
-    bar.finish("done");
+    let whole = result.whole_build_s().unwrap_or(timed);
+    bar.finish_built("done", Some(whole));
     Ok(result)
 }
 

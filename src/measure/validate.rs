@@ -158,7 +158,7 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
     let configs = matrix::build(&request.matrix, &project.metadata)?;
     let build_runs = build_runs(request, &project)?;
     let rt = &request.runtime;
-    let workloads = workload::collect(
+    let mut workloads = workload::collect(
         workload::from_cli(&rt.run, &rt.run_cmd, &rt.options)?,
         workload::from_metadata(&project.metadata, rt.options.compare_output)?,
     );
@@ -176,6 +176,9 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
     );
     for w in workloads.iter().chain(&given) {
         workload::check_runnable(w)?;
+    }
+    for w in &mut workloads {
+        w.input_sha256 = workload::input_hash(w)?;
     }
     let training_given = !given.is_empty();
     let training = if training_given {

@@ -26,6 +26,9 @@ pub fn recommendation(r: &Recommendation) -> Report {
         Some(name) => format!("Recommended for --goal {goal}: {name}"),
         None => format!("Recommended for --goal {goal}: keep what you have"),
     })];
+    if let Some(costs) = reasons::costs(r) {
+        blocks.push(Block::Text(costs));
+    }
     blocks.push(Block::List(reasons::reasons(r)));
     if let Some(text) = pipeline_text(r) {
         blocks.push(Block::Text(text));
@@ -101,8 +104,8 @@ pub fn recommendation(r: &Recommendation) -> Report {
         ));
     }
     blocks.push(Block::Notes(vec![format!(
-        "from results {}; docs/advice.md explains the rules",
-        r.results_id
+        "{}; docs/advice.md explains the rules",
+        reasons::sources(r)
     )]));
     Report {
         title: "cargo lto recommend".into(),

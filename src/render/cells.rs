@@ -1,7 +1,7 @@
 //! Typed table cells and how each kind of figure is written: every format
 //! shows a size, a duration or a ratio the same way.
 
-use crate::results::measure::Verdict;
+use crate::results::measure::{Comparison, NoiseRule, Verdict};
 use crate::units;
 
 pub use crate::results::measure::Metric;
@@ -53,14 +53,14 @@ pub enum Cell {
         /// Upper bound.
         high: f64,
     },
-    /// A runtime verdict with its size and p-value: `8.8% faster (p < 0.001)`.
+    /// A runtime verdict with its size and p-value: `8.8% faster (p <
+    /// 0.001)`; within noise, with the rule that decided it: `within
+    /// noise: inside A/A 0.962–1.030 (p = 0.001)`.
     Verdict {
-        /// What the statistics decided.
-        verdict: Verdict,
-        /// The ratio of medians it is about.
-        ratio: f64,
-        /// The test's p-value.
-        p_value: f64,
+        /// The comparison and what the statistics decided.
+        comparison: Comparison,
+        /// The workload's A/A noise floor (its CI), when it had one.
+        floor: Option<[f64; 2]>,
         /// Time or instructions (`faster` or `fewer`).
         metric: Metric,
     },
@@ -93,24 +93,48 @@ impl Cell {
             }
             Cell::RatioCi { ratio, low, high } => format!("×{ratio:.3} [{low:.3}–{high:.3}]"),
             Cell::Verdict {
-                verdict,
-                ratio,
-                p_value,
+                comparison: c,
+                floor,
                 metric,
             } => {
-                let p = units::p_value(*p_value);
+                let p = units::p_value(c.p_adjusted.unwrap_or(c.p_value));
                 let (lower, higher) = match metric {
                     Metric::Seconds => ("faster", "slower"),
                     Metric::Instructions | Metric::FetchMisses => ("fewer", "more"),
                 };
-                let pct = (ratio - 1.0).abs() * 100.0;
-                match verdict {
+                let pct = (c.ratio - 1.0).abs() * 100.0;
+                match c.verdict {
                     Verdict::Faster => format!("{pct:.1}% {lower} ({p})"),
                     Verdict::Slower => format!("{pct:.1}% {higher} ({p})"),
-                    Verdict::WithinNoise => format!("within noise ({p})"),
+                    Verdict::WithinNoise => within_noise(c, *floor),
                 }
             }
         }
+    }
+}
+
+/// `within noise` with the rule that decided it (docs/results-schema.md,
+/// `within_noise`).
+pub fn within_noise(c: &Comparison, floor: Option<[f64; 2]>) -> String {
+    let own = units::p_value(c.p_value);
+    let adjusted = units::p_value(c.p_adjusted.unwrap_or(c.p_value));
+    match (c.within_noise, floor) {
+        (Some(NoiseRule::PValue) | None, _) => format!("within noise ({own})"),
+        (Some(NoiseRule::Holm), _) => format!(
+            "within noise: Holm ({own} alone, {} adjusted)",
+            adjusted.trim_start_matches("p ").trim_start_matches("= ")
+        ),
+        (Some(NoiseRule::CiIncludesOne), _) => format!("within noise: CI holds 1 ({adjusted})"),
+        (Some(NoiseRule::MinEffect), _) => format!(
+            "within noise: under {} ({adjusted})",
+            units::percent(crate::results::measure::MIN_EFFECT, 0)
+        ),
+        (Some(NoiseRule::AaFloor), Some([low, high])) => {
+            format!("within noise: inside A/A {low:.3}–{high:.3} ({adjusted})")
+        }
+        (Some(NoiseRule::AaFloor), None) => format!("within noise: inside A/A ({adjusted})"),
+        (Some(NoiseRule::Busy), _) => "not judged: busy".into(),
+        (Some(NoiseRule::TooNoisy), _) => "not judged: too noisy".into(),
     }
 }
 
@@ -188,11 +212,19 @@ mod tests {
             metric: m,
         };
         assert_eq!(median.text(), "7.14 ms [6.99–7.41]");
+        let comparison = |verdict, within_noise| Comparison {
+            ratio: 0.912,
+            ratio_ci: [0.90, 0.93],
+            p_value: 0.0001,
+            p_adjusted: Some(0.0004),
+            significant: verdict != Verdict::WithinNoise,
+            verdict,
+            within_noise,
+        };
         let v = |verdict, metric| {
             Cell::Verdict {
-                verdict,
-                ratio: 0.912,
-                p_value: 0.0001,
+                comparison: comparison(verdict, None),
+                floor: None,
                 metric,
             }
             .text()
@@ -203,6 +235,27 @@ mod tests {
             "8.8% fewer (p < 0.001)"
         );
         assert_eq!(v(Verdict::WithinNoise, m), "within noise (p < 0.001)");
+        // within noise says what decided it
+        let noise = |rule, floor| {
+            Cell::Verdict {
+                comparison: comparison(Verdict::WithinNoise, Some(rule)),
+                floor,
+                metric: m,
+            }
+            .text()
+        };
+        assert_eq!(
+            noise(NoiseRule::AaFloor, Some([0.9, 1.02])),
+            "within noise: inside A/A 0.900–1.020 (p < 0.001)"
+        );
+        assert_eq!(
+            noise(NoiseRule::MinEffect, None),
+            "within noise: under 1% (p < 0.001)"
+        );
+        assert_eq!(
+            noise(NoiseRule::CiIncludesOne, None),
+            "within noise: CI holds 1 (p < 0.001)"
+        );
         assert_eq!(units::p_value(0.043), "p = 0.04", "was p0.04");
         assert_eq!(units::p_value(0.0043), "p = 0.004");
     }

@@ -9,7 +9,9 @@ use super::blocks::{Align, Block, Report, Table};
 use super::cells::Cell;
 use super::{View, own};
 use crate::results::BASELINE;
-use crate::results::measure::{Build, Configuration, Machine, MeasureDocument, Status, Unit};
+use crate::results::measure::{
+    Build, Configuration, Machine, MeasureDocument, SECTION_GROUPS, Status, Unit,
+};
 use crate::results::pipeline;
 
 /// How many crates the per-crate cost table shows.
@@ -40,8 +42,14 @@ pub fn report(doc: &MeasureDocument, view: View) -> Report {
     if let Some(units) = units(doc) {
         blocks.push(Block::Table(units));
     }
-    if !doc.notes.is_empty() {
-        blocks.push(Block::Notes(doc.notes.clone()));
+    let notes: Vec<String> = doc
+        .notes
+        .iter()
+        .cloned()
+        .chain(super::runtime::earlier_notes(doc))
+        .collect();
+    if !notes.is_empty() {
+        blocks.push(Block::Notes(notes));
     }
     for c in doc
         .configurations
@@ -236,52 +244,69 @@ fn build_cell(b: &Build, wide: bool, mixed: bool) -> Cell {
     }
 }
 
-/// The section groups of the size breakdown, with their column headers.
-const GROUPS: [(&str, &str); 7] = [
-    ("text", "code"),
-    ("rodata", "rodata"),
-    ("data_bss", "data"),
-    ("unwind", "unwind"),
-    ("debug", "debug"),
-    ("symbols", "symbols"),
-    ("other", "other"),
-];
-
 /// Where each configuration's size changed against baseline, by section
 /// group: a file-size change that is all debug info is no change to the
-/// program a user ships stripped. `other` (.dynsym, .comment, section
-/// names: rarely what changed) only with `view.wide`.
+/// program a user ships stripped. The groups add up to the file; a group
+/// that changed in no configuration is left out (the footnote says so).
 fn bytes(doc: &MeasureDocument, view: View) -> Option<Table> {
-    let groups = if view.wide { &GROUPS[..] } else { &GROUPS[..6] };
     let base = doc
         .config(BASELINE)
         .filter(|c| c.status == Status::Ok)?
         .binary
         .as_ref()?;
+    let get =
+        |b: &crate::results::measure::Binary, g: &str| b.sections.get(g).copied().unwrap_or(0);
+    let rows: Vec<(&Configuration, &crate::results::measure::Binary)> = doc
+        .configurations
+        .iter()
+        .filter(own)
+        .filter(|c| c.name != BASELINE)
+        .filter_map(|c| Some((c, c.binary.as_ref()?)))
+        .collect();
+    let groups: Vec<&str> = SECTION_GROUPS
+        .iter()
+        .copied()
+        .filter(|g| rows.iter().any(|(_, b)| get(b, g) != get(base, g)))
+        .collect();
     let mut headers = vec![("config", Align::Left)];
-    headers.extend(groups.iter().map(|(_, h)| (*h, Align::Right)));
-    headers.extend([("file", Align::Right), ("shipped", Align::Right)]);
-    let mut table = Table::new(&headers).titled(
-        "size change against baseline by section group (code: .text, .plt; symbols: .symtab, .strtab)"
-            .to_string(),
+    headers.extend(
+        groups
+            .iter()
+            .map(|g| (super::reasons::section_group(g), Align::Right)),
     );
+    headers.push(("file", Align::Right));
+    if view.wide {
+        headers.push(("shipped", Align::Right));
+    }
+    let mut table =
+        Table::new(&headers).titled("size change against baseline by section group".to_string());
     let delta = |a: u64, b: u64| Cell::BytesDelta(a as i64 - b as i64);
-    for c in doc.configurations.iter().filter(own) {
-        let Some(bin) = c.binary.as_ref().filter(|_| c.name != BASELINE) else {
-            continue;
-        };
+    for (c, bin) in rows {
         let mut row = vec![Cell::Text(c.name.clone())];
-        row.extend(groups.iter().map(|(g, _)| {
-            let get =
-                |b: &crate::results::measure::Binary| b.sections.get(*g).copied().unwrap_or(0);
-            delta(get(bin), get(base))
-        }));
-        row.extend([
-            delta(bin.size_bytes, base.size_bytes),
-            delta(bin.shipped_bytes, base.shipped_bytes),
-        ]);
+        row.extend(groups.iter().map(|g| delta(get(bin, g), get(base, g))));
+        row.push(delta(bin.size_bytes, base.size_bytes));
+        if view.wide {
+            row.push(delta(bin.shipped_bytes, base.shipped_bytes));
+        }
         table.row(row);
     }
+    let unchanged: Vec<&str> = SECTION_GROUPS
+        .iter()
+        .filter(|g| !groups.contains(g))
+        .map(|g| super::reasons::section_group(g))
+        .collect();
+    table.footnotes.push(
+        "code: .text, .plt; data: .data, .data.rel.ro, the GOT and their dynamic relocations\n(.bss takes no file space); symbols: .symtab, .strtab; other: the rest of the file\n(.dynsym, .comment, headers, padding)."
+            .into(),
+    );
+    table.footnotes.push(if unchanged.is_empty() {
+        "The groups add up to the file.".to_string()
+    } else {
+        format!(
+            "The groups add up to the file.\nNot shown, unchanged everywhere: {}.",
+            unchanged.join(", ")
+        )
+    });
     (!table.rows.is_empty()).then_some(table)
 }
 

@@ -5,10 +5,10 @@
 
 use crate::results::BASELINE;
 use crate::results::advice::{
-    BUILD_CI_MIN_BUILDS, Candidate, Decision, Difference, Goal, Offer, Reason, Recommendation,
-    Rejected, Why,
+    BUILD_CI_MIN_BUILDS, BUILD_TIE, Candidate, Decision, Difference, Goal, Offer, Reason,
+    Recommendation, Rejected, Why,
 };
-use crate::results::measure::{Verdict, section_changes};
+use crate::results::measure::{MIN_EFFECT, NoiseRule, SECTION_GROUPS, Verdict, section_changes};
 use crate::units::{bytes, bytes_delta, percent, seconds};
 
 /// The goal as the command line spells it.
@@ -74,7 +74,71 @@ pub fn reason_text(reason: &Reason) -> String {
             format!("no configuration meets the constraints: {}", decision(why))
         }
         Reason::Chosen { why } => decision(why),
+        Reason::WorkloadLeftOut {
+            workload,
+            results_id,
+            why,
+        } => format!(
+            "workload `{workload}`, which results {results_id} ran on these same binaries, is not in this answer: {}",
+            super::runtime::left_out(why)
+        ),
+        Reason::WorkloadNotFor {
+            workload,
+            results_id,
+            configurations,
+        } => format!(
+            "workload `{workload}` (carried from results {results_id}) has no runs of {}, whose binaries were built differently since: they are judged without it",
+            configurations.join(", ")
+        ),
     }
+}
+
+/// What the choice costs against what you have, in one sentence: every
+/// figure worse than baseline's beyond the noise rules.
+pub fn costs(r: &Recommendation) -> Option<String> {
+    r.choice.as_ref()?;
+    if r.costs.is_empty() {
+        return Some(
+            "It costs nothing measured: none of its figures is worse than baseline's beyond the noise."
+                .into(),
+        );
+    }
+    let parts: Vec<String> = r
+        .costs
+        .iter()
+        .map(|d| difference(d, BASELINE, true))
+        .collect();
+    Some(format!(
+        "What it costs against what you have: {}.",
+        parts.join("; ")
+    ))
+}
+
+/// The documents the answer rests on, and what each gave.
+pub fn sources(r: &Recommendation) -> String {
+    if r.sources.len() <= 1 {
+        return format!("from results {}", r.results_id);
+    }
+    let parts: Vec<String> = r
+        .sources
+        .iter()
+        .map(|s| {
+            let mut what = Vec::new();
+            if s.sizes {
+                what.push("sizes".to_string());
+            }
+            if !s.builds.is_empty() {
+                what.push(if s.sizes {
+                    format!("builds of {}", s.builds.join(", "))
+                } else {
+                    format!("clean builds of {}", s.builds.join(", "))
+                });
+            }
+            what.extend(s.workloads.iter().map(|w| format!("workload `{w}`")));
+            format!("results {} ({})", s.results_id, what.join(", "))
+        })
+        .collect();
+    format!("from {}", parts.join("; "))
 }
 
 fn decision(d: &Decision) -> String {
@@ -86,9 +150,9 @@ fn decision(d: &Decision) -> String {
             required,
             ..
         } if config == BASELINE => format!(
-            "baseline itself ships the fewest bytes ({}) of the configurations that meet the constraints (--goal size asks for at least {} fewer)",
-            bytes(*shipped_bytes),
-            percent(*required, 0)
+            "no configuration that meets the constraints ships {} fewer bytes than baseline's {} (a smaller difference is a tie, and --goal size asks for at least that)",
+            percent(*required, 0),
+            bytes(*shipped_bytes)
         ),
         Decision::TooLittleSmaller {
             config,
@@ -303,34 +367,68 @@ fn versus(differences: &[Difference], other: &str) -> String {
     }
     let parts: Vec<String> = differences
         .iter()
-        .map(|d| match d {
-            Difference::Shipped { change } => format!(
-                "shipped {} {}",
-                percent(change.abs(), 1),
-                if *change < 0.0 { "smaller" } else { "larger" }
-            ),
-            Difference::BuildTime {
-                build_s,
-                other_build_s,
-            } => format!(
-                "clean build ×{:.2} ({} against {})",
-                build_s / other_build_s,
-                seconds(*build_s),
-                seconds(*other_build_s)
-            ),
-            Difference::LinkMemory {
-                peak_bytes,
-                other_peak_bytes,
-            } => format!(
-                "link peak {} against {}",
-                bytes(*peak_bytes),
-                bytes(*other_peak_bytes)
-            ),
-            Difference::Faster { workload } => format!("faster on `{workload}`"),
-            Difference::Slower { workload } => format!("slower on `{workload}`"),
-        })
+        .map(|d| difference(d, other, false))
         .collect();
     format!("against {other}: {}", parts.join(", "))
+}
+
+/// One difference from `other`, in words; `settle` says what would
+/// settle a build time from fewer builds than a CI needs.
+fn difference(d: &Difference, other: &str, settle: bool) -> String {
+    let sized = |change: f64, what: &str| {
+        format!(
+            "{what} {} {}",
+            percent(change.abs(), 1),
+            if change < 0.0 { "smaller" } else { "larger" }
+        )
+    };
+    let runtime = |workload: &str, ratio: &Option<f64>, ci: &Option<[f64; 2]>, word: &str| match (
+        ratio, ci,
+    ) {
+        (Some(r), Some([low, high])) => {
+            format!("`{workload}` ×{r:.3} [{low:.3}–{high:.3}] {word}")
+        }
+        _ => format!("{word} on `{workload}`"),
+    };
+    match d {
+        Difference::Shipped { change } => sized(*change, "shipped"),
+        Difference::File { change } => sized(*change, "file"),
+        Difference::BuildTime {
+            build_s,
+            other_build_s,
+            builds,
+        } => format!(
+            "clean build ×{:.2} ({} against {}'s {}; {})",
+            build_s / other_build_s,
+            seconds(*build_s),
+            other,
+            seconds(*other_build_s),
+            if settle {
+                builds_each(*builds)
+            } else {
+                builds_of(*builds)
+            }
+        ),
+        Difference::LinkMemory {
+            peak_bytes,
+            other_peak_bytes,
+        } => format!(
+            "link peak ×{:.2} ({} against {})",
+            *peak_bytes as f64 / *other_peak_bytes as f64,
+            bytes(*peak_bytes),
+            bytes(*other_peak_bytes)
+        ),
+        Difference::Faster {
+            workload,
+            ratio,
+            ratio_ci,
+        } => runtime(workload, ratio, ratio_ci, "faster"),
+        Difference::Slower {
+            workload,
+            ratio,
+            ratio_ci,
+        } => runtime(workload, ratio, ratio_ci, "slower"),
+    }
 }
 
 /// Every figure of `c` against `base`, in one line.
@@ -346,7 +444,7 @@ pub fn describe(c: &Candidate, base: &Candidate) -> String {
             "file {} ({:+.1}%{})",
             bytes(c.size_bytes),
             pct(c.size_bytes as f64, base.size_bytes as f64),
-            where_changed(&section_changes(&base.sections, &c.sections), 3)
+            all_changes(&section_changes(&base.sections, &c.sections))
         ),
         if c.build_warm {
             format!(
@@ -377,13 +475,27 @@ pub fn describe(c: &Candidate, base: &Candidate) -> String {
             r.ratio_ci[0],
             r.ratio_ci[1],
             match r.verdict {
-                Verdict::Faster => "faster",
-                Verdict::Slower => "slower",
-                Verdict::WithinNoise => "within noise",
+                Verdict::Faster => "faster".to_string(),
+                Verdict::Slower => "slower".to_string(),
+                Verdict::WithinNoise => noise_words(r.within_noise),
             }
         ));
     }
     format!("{} against baseline: {}", c.name, parts.join(", "))
+}
+
+/// `within noise` and the rule that decided it, short.
+pub fn noise_words(rule: Option<NoiseRule>) -> String {
+    let why = match rule {
+        None | Some(NoiseRule::PValue) => return "within noise".into(),
+        Some(NoiseRule::Holm) => "Holm".to_string(),
+        Some(NoiseRule::CiIncludesOne) => "CI holds 1".to_string(),
+        Some(NoiseRule::MinEffect) => format!("under {}", percent(MIN_EFFECT, 0)),
+        Some(NoiseRule::AaFloor) => "inside the A/A floor".to_string(),
+        Some(NoiseRule::Busy) => return "not judged (busy)".into(),
+        Some(NoiseRule::TooNoisy) => return "not judged (too noisy)".into(),
+    };
+    format!("within noise ({why})")
 }
 
 /// A section group as people call it: `code`, `data`, `debug`, ….
@@ -409,13 +521,40 @@ pub fn where_changed(changes: &[(String, i64)], top: usize) -> String {
     format!(": {}", parts.join(", "))
 }
 
-/// What a build time is when compared: `one clean build each`, or
-/// `medians of 3 clean builds each, CIs apart`.
+/// Every group that changed, in the size table's order, so that the parts
+/// add up to the file's change: ": code -92.8 KiB, rodata -19.3 KiB, …".
+pub fn all_changes(changes: &[(String, i64)]) -> String {
+    let mut ordered: Vec<&(String, i64)> = changes.iter().collect();
+    ordered.sort_by_key(|(g, _)| {
+        SECTION_GROUPS
+            .iter()
+            .position(|x| x == g)
+            .unwrap_or(SECTION_GROUPS.len())
+    });
+    if ordered.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = ordered
+        .iter()
+        .map(|(g, d)| format!("{} {}", section_group(g), bytes_delta(*d)))
+        .collect();
+    format!(": {}", parts.join(", "))
+}
+
+/// What a build time is when compared: `one clean build each (n = 1…)`,
+/// or `medians of 3 clean builds each, CIs apart`.
 pub(super) fn builds_each(builds: usize) -> String {
     match builds {
-        0 | 1 => "one clean build each".into(),
         n if n >= BUILD_CI_MIN_BUILDS => format!("medians of {n} clean builds each, CIs apart"),
-        n => format!("medians of {n} clean builds each"),
+        n => format!(
+            "{}: beyond the {} tie, but `measure --build-runs {BUILD_CI_MIN_BUILDS}` would settle it",
+            if n <= 1 {
+                "one clean build each, n = 1".to_string()
+            } else {
+                format!("medians of {n} clean builds each")
+            },
+            percent(BUILD_TIE, 0)
+        ),
     }
 }
 

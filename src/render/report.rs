@@ -277,6 +277,7 @@ pub fn report(sections: &[Section]) -> Report {
                         "**Recommended** (`cargo lto recommend --goal {goal}`): keep what you have"
                     ),
                 }));
+                blocks.extend(super::reasons::costs(r).map(Block::Text));
                 blocks.push(Block::List(super::reasons::reasons(r)));
                 blocks.extend(super::advice::pipeline_text(r).map(Block::Text));
                 if !r.toml.is_empty() {
@@ -285,11 +286,30 @@ pub fn report(sections: &[Section]) -> Report {
                         text: r.toml.clone(),
                     });
                 }
+                if !r.rejected.is_empty() {
+                    blocks.push(Block::Text("Not chosen:".into()));
+                    blocks.push(Block::List(
+                        r.rejected
+                            .iter()
+                            .map(|x| format!("{}: {}", x.name, super::reasons::rejected(x)))
+                            .collect(),
+                    ));
+                }
+                blocks.push(Block::Text(format!(
+                    "The recommendation is {}.",
+                    super::reasons::sources(r)
+                )));
             }
             Err(why) => blocks.push(Block::Text(format!("No recommendation: {why}"))),
         }
-        if !doc.notes.is_empty() {
-            blocks.push(Block::Notes(doc.notes.clone()));
+        let notes: Vec<String> = doc
+            .notes
+            .iter()
+            .cloned()
+            .chain(super::runtime::earlier_notes(doc))
+            .collect();
+        if !notes.is_empty() {
+            blocks.push(Block::Notes(notes));
         }
     }
     let title = match sections.first() {

@@ -6,7 +6,9 @@ use super::blocks::{Align, Table};
 use super::cells::{Cell, Metric};
 use super::{View, own};
 use crate::results::BASELINE;
-use crate::results::measure::{Configuration, MeasureDocument, Status, Workload, WorkloadRuntime};
+use crate::results::measure::{
+    Configuration, Counter, LeftOut, MeasureDocument, Status, Workload, WorkloadRuntime,
+};
 
 /// Per workload: each configuration's median with its CI, the ratio to
 /// baseline with its CI, and the verdict recorded with them; `wide` adds
@@ -38,14 +40,18 @@ pub(super) fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
             headers.extend([("peak RSS", Align::Right), ("outliers", Align::Right)]);
         }
         let mut table = Table::new(&headers).titled(format!(
-            "runtime of `{}` ({}: median of n interleaved runs [95% bootstrap CI]; {})",
+            "runtime of `{}` ({}: median of n interleaved runs [95% bootstrap CI]; {}){}",
             w.name,
             match metric {
                 Metric::Seconds => "wall time",
                 Metric::Instructions => "instructions",
                 Metric::FetchMisses => "simulated instruction-fetch misses",
             },
-            plan.counter_source
+            plan.counter_source,
+            match &w.carried_from {
+                Some(id) => format!(", carried from results {id}"),
+                None => String::new(),
+            }
         ));
         for (c, r) in rows {
             let status = match (&c.identical_to, r.status, r.output_differs) {
@@ -81,9 +87,8 @@ pub(super) fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
                         high: cmp.ratio_ci[1],
                     },
                     Cell::Verdict {
-                        verdict: cmp.verdict,
-                        ratio: cmp.ratio,
-                        p_value: cmp.p_adjusted.unwrap_or(cmp.p_value),
+                        comparison: cmp.clone(),
+                        floor: w.noise.as_ref().map(|n| n.ratio_ci),
                         metric,
                     },
                 ]),
@@ -150,6 +155,75 @@ pub(super) fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
         tables.push(table);
     }
     tables
+}
+
+/// What the document holds of the workloads earlier results ran on the
+/// same binaries: carried (by a `--warm` sweep), or left out and why.
+pub(super) fn earlier_notes(doc: &MeasureDocument) -> Vec<String> {
+    doc.earlier_workloads
+        .iter()
+        .map(|e| {
+            let list = |names: &[String]| {
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let rebuilt = if e.rebuilt.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; not for {}, whose binary is not the one measured then",
+                    list(&e.rebuilt)
+                )
+            };
+            match &e.left_out {
+                None => format!(
+                    "workload `{}`: runs carried from results {} for {} (the same binaries byte for byte, run the same way on the same input, counter, machine and toolchain){rebuilt}; their verdicts are decided with this run's",
+                    e.workload,
+                    e.results_id,
+                    list(&e.carried)
+                ),
+                Some(why) => format!(
+                    "workload `{}` of results {} ran on these same binaries and is not in these results: {}",
+                    e.workload,
+                    e.results_id,
+                    left_out(why)
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Why an earlier workload's runs were not carried, in words.
+pub fn left_out(why: &LeftOut) -> String {
+    match why {
+        LeftOut::NotWarm => "a sweep without --warm measures afresh and carries nothing (`measure --warm --run …` adds workloads to earlier runs of the same binaries)".into(),
+        LeftOut::OtherCounter { earlier, now } => format!(
+            "it was counted as {}, these results as {}",
+            counter(*earlier),
+            counter(*now)
+        ),
+        LeftOut::Redefined => {
+            "a workload of that name here runs another command, directory or input".into()
+        }
+        LeftOut::BaselineRebuilt => {
+            "baseline's binary has changed since, and its ratios were against that one".into()
+        }
+        LeftOut::OtherMachine => "it was measured on another machine".into(),
+    }
+}
+
+/// A counter in words.
+fn counter(c: Counter) -> &'static str {
+    match c {
+        Counter::Time => "wall time",
+        Counter::PerfEvent => "instructions (perf)",
+        Counter::Callgrind => "instructions (callgrind)",
+        Counter::Cachegrind => "instructions (cachegrind)",
+        Counter::CachegrindFetchMisses => "simulated instruction-fetch misses",
+    }
 }
 
 /// What a failing workload did, in words: once when it failed the same

@@ -67,6 +67,8 @@ pub struct Point {
     pub y: f64,
     /// On the front (drawn filled and joined by the front line).
     pub front: bool,
+    /// The recommended one (drawn ringed, its label marked).
+    pub chosen: bool,
 }
 
 /// A scatter plot of `points`, the front joined in x order.
@@ -99,22 +101,38 @@ pub fn scatter(
     // points that (nearly) coincide share one label, `baseline, off`,
     // instead of labels written over each other
     let mut labels: Vec<(f64, f64, Vec<&str>)> = Vec::new();
+    let mut label_texts: Vec<String> = Vec::new();
     for p in points {
         let (cx, cy) = (xs.at(p.x), ys.at(p.y));
+        if p.chosen {
+            let _ = write!(
+                s,
+                r#"<circle class="chosen" cx="{cx:.1}" cy="{cy:.1}" r="9"/>"#
+            );
+        }
         let _ = write!(
             s,
-            r#"<circle class="mark{}" cx="{cx:.1}" cy="{cy:.1}" r="5"><title>{}: {}, {}</title></circle>"#,
+            r#"<circle class="mark{}" cx="{cx:.1}" cy="{cy:.1}" r="5"><title>{}{}: {}, {}</title></circle>"#,
             if p.front { " on-front" } else { "" },
             esc(&p.label),
+            if p.chosen { " (recommended)" } else { "" },
             (fmt.0)(p.x),
             (fmt.1)(p.y),
         );
+        label_texts.push(if p.chosen {
+            format!("{} ◀ recommended", p.label)
+        } else {
+            p.label.clone()
+        });
+    }
+    for (p, text) in points.iter().zip(&label_texts) {
+        let (cx, cy) = (xs.at(p.x), ys.at(p.y));
         match labels
             .iter_mut()
             .find(|(x, y, _)| (x - cx).abs() < 24.0 && (y - cy).abs() < 10.0)
         {
-            Some((_, _, names)) => names.push(&p.label),
-            None => labels.push((cx, cy, vec![&p.label])),
+            Some((_, _, names)) => names.push(text),
+            None => labels.push((cx, cy, vec![text])),
         }
     }
     // a label right of its point, or left of it in the plot's right half,
@@ -389,18 +407,21 @@ mod tests {
                 x: 1.0,
                 y: 2.0,
                 front: true,
+                chosen: false,
             },
             Point {
                 label: "c".into(),
                 x: 2.0,
                 y: 1.0,
                 front: true,
+                chosen: false,
             },
             Point {
                 label: "d".into(),
                 x: 3.0,
                 y: 3.0,
                 front: false,
+                chosen: true,
             },
         ];
         let f = |v: f64| format!("{v}");
@@ -415,6 +436,9 @@ mod tests {
         assert_eq!(svg.matches(r#"class="mark"#).count(), 3);
         assert!(svg.contains("<title>t &amp; u</title>") && svg.contains("a&lt;b"));
         assert!(svg.contains(r#"<polyline class="front""#));
+        // the recommended one is ringed and says so
+        assert_eq!(svg.matches(r#"<circle class="chosen""#).count(), 1);
+        assert!(svg.contains("d ◀ recommended"), "{svg}");
         // two points in one place: one label naming both (was: two labels
         // written over each other)
         let mut same = pts.to_vec();
@@ -423,6 +447,7 @@ mod tests {
             x: 3.0,
             y: 3.0,
             front: false,
+            chosen: false,
         });
         let svg = scatter(
             "t",
@@ -434,10 +459,13 @@ mod tests {
         );
         assert_eq!(svg.matches(r#"class="mark"#).count(), 4);
         assert_eq!(svg.matches(r#"class="label""#).count(), 3, "{svg}");
-        assert!(svg.contains(">d, e</text>"), "{svg}");
+        assert!(svg.contains(">d ◀ recommended, e</text>"), "{svg}");
         // the point at the right edge is labelled on its left, not past
         // the edge (was: `fat-pgo-bolt` cut off)
-        assert!(svg.contains(r#"text-anchor="end">d, e</text>"#), "{svg}");
+        assert!(
+            svg.contains(r#"text-anchor="end">d ◀ recommended, e</text>"#),
+            "{svg}"
+        );
         let b = bars(
             "b",
             "d",

@@ -63,6 +63,11 @@ pub struct Recommendation {
     /// Cargo.toml can hold: the TOML is then only its profile part.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pipeline: Vec<String>,
+    /// What the choice costs against baseline: each of its figures that
+    /// is worse beyond the noise rules (empty for none, and without a
+    /// choice).
+    #[serde(default)]
+    pub costs: Vec<Difference>,
     /// Why, with the figures that decided it.
     pub reasons: Vec<Reason>,
     /// Every other configuration and why it was not chosen.
@@ -71,6 +76,23 @@ pub struct Recommendation {
     pub candidates: Vec<Candidate>,
     /// Baseline's figures: the reference of every comparison.
     pub baseline: Candidate,
+    /// The measure documents the figures come from: `results_id`'s own,
+    /// and those a `--warm` sweep carried clean builds and workloads from.
+    #[serde(default)]
+    pub sources: Vec<Source>,
+}
+
+/// A measure document a recommendation rests on, and what it gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// Its `id`.
+    pub results_id: String,
+    /// The sizes (the document decided from).
+    pub sizes: bool,
+    /// The configurations whose build figures it gave.
+    pub builds: Vec<String>,
+    /// The workloads whose runs it gave.
+    pub workloads: Vec<String>,
 }
 
 /// A configuration that was not chosen.
@@ -121,6 +143,10 @@ pub struct Candidate {
     pub sections: BTreeMap<String, u64>,
 }
 
+/// Clean build times closer than this (relative) are a tie when there are
+/// fewer than [`BUILD_CI_MIN_BUILDS`] of them: n = 1 on a shared machine.
+pub const BUILD_TIE: f64 = 0.10;
+
 /// From this many clean builds per configuration (`measure
 /// --build-runs`), `recommend` and `check` compare build times by their
 /// CIs; with fewer, by the fixed tie of one build each.
@@ -137,6 +163,9 @@ pub struct RuntimeFigure {
     pub ratio_ci: [f64; 2],
     /// `faster`, `slower` or `within_noise`.
     pub verdict: super::measure::Verdict,
+    /// For `within_noise`: the rule that decided it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within_noise: Option<super::measure::NoiseRule>,
     /// The runs (or baseline's) competed for the CPU: no verdict.
     #[serde(default)]
     pub busy: bool,

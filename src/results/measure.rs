@@ -10,13 +10,21 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub use super::build::{Build, BuildSample, Step, Unit};
-pub use super::statistics::{Comparison, Summary, Verdict};
+pub use super::statistics::{Comparison, MIN_EFFECT, NoiseRule, Summary, Verdict};
 
 /// Version of this document's layout. 2 added `id` and the runtime
 /// `verdict`, and files named by `id` instead of the start second. 3 added
 /// the binary's `shipped_bytes` and moved the static symbol table from the
-/// `other` section group to `symbols`.
-pub const MEASURE_SCHEMA_VERSION: u32 = 3;
+/// `other` section group to `symbols`. 4 made the section groups the
+/// file's bytes, adding up to `size_bytes` (`data` with the dynamic
+/// relocations and without .bss, `other` with the headers and padding).
+pub const MEASURE_SCHEMA_VERSION: u32 = 4;
+
+/// The binary's section groups (`Binary::sections`), in the order a
+/// breakdown lists them; their bytes add up to the file.
+pub const SECTION_GROUPS: [&str; 7] = [
+    "text", "rodata", "data", "unwind", "debug", "symbols", "other",
+];
 
 /// A whole sweep.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,6 +75,10 @@ pub struct MeasureDocument {
     /// compared with each other (`merge --allow-cross-host`).
     #[serde(default)]
     pub cross_host_times: bool,
+    /// Workloads that earlier documents measured on binaries this one
+    /// built again, byte for byte: carried (`--warm`) or left out, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier_workloads: Vec<EarlierWorkload>,
 }
 
 /// A git revision of the measured project.
@@ -199,9 +211,10 @@ pub struct Binary {
     pub size_bytes: u64,
     /// Bytes of the sections loaded at run time: what `strip` keeps.
     pub shipped_bytes: u64,
-    /// Section groups in bytes: `text`, `rodata`, `data_bss`, `unwind`,
-    /// `debug`, `symbols`, `other` (docs/results-schema.md says which
-    /// sections each holds).
+    /// The file's bytes by section group ([`SECTION_GROUPS`]: `text`,
+    /// `rodata`, `data`, `unwind`, `debug`, `symbols`, `other`;
+    /// docs/results-schema.md says which sections each holds): they add
+    /// up to `size_bytes`.
     pub sections: BTreeMap<String, u64>,
     /// Entries in the static symbol table (0 when stripped).
     pub symbols: u64,
@@ -252,6 +265,70 @@ pub struct Workload {
     /// is the noise floor. Null without a clean baseline.
     #[serde(default)]
     pub noise: Option<Comparison>,
+    /// SHA-256 of the `stdin` file when it was measured: a workload is the
+    /// same as an earlier one only with the same input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_sha256: Option<String>,
+    /// The document whose runs of this workload a `--warm` sweep carried
+    /// (its `id`): this run did not run it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carried_from: Option<String>,
+}
+
+impl Workload {
+    /// The same workload as `other`: the same command, run the same way,
+    /// on the same input (its name aside).
+    pub fn same_as(&self, other: &Workload) -> bool {
+        self.command == other.command
+            && self.shell == other.shell
+            && self.prepare == other.prepare
+            && self.dir == other.dir
+            && self.stdin == other.stdin
+            && self.input_sha256 == other.input_sha256
+            && self.compare_output == other.compare_output
+    }
+}
+
+/// A workload an earlier document of the project measured on binaries
+/// that this document built again byte for byte: carried into it by a
+/// `--warm` sweep, or left out, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlierWorkload {
+    /// The workload's name.
+    pub workload: String,
+    /// The document that measured it (its `id`; the first one, when that
+    /// one had carried it).
+    pub results_id: String,
+    /// The configurations whose runs of it this document carries.
+    pub carried: Vec<String>,
+    /// The configurations it measured then whose binary this document
+    /// built differently: their runs are not carried.
+    pub rebuilt: Vec<String>,
+    /// Why none of it was carried (null when some was).
+    pub left_out: Option<LeftOut>,
+}
+
+/// Why an earlier workload's runs are not in a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LeftOut {
+    /// This sweep was not `--warm`: it measures afresh, carrying nothing.
+    NotWarm,
+    /// It was counted with another counter.
+    OtherCounter {
+        /// The earlier document's counter.
+        earlier: Counter,
+        /// This document's.
+        now: Counter,
+    },
+    /// This document has a workload of that name that runs something else
+    /// (another command, directory or input).
+    Redefined,
+    /// Baseline's binary is not the one measured then: the earlier ratios
+    /// have another reference.
+    BaselineRebuilt,
+    /// It was measured on another machine.
+    OtherMachine,
 }
 
 /// How to compare a workload's output between configurations.
@@ -394,6 +471,11 @@ pub struct WorkloadRuntime {
     pub exit_code: Option<i32>,
     /// stderr tail of the failing run.
     pub stderr_tail: Option<String>,
+    /// The document that measured these runs, when a `--warm` sweep
+    /// carried them from it (the same binary, byte for byte): this run
+    /// did not run them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carried_from: Option<String>,
 }
 
 impl Configuration {

@@ -44,6 +44,27 @@ pub enum Reason {
         /// Why it won.
         why: Decision,
     },
+    /// A workload earlier results ran on these same binaries is not in
+    /// the measure document, so not in this answer.
+    WorkloadLeftOut {
+        /// The workload.
+        workload: String,
+        /// The document that ran it.
+        results_id: String,
+        /// Why the document does not hold it.
+        why: super::measure::LeftOut,
+    },
+    /// A workload carried from earlier results has no runs of these
+    /// configurations, whose binaries were built differently since: they
+    /// are judged without it.
+    WorkloadNotFor {
+        /// The workload.
+        workload: String,
+        /// The document that ran it.
+        results_id: String,
+        /// The configurations it has no runs of.
+        configurations: Vec<String>,
+    },
 }
 
 /// How the pick among the Pareto front went, with the figures it compared.
@@ -274,7 +295,7 @@ pub struct Offer {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Difference {
-    /// Shipped bytes: shipped / other's − 1.
+    /// Shipped bytes: shipped / other's − 1, beyond the minimum effect.
     Shipped {
         /// The relative change.
         change: f64,
@@ -285,6 +306,14 @@ pub enum Difference {
         build_s: f64,
         /// The other's.
         other_build_s: f64,
+        /// The fewer of the two's clean builds (1: a single build each).
+        #[serde(default = "super::one_build")]
+        builds: usize,
+    },
+    /// File size (on disk): size / other's − 1, beyond the minimum effect.
+    File {
+        /// The relative change.
+        change: f64,
     },
     /// Link peak memory, beyond the tie.
     LinkMemory {
@@ -297,11 +326,23 @@ pub enum Difference {
     Faster {
         /// The workload.
         workload: String,
+        /// Its ratio against the other, when the other is baseline.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ratio: Option<f64>,
+        /// That ratio's 95% CI.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ratio_ci: Option<[f64; 2]>,
     },
     /// Slower on a workload.
     Slower {
         /// The workload.
         workload: String,
+        /// Its ratio against the other, when the other is baseline.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ratio: Option<f64>,
+        /// That ratio's 95% CI.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ratio_ci: Option<[f64; 2]>,
     },
 }
 

@@ -4,6 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The smallest effect called a difference: a ratio within 1% of 1 is
+/// within noise whatever its p-value (`stats` decides with it; sizes in
+/// `recommend` tie within it too).
+pub const MIN_EFFECT: f64 = 0.01;
+
 /// Summary of one sample.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
@@ -46,6 +51,35 @@ pub struct Comparison {
     pub significant: bool,
     /// What the comparison says, decided with the statistics.
     pub verdict: Verdict,
+    /// For a verdict `within_noise`: the rule that decided it (the first
+    /// one the comparison did not pass). Null otherwise, and in documents
+    /// made before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within_noise: Option<NoiseRule>,
+}
+
+/// Which rule made a comparison `within_noise`, in the order they are
+/// applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoiseRule {
+    /// Its own p-value was 0.05 or more.
+    PValue,
+    /// Its own p-value was under 0.05, but not once adjusted for every
+    /// comparison of the document (Holm–Bonferroni).
+    Holm,
+    /// The ratio's 95% CI contains 1.
+    CiIncludesOne,
+    /// The ratio is within the minimum effect (1%) of 1.
+    MinEffect,
+    /// The ratio is inside the workload's A/A noise floor (the CI of
+    /// baseline against a copy of itself).
+    AaFloor,
+    /// Its runs, or baseline's, competed for the CPU: not judged.
+    Busy,
+    /// Baseline differed from a copy of itself on this workload: not
+    /// judged.
+    TooNoisy,
 }
 
 /// A runtime comparison's conclusion.

@@ -330,6 +330,7 @@ mod tests {
             invocation: Vec::new(),
             source: None,
             cross_host_times: false,
+            earlier_workloads: Vec::new(),
         }
     }
 
@@ -444,6 +445,7 @@ mod tests {
                 output_lines_vary: false,
                 exit_code: None,
                 stderr_tail: None,
+                carried_from: None,
             }],
         });
         let err = save(dir.path(), &doc).unwrap_err();

@@ -98,6 +98,7 @@ pub fn doc(specs: &[Spec]) -> MeasureDocument {
                         } else {
                             Verdict::WithinNoise
                         },
+                        within_noise: None,
                     }),
                     status: Status::Ok,
                     output_differs: false,

@@ -24,7 +24,7 @@
 //!   of even one false verdict in the document below 5%, and no effect
 //!   smaller than [`MIN_EFFECT`] is called at all.
 
-pub use crate::results::measure::{Comparison, Summary, Verdict};
+pub use crate::results::measure::{Comparison, NoiseRule, Summary, Verdict};
 
 /// Bootstrap resamples.
 pub const BOOTSTRAP_RESAMPLES: usize = 10_000;
@@ -32,7 +32,7 @@ pub const BOOTSTRAP_RESAMPLES: usize = 10_000;
 pub const ALPHA: f64 = 0.05;
 /// The smallest effect called faster or slower: a ratio of medians within
 /// 1% of 1 is within the noise whatever its p-value.
-pub const MIN_EFFECT: f64 = 0.01;
+pub use crate::results::measure::MIN_EFFECT;
 
 /// SplitMix64: a tiny, well-known generator (Steele, Lea & Flood, 2014),
 /// enough for resampling indices and shuffling run orders reproducibly.
@@ -265,6 +265,7 @@ pub fn compare(sample: &[f64], baseline: &[f64]) -> Comparison {
         p_adjusted: Some(p_value),
         significant: false,
         verdict: Verdict::WithinNoise,
+        within_noise: None,
     };
     decide(&mut c);
     c
@@ -275,12 +276,30 @@ pub fn compare(sample: &[f64], baseline: &[f64]) -> Comparison {
 fn decide(c: &mut Comparison) {
     let p = c.p_adjusted.unwrap_or(c.p_value);
     let ci_excludes_one = !(c.ratio_ci[0] <= 1.0 && 1.0 <= c.ratio_ci[1]);
-    c.significant = p < ALPHA && ci_excludes_one && (c.ratio - 1.0).abs() >= MIN_EFFECT;
+    c.within_noise = if c.p_value >= ALPHA {
+        Some(NoiseRule::PValue)
+    } else if p >= ALPHA {
+        Some(NoiseRule::Holm)
+    } else if !ci_excludes_one {
+        Some(NoiseRule::CiIncludesOne)
+    } else if (c.ratio - 1.0).abs() < MIN_EFFECT {
+        Some(NoiseRule::MinEffect)
+    } else {
+        None
+    };
+    c.significant = c.within_noise.is_none();
     c.verdict = match (c.significant, c.ratio < 1.0) {
         (false, _) => Verdict::WithinNoise,
         (true, true) => Verdict::Faster,
         (true, false) => Verdict::Slower,
     };
+}
+
+/// Makes `c` within noise by `rule`, whatever it was.
+pub fn no_verdict(c: &mut Comparison, rule: NoiseRule) {
+    c.significant = false;
+    c.verdict = Verdict::WithinNoise;
+    c.within_noise = Some(rule);
 }
 
 /// Holm's step-down adjusted p-values of `p`, in the same order: the

@@ -124,6 +124,7 @@ fn one_lucky_p_among_twelve_is_not_a_verdict() {
         p_adjusted: None,
         significant: false,
         verdict: Verdict::WithinNoise,
+        within_noise: None,
     };
     // (family, index, adjusted p, verdict)
     let lucky = made(0.95, [0.92, 0.98], 0.04);
@@ -251,4 +252,34 @@ fn the_smallest_p_value_a_number_of_runs_allows() {
     assert!(runs_needed(20) > runs_needed(2));
     // a sample wholly below its baseline gives exactly that p-value
     assert_eq!(mann_whitney_p(&[1.0, 2.0, 3.0], &[4.0, 5.0, 6.0]), p3);
+}
+
+/// A comparison within noise says which rule decided it: its own p, Holm,
+/// a CI that holds 1, or the minimum effect (the first one it fails);
+/// one that passes every rule names none.
+#[test]
+fn within_noise_names_the_rule_that_decided() {
+    let judged = |ratio: f64, ci: [f64; 2], p: f64, family: usize| {
+        let mut all: Vec<Comparison> = std::iter::once((ratio, ci, p))
+            .chain(std::iter::repeat_n((1.0, [0.9, 1.1], 0.9), family - 1))
+            .map(|(ratio, ratio_ci, p_value)| Comparison {
+                ratio,
+                ratio_ci,
+                p_value,
+                p_adjusted: None,
+                significant: false,
+                verdict: Verdict::WithinNoise,
+                within_noise: None,
+            })
+            .collect();
+        let mut refs: Vec<&mut Comparison> = all.iter_mut().collect();
+        correct(&mut refs);
+        (all[0].verdict, all[0].within_noise)
+    };
+    use crate::results::measure::NoiseRule::*;
+    assert_eq!(judged(0.9, [0.8, 0.95], 0.2, 1).1, Some(PValue));
+    assert_eq!(judged(0.9, [0.8, 0.95], 0.02, 4).1, Some(Holm));
+    assert_eq!(judged(0.97, [0.95, 1.0], 0.01, 1).1, Some(CiIncludesOne));
+    assert_eq!(judged(0.995, [0.99, 0.998], 0.001, 1).1, Some(MinEffect));
+    assert_eq!(judged(0.9, [0.85, 0.95], 0.001, 4), (Verdict::Faster, None));
 }

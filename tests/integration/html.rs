@@ -45,6 +45,12 @@ fn page(dir: &Path) -> PathBuf {
         .output()
         .unwrap();
     assert!(run.status.success(), "{run:?}");
+    // -o says where it wrote
+    let said = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        said.contains(&format!("wrote the report to {}", out.display())),
+        "{said}"
+    );
     out
 }
 
@@ -127,6 +133,23 @@ fn chromium_renders_every_chart() {
     }
     // the DOM Chromium built has every chart with its marks
     let dom = String::from_utf8(out.stdout).unwrap();
+    // the recommended configuration is ringed on the scatter, the legend
+    // for its points is on the page (not only in the SVG's description),
+    // and the reasons the others lost are there as in the terminal
+    let scatter = dom.split("-size-vs-build\"").nth(1).unwrap();
+    let scatter = scatter.split("</figure>").next().unwrap();
+    assert_eq!(
+        scatter.matches("<circle class=\"chosen\"").count(),
+        1,
+        "{scatter}"
+    );
+    // (fat's link step breaks --max-link-memory: keep what you have)
+    assert!(scatter.contains("baseline ◀ recommended"), "{scatter}");
+    assert!(
+        scatter.contains("<p class=\"notes\">Filled points: on the Pareto front"),
+        "{scatter}"
+    );
+    assert!(dom.contains("Not chosen:"), "no reasons for the others");
     let figs = figures(&dom);
     assert_eq!(figs.len(), 5, "{figs:?}");
     for (id, marks) in &figs {

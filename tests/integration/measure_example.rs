@@ -10,7 +10,7 @@ const CONFIGS: [&str; 5] = ["baseline", "off", "thin", "fat", "fat-cgu1"];
 fn every_configuration_is_measured() {
     let sweep = example_sweep();
     assert_eq!(sweep.code, 0, "{:#}", sweep.json);
-    assert_eq!(sweep.json["schema_version"], 3);
+    assert_eq!(sweep.json["schema_version"], 4);
     for name in CONFIGS {
         let c = config(&sweep.json, name);
         assert_eq!(c["status"], "ok", "{name}: {c:#}");
@@ -51,6 +51,14 @@ fn every_configuration_is_measured() {
             "{path}"
         );
         assert!(binary["sections"]["text"].as_u64().unwrap() > 0);
+        // the section groups are the file, every byte of it
+        let groups: u64 = binary["sections"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_u64().unwrap())
+            .sum();
+        assert_eq!(groups, binary["size_bytes"].as_u64().unwrap(), "{name}");
         shipped_is_what_strip_keeps(binary);
     }
     // the document on stdout is the one saved on disk, under its id and as latest

@@ -206,3 +206,95 @@ fn a_warm_runtime_run_keeps_the_clean_builds() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("without --warm"));
 }
+
+/// The grex case on the fixture: a sweep with workload `gen`, then a
+/// `--warm` sweep with `opts` alone. The warm document carries `gen`'s runs
+/// of the same binaries (marked, verdicts decided again with `opts`'s), so
+/// `recommend` weighs both and names the documents it used; a later clean
+/// sweep without `gen` says in the answer that `gen` is left out, and why.
+#[test]
+fn a_warm_sweep_carries_the_runs_it_does_not_repeat() {
+    let dir = fixture("tiny");
+    let only = ["--only", "baseline,off", "--no-rebuild"];
+    let runs = ["--runs", "3", "--min-time", "0s", "--counter", "time"];
+    let sweep = |extra: &[&str]| {
+        let mut args = only.to_vec();
+        args.extend(runs);
+        args.extend(extra);
+        let run = measure_json(&dir, &args, &[]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        run.doc
+    };
+    let first = sweep(&["--run", "gen=2000"]);
+    let warm = sweep(&["--warm", "--run", "opts=300 squares"]);
+    let gen_of = |doc: &serde_json::Value, name: &str| {
+        config(doc, name)["runtime"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["workload"] == "gen")
+            .cloned()
+    };
+    for name in ["baseline", "off"] {
+        let carried = gen_of(&warm, name).unwrap_or_else(|| panic!("{name}: {warm:#}"));
+        assert_eq!(carried["carried_from"], first["id"]);
+        assert_eq!(carried["samples"], gen_of(&first, name).unwrap()["samples"]);
+    }
+    let entry = &warm["earlier_workloads"][0];
+    assert_eq!(entry["workload"], "gen");
+    assert_eq!(entry["carried"], serde_json::json!(["baseline", "off"]));
+    assert!(entry["left_out"].is_null());
+    let names: Vec<&str> = warm["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["opts", "gen"]);
+    let recommend = || {
+        let out = crate::common::cargo_lto()
+            .args(["recommend", "--format", "json"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let answer = recommend();
+    let sources: Vec<&serde_json::Value> = answer["sources"].as_array().unwrap().iter().collect();
+    assert_eq!(sources[0]["results_id"], warm["id"], "{answer:#}");
+    assert!(
+        sources
+            .iter()
+            .any(|s| s["results_id"] == first["id"] && s["workloads"] == serde_json::json!(["gen"])),
+        "{answer:#}"
+    );
+    let off = answer["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "off")
+        .unwrap();
+    let weighed: Vec<&str> = off["runtime"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["workload"].as_str().unwrap())
+        .collect();
+    assert_eq!(weighed, ["opts", "gen"], "both workloads weighed");
+
+    // a clean sweep without `gen`: the answer says it is left out
+    sweep(&[]);
+    let answer = recommend();
+    let left_out = answer["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "workload_left_out" && r["workload"] == "gen")
+        .unwrap_or_else(|| panic!("{answer:#}"));
+    assert_eq!(left_out["why"]["kind"], "not_warm");
+    assert!(
+        left_out["text"].as_str().unwrap().contains("not in this answer"),
+        "{left_out}"
+    );
+}

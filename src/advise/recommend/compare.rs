@@ -4,7 +4,7 @@
 use super::{BUILD_TIE, MEMORY_TIE};
 use crate::results::BASELINE;
 use crate::results::advice::{Candidate, Difference};
-use crate::results::measure::Verdict;
+use crate::results::measure::{MIN_EFFECT, Verdict};
 
 /// How `a` compares with `b` on one metric: less, equal (a tie), more.
 pub(super) fn cmp_tol(a: f64, b: f64, tol: f64) -> std::cmp::Ordering {
@@ -79,11 +79,17 @@ pub(super) fn workloads<'a>(a: &'a Candidate, b: &'a Candidate) -> Vec<&'a str> 
     w
 }
 
+/// Sizes of `a` against `b`: within [`MIN_EFFECT`] of each other is a
+/// tie, as for every other figure (a file 0.1% smaller buys nothing).
+pub(super) fn cmp_size(a: u64, b: u64) -> std::cmp::Ordering {
+    cmp_tol(a as f64, b as f64, MIN_EFFECT)
+}
+
 /// Every metric of `a` against `b`, each Less (better), Equal or Greater.
 pub(super) fn metrics(a: &Candidate, b: &Candidate) -> Vec<std::cmp::Ordering> {
     let mut out = vec![
-        a.shipped_bytes.cmp(&b.shipped_bytes),
-        a.size_bytes.cmp(&b.size_bytes),
+        cmp_size(a.shipped_bytes, b.shipped_bytes),
+        cmp_size(a.size_bytes, b.size_bytes),
     ];
     if build_comparable(a) && build_comparable(b) {
         out.push(cmp_build(a, b));
@@ -95,10 +101,24 @@ pub(super) fn metrics(a: &Candidate, b: &Candidate) -> Vec<std::cmp::Ordering> {
     out
 }
 
-/// `a` is no worse than `b` on every metric and better on one.
+/// True when `c` has a runtime figure for `workload` (baseline is the
+/// reference of every one).
+fn has_runtime(c: &Candidate, workload: &str) -> bool {
+    c.name == BASELINE || c.runtime.iter().any(|r| r.workload == workload)
+}
+
+/// `a` is no worse than `b` on every metric and better on one. A workload
+/// measured on one of them and not the other is unknown: neither can be
+/// said to be no worse there, so neither dominates.
 pub(super) fn dominates(a: &Candidate, b: &Candidate) -> bool {
     use std::cmp::Ordering::*;
     if a.name == b.name {
+        return false;
+    }
+    if workloads(a, b)
+        .iter()
+        .any(|w| !has_runtime(a, w) || !has_runtime(b, w))
+    {
         return false;
     }
     let m = metrics(a, b);
@@ -134,15 +154,22 @@ pub(super) fn any_slower(c: &Candidate) -> bool {
 pub(super) fn differences(a: &Candidate, b: &Candidate) -> Vec<Difference> {
     use std::cmp::Ordering::*;
     let mut out = Vec::new();
-    if a.shipped_bytes != b.shipped_bytes {
+    let change = |x: u64, y: u64| x as f64 / y as f64 - 1.0;
+    if cmp_size(a.shipped_bytes, b.shipped_bytes) != Equal {
         out.push(Difference::Shipped {
-            change: a.shipped_bytes as f64 / b.shipped_bytes as f64 - 1.0,
+            change: change(a.shipped_bytes, b.shipped_bytes),
+        });
+    }
+    if cmp_size(a.size_bytes, b.size_bytes) != Equal {
+        out.push(Difference::File {
+            change: change(a.size_bytes, b.size_bytes),
         });
     }
     if build_comparable(a) && build_comparable(b) && cmp_build(a, b) != Equal {
         out.push(Difference::BuildTime {
             build_s: a.build_s,
             other_build_s: b.build_s,
+            builds: builds(a, b),
         });
     }
     if let (Some(x), Some(y)) = (a.link_peak_rss_bytes, b.link_peak_rss_bytes)
@@ -155,11 +182,46 @@ pub(super) fn differences(a: &Candidate, b: &Candidate) -> Vec<Difference> {
     }
     for w in workloads(a, b) {
         let workload = w.to_string();
+        // the ratio itself when it is against baseline
+        let figure = a
+            .runtime
+            .iter()
+            .find(|r| r.workload == w && b.name == BASELINE);
+        let (ratio, ratio_ci) = (figure.map(|r| r.ratio), figure.map(|r| r.ratio_ci));
         match cmp_runtime(a, b, w) {
-            Less => out.push(Difference::Faster { workload }),
-            Greater => out.push(Difference::Slower { workload }),
+            Less => out.push(Difference::Faster {
+                workload,
+                ratio,
+                ratio_ci,
+            }),
+            Greater => out.push(Difference::Slower {
+                workload,
+                ratio,
+                ratio_ci,
+            }),
             Equal => {}
         }
     }
     out
+}
+
+/// What choosing `a` costs against `base`: its differences that are worse.
+pub(super) fn costs(a: &Candidate, base: &Candidate) -> Vec<Difference> {
+    differences(a, base)
+        .into_iter()
+        .filter(|d| match d {
+            Difference::Shipped { change } | Difference::File { change } => *change > 0.0,
+            Difference::BuildTime {
+                build_s,
+                other_build_s,
+                ..
+            } => build_s > other_build_s,
+            Difference::LinkMemory {
+                peak_bytes,
+                other_peak_bytes,
+            } => peak_bytes > other_peak_bytes,
+            Difference::Slower { .. } => true,
+            Difference::Faster { .. } => false,
+        })
+        .collect()
 }

@@ -5,20 +5,23 @@
 //! Noise rules (docs/advice.md): a clean build is measured once, so build
 //! times within [`BUILD_TIE`] of each other are a tie; link memory within
 //! [`MEMORY_TIE`]; runtimes differ only when their CIs do not overlap (and
-//! against baseline only with the document's verdict); sizes are exact, but
-//! a size goal needs at least [`SIZE_GAIN`] to beat what you have.
+//! against baseline only with the document's verdict); sizes are exact,
+//! but within the minimum effect (1%, as runtimes) they tie, and a size
+//! goal needs at least [`SIZE_GAIN`] to beat what you have.
 
 use std::collections::BTreeMap;
 
 use crate::results::BASELINE;
 use crate::results::advice::{
     ADVICE_SCHEMA_VERSION, BUILD_CI_MIN_BUILDS, Candidate, Constraints, Goal, Need, Offer, Reason,
-    Recommendation, Rejected, RuntimeFigure, Why,
+    Recommendation, Rejected, RuntimeFigure, Source, Why,
 };
 use crate::results::measure::{Configuration, MeasureDocument, Status, Verdict};
 use compare::{differences, dominates};
 use pick::pick;
 
+#[cfg(test)]
+mod answer_tests;
 #[cfg(test)]
 mod build_tests;
 mod compare;
@@ -29,9 +32,7 @@ mod toml;
 
 pub use toml::{pipeline_steps, toml_snippet};
 
-/// Clean build times closer than this (relative) are a tie: n = 1 on a
-/// shared machine.
-pub const BUILD_TIE: f64 = 0.10;
+pub use crate::results::advice::BUILD_TIE;
 /// Link peak memory closer than this (relative) is a tie.
 pub const MEMORY_TIE: f64 = 0.05;
 /// The size goal keeps what you have unless shipped size drops this much.
@@ -208,6 +209,7 @@ pub fn recommend(
             runtimes: busy_runtimes,
         });
     }
+    reasons.extend(evidence_left_out(doc));
     if !base_feasible && let Some(r) = rejected.iter().find(|r| r.name == BASELINE) {
         reasons.push(Reason::BaselineBreaksConstraint { why: r.why.clone() });
     }
@@ -246,6 +248,9 @@ pub fn recommend(
         });
     }
     let chosen = choice.map(|i| feasible[i].config);
+    let costs = choice
+        .map(|i| compare::costs(&feasible[i].candidate, &base_fig.candidate))
+        .unwrap_or_default();
     let settings = chosen.map(|c| to_write(c, doc)).unwrap_or_default();
     let mut candidates: Vec<Candidate> = feasible.into_iter().map(|f| f.candidate).collect();
     candidates.sort_by_key(|c| {
@@ -263,11 +268,75 @@ pub fn recommend(
         toml: toml_snippet(&doc.base_profile, &settings),
         pipeline: pipeline_steps(&settings),
         settings,
+        costs,
         reasons,
         rejected,
         candidates,
         baseline: base_fig.candidate,
+        sources: sources(doc),
     })
+}
+
+/// The workloads that earlier results ran on these binaries and the
+/// document does not hold (all of it, or for some configurations).
+fn evidence_left_out(doc: &MeasureDocument) -> Vec<Reason> {
+    doc.earlier_workloads
+        .iter()
+        .filter_map(|e| match &e.left_out {
+            Some(why) => Some(Reason::WorkloadLeftOut {
+                workload: e.workload.clone(),
+                results_id: e.results_id.clone(),
+                why: why.clone(),
+            }),
+            None if !e.rebuilt.is_empty() => Some(Reason::WorkloadNotFor {
+                workload: e.workload.clone(),
+                results_id: e.results_id.clone(),
+                configurations: e.rebuilt.clone(),
+            }),
+            None => None,
+        })
+        .collect()
+}
+
+/// The documents the figures of `doc` come from: its own, and those a
+/// warm sweep carried builds and runs from, each with what it gave.
+fn sources(doc: &MeasureDocument) -> Vec<Source> {
+    let mut out = vec![Source {
+        results_id: doc.id.clone(),
+        sizes: true,
+        builds: Vec::new(),
+        workloads: Vec::new(),
+    }];
+    fn entry<'a>(out: &'a mut Vec<Source>, id: &str) -> &'a mut Source {
+        let i = match out.iter().position(|s| s.results_id == id) {
+            Some(i) => i,
+            None => {
+                out.push(Source {
+                    results_id: id.to_string(),
+                    sizes: false,
+                    builds: Vec::new(),
+                    workloads: Vec::new(),
+                });
+                out.len() - 1
+            }
+        };
+        &mut out[i]
+    }
+    for c in doc
+        .configurations
+        .iter()
+        .filter(|c| c.identical_to.is_none())
+    {
+        if let Some(b) = &c.build {
+            let id = b.carried_from.as_deref().unwrap_or(&doc.id);
+            entry(&mut out, id).builds.push(c.name.clone());
+        }
+    }
+    for w in &doc.workloads {
+        let id = w.carried_from.as_deref().unwrap_or(&doc.id);
+        entry(&mut out, id).workloads.push(w.name.clone());
+    }
+    out
 }
 
 /// Why a configuration cannot be recommended whatever the constraints;
@@ -320,6 +389,7 @@ fn figures<'a>(c: &'a Configuration, skip: &[&str], busy_baseline: &[&str]) -> F
                 ratio: cmp.ratio,
                 ratio_ci: cmp.ratio_ci,
                 verdict: cmp.verdict,
+                within_noise: cmp.within_noise,
                 busy: r.busy || busy_baseline.contains(&r.workload.as_str()),
             })
         })

@@ -78,12 +78,13 @@ fn recorded(
         output_lines_vary: s.line_outputs.len() > 1,
         exit_code: s.failure.as_ref().map(|f| f.0),
         stderr_tail: s.failure.as_ref().map(|f| f.1.clone()),
+        carried_from: None,
     }
 }
 
 /// Runs every workload on every configuration of `doc` that built,
 /// interleaved, and records the results (and loud notes for differing
-/// output) in it.
+/// output) in it; [`finish`] then decides the verdicts.
 pub fn run(
     doc: &mut MeasureDocument,
     options: &Options,
@@ -177,6 +178,13 @@ pub fn run(
             ));
         }
     }
+    Ok(())
+}
+
+/// Decides the verdicts of every runtime comparison of `doc` together
+/// (its own runs and those a warm sweep carried), then gives each
+/// identical configuration its original's runs.
+pub fn finish(doc: &mut MeasureDocument) {
     noise::judge(doc);
     let originals: Vec<(String, Vec<WorkloadRuntime>)> = doc
         .configurations
@@ -190,5 +198,4 @@ pub fn run(
             config.runtime = runtime.clone();
         }
     }
-    Ok(())
 }

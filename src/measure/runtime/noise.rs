@@ -15,7 +15,7 @@ use super::counter::Counter;
 use super::schedule::Series;
 use crate::load::BUSY;
 use crate::profile::BASELINE;
-use crate::results::measure::{Comparison, MeasureDocument, Status, Verdict};
+use crate::results::measure::{Comparison, MeasureDocument, NoiseRule, Status};
 use crate::stats;
 
 /// The A/A arm's name in the schedule: not a configuration (a space can
@@ -55,8 +55,7 @@ pub fn floor(series: &mut BTreeMap<String, Series>, counter: Counter) -> Option<
     let mut noise = stats::compare(&copy.samples, &base.samples);
     // busy timed A/A runs say nothing about the machine's quiet noise
     if counter == Counter::Time && copy.load.is_some_and(|l| l.contention() > BUSY) {
-        noise.significant = false;
-        noise.verdict = Verdict::WithinNoise;
+        stats::no_verdict(&mut noise, NoiseRule::Busy);
     }
     Some(noise)
 }
@@ -92,20 +91,25 @@ pub fn judge(doc: &mut MeasureDocument) {
         .iter()
         .filter_map(|w| Some((w.name.clone(), w.noise.as_ref()?.ratio_ci)))
         .collect();
+    // why a comparison gives no verdict at all, if it gives none
     let unjudged = |r: &crate::results::measure::WorkloadRuntime| {
-        r.busy
-            || busy_baseline.contains(&r.workload)
-            || too_noisy.iter().any(|(w, _)| *w == r.workload)
+        if too_noisy.iter().any(|(w, _)| *w == r.workload) {
+            Some(NoiseRule::TooNoisy)
+        } else if r.busy || busy_baseline.contains(&r.workload) {
+            Some(NoiseRule::Busy)
+        } else {
+            None
+        }
     };
     for r in doc
         .configurations
         .iter_mut()
         .flat_map(|c| c.runtime.iter_mut())
     {
-        if unjudged(r)
+        if let Some(rule) = unjudged(r)
             && let Some(v) = r.vs_baseline.as_mut()
         {
-            no_verdict(v);
+            stats::no_verdict(v, rule);
             v.p_adjusted = None;
         }
     }
@@ -116,7 +120,7 @@ pub fn judge(doc: &mut MeasureDocument) {
         .iter_mut()
         .filter(|c| c.identical_to.is_none())
         .flat_map(|c| c.runtime.iter_mut())
-        .filter(|r| !unjudged(r))
+        .filter(|r| unjudged(r).is_none())
         .filter_map(|r| r.vs_baseline.as_mut())
         .collect();
     stats::correct(&mut family);
@@ -131,7 +135,7 @@ pub fn judge(doc: &mut MeasureDocument) {
             && ci[0] <= v.ratio
             && v.ratio <= ci[1]
         {
-            no_verdict(v);
+            stats::no_verdict(v, NoiseRule::AaFloor);
         }
     }
     notes(doc, &too_noisy);
@@ -187,11 +191,6 @@ fn too_few_runs(doc: &mut MeasureDocument, floors: &BTreeMap<String, [f64; 2]>) 
     ));
 }
 
-fn no_verdict(v: &mut Comparison) {
-    v.significant = false;
-    v.verdict = Verdict::WithinNoise;
-}
-
 /// The notes saying what was left unjudged, and why.
 fn notes(doc: &mut MeasureDocument, too_noisy: &[(String, f64)]) {
     let busy: Vec<String> = doc
@@ -225,6 +224,7 @@ fn notes(doc: &mut MeasureDocument, too_noisy: &[(String, f64)]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::results::measure::Verdict;
     use crate::results::test_docs::{doc, spec};
 
     fn made(ratio: f64, ci: [f64; 2], p: f64) -> Comparison {
@@ -240,6 +240,7 @@ mod tests {
             } else {
                 Verdict::WithinNoise
             },
+            within_noise: None,
         }
     }
 
@@ -310,6 +311,8 @@ mod tests {
             Verdict::WithinNoise,
             "3% is inside ±4%"
         );
+        let small = d.config("small").unwrap().runtime[0].vs_baseline.clone();
+        assert_eq!(small.unwrap().within_noise, Some(NoiseRule::AaFloor));
         assert_eq!(verdict(&d, "big"), Verdict::Faster);
         assert!(!d.notes.iter().any(|n| n.starts_with("TOO NOISY")));
     }
@@ -326,6 +329,7 @@ mod tests {
                 .clone()
                 .unwrap();
             assert_eq!(v.p_adjusted, None, "not in the family");
+            assert_eq!(v.within_noise, Some(NoiseRule::TooNoisy));
         }
         let note = d.notes.iter().find(|n| n.starts_with("TOO NOISY")).unwrap();
         assert!(

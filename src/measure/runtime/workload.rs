@@ -87,6 +87,8 @@ pub fn new(
         compare_output: options.compare_output,
         compared_by: None,
         noise: None,
+        input_sha256: None,
+        carried_from: None,
     })
 }
 
@@ -262,6 +264,37 @@ pub fn check_runnable(w: &Workload) -> Result<(), crate::measure::Error> {
     }
 }
 
+/// The SHA-256 of `w`'s stdin file, when it has one: what makes two runs
+/// of one command the same workload.
+pub fn input_hash(w: &Workload) -> anyhow::Result<Option<String>> {
+    use anyhow::Context;
+    let Some(file) = &w.stdin else {
+        return Ok(None);
+    };
+    use sha2::Digest;
+    use std::io::Read;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut f = std::fs::File::open(file)
+        .with_context(|| format!("workload `{}`: reading {}", w.name, file.display()))?;
+    loop {
+        let n = f
+            .read(&mut buf)
+            .with_context(|| format!("workload `{}`: reading {}", w.name, file.display()))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(Some(
+        hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+    ))
+}
+
 /// A workload named `w` running `command` directly, no other option: for
 /// tests of the runtime phase.
 #[cfg(test)]
@@ -276,6 +309,8 @@ pub fn plain(command: &[&str]) -> Workload {
         compare_output: CompareOutput::default(),
         compared_by: None,
         noise: None,
+        input_sha256: None,
+        carried_from: None,
     }
 }
 

@@ -14,7 +14,7 @@ use super::blocks::{Align, Block, Report, Table};
 use super::cells::Cell;
 use super::report::Section;
 use super::svg::{self, Bar, Point, esc};
-use crate::results::InspectDocument;
+use crate::results::{BASELINE, InspectDocument};
 
 mod inspect;
 use crate::results::measure::{MeasureDocument, Status, Verdict};
@@ -34,7 +34,7 @@ figcaption{font-weight:600;margin-bottom:4px}
 svg.chart{width:100%;height:auto;max-width:640px;display:block}
 svg text{fill:var(--fg);font-size:11px}svg .tick{fill:var(--muted)}
 svg .axis{stroke:var(--fg)}svg .grid{stroke:var(--grid)}
-svg circle.mark{fill:var(--bg);stroke:var(--accent);stroke-width:2}svg circle.on-front{fill:var(--accent)}
+svg circle.mark{fill:var(--bg);stroke:var(--accent);stroke-width:2}svg circle.on-front{fill:var(--accent)}svg circle.chosen{fill:none;stroke:var(--good);stroke-width:3}
 svg .front{fill:none;stroke:var(--front);stroke-width:2;stroke-dasharray:5 3}
 svg rect.mark{fill:var(--accent)}svg rect.faster{fill:var(--good)}svg rect.slower,svg rect.over{fill:var(--bad)}svg rect.noise{fill:var(--noise)}
 svg .whisker{stroke:var(--fg);stroke-width:1.5}svg .limit{stroke:var(--bad);stroke-width:2;stroke-dasharray:6 3}svg .limit-label{fill:var(--bad)}
@@ -188,6 +188,13 @@ fn size_vs_build(s: &Section, id: &str) -> Option<String> {
             .and_then(|r| r.candidates.iter().find(|c| c.name == name))
             .is_some_and(|c| c.pareto)
     };
+    // what is recommended: the choice, or baseline when it is to keep
+    // what you have
+    let chosen = |name: &str| {
+        s.advice
+            .as_ref()
+            .is_ok_and(|r| r.choice.as_deref().unwrap_or(BASELINE) == name)
+    };
     // a warm build beside clean ones is not on the same axis
     let all_warm = doc.builds_warm();
     let points: Vec<Point> = built(doc)
@@ -199,6 +206,7 @@ fn size_vs_build(s: &Section, id: &str) -> Option<String> {
                 x: c.whole_build_s()?,
                 y: c.binary.as_ref()?.shipped_bytes as f64,
                 front: front(&c.name),
+                chosen: chosen(&c.name),
             })
         })
         .collect();
@@ -225,9 +233,12 @@ fn size_vs_build(s: &Section, id: &str) -> Option<String> {
         "clean build (s)"
     };
     let title = "Shipped size against clean build time";
+    let legend = "Filled points: on the Pareto front of the recommendation (no other configuration is as good on every figure it weighs, runtimes and link memory included, and better on one); open points: dominated; ringed, ◀ recommended: the configuration recommended.";
     let svg = svg::scatter(
         title,
-        "Each configuration's bytes loaded at run time against its clean build's wall time (the median, when builds were repeated); filled points: on the Pareto front of the recommendation (over every figure it weighs)",
+        &format!(
+            "Each configuration's bytes loaded at run time against its clean build's wall time (the median, when builds were repeated). {legend}"
+        ),
         &points,
         (build, "shipped size"),
         (Unit::Plain, Unit::Bytes),
@@ -235,7 +246,13 @@ fn size_vs_build(s: &Section, id: &str) -> Option<String> {
             Cell::Bytes(v.max(0.0) as u64).text()
         }),
     );
-    Some(figure(&format!("{id}-size-vs-build"), title, svg, data))
+    Some(noted_figure(
+        &format!("{id}-size-vs-build"),
+        title,
+        svg,
+        Some(legend),
+        data,
+    ))
 }
 
 /// Per workload, each configuration's runtime ratio with its CI.
