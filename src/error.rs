@@ -23,7 +23,8 @@ pub mod exit {
     pub const USAGE: i32 = 2;
     /// Something else went wrong (I/O, cargo could not be started, …).
     pub const ERROR: i32 = 3;
-    /// Interrupted by Ctrl-C; what was measured so far is saved.
+    /// Interrupted by Ctrl-C (or SIGTERM, SIGHUP); what was measured so
+    /// far is saved.
     pub const INTERRUPTED: i32 = 130;
 }
 

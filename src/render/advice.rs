@@ -81,7 +81,7 @@ pub fn recommendation(r: &Recommendation) -> Report {
                                 Verdict::Slower => "slower",
                                 Verdict::WithinNoise => "noise",
                             };
-                            format!("×{:.3} {verdict}", f.ratio)
+                            format!("{} ×{:.3} {verdict}", f.workload, f.ratio)
                         })
                         .collect::<Vec<_>>()
                         .join(", "),

@@ -294,7 +294,39 @@ fn a_warm_sweep_carries_the_runs_it_does_not_repeat() {
         .unwrap_or_else(|| panic!("{answer:#}"));
     assert_eq!(left_out["why"]["kind"], "not_warm");
     assert!(
-        left_out["text"].as_str().unwrap().contains("not in this answer"),
+        left_out["text"]
+            .as_str()
+            .unwrap()
+            .contains("not in this answer"),
         "{left_out}"
     );
+}
+
+/// The progress line of a configuration shows the table's build figure,
+/// said to be that, and the whole time apart (was: `thin done in 6.95 s`
+/// beside a table that said 4.70 s).
+#[test]
+fn the_progress_line_shows_the_tables_build_figure() {
+    let dir = fixture("tiny");
+    let out = crate::common::cargo_lto()
+        .args(["measure", "--only", "off", "--format", "json"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let build = config(&doc, "off")["build"]["wall_s"].as_f64().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("cargo lto: off done: build "))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(line.contains(" s (the table's figure), "), "{line}");
+    let shown: f64 = line["cargo lto: off done: build ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((shown - build).abs() < 0.01, "{line} against {build}");
 }

@@ -205,9 +205,18 @@ pub(super) fn differences(a: &Candidate, b: &Candidate) -> Vec<Difference> {
     out
 }
 
-/// What choosing `a` costs against `base`: its differences that are worse.
+/// What choosing `a` costs against `base`: its differences that are
+/// worse, the runtimes first (what users of the binary feel), then the
+/// build, then sizes.
 pub(super) fn costs(a: &Candidate, base: &Candidate) -> Vec<Difference> {
-    differences(a, base)
+    let rank = |d: &Difference| match d {
+        Difference::Slower { .. } | Difference::Faster { .. } => 0,
+        Difference::BuildTime { .. } => 1,
+        Difference::LinkMemory { .. } => 2,
+        Difference::Shipped { .. } => 3,
+        Difference::File { .. } => 4,
+    };
+    let mut out: Vec<Difference> = differences(a, base)
         .into_iter()
         .filter(|d| match d {
             Difference::Shipped { change } | Difference::File { change } => *change > 0.0,
@@ -223,5 +232,7 @@ pub(super) fn costs(a: &Candidate, base: &Candidate) -> Vec<Difference> {
             Difference::Slower { .. } => true,
             Difference::Faster { .. } => false,
         })
-        .collect()
+        .collect();
+    out.sort_by_key(rank);
+    out
 }
