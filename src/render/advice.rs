@@ -90,7 +90,7 @@ pub fn recommendation(r: &Recommendation) -> Report {
         }
         table.footnotes.push(format!(
             "front: no other configuration is as good on every figure and better on one\nbuild: {}",
-            reasons::builds_footnote(r.candidates.iter().map(|c| c.builds), false)
+            super::figures::builds_footnote(r.candidates.iter().map(|c| c.builds), false)
         ));
         blocks.push(Block::Table(table));
     }
@@ -220,10 +220,10 @@ pub fn explanation(e: &Explanation) -> Report {
             }
             table.footnotes.push(format!(
                 "build: {}; runtime: each side against baseline (* beyond the noise)",
-                reasons::builds_footnote(e.measured.iter().map(|o| o.builds), true)
+                super::figures::builds_footnote(e.measured.iter().map(|o| o.builds), true)
             ));
             for o in &e.measured {
-                let changed = reasons::where_changed(&o.sections_change, 4);
+                let changed = super::figures::where_changed(&o.sections_change, 4);
                 if let Some(parts) = changed.strip_prefix(": ") {
                     table.footnotes.push(format!(
                         "{} → {}: the file changed in {parts}",

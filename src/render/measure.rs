@@ -272,7 +272,7 @@ fn bytes(doc: &MeasureDocument, view: View) -> Option<Table> {
     headers.extend(
         groups
             .iter()
-            .map(|g| (super::reasons::section_group(g), Align::Right)),
+            .map(|g| (super::figures::section_group(g), Align::Right)),
     );
     headers.push(("file", Align::Right));
     if view.wide {
@@ -293,7 +293,7 @@ fn bytes(doc: &MeasureDocument, view: View) -> Option<Table> {
     let unchanged: Vec<&str> = SECTION_GROUPS
         .iter()
         .filter(|g| !groups.contains(g))
-        .map(|g| super::reasons::section_group(g))
+        .map(|g| super::figures::section_group(g))
         .collect();
     table.footnotes.push(
         "code: .text, .plt; data: .data, .data.rel.ro, the GOT and their dynamic relocations\n(.bss takes no file space); symbols: .symtab, .strtab; other: the rest of the file\n(.dynsym, .comment, headers, padding)."
@@ -399,7 +399,7 @@ fn build_legend(doc: &MeasureDocument) -> String {
         .filter(own)
         .filter_map(|c| c.build.as_ref())
         .collect();
-    let n = match super::reasons::builds_range(builds.iter().map(|b| b.samples.len())) {
+    let n = match super::figures::builds_range(builds.iter().map(|b| b.samples.len())) {
         Some((_, most, n)) if most > 1 => n,
         _ => return "build: wall time of one clean `cargo build` (n = 1).".into(),
     };

@@ -10,6 +10,7 @@ pub mod axis;
 pub mod blocks;
 pub mod cells;
 pub mod doctor;
+pub mod figures;
 pub mod gate;
 pub mod history;
 pub mod html;

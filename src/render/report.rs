@@ -232,7 +232,7 @@ pub fn report(sections: &[Section]) -> Report {
                     } else {
                         ""
                     },
-                    super::reasons::builds_footnote(
+                    super::figures::builds_footnote(
                         doc.configurations
                             .iter()
                             .filter_map(|c| c.build.as_ref())

@@ -20,6 +20,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod reasons;
 pub mod report;
+pub mod runtime;
 pub mod statistics;
 pub mod store;
 #[cfg(test)]

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use crate::results::BASELINE;
 use crate::results::advice::{
     ADVICE_SCHEMA_VERSION, BUILD_CI_MIN_BUILDS, Candidate, Constraints, Goal, Need, Offer, Reason,
-    Recommendation, Rejected, RuntimeFigure, Source, Why,
+    Recommendation, Rejected, RuntimeFigure, Why,
 };
 use crate::results::measure::{Configuration, MeasureDocument, Status, Verdict};
 use compare::{differences, dominates};
@@ -25,6 +25,7 @@ mod answer_tests;
 #[cfg(test)]
 mod build_tests;
 mod compare;
+mod evidence;
 mod pick;
 #[cfg(test)]
 mod tests;
@@ -209,7 +210,7 @@ pub fn recommend(
             runtimes: busy_runtimes,
         });
     }
-    reasons.extend(evidence_left_out(doc));
+    reasons.extend(evidence::left_out(doc));
     if !base_feasible && let Some(r) = rejected.iter().find(|r| r.name == BASELINE) {
         reasons.push(Reason::BaselineBreaksConstraint { why: r.why.clone() });
     }
@@ -273,70 +274,8 @@ pub fn recommend(
         rejected,
         candidates,
         baseline: base_fig.candidate,
-        sources: sources(doc),
+        sources: evidence::sources(doc),
     })
-}
-
-/// The workloads that earlier results ran on these binaries and the
-/// document does not hold (all of it, or for some configurations).
-fn evidence_left_out(doc: &MeasureDocument) -> Vec<Reason> {
-    doc.earlier_workloads
-        .iter()
-        .filter_map(|e| match &e.left_out {
-            Some(why) => Some(Reason::WorkloadLeftOut {
-                workload: e.workload.clone(),
-                results_id: e.results_id.clone(),
-                why: why.clone(),
-            }),
-            None if !e.rebuilt.is_empty() => Some(Reason::WorkloadNotFor {
-                workload: e.workload.clone(),
-                results_id: e.results_id.clone(),
-                configurations: e.rebuilt.clone(),
-            }),
-            None => None,
-        })
-        .collect()
-}
-
-/// The documents the figures of `doc` come from: its own, and those a
-/// warm sweep carried builds and runs from, each with what it gave.
-fn sources(doc: &MeasureDocument) -> Vec<Source> {
-    let mut out = vec![Source {
-        results_id: doc.id.clone(),
-        sizes: true,
-        builds: Vec::new(),
-        workloads: Vec::new(),
-    }];
-    fn entry<'a>(out: &'a mut Vec<Source>, id: &str) -> &'a mut Source {
-        let i = match out.iter().position(|s| s.results_id == id) {
-            Some(i) => i,
-            None => {
-                out.push(Source {
-                    results_id: id.to_string(),
-                    sizes: false,
-                    builds: Vec::new(),
-                    workloads: Vec::new(),
-                });
-                out.len() - 1
-            }
-        };
-        &mut out[i]
-    }
-    for c in doc
-        .configurations
-        .iter()
-        .filter(|c| c.identical_to.is_none())
-    {
-        if let Some(b) = &c.build {
-            let id = b.carried_from.as_deref().unwrap_or(&doc.id);
-            entry(&mut out, id).builds.push(c.name.clone());
-        }
-    }
-    for w in &doc.workloads {
-        let id = w.carried_from.as_deref().unwrap_or(&doc.id);
-        entry(&mut out, id).workloads.push(w.name.clone());
-    }
-    out
 }
 
 /// Why a configuration cannot be recommended whatever the constraints;
