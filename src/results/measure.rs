@@ -15,6 +15,7 @@ pub use super::runtime::{
     Workload, WorkloadRuntime,
 };
 pub use super::statistics::{Comparison, MIN_EFFECT, NoiseRule, Summary, Verdict};
+pub use super::status::Status;
 
 /// Version of this document's layout. 2 added `id` and the runtime
 /// `verdict`, and files named by `id` instead of the start second. 3 added
@@ -142,20 +143,6 @@ pub struct Project {
     pub bin: String,
     /// `--target`, if given.
     pub target: Option<String>,
-}
-
-/// The state a configuration, or a workload on it, ended in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Built and measured.
-    Ok,
-    /// cargo (or the workload) failed; see `exit_code` and `stderr_tail`.
-    Failed,
-    /// Killed after `--timeout`.
-    Timeout,
-    /// Stopped by Ctrl-C.
-    Interrupted,
 }
 
 /// One configuration's results.

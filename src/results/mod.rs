@@ -22,6 +22,7 @@ pub mod reasons;
 pub mod report;
 pub mod runtime;
 pub mod statistics;
+pub mod status;
 pub mod store;
 #[cfg(test)]
 pub(crate) mod test_docs;

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::measure::Status;
 use super::statistics::{Comparison, Summary};
+use super::status::Status;
 
 /// One workload, as given with `--run`/`--run-cmd` or in metadata.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
