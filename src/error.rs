@@ -1,7 +1,10 @@
-//! The documented exit codes, and the errors of the input every area
-//! reads: a setting, a name, a `KEY=VALUE` list. Each area has its own
-//! error enum beside its code, with `exit_code()`;
-//! `commands::error::exit_code` finds it in the cause chain.
+//! The documented exit codes, how an error type says its own, and the
+//! errors of the input every area reads: a setting, a name, a `KEY=VALUE`
+//! list. Each area has its own error enum beside its code, marked once,
+//! beside it, with [`exit_code!`](crate::exit_code) (as nextest's
+//! `ExpectedError` has one match per meaning): [`code_of`] finds the first
+//! marked error in a cause chain. No list of types is kept anywhere, so
+//! no new error can be forgotten in one.
 
 use thiserror::Error;
 
@@ -26,6 +29,42 @@ pub mod exit {
     /// Interrupted by Ctrl-C (or SIGTERM, SIGHUP); what was measured so
     /// far is saved.
     pub const INTERRUPTED: i32 = 130;
+}
+
+/// One error type's exit code: `Some` when `cause` is of that type. The
+/// [`exit_code!`](crate::exit_code) marks are gathered here at link time.
+pub type Classifier = fn(&(dyn std::error::Error + 'static)) -> Option<i32>;
+
+/// Every marked error type's classifier.
+#[linkme::distributed_slice]
+pub static EXIT_CODES: [Classifier];
+
+/// Marks an error type with its exit code, beside its definition:
+/// `exit_code!(Error => exit::USAGE)`, or with a function of the value for
+/// a type whose variants differ (`exit_code!(Error, |e| …)`).
+#[macro_export]
+macro_rules! exit_code {
+    ($t:ty => $code:expr) => {
+        $crate::exit_code!($t, |_| $code);
+    };
+    ($t:ty, $f:expr) => {
+        const _: () = {
+            #[linkme::distributed_slice($crate::error::EXIT_CODES)]
+            #[linkme(crate = linkme)]
+            static CLASSIFY: $crate::error::Classifier = |cause| {
+                let code: fn(&$t) -> i32 = $f;
+                cause.downcast_ref::<$t>().map(code)
+            };
+        };
+    };
+}
+
+/// The exit code of the first marked error in `err`'s cause chain;
+/// [`exit::ERROR`] when none is (I/O, a child that could not start).
+pub fn code_of(err: &anyhow::Error) -> i32 {
+    err.chain()
+        .find_map(|cause| EXIT_CODES.iter().find_map(|classify| classify(cause)))
+        .unwrap_or(exit::ERROR)
 }
 
 /// Bad input, found before any build starts. Exit code 2.
@@ -70,9 +109,47 @@ pub enum UsageError {
     },
 }
 
-impl UsageError {
-    /// The exit code: bad input.
-    pub fn exit_code(&self) -> i32 {
-        exit::USAGE
+crate::exit_code!(UsageError => exit::USAGE);
+
+// `results` imports nothing of this crate, so its store's error is marked
+// here: a missing, foreign or outdated document is bad input, a failed
+// write the tool's own failure.
+crate::exit_code!(crate::results::Error, |e| if e.is_bad_input() {
+    exit::USAGE
+} else {
+    exit::ERROR
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An error type nobody listed anywhere: marked beside itself, it is
+    /// found under any context, and an unmarked one is exit 3.
+    #[derive(Debug, Error)]
+    #[error("a planted bad input")]
+    struct Planted;
+    crate::exit_code!(Planted => exit::USAGE);
+
+    #[derive(Debug, Error)]
+    #[error("not marked")]
+    struct Unmarked;
+
+    #[test]
+    fn a_new_marked_error_is_its_code_under_any_context() {
+        let err = anyhow::Error::new(Planted)
+            .context("loading")
+            .context("measuring");
+        assert_eq!(code_of(&err), exit::USAGE);
+        assert_eq!(code_of(&anyhow::Error::new(Unmarked)), exit::ERROR);
+        // the first marked one in the chain decides
+        let inner = UsageError::Syntax {
+            origin: "x".into(),
+            message: "y".into(),
+        };
+        assert_eq!(
+            code_of(&anyhow::Error::new(inner).context(Unmarked)),
+            exit::USAGE
+        );
     }
 }

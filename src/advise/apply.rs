@@ -208,12 +208,7 @@ pub struct NotWritable {
     pub why: String,
 }
 
-impl NotWritable {
-    /// The exit code: bad input.
-    pub fn exit_code(&self) -> i32 {
-        crate::error::exit::USAGE
-    }
-}
+crate::exit_code!(NotWritable => crate::error::exit::USAGE);
 
 /// `access(path, W_OK)`: the system's word on writing `path` (a read-only
 /// mount says so even to root).
@@ -353,12 +348,7 @@ pub struct ProfileNameError {
     pub why: &'static str,
 }
 
-impl ProfileNameError {
-    /// The exit code: bad input.
-    pub fn exit_code(&self) -> i32 {
-        crate::error::exit::USAGE
-    }
-}
+crate::exit_code!(ProfileNameError => crate::error::exit::USAGE);
 
 /// Cargo's rules for a profile name (`validate_profile_name` in cargo's
 /// manifest schema), checked before anything is written.

@@ -33,12 +33,7 @@ pub enum EditError {
     Resolve(String),
 }
 
-impl EditError {
-    /// The exit code: bad input (the file, as it is, cannot take the edit).
-    pub fn exit_code(&self) -> i32 {
-        crate::error::exit::USAGE
-    }
-}
+crate::exit_code!(EditError => crate::error::exit::USAGE);
 
 /// What an edit of a manifest did.
 #[derive(Debug, Clone, PartialEq, Eq)]

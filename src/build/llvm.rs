@@ -163,13 +163,7 @@ fn missing_message(
     s
 }
 
-impl Error {
-    /// The exit code: the machine lacks what the request needs, found
-    /// before anything was built.
-    pub fn exit_code(&self) -> i32 {
-        crate::error::exit::USAGE
-    }
-}
+crate::exit_code!(Error => crate::error::exit::USAGE);
 
 /// The LLVM version in `rustc -vV`'s output (`LLVM version: 22.1.2`).
 pub fn rustc_llvm(rustc_vv: &str) -> Option<String> {

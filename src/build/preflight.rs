@@ -65,12 +65,7 @@ pub enum Error {
     },
 }
 
-impl Error {
-    /// The exit code: bad input, every one.
-    pub fn exit_code(&self) -> i32 {
-        exit::USAGE
-    }
-}
+crate::exit_code!(Error => exit::USAGE);
 
 /// Checks the flags against the project and the toolchain (`rustc`).
 pub fn check(flags: &CargoFlags, project: &Project, rustc: &Path) -> Result<(), Error> {

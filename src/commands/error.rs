@@ -1,10 +1,11 @@
 //! The commands' own bad-input errors, and the exit code of any error that
-//! ends a command: each area's error enum says its own (`exit_code()`),
+//! ends a command: each area's error enum is marked with its own
+//! (`exit_code!`, beside the type),
 //! found anywhere in the cause chain.
 
 use std::path::PathBuf;
 
-use crate::error::{UsageError, exit};
+use crate::error::exit;
 
 /// What a command refuses before it reaches the library. Bad input: exit
 /// code 2.
@@ -77,49 +78,14 @@ pub enum Error {
     },
 }
 
-impl Error {
-    /// The exit code: bad input, every one.
-    pub fn exit_code(&self) -> i32 {
-        exit::USAGE
-    }
-}
+crate::exit_code!(Error => exit::USAGE);
 
 /// The exit code for an error that ended a command: the first error in the
-/// chain whose type says what it means (bad input is [`exit::USAGE`]);
-/// anything else (I/O, a child that could not start) is [`exit::ERROR`].
+/// chain whose type is marked with one (`exit_code!`, beside the type; bad
+/// input is [`exit::USAGE`]); anything else (I/O, a child that could not
+/// start) is [`exit::ERROR`].
 pub fn exit_code(err: &anyhow::Error) -> i32 {
-    err.chain()
-        .find_map(|cause| {
-            macro_rules! typed {
-                ($($t:ty),+ $(,)?) => {
-                    $(if let Some(e) = cause.downcast_ref::<$t>() {
-                        return Some(e.exit_code());
-                    })+
-                };
-            }
-            typed!(
-                Error,
-                UsageError,
-                crate::workspace::Error,
-                crate::profile::resolve::Error,
-                crate::build::preflight::Error,
-                crate::build::llvm::Error,
-                crate::measure::Error,
-                crate::inspect::Error,
-                crate::advise::recommend::Impossible,
-                crate::advise::edit::EditError,
-                crate::advise::apply::ProfileNameError,
-                crate::advise::apply::NotWritable,
-                crate::gate::merge::MergeError,
-            );
-            let store = cause.downcast_ref::<crate::results::Error>()?;
-            Some(if store.is_bad_input() {
-                exit::USAGE
-            } else {
-                exit::ERROR
-            })
-        })
-        .unwrap_or(exit::ERROR)
+    crate::error::code_of(err)
 }
 
 /// True when a broken pipe (the reader of stdout went away, as `| head`

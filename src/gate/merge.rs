@@ -26,12 +26,7 @@ pub enum MergeError {
     SameDocument(String),
 }
 
-impl MergeError {
-    /// The exit code: bad input.
-    pub fn exit_code(&self) -> i32 {
-        crate::error::exit::USAGE
-    }
-}
+crate::exit_code!(MergeError => crate::error::exit::USAGE);
 
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or("")

@@ -121,12 +121,7 @@ pub enum Error {
     NothingBuilt(PathBuf),
 }
 
-impl Error {
-    /// The exit code: bad input, every one.
-    pub fn exit_code(&self) -> i32 {
-        exit::USAGE
-    }
-}
+crate::exit_code!(Error => exit::USAGE);
 
 /// Which two of `analysed` to diff, by the request; notes say why none.
 fn diff_pair(

@@ -173,12 +173,7 @@ pub enum Error {
     },
 }
 
-impl Error {
-    /// The exit code: bad input, every one.
-    pub fn exit_code(&self) -> i32 {
-        exit::USAGE
-    }
-}
+crate::exit_code!(Error => exit::USAGE);
 
 /// The base profile as the project's files and environment resolve it,
 /// with what the user's own rustflags say, and the config files read.

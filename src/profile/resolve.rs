@@ -52,12 +52,7 @@ pub enum Error {
     Setting(#[from] crate::error::UsageError),
 }
 
-impl Error {
-    /// The exit code: bad input, every one.
-    pub fn exit_code(&self) -> i32 {
-        crate::error::exit::USAGE
-    }
-}
+crate::exit_code!(Error => crate::error::exit::USAGE);
 
 type Result<T> = std::result::Result<T, Error>;
 

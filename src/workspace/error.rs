@@ -59,9 +59,4 @@ pub enum Error {
     SeveralBins { package: String, bins: Vec<String> },
 }
 
-impl Error {
-    /// The exit code: bad input, every one.
-    pub fn exit_code(&self) -> i32 {
-        exit::USAGE
-    }
-}
+crate::exit_code!(Error => exit::USAGE);

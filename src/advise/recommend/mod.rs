@@ -69,12 +69,7 @@ pub enum Impossible {
     NoBaseline(String),
 }
 
-impl Impossible {
-    /// The exit code: bad input.
-    pub fn exit_code(&self) -> i32 {
-        crate::error::exit::USAGE
-    }
-}
+crate::exit_code!(Impossible => crate::error::exit::USAGE);
 
 /// A configuration's figures.
 pub(super) struct Figures<'a> {
