@@ -419,7 +419,7 @@ fn a_file_the_user_cannot_write_is_refused_first() {
     // a read-only mount: the system says so, even to root (where a tmpfs
     // can be mounted)
     let Some(mnt) = crate::common::Tmpfs::mount("1m") else {
-        eprintln!("read-only mount: skipped (cannot mount a tmpfs here)");
+        crate::common::skip("cannot mount a tmpfs here (root is needed), for the read-only mount");
         return;
     };
     let project = mnt.path().join("tiny");

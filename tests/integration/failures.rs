@@ -94,7 +94,9 @@ fn a_full_disk_is_named_after_a_failed_build() {
     // and the document holds the note
     for (size, kib) in [("40k", "40 KiB"), ("300k", "300 KiB")] {
         let Some(mnt) = crate::common::Tmpfs::mount(size) else {
-            eprintln!("skipped: cannot mount a {size} tmpfs here (not root?)");
+            crate::common::skip(&format!(
+                "cannot mount a {size} tmpfs here (root is needed)"
+            ));
             return;
         };
         let dir = fixture("tiny");

@@ -95,8 +95,8 @@ fn the_page_is_self_contained_and_structured() {
 #[test]
 fn chromium_renders_every_chart() {
     let Some(browser) = chromium() else {
-        eprintln!(
-            "SKIPPED: no Chromium (set CHROMIUM, or install Debian's `chromium`, as .ci/run does)"
+        crate::common::skip(
+            "no Chromium (set CHROMIUM, or install Debian's `chromium`, as .ci/run does)",
         );
         return;
     };

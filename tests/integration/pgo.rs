@@ -17,7 +17,7 @@ fn profdata_here() -> bool {
                 .is_ok()
         });
     if !found {
-        eprintln!("skipped: no llvm-profdata of LLVM 22 (apt-get install llvm-22)");
+        crate::common::skip("no llvm-profdata of LLVM 22 (apt-get install llvm-22)");
     }
     found
 }
@@ -383,7 +383,7 @@ fn bolt_here() -> bool {
                 .is_ok()
         });
     if !found {
-        eprintln!("skipped: no llvm-bolt of LLVM 22 (apt-get install bolt-22)");
+        crate::common::skip("no llvm-bolt of LLVM 22 (apt-get install bolt-22)");
     }
     found && profdata_here()
 }
