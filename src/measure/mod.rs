@@ -171,6 +171,14 @@ pub enum Error {
         /// The configurations, quoted.
         names: String,
     },
+    /// `--train` in a run with no PGO or BOLT configuration.
+    #[error(
+        "--train and --train-cmd train PGO and BOLT configurations, and this run has none ({names}): measure one (`--preset pgo`, or `--with NAME:pgo=on`), or leave out the training"
+    )]
+    TrainWithoutPipeline {
+        /// The run's configurations, quoted.
+        names: String,
+    },
 }
 
 crate::exit_code!(Error => exit::USAGE);

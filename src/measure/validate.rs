@@ -170,10 +170,10 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
         }
         .into());
     }
-    let given = workload::collect(
-        workload::training_from_cli(&rt.train, &rt.train_cmd, &rt.options)?,
-        workload::training_from_metadata(&project.metadata)?,
-    );
+    let train_cli = workload::training_from_cli(&rt.train, &rt.train_cmd, &rt.options)?;
+    let train_metadata = workload::training_from_metadata(&project.metadata)?;
+    let (train_asked, train_in_metadata) = (!train_cli.is_empty(), !train_metadata.is_empty());
+    let given = workload::collect(train_cli, train_metadata);
     for w in workloads.iter().chain(&given) {
         workload::check_runnable(w)?;
     }
@@ -208,6 +208,18 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
         None => (configs, None),
     };
     let Tools { profdata, bolt } = pipeline_tools(&configs, &training)?;
+    // training that nothing in this run would use is not dropped silently
+    let pipelined = profdata.is_some() || bolt.is_some();
+    if train_asked && !pipelined {
+        return Err(super::Error::TrainWithoutPipeline {
+            names: configs
+                .iter()
+                .map(|c| format!("`{}`", c.name))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+        .into());
+    }
     let mut gold = Vec::new();
     for config in &configs {
         let effective = resolve::with_overrides(&base, &config.settings);
@@ -222,6 +234,11 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
     if (profdata.is_some() || bolt.is_some()) && !training_given {
         notes.push(
             "PGO and BOLT configurations are trained with the measured workloads themselves (no --train): their runtime gain is an upper bound (trained and measured on the same input)".into(),
+        );
+    }
+    if train_in_metadata && !pipelined {
+        notes.push(
+            "the metadata's `train` table trains PGO and BOLT configurations, and none is in this run (`--preset pgo`, or a configuration with pgo = \"on\" or bolt = \"on\"): it was not used".into(),
         );
     }
     notes.extend(resolve::unread_configs_note(&cwd, &project.workspace_root));

@@ -103,6 +103,20 @@ pub fn build(
         );
     }
     if !request.only.is_empty() {
+        // a configuration defined on this command line and left out by it
+        // would be dropped without a word
+        for with in &request.with {
+            let name = with.split_once(':').map_or("", |(n, _)| n.trim());
+            if !request.only.iter().any(|o| o == name) {
+                return Err(UsageError::Syntax {
+                    origin: format!("--with '{with}'"),
+                    message: format!(
+                        "`{name}` is not among --only {}: it would be defined and never measured; add it to --only, or leave out the --with",
+                        request.only.join(",")
+                    ),
+                });
+            }
+        }
         for name in &request.only {
             if !list.iter().any(|c| &c.name == name) {
                 return Err(UsageError::NoSuchConfiguration {
@@ -129,6 +143,25 @@ mod tests {
 
     fn names(list: &[Configuration]) -> Vec<&str> {
         list.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    #[test]
+    fn a_with_that_only_leaves_out_is_an_error_naming_both() {
+        let request = MatrixRequest {
+            with: vec!["small:lto=fat".into()],
+            only: vec!["baseline".into(), "fat".into()],
+            ..MatrixRequest::default()
+        };
+        let err = build(&request, &[]).unwrap_err().to_string();
+        assert!(
+            err.starts_with("--with 'small:lto=fat': `small` is not among --only baseline,fat"),
+            "{err}"
+        );
+        let request = MatrixRequest {
+            only: vec!["small".into()],
+            ..request
+        };
+        assert_eq!(names(&build(&request, &[]).unwrap()), ["small"]);
     }
 
     #[test]

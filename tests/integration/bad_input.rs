@@ -89,8 +89,38 @@ fn invalid_preset_and_configurations() {
         Some(&dir),
         "profile `dist` is not defined",
     );
+    // nothing silently dropped: a --with that --only leaves out, a
+    // training that no configuration of the run would use
+    expect_usage_error(
+        &["--only", "baseline", "--with", "small:lto=fat"],
+        Some(&dir),
+        "`small` is not among --only baseline",
+    );
+    expect_usage_error(
+        &["--only", "baseline,fat", "--train", "100"],
+        Some(&dir),
+        "--train and --train-cmd train PGO and BOLT configurations, and this run has none (`baseline`, `fat`)",
+    );
     // nothing was built: bad input is caught before any build starts
     assert_eq!(crate::common::built(&dir), Vec::<std::path::PathBuf>::new());
+}
+
+/// A `train` table in the metadata with no PGO or BOLT configuration in
+/// the run: measured as asked, with a note that it was not used.
+#[test]
+fn an_unused_train_table_is_a_note() {
+    let dir = fixture("tiny");
+    let manifest = dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).unwrap();
+    text.push_str("\n[package.metadata.cargo-lto.train.t]\nargs = \"100\"\n");
+    std::fs::write(&manifest, text).unwrap();
+    let run = crate::common::measure_json(&dir, &["--only", "off", "--no-rebuild"], &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let notes = run.doc["notes"].to_string();
+    assert!(
+        notes.contains("the metadata's `train` table trains PGO and BOLT configurations, and none is in this run"),
+        "{notes}"
+    );
 }
 
 #[test]
