@@ -100,11 +100,7 @@ pub fn run(req: &Request) -> Result<Outcome> {
     }];
     out.notes.extend(overridden(req, &m.written));
     // a step written "off" is no pipeline: nothing to build around cargo
-    if req
-        .settings
-        .living_in(Lives::Pipeline)
-        .any(|(k, _)| req.settings.step_on(k))
-    {
+    if !req.settings.steps().is_empty() {
         let pipeline = super::train::Pipeline {
             settings: &req.settings,
             config: &req.config,

@@ -7,7 +7,6 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::edit;
-use crate::profile::Lives;
 use crate::profile::settings::Settings;
 use crate::results::measure::Workload;
 
@@ -69,9 +68,9 @@ pub fn apply(p: &Pipeline, text: &mut String, label: &str) -> Result<Applied> {
     }
     let steps: Vec<String> = p
         .settings
-        .living_in(Lives::Pipeline)
-        .filter(|(k, _)| p.settings.step_on(*k))
-        .map(|(k, _)| format!("{k}=on"))
+        .steps()
+        .iter()
+        .map(|s| format!("{}=on", s.name()))
         .collect();
     out.build_line = format!(
         "cargo lto build {0} --with {0}:{1}",

@@ -200,4 +200,11 @@ pub struct BuildArgs {
     /// Wait for no other `cargo lto measure` or `build`: exit 2 instead.
     #[arg(long)]
     pub no_wait: bool,
+    /// Print no progress, and no notes.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// More: `-v` prints the build's table (its stages, peak memory, the
+    /// binary's size) on stderr, `-vv` also echoes cargo's output.
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 }

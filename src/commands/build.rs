@@ -4,14 +4,13 @@
 //! how a release job ships what `measure` measured.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use anyhow::{Context, Result};
 
 use crate::cli::BuildArgs;
 use crate::error::exit;
 use crate::measure::runtime::workload::Options;
-use crate::measure::{self, CounterChoice, Request, RuntimeRequest};
+use crate::measure::{self, BuildRequest, Scope};
 use crate::profile::Preset;
 use crate::profile::matrix::MatrixRequest;
 use crate::results::measure::Status;
@@ -26,44 +25,27 @@ fn preset_of(config: &str) -> Option<String> {
         .map(|(name, _)| name.to_string())
 }
 
-/// The measure request that builds `args.config` alone: no runtime, no
-/// rebuild, one build.
-fn request(args: &BuildArgs) -> Request {
-    Request {
+/// The request that builds `args.config`.
+fn request(args: &BuildArgs) -> BuildRequest {
+    BuildRequest {
         invocation: std::iter::once("cargo".to_string())
             .chain(std::env::args().skip(1))
             .collect(),
-        flags: CargoFlags::from(&args.cargo),
-        shard: None,
-        matrix: MatrixRequest {
-            preset: args.preset.clone().or_else(|| preset_of(&args.config)),
-            with: args.with.clone(),
-            only: vec![args.config.clone()],
-        },
-        base_profile: args.base_profile.clone(),
-        warm: false,
-        no_rebuild: true,
-        no_twin: true,
-        retry_busy: 0,
-        build_runs: Some(1),
-        no_wait: args.no_wait,
-        timeout: None,
-        verbose: false,
-        quiet: false,
-        color: None,
-        runtime: RuntimeRequest {
-            run: Vec::new(),
-            run_cmd: Vec::new(),
+        scope: Scope {
+            flags: CargoFlags::from(&args.cargo),
+            matrix: MatrixRequest {
+                preset: args.preset.clone().or_else(|| preset_of(&args.config)),
+                with: args.with.clone(),
+                only: vec![args.config.clone()],
+            },
+            base_profile: args.base_profile.clone(),
+            no_wait: args.no_wait,
             train: args.train.clone(),
             train_cmd: args.train_cmd.clone(),
             options: Options::default(),
-            runs: 1,
-            warmup: 0,
-            min_time: Duration::ZERO,
-            max_runs: 1,
-            ignore_failure: false,
-            counter: CounterChoice::Time,
         },
+        verbose: args.verbose >= 2,
+        quiet: args.quiet,
     }
 }
 
@@ -96,13 +78,25 @@ fn unknown_config(e: anyhow::Error, config: &str) -> anyhow::Error {
 
 /// Runs `build`; returns the exit code.
 pub fn run(args: &BuildArgs) -> Result<i32> {
-    let outcome = measure::run(&request(args)).map_err(|e| unknown_config(e, &args.config))?;
+    let outcome = measure::build(&request(args)).map_err(|e| unknown_config(e, &args.config))?;
     let doc = &outcome.document;
     let Some(c) = doc.config(&args.config) else {
         anyhow::bail!("`{}` was not built", args.config);
     };
-    for note in &doc.notes {
-        eprintln!("note: {note}");
+    if !args.quiet {
+        for note in &doc.notes {
+            eprintln!("note: {note}");
+        }
+    }
+    if args.verbose >= 1 {
+        eprint!(
+            "{}",
+            crate::render::measure(
+                doc,
+                crate::render::Format::Table,
+                crate::render::View { wide: true }
+            )?
+        );
     }
     let built = c.binary.as_ref().filter(|_| c.status == Status::Ok);
     let Some(binary) = built else {

@@ -8,7 +8,7 @@ use anyhow::Result;
 use crate::cli::{Color, CounterArg, FormatArg, MeasureArgs};
 use crate::error::exit;
 use crate::measure::runtime::workload::Options;
-use crate::measure::{self, CounterChoice, Request, RuntimeRequest};
+use crate::measure::{self, CounterChoice, Request, RuntimeRequest, Scope};
 use crate::render;
 use crate::workspace::CargoFlags;
 
@@ -21,16 +21,26 @@ fn request(args: &MeasureArgs) -> Request {
         invocation: std::iter::once("cargo".to_string())
             .chain(std::env::args().skip(1))
             .collect(),
-        flags: CargoFlags::from(&args.cargo),
+        scope: Scope {
+            flags: CargoFlags::from(&args.cargo),
+            matrix: super::matrix(&args.matrix),
+            base_profile: args.matrix.base_profile.clone(),
+            no_wait: args.no_wait,
+            train: rt.train.clone(),
+            train_cmd: rt.train_cmd.clone(),
+            options: Options {
+                shell: rt.shell,
+                prepare: rt.prepare.clone(),
+                dir: rt.run_dir.clone(),
+                stdin: rt.stdin.clone(),
+                compare_output: rt.compare_output.into(),
+            },
+        },
         shard: args.shard,
-        matrix: super::matrix(&args.matrix),
-        base_profile: args.matrix.base_profile.clone(),
         warm: args.warm,
         no_rebuild: args.no_rebuild,
-        no_twin: false,
         retry_busy: args.retry_busy,
         build_runs: args.build_runs,
-        no_wait: args.no_wait,
         timeout: args.timeout,
         verbose: args.verbose >= 2,
         quiet: args.quiet,
@@ -42,15 +52,6 @@ fn request(args: &MeasureArgs) -> Request {
         runtime: RuntimeRequest {
             run: rt.run.clone(),
             run_cmd: rt.run_cmd.clone(),
-            train: rt.train.clone(),
-            train_cmd: rt.train_cmd.clone(),
-            options: Options {
-                shell: rt.shell,
-                prepare: rt.prepare.clone(),
-                dir: rt.run_dir.clone(),
-                stdin: rt.stdin.clone(),
-                compare_output: rt.compare_output.into(),
-            },
             runs: rt.runs,
             warmup: rt.warmup,
             min_time: rt.min_time,

@@ -323,29 +323,32 @@ fn stage_rows(
     (old, ob): (&Configuration, &Build),
     (new, nb): (&Configuration, &Build),
 ) -> Vec<Row> {
-    use crate::results::pipeline::Stage;
+    use crate::results::pipeline::{PipelineStep, Stage, StageName};
     if old.pipeline.is_empty() && new.pipeline.is_empty() {
         return Vec::new();
     }
-    let pgo = |c: &Configuration| Stage::named(&c.pipeline, "instrumented-build").is_some();
-    let timed = if pgo(old) || pgo(new) {
-        "profile-use-build"
-    } else {
-        "build"
+    let pgo = |c: &Configuration| {
+        crate::results::pipeline::steps(&c.pipeline).contains(&PipelineStep::Pgo)
     };
-    let mut names: Vec<&str> = Vec::new();
-    for s in old.pipeline.iter().chain(&new.pipeline) {
-        if !names.contains(&s.stage.as_str()) {
-            names.push(&s.stage);
-        }
-    }
-    // the timed build comes after the PGO stages, before BOLT's
-    let at = names
-        .iter()
-        .position(|n| n.starts_with("bolt-"))
-        .unwrap_or(names.len());
-    names.insert(at, timed);
-    let figure = |c: &Configuration, b: &Build, stage: &str| {
+    let timed = if pgo(old) || pgo(new) {
+        StageName::ProfileUseBuild
+    } else {
+        StageName::Build
+    };
+    // every stage either side ran, in the order stages run, the timed
+    // build among them
+    let names: Vec<StageName> = StageName::ORDER
+        .into_iter()
+        .filter(|n| {
+            *n == timed
+                || old
+                    .pipeline
+                    .iter()
+                    .chain(&new.pipeline)
+                    .any(|s| s.stage == *n)
+        })
+        .collect();
+    let figure = |c: &Configuration, b: &Build, stage: StageName| {
         if stage == timed {
             Some(b.wall_s)
         } else {

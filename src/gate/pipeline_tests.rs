@@ -6,8 +6,8 @@ use crate::results::gate::{Limits, Note, Outcome};
 
 #[test]
 fn pipelines_are_judged_whole_and_shown_stage_by_stage() {
-    use crate::results::pipeline::Stage;
-    let stage = |name: &str, wall_s: f64| Stage::new(name, wall_s, wall_s, 1 << 20);
+    use crate::results::pipeline::{Stage, StageName};
+    let stage = |name: StageName, wall_s: f64| Stage::new(name, wall_s, wall_s, 1 << 20);
     let limits = Limits {
         max_build_time: Some(0.2),
         ..Limits::default()
@@ -15,9 +15,9 @@ fn pipelines_are_judged_whole_and_shown_stage_by_stage() {
     let mut base = doc();
     let wall = named(&mut base, "fat").build.as_ref().unwrap().wall_s;
     named(&mut base, "fat").pipeline = vec![
-        stage("instrumented-build", wall),
-        stage("training", 1.0),
-        stage("merge", 0.1),
+        stage(StageName::InstrumentedBuild, wall),
+        stage(StageName::Training, 1.0),
+        stage(StageName::Merge, 0.1),
     ];
     // the training ×3: the stage shows it, the whole (2 × wall + 1.1 s →
     // + 2 s) judges it
@@ -25,7 +25,7 @@ fn pipelines_are_judged_whole_and_shown_stage_by_stage() {
     named(&mut new, "fat").pipeline[1].wall_s = 3.0;
     named(&mut new, "fat")
         .pipeline
-        .push(stage("bolt-optimize", 0.5));
+        .push(stage(StageName::BoltOptimize, 0.5));
     let r = check(&base, &new, &limits);
     let rows: Vec<(&str, Outcome, Option<f64>)> = r
         .rows

@@ -7,32 +7,28 @@ use std::time::SystemTime;
 
 use anyhow::Result;
 
-use super::MeasurePlan;
+use super::resolved::{MeasurePlan, Planned};
 use super::steps;
 use crate::build::{self, BuildRun, Invocation, twin};
 use crate::inspect::sections;
+use crate::profile::cargo_args;
 use crate::profile::rustflags;
-use crate::profile::{Configuration, cargo_args};
 use crate::progress::ConfigBar;
 use crate::results::measure::BuildSample;
+use crate::results::pipeline::PipelineStep;
 use crate::workspace::Project;
 
 /// The environment that gives `config`'s rustflags keys, and `more` flags
 /// (a pipeline stage's), to cargo, with the user's own flags.
 pub fn rustflags_env(
     plan: &MeasurePlan,
-    config: &Configuration,
+    config: &Planned,
     more: &[String],
 ) -> Vec<(String, String)> {
     let (base, triple) = (&plan.base, plan.user_flags.triple.as_str());
-    let mut extra = rustflags::extra_flags(&config.settings, base, triple);
+    let mut extra = rustflags::extra_flags(&config.built.settings, base, triple);
     extra.extend(more.iter().cloned());
     rustflags::env_for(&plan.user_flags, &extra, &|k| std::env::var(k).ok())
-}
-
-/// True for a configuration built through the PGO pipeline.
-pub fn is_pgo(config: &Configuration) -> bool {
-    config.settings.step_on(crate::profile::Key::Pgo)
 }
 
 /// Where a sweep keeps its files under the target directory.
@@ -41,9 +37,8 @@ pub fn tool_dir(project: &Project) -> PathBuf {
 }
 
 /// The cargo command line (after `cargo`) for one configuration.
-pub fn cargo_command(plan: &MeasurePlan, config: &Configuration, target_dir: &Path) -> Vec<String> {
-    let (project, request) = (&plan.project, plan.request);
-    let flags = &request.flags;
+pub fn cargo_command(plan: &MeasurePlan, config: &Planned, target_dir: &Path) -> Vec<String> {
+    let (project, flags) = (&plan.project, &plan.flags);
     let mut args: Vec<String> = vec![
         "build".into(),
         "--message-format=json-render-diagnostics".into(),
@@ -60,26 +55,28 @@ pub fn cargo_command(plan: &MeasurePlan, config: &Configuration, target_dir: &Pa
         // with --target, rustflags reach the target's crates alone: not the
         // build scripts and proc macros, which an instrumented build would
         // otherwise make write profiles while it builds
-        None if is_pgo(config) => args.extend(["--target".into(), plan.user_flags.triple.clone()]),
+        None if config.has(PipelineStep::Pgo) => {
+            args.extend(["--target".into(), plan.user_flags.triple.clone()])
+        }
         None => {}
     }
     args.extend(flags.network_args());
     if let Some(jobs) = &flags.jobs {
         args.extend(["--jobs".into(), jobs.clone()]);
     }
-    if let Some(color) = &request.color {
+    if let Some(color) = &plan.options.color {
         args.extend(["--color".into(), color.clone()]);
     }
     args.extend(["--target-dir".into(), target_dir.display().to_string()]);
-    args.extend(cargo_args(config, &request.base_profile));
+    args.extend(cargo_args(&config.built, &plan.options.base_profile));
     args
 }
 
 /// How one configuration is built: its directory, cargo command and
 /// environment, the same for every clean build and the rebuild.
 pub(super) struct Builder<'a> {
-    plan: &'a MeasurePlan<'a>,
-    config: &'a Configuration,
+    plan: &'a MeasurePlan,
+    config: &'a Planned,
     pub target_dir: PathBuf,
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
@@ -87,17 +84,20 @@ pub(super) struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     /// A builder in `<tool dir>/<dir>` with `more` rustflags (a pipeline
-    /// stage's: `-Cprofile-generate`, `-Cprofile-use`).
+    /// stage's: `-Cprofile-generate`, `-Cprofile-use`) besides the
+    /// configuration's own link flags.
     pub fn with_flags(
-        plan: &'a MeasurePlan<'a>,
-        config: &'a Configuration,
+        plan: &'a MeasurePlan,
+        config: &'a Planned,
         dir: &str,
         more: &[String],
     ) -> Builder<'a> {
         let target_dir = tool_dir(&plan.project).join(dir);
+        let mut flags = more.to_vec();
+        flags.extend(config.link_flags.iter().cloned());
         Builder {
             args: cargo_command(plan, config, &target_dir),
-            env: rustflags_env(plan, config, more),
+            env: rustflags_env(plan, config, &flags),
             plan,
             config,
             target_dir,
@@ -105,14 +105,14 @@ impl<'a> Builder<'a> {
     }
 
     pub fn invocation(&self, phase: &str) -> Invocation {
-        let (plan, request) = (self.plan, self.plan.request);
+        let plan = self.plan;
         let log_dir = tool_dir(&plan.project).join("logs");
         Invocation {
             cargo: plan.cargo.clone(),
             args: self.args.clone(),
-            wrapper_log: log_dir.join(format!("{}.{phase}.jsonl", self.config.name)),
+            wrapper_log: log_dir.join(format!("{}.{phase}.jsonl", self.config.name())),
             bin: plan.project.bin.clone(),
-            timeout: request.timeout,
+            timeout: plan.options.timeout,
             blank_workspace_wrapper: plan.blank_workspace_wrapper,
             env: self
                 .env
@@ -138,7 +138,7 @@ impl<'a> Builder<'a> {
         echo: &(dyn Fn(&str) + Sync),
         notes: &mut Vec<String>,
     ) -> Result<(BuildRun, BuildSample)> {
-        let request = self.plan.request;
+        let options = &self.plan.options;
         let phase = if round == 1 {
             "clean".to_string()
         } else {
@@ -146,11 +146,11 @@ impl<'a> Builder<'a> {
         };
         let mut retried = 0;
         loop {
-            steps::prepare_dir(&self.target_dir, request.warm)?;
+            steps::prepare_dir(&self.target_dir, options.warm)?;
             let started = unix_now();
             let run = build::run(&self.invocation(&phase), &|k| bar.units(k), echo)?;
             let sample = steps::sample(&run, started);
-            if sample.busy && run.outcome.success() && retried < request.retry_busy && !request.warm
+            if sample.busy && run.outcome.success() && retried < options.retry_busy && !options.warm
             {
                 retried += 1;
                 bar.phase(&format!("building again: busy (retry {retried})"));
@@ -164,7 +164,7 @@ impl<'a> Builder<'a> {
                 };
                 notes.push(format!(
                     "`{}`: {which} was busy and was built again {retried} time(s) (--retry-busy); the last one is recorded",
-                    self.config.name
+                    self.config.name()
                 ));
             }
             return Ok((run, sample));

@@ -4,21 +4,22 @@
 //! user's workloads (statistics from `crate::stats`), and `record` converts
 //! every figure into the measure document, saved after each configuration.
 
-mod bolt;
 mod builder;
 pub mod carry;
-mod coverage;
 pub mod machine;
-mod pgo;
 pub mod plan;
 pub mod record;
+pub mod resolved;
 pub mod runtime;
 pub mod shard;
+mod stage;
 pub mod steps;
 pub mod sweep;
 mod validate;
 
-pub use validate::{MeasurePlan, validate};
+pub use resolved::MeasurePlan;
+pub use stage::bolt;
+pub use validate::validate;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -27,14 +28,13 @@ use std::time::{Duration, SystemTime};
 use anyhow::Result;
 
 use crate::error::exit;
-use crate::process::interrupted;
 use crate::profile::matrix::MatrixRequest;
 use crate::profile::resolve::{self, Resolved};
 use crate::profile::rustflags;
 use crate::progress::{Mode, Progress};
 use crate::results::{self, MEASURE_SCHEMA_VERSION, MeasureDocument};
 use crate::workspace::{CargoFlags, Project};
-use runtime::counter::{Counter, detect_counter};
+
 use runtime::workload::Options as WorkloadOptions;
 
 /// What to count for runtime.
@@ -49,19 +49,35 @@ pub enum CounterChoice {
     FetchMisses,
 }
 
-/// The runtime part of a request (`--run` and friends).
+/// What every measurement starts from: the project and cargo's flags, the
+/// configurations, the profile they build on, and what trains the
+/// pipeline ones.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// Cargo's flags.
+    pub flags: CargoFlags,
+    /// Preset, `--with`, `--only`.
+    pub matrix: MatrixRequest,
+    /// The profile configurations inherit.
+    pub base_profile: String,
+    /// Exit 2 instead of waiting when another run holds the project's
+    /// build area.
+    pub no_wait: bool,
+    /// `--train [NAME=]ARGS`: PGO's and BOLT's training runs.
+    pub train: Vec<String>,
+    /// `--train-cmd [NAME=]CMD`.
+    pub train_cmd: Vec<String>,
+    /// Shell, prepare, directory, stdin for the runs and the training.
+    pub options: WorkloadOptions,
+}
+
+/// The runtime part of a `measure` request (`--run` and friends).
 #[derive(Debug, Clone)]
 pub struct RuntimeRequest {
     /// `--run [NAME=]ARGS`.
     pub run: Vec<String>,
     /// `--run-cmd [NAME=]CMD`.
     pub run_cmd: Vec<String>,
-    /// `--train [NAME=]ARGS`: PGO's training runs.
-    pub train: Vec<String>,
-    /// `--train-cmd [NAME=]CMD`.
-    pub train_cmd: Vec<String>,
-    /// Shell, prepare, directory, stdin for those.
-    pub options: WorkloadOptions,
     /// At least this many recorded runs.
     pub runs: usize,
     /// Warm-up runs.
@@ -79,24 +95,14 @@ pub struct RuntimeRequest {
 /// A whole `measure` request.
 #[derive(Debug, Clone)]
 pub struct Request {
-    /// Cargo's flags.
-    pub flags: CargoFlags,
-    /// Preset, `--with`, `--only`.
-    pub matrix: MatrixRequest,
-    /// The profile configurations inherit.
-    pub base_profile: String,
+    /// The project, the matrix, the training.
+    pub scope: Scope,
     /// Reuse build directories.
     pub warm: bool,
     /// Skip the rebuild figure.
     pub no_rebuild: bool,
-    /// Skip what only `inspect` needs (the unstripped twin of a stripped
-    /// binary): `cargo lto build` ships, it does not inspect.
-    pub no_twin: bool,
     /// Re-run a busy clean build or workload run up to this many times.
     pub retry_busy: usize,
-    /// Exit 2 instead of waiting when another sweep holds the project's
-    /// build area.
-    pub no_wait: bool,
     /// Clean builds per configuration (`--build-runs`); `None`: the
     /// metadata's `build-runs`, else 1.
     pub build_runs: Option<usize>,
@@ -116,6 +122,20 @@ pub struct Request {
     pub shard: Option<(usize, usize)>,
 }
 
+/// A `cargo lto build` request: one configuration (`scope.matrix.only`),
+/// built as `measure` builds it.
+#[derive(Debug, Clone)]
+pub struct BuildRequest {
+    /// The project, the configuration, the training.
+    pub scope: Scope,
+    /// Echo cargo's output.
+    pub verbose: bool,
+    /// No progress display.
+    pub quiet: bool,
+    /// The command line, recorded in the document.
+    pub invocation: Vec<String>,
+}
+
 /// What a `measure` run produced.
 #[derive(Debug)]
 pub struct Outcome {
@@ -123,27 +143,6 @@ pub struct Outcome {
     pub document: MeasureDocument,
     /// Where it was saved, once it was.
     pub saved: Option<PathBuf>,
-}
-
-/// The instruction counter to use, and where its numbers come from.
-fn counter(choice: CounterChoice, notes: &mut Vec<String>) -> (Counter, String) {
-    match choice {
-        CounterChoice::Time => (Counter::Time, "wall-clock time".to_string()),
-        CounterChoice::Instructions => match detect_counter() {
-            (Some(c), source) => (c, source),
-            (None, why) => {
-                notes.push(why.clone());
-                (Counter::Time, why)
-            }
-        },
-        CounterChoice::FetchMisses => match runtime::counter::detect_cache_sim() {
-            Ok(source) => (Counter::CachegrindFetchMisses, source),
-            Err(why) => {
-                notes.push(why.clone());
-                (Counter::Time, why)
-            }
-        },
-    }
 }
 
 /// Why a sweep cannot start. Bad input: exit code 2.
@@ -221,11 +220,30 @@ pub(crate) fn resolve_base(project: &Project, cwd: &Path, base_profile: &str) ->
 /// before anything is built; a failing configuration is a result, not an
 /// error.
 pub fn run(request: &Request) -> Result<Outcome> {
-    let plan = validate(request)?;
+    measured(validate(request)?, Kind::Sweep)
+}
+
+/// Builds one configuration (`cargo lto build`) through the same stages as
+/// a sweep, saved as `build-<id>.json`, never read as a sweep.
+pub fn build(request: &BuildRequest) -> Result<Outcome> {
+    measured(validate::validate_build(request)?, Kind::Build)
+}
+
+/// What a run is, for where its document goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A sweep: `measure-<id>.json` and `latest.json`.
+    Sweep,
+    /// A release build: `build-<id>.json` alone.
+    Build,
+}
+
+/// Runs `plan`, naming a full disk first when a write failed for space.
+fn measured(plan: MeasurePlan, kind: Kind) -> Result<Outcome> {
     let target_dir = plan.project.target_dir.clone();
     // the tool's own writes fail on a full disk too, saying only "No space
     // left" somewhere down the chain: the cause first, whichever write it was
-    sweep_validated(request, plan).map_err(|e| {
+    sweep_validated(plan, kind).map_err(|e| {
         let full = e.chain().any(|c| {
             c.downcast_ref::<std::io::Error>()
                 .is_some_and(|io| io.kind() == std::io::ErrorKind::StorageFull)
@@ -239,9 +257,8 @@ pub fn run(request: &Request) -> Result<Outcome> {
     })
 }
 
-fn sweep_validated(request: &Request, mut plan: MeasurePlan<'_>) -> Result<Outcome> {
-    let (cargo, flags, project) = (&plan.cargo, &request.flags, &plan.project);
-    let rt = &request.runtime;
+fn sweep_validated(mut plan: MeasurePlan, kind: Kind) -> Result<Outcome> {
+    let (cargo, project) = (&plan.cargo, &plan.project);
     let now = SystemTime::now();
     let mut doc = MeasureDocument {
         schema_version: MEASURE_SCHEMA_VERSION,
@@ -257,11 +274,11 @@ fn sweep_validated(request: &Request, mut plan: MeasurePlan<'_>) -> Result<Outco
             package: project.package.clone(),
             version: project.version.clone(),
             bin: project.bin.clone(),
-            target: flags.target.clone(),
+            target: plan.flags.target.clone(),
         },
-        base_profile: request.base_profile.clone(),
+        base_profile: plan.options.base_profile.clone(),
         base_settings: record::profile(&plan.base),
-        warm: request.warm,
+        warm: plan.options.warm,
         notes: plan.notes.clone(),
         configurations: Vec::new(),
         workloads: Vec::new(),
@@ -271,71 +288,42 @@ fn sweep_validated(request: &Request, mut plan: MeasurePlan<'_>) -> Result<Outco
             Vec::new()
         },
         runtime_plan: None,
-        invocation: request.invocation.clone(),
+        invocation: plan.options.invocation.clone(),
         source: machine::source_revision(&project.workspace_root),
         cross_host_times: false,
         earlier_workloads: Vec::new(),
     };
-    // Ctrl-C stops the running build; results so far are saved. A second
-    // handler cannot be installed (tests run several sweeps in one process).
+    // Ctrl-C (and SIGTERM) stops the running build; results so far are
+    // saved. A second handler cannot be installed (tests run several
+    // sweeps in one process).
     let _ = ctrlc::set_handler(|| {
         crate::process::INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst)
     });
 
     let dir = results::results_dir(&project.target_dir);
-    let builds =
-        plan.configs.len() + (plan.build_runs - 1) * shard::groups(&plan.configs, &plan.base).len();
-    let progress = Progress::new(Mode::detect(request.quiet), builds);
+    let own = plan
+        .configs
+        .iter()
+        .filter(|c| c.identical_to.is_none())
+        .count();
+    let builds = plan.configs.len() + (plan.options.build_runs - 1) * own;
+    let progress = Progress::new(Mode::detect(plan.options.quiet), builds);
     let saved: RefCell<Option<PathBuf>> = RefCell::default();
     let save = |d: &MeasureDocument| -> Result<()> {
-        *saved.borrow_mut() = Some(results::save(&dir, d)?);
+        *saved.borrow_mut() = Some(match kind {
+            Kind::Sweep => results::save(&dir, d)?,
+            Kind::Build => results::save_build(&dir, d)?,
+        });
         Ok(())
     };
-    let mut swept = sweep::run(&plan, &mut doc, &progress, &save);
     // earlier sweeps of the project: clean builds and runs of the same
-    // binaries that a warm sweep carries, or a clean one lists
-    let earlier = carry::earlier(&dir, &project.workspace_root);
-    if request.warm && swept.is_ok() {
-        let notes = carry::carry(&mut doc, &earlier);
-        doc.notes.extend(notes);
-        swept = save(&doc);
-    }
-    let workloads = &plan.workloads;
-    if swept.is_ok() && !workloads.is_empty() && !doc.interrupted() && !interrupted() {
-        let (counter, source) = counter(rt.counter, &mut doc.notes);
-        let plan = runtime::schedule::Plan {
-            warmup: rt.warmup,
-            runs: rt.runs,
-            // counts are deterministic: the minimum time only matters for time
-            min_time_s: if counter == Counter::Time {
-                rt.min_time.as_secs_f64()
-            } else {
-                0.0
-            },
-            max_runs: rt.max_runs,
-            ignore_failure: rt.ignore_failure,
-            retry_busy: request.retry_busy,
-        };
-        doc.workloads = workloads.clone();
-        doc.runtime_plan = Some(record::runtime_plan(&plan, counter, source));
-        let options = runtime::Options {
-            workloads,
-            plan,
-            counter,
-        };
-        let mut executor = runtime::executor::RealExecutor;
-        swept =
-            runtime::run(&mut doc, &options, &mut executor, &progress).and_then(|()| save(&doc));
-    }
-    if swept.is_ok() {
-        if !doc.interrupted() && !interrupted() {
-            carry::runtime(&mut doc, &earlier);
-        }
-        if doc.runtime_plan.is_some() {
-            runtime::finish(&mut doc);
-        }
-        swept = save(&doc);
-    }
+    // binaries that a warm sweep carries, or a clean one lists (a release
+    // build runs nothing, and lists nothing)
+    let earlier = match kind {
+        Kind::Sweep => carry::earlier(&dir, &project.workspace_root),
+        Kind::Build => Vec::new(),
+    };
+    let swept = sweep::run(&plan, &mut doc, &progress, &save, &earlier);
     progress.finish();
     if let Some(note) = plan.lock.restore()? {
         doc.notes.push(note);

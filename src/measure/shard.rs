@@ -1,7 +1,7 @@
 //! Sharding a sweep over CI jobs (`--shard K/N`, `cargo lto plan`):
 //! which configurations each shard builds, identical ones together.
 
-use super::sweep::{effective, values};
+use super::resolved::{effective, values};
 use crate::profile::resolve::Resolved;
 use crate::profile::{BASELINE, Configuration};
 

@@ -1,14 +1,17 @@
 //! One check of a `measure` request against the project, before anything
 //! is built: the matrix, the shard, the workloads, the base profile, every
-//! configuration's rustflags keys. What it returns is the one plan the
-//! sweep and the runtime phase borrow.
+//! configuration's rustflags keys. What it returns is the one owned plan
+//! (`resolved::MeasurePlan`) everything after it reads: nothing below
+//! here reads the request.
 
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
+use super::resolved::{MeasurePlan, Options, RuntimeSpec, plan_configs};
+use super::runtime::schedule::Plan;
 use super::runtime::workload::{self, Workload};
-use super::{Base, Request, bolt, resolve_base, shard};
+use super::{Base, BuildRequest, Request, Scope, bolt, resolve_base, shard};
 use crate::build::environment::user_wrappers;
 use crate::build::llvm;
 use crate::build::preflight;
@@ -16,59 +19,15 @@ use crate::error::UsageError;
 use crate::profile::Configuration;
 use crate::profile::Key;
 use crate::profile::matrix;
-use crate::profile::resolve::{self, Resolved};
-use crate::profile::rustflags::UserFlags;
+use crate::profile::resolve;
 use crate::profile::values::{Linker, LinkerName};
-use crate::workspace::{self, AreaLock, Lockfile, Project};
-
-/// A measure request checked against its project.
-pub struct MeasurePlan<'r> {
-    /// The request as given.
-    pub request: &'r Request,
-    /// The cargo binary.
-    pub cargo: PathBuf,
-    /// Where cargo runs from (config files are found from here).
-    pub cwd: PathBuf,
-    /// The project, loaded.
-    pub project: Project,
-    /// Removes a Cargo.lock cargo made, when the run ends.
-    pub lock: Lockfile,
-    /// The build area, this sweep's alone until the plan is dropped (after
-    /// `lock` has removed its Cargo.lock): held, never read.
-    pub _area: AreaLock,
-    /// The configurations to measure (this shard's, with `--shard`).
-    pub configs: Vec<Configuration>,
-    /// The base profile, resolved (rustflags keys included).
-    pub base: Resolved,
-    /// The user's rustflags, which a configuration's rustflags keys join.
-    pub user_flags: UserFlags,
-    /// A config file sets `build.rustc-workspace-wrapper`, which must be
-    /// overridden with an empty `RUSTC_WORKSPACE_WRAPPER`.
-    pub blank_workspace_wrapper: bool,
-    /// The workloads (command line and metadata).
-    pub workloads: Vec<Workload>,
-    /// What the document's notes start with.
-    pub notes: Vec<String>,
-    /// Clean builds per configuration: `--build-runs`, else the
-    /// metadata's `build-runs` (the package's over the workspace's), else 1.
-    pub build_runs: usize,
-    /// llvm-profdata of rustc's LLVM version, when a configuration has
-    /// `pgo = "on"`.
-    pub profdata: Option<PathBuf>,
-    /// BOLT's tools, when a configuration has `bolt = "on"`.
-    pub bolt: Option<bolt::Tools>,
-    /// What trains the PGO configurations: `--train`/`--train-cmd` and the
-    /// metadata's `train` table, else the workloads.
-    pub training: Vec<Workload>,
-    /// True when the training runs were given (not the workloads).
-    pub training_given: bool,
-}
+use crate::workspace::{self, Project};
 
 /// `--build-runs`, else the last `build-runs` of the metadata tables (the
 /// package's comes after the workspace's), else 1; at least 1, and 1 with
 /// `--warm` (a warm build again would compile nothing).
-fn build_runs(request: &Request, project: &Project) -> Result<usize, UsageError> {
-    let (runs, origin) = match request.build_runs {
+fn build_runs(asked: &Asked, project: &Project) -> Result<usize, UsageError> {
+    let (runs, origin) = match asked.build_runs {
         Some(n) => (n, "--build-runs".to_string()),
         None => project
             .metadata
@@ -83,7 +42,7 @@ fn build_runs(request: &Request, project: &Project) -> Result<usize, UsageError>
             message: "must be at least 1".into(),
         });
     }
-    if runs > 1 && request.warm {
+    if runs > 1 && asked.warm {
         return Err(UsageError::Syntax {
             origin,
             message: format!(
@@ -142,26 +101,229 @@ struct Tools {
     bolt: Option<bolt::Tools>,
 }
 
-/// Checks `request` against its project; bad input is an error here,
-/// before anything is built.
-pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
+/// What a `measure` asks beyond the scope: a shard, warm builds, how
+/// many clean builds, the workloads. `cargo lto build` asks none of it.
+#[derive(Default)]
+struct Asked<'a> {
+    shard: Option<(usize, usize)>,
+    warm: bool,
+    build_runs: Option<usize>,
+    run: &'a [String],
+    run_cmd: &'a [String],
+}
+
+/// Everything resolved, but how to measure and what to run.
+struct Prepared {
+    cargo: PathBuf,
+    cwd: PathBuf,
+    project: Project,
+    lock: workspace::Lockfile,
+    area: workspace::AreaLock,
+    flags: workspace::CargoFlags,
+    configs: Vec<super::resolved::Planned>,
+    base: crate::profile::resolve::Resolved,
+    user_flags: crate::profile::rustflags::UserFlags,
+    blank_workspace_wrapper: bool,
+    workloads: Vec<Workload>,
+    training: Training,
+    tools: Tools,
+    build_runs: usize,
+    notes: Vec<String>,
+}
+
+impl Prepared {
+    /// The plan, with how to measure and what to run.
+    fn plan(self, options: Options, runtime: RuntimeSpec) -> MeasurePlan {
+        MeasurePlan {
+            cargo: self.cargo,
+            cwd: self.cwd,
+            project: self.project,
+            lock: self.lock,
+            _area: self.area,
+            flags: self.flags,
+            options,
+            configs: self.configs,
+            base: self.base,
+            user_flags: self.user_flags,
+            blank_workspace_wrapper: self.blank_workspace_wrapper,
+            runtime,
+            training: self.training.runs,
+            training_given: self.training.given,
+            profdata: self.tools.profdata,
+            bolt: self.tools.bolt,
+            notes: self.notes,
+        }
+    }
+}
+
+/// What trains the pipeline configurations.
+struct Training {
+    /// The runs: the given ones, else the workloads.
+    runs: Vec<Workload>,
+    /// They were given (`--train`, the metadata's `train`).
+    given: bool,
+    /// `--train` or `--train-cmd` was on the command line.
+    asked: bool,
+    /// The metadata has a `train` table.
+    in_metadata: bool,
+}
+
+/// The workloads and the training, checked runnable; the workloads'
+/// inputs hashed.
+fn runs(scope: &Scope, asked: &Asked, project: &Project) -> Result<(Vec<Workload>, Training)> {
+    let options = &scope.options;
+    let mut workloads = workload::collect(
+        workload::from_cli(asked.run, asked.run_cmd, options)?,
+        workload::from_metadata(&project.metadata, options.compare_output)?,
+    );
+    let train_cli = workload::training_from_cli(&scope.train, &scope.train_cmd, options)?;
+    let train_metadata = workload::training_from_metadata(&project.metadata)?;
+    let (train_asked, in_metadata) = (!train_cli.is_empty(), !train_metadata.is_empty());
+    let given = workload::collect(train_cli, train_metadata);
+    for w in workloads.iter().chain(&given) {
+        workload::check_runnable(w)?;
+    }
+    for w in &mut workloads {
+        w.input_sha256 = workload::input_hash(w)?;
+    }
+    let training = Training {
+        given: !given.is_empty(),
+        runs: if given.is_empty() {
+            workloads.clone()
+        } else {
+            given
+        },
+        asked: train_asked,
+        in_metadata,
+    };
+    Ok((workloads, training))
+}
+
+/// This shard's configurations (baseline in every shard), and a note
+/// naming them.
+fn sharded(
+    configs: Vec<Configuration>,
+    base: &crate::profile::resolve::Resolved,
+    shard: Option<(usize, usize)>,
+) -> (Vec<Configuration>, Option<String>) {
+    let Some((k, n)) = shard else {
+        return (configs, None);
+    };
+    let mine = shard::shard(&configs, base, k, n);
+    let names: Vec<&str> = mine.iter().map(|c| c.name.as_str()).collect();
+    let note = format!(
+        "shard {k}/{n}: {} (baseline is in every shard, so each shard's comparisons have their reference from the same machine; `cargo lto merge` joins the shards)",
+        names.join(", ")
+    );
+    (mine, Some(note))
+}
+
+/// Training that nothing in this run would use is an error when asked
+/// for on the command line, and a note when the metadata has it.
+fn unused_training(
+    training: &Training,
+    tools: &Tools,
+    configs: &[Configuration],
+) -> Result<Option<String>> {
+    if tools.profdata.is_some() || tools.bolt.is_some() {
+        return Ok((!training.given).then(|| {
+            "PGO and BOLT configurations are trained with the measured workloads themselves (no --train): their runtime gain is an upper bound (trained and measured on the same input)".to_string()
+        }));
+    }
+    if training.asked {
+        let names: Vec<String> = configs.iter().map(|c| format!("`{}`", c.name)).collect();
+        return Err(super::Error::TrainWithoutPipeline {
+            names: names.join(", "),
+        }
+        .into());
+    }
+    Ok(training.in_metadata.then(|| {
+        "the metadata's `train` table trains PGO and BOLT configurations, and none is in this run (`--preset pgo`, or a configuration with pgo = \"on\" or bolt = \"on\"): it was not used".to_string()
+    }))
+}
+
+/// Each configuration's rustflags keys checked against the target and
+/// rustc; the note naming those linked with gold.
+fn check_keys(configs: &[super::resolved::Planned], project: &Project) -> Result<Option<String>> {
+    let rustc = std::env::var_os("RUSTC").map_or_else(|| PathBuf::from("rustc"), PathBuf::from);
+    let mut gold = Vec::new();
+    for config in configs {
+        preflight::check_rustflag_keys(
+            config.name(),
+            &config.effective,
+            project.target.triple(),
+            &rustc,
+        )?;
+        if config.settings().linker() == Some(&Linker::Named(LinkerName::Gold)) {
+            gold.push(format!("`{}`", config.name()));
+        }
+    }
+    Ok((!gold.is_empty()).then(|| {
+        format!(
+            "{}: linked with gold, which rustc warns is deprecated and has known bugs with Rust (cargo's output, shown with -vv)",
+            gold.join(", ")
+        )
+    }))
+}
+
+/// Resolves `scope` and what is `asked` against the project, once: the
+/// project loaded (its build area locked), the matrix, the runs, the base
+/// profile, this shard's configurations resolved, the tools they need.
+fn resolve(scope: &Scope, asked: &Asked) -> Result<Prepared> {
     let cargo = workspace::cargo_binary();
-    let flags = &request.flags;
+    let flags = &scope.flags;
     let cwd = std::env::current_dir().context("reading the current directory")?;
     // the build area first: a Cargo.lock that cargo creates while
     // resolving is then this run's alone, to remove at its end
     let located = workspace::locate(&cargo, flags)?;
-    let area = workspace::lock_area(&located.target_dir, !request.no_wait, &|holder| {
+    let area = workspace::lock_area(&located.target_dir, !scope.no_wait, &|holder| {
         eprintln!("cargo-lto: waiting for another `cargo lto measure` ({holder}) on this project")
     })?;
     let (project, lock) = workspace::resolve_untouched(&cargo, flags)?;
-    let configs = matrix::build(&request.matrix, &project.metadata)?;
-    let build_runs = build_runs(request, &project)?;
+    let configs = matrix::build(&scope.matrix, &project.metadata)?;
+    let build_runs = build_runs(asked, &project)?;
+    let (workloads, training) = runs(scope, asked, &project)?;
+    let rustc = std::env::var_os("RUSTC").map_or_else(|| PathBuf::from("rustc"), PathBuf::from);
+    preflight::check(flags, &project, &rustc)?;
+    let Base {
+        resolved: base,
+        config_files,
+        user_flags,
+    } = resolve_base(&project, &cwd, &scope.base_profile)?;
+    let (configs, shard_note) = sharded(configs, &base, asked.shard);
+    let tools = pipeline_tools(&configs, &training.runs)?;
+    let training_note = unused_training(&training, &tools, &configs)?;
+    let configs = plan_configs(configs, &base);
+    let gold_note = check_keys(&configs, &project)?;
+    let wrappers = user_wrappers(&config_files);
+    let mut notes = wrappers.notes();
+    notes.extend(training_note);
+    notes.extend(resolve::unread_configs_note(&cwd, &project.workspace_root));
+    notes.extend(shard_note);
+    notes.extend(gold_note);
+    Ok(Prepared {
+        cargo,
+        cwd,
+        project,
+        lock,
+        area,
+        flags: flags.clone(),
+        configs,
+        base,
+        user_flags,
+        blank_workspace_wrapper: wrappers.config_workspace_wrapper,
+        workloads,
+        training,
+        tools,
+        build_runs,
+        notes,
+    })
+}
+
+/// Checks a `measure` request against its project and resolves it into
+/// the plan; bad input is an error here, before anything is built.
+pub fn validate(request: &Request) -> Result<MeasurePlan> {
     let rt = &request.runtime;
-    let mut workloads = workload::collect(
-        workload::from_cli(&rt.run, &rt.run_cmd, &rt.options)?,
-        workload::from_metadata(&project.metadata, rt.options.compare_output)?,
-    );
     // --runs ≥ 1 is clap's; this needs both
     if rt.max_runs < rt.runs {
         return Err(UsageError::Syntax {
@@ -170,102 +332,71 @@ pub fn validate(request: &Request) -> Result<MeasurePlan<'_>> {
         }
         .into());
     }
-    let train_cli = workload::training_from_cli(&rt.train, &rt.train_cmd, &rt.options)?;
-    let train_metadata = workload::training_from_metadata(&project.metadata)?;
-    let (train_asked, train_in_metadata) = (!train_cli.is_empty(), !train_metadata.is_empty());
-    let given = workload::collect(train_cli, train_metadata);
-    for w in workloads.iter().chain(&given) {
-        workload::check_runnable(w)?;
-    }
-    for w in &mut workloads {
-        w.input_sha256 = workload::input_hash(w)?;
-    }
-    let training_given = !given.is_empty();
-    let training = if training_given {
-        given
-    } else {
-        workloads.clone()
+    let asked = Asked {
+        shard: request.shard,
+        warm: request.warm,
+        build_runs: request.build_runs,
+        run: &rt.run,
+        run_cmd: &rt.run_cmd,
     };
-    let rustc = std::env::var_os("RUSTC").map_or_else(|| PathBuf::from("rustc"), PathBuf::from);
-    preflight::check(flags, &project, &rustc)?;
-    let Base {
-        resolved: base,
-        config_files,
-        user_flags,
-    } = resolve_base(&project, &cwd, &request.base_profile)?;
-    // each configuration's rustflags keys are checked before anything is built
-    let target = &project.target;
-    let (configs, shard_note) = match request.shard {
-        Some((k, n)) => {
-            let mine = shard::shard(&configs, &base, k, n);
-            let names: Vec<&str> = mine.iter().map(|c| c.name.as_str()).collect();
-            let note = format!(
-                "shard {k}/{n}: {} (baseline is in every shard, so each shard's comparisons have their reference from the same machine; `cargo lto merge` joins the shards)",
-                names.join(", ")
-            );
-            (mine, Some(note))
-        }
-        None => (configs, None),
+    let resolved = resolve(&request.scope, &asked)?;
+    let options = Options {
+        base_profile: request.scope.base_profile.clone(),
+        warm: request.warm,
+        no_rebuild: request.no_rebuild,
+        no_twin: false,
+        retry_busy: request.retry_busy,
+        build_runs: resolved.build_runs,
+        timeout: request.timeout,
+        verbose: request.verbose,
+        quiet: request.quiet,
+        color: request.color.clone(),
+        invocation: request.invocation.clone(),
     };
-    let Tools { profdata, bolt } = pipeline_tools(&configs, &training)?;
-    // training that nothing in this run would use is not dropped silently
-    let pipelined = profdata.is_some() || bolt.is_some();
-    if train_asked && !pipelined {
-        return Err(super::Error::TrainWithoutPipeline {
-            names: configs
-                .iter()
-                .map(|c| format!("`{}`", c.name))
-                .collect::<Vec<_>>()
-                .join(", "),
-        }
-        .into());
-    }
-    let mut gold = Vec::new();
-    for config in &configs {
-        let effective = resolve::with_overrides(&base, &config.settings);
-        preflight::check_rustflag_keys(&config.name, &effective, target.triple(), &rustc)?;
-        if config.settings.linker() == Some(&Linker::Named(LinkerName::Gold)) {
-            gold.push(format!("`{}`", config.name));
-        }
-    }
+    let runtime = RuntimeSpec {
+        workloads: resolved.workloads.clone(),
+        plan: Plan {
+            warmup: rt.warmup,
+            runs: rt.runs,
+            min_time_s: rt.min_time.as_secs_f64(),
+            max_runs: rt.max_runs,
+            ignore_failure: rt.ignore_failure,
+            retry_busy: request.retry_busy,
+        },
+        counter: rt.counter,
+    };
+    Ok(resolved.plan(options, runtime))
+}
 
-    let wrappers = user_wrappers(&config_files);
-    let mut notes = wrappers.notes();
-    if (profdata.is_some() || bolt.is_some()) && !training_given {
-        notes.push(
-            "PGO and BOLT configurations are trained with the measured workloads themselves (no --train): their runtime gain is an upper bound (trained and measured on the same input)".into(),
-        );
-    }
-    if train_in_metadata && !pipelined {
-        notes.push(
-            "the metadata's `train` table trains PGO and BOLT configurations, and none is in this run (`--preset pgo`, or a configuration with pgo = \"on\" or bolt = \"on\"): it was not used".into(),
-        );
-    }
-    notes.extend(resolve::unread_configs_note(&cwd, &project.workspace_root));
-    notes.extend(shard_note);
-    if !gold.is_empty() {
-        notes.push(format!(
-            "{}: linked with gold, which rustc warns is deprecated and has known bugs with Rust (cargo's output, shown with -vv)",
-            gold.join(", ")
-        ));
-    }
-    Ok(MeasurePlan {
-        request,
-        cargo,
-        cwd,
-        project,
-        lock,
-        _area: area,
-        configs,
-        base,
-        user_flags,
-        blank_workspace_wrapper: wrappers.config_workspace_wrapper,
-        workloads,
-        notes,
-        build_runs,
-        profdata,
-        bolt,
-        training,
-        training_given,
-    })
+/// Resolves a `cargo lto build` request: one configuration built as
+/// `measure` builds it (its pipeline included), once, no rebuild, no twin,
+/// nothing run on it.
+pub fn validate_build(request: &BuildRequest) -> Result<MeasurePlan> {
+    let resolved = resolve(&request.scope, &Asked::default())?;
+    let options = Options {
+        base_profile: request.scope.base_profile.clone(),
+        warm: false,
+        no_rebuild: true,
+        no_twin: true,
+        retry_busy: 0,
+        build_runs: 1,
+        timeout: None,
+        verbose: request.verbose,
+        quiet: request.quiet,
+        color: None,
+        invocation: request.invocation.clone(),
+    };
+    let runtime = RuntimeSpec {
+        workloads: Vec::new(),
+        plan: Plan {
+            warmup: 0,
+            runs: 1,
+            min_time_s: 0.0,
+            max_runs: 1,
+            ignore_failure: false,
+            retry_busy: 0,
+        },
+        counter: super::CounterChoice::Time,
+    };
+    Ok(resolved.plan(options, runtime))
 }

@@ -255,6 +255,14 @@ impl Key {
         KEYS.iter().find(|s| s.name == name).map(|s| s.key)
     }
 
+    /// The pipeline step a `Lives::Pipeline` key turns on (the key and the
+    /// step share their name).
+    pub fn step(self) -> Option<crate::results::pipeline::PipelineStep> {
+        (self.lives() == Lives::Pipeline)
+            .then(|| crate::results::pipeline::PipelineStep::by_name(self.name()))
+            .flatten()
+    }
+
     /// Every key, in table order.
     pub fn all() -> impl Iterator<Item = Key> {
         KEYS.iter().map(|s| s.key)

@@ -189,6 +189,17 @@ impl Settings {
         self.get(key) == Some(&Value::Step(super::values::Step::On))
     }
 
+    /// The pipeline steps set "on", in the order a pipeline runs them.
+    pub fn steps(&self) -> Vec<crate::results::pipeline::PipelineStep> {
+        let mut steps: Vec<_> = self
+            .living_in(Lives::Pipeline)
+            .filter(|(k, _)| self.step_on(*k))
+            .filter_map(|(k, _)| k.step())
+            .collect();
+        steps.sort();
+        steps
+    }
+
     /// `icf`, if set.
     pub fn icf(&self) -> Option<Icf> {
         match self.get(Key::Icf)? {

@@ -14,7 +14,11 @@ use crate::results::measure::Verdict;
 pub(super) fn pipeline_text(r: &Recommendation) -> Option<String> {
     (!r.pipeline.is_empty()).then(|| format!(
         "{}: a pipeline around `cargo build` (PGO: an instrumented build, a training run, a build with the profile; BOLT: instrumenting, training and optimizing the linked binary), which no Cargo.toml can hold: `cargo lto apply --recommended` writes the profile part and the training (a `train` table in the metadata) and prints the `cargo lto build {}` line that builds the release. The profile part alone, below, gives none of what the pipeline adds:",
-        r.pipeline.join(", "),
+        r.pipeline
+            .iter()
+            .map(|s| format!("{} = \"on\"", s.name()))
+            .collect::<Vec<_>>()
+            .join(", "),
         r.choice.as_deref().unwrap_or("CONFIG")
     ))
 }

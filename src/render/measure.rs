@@ -214,7 +214,7 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
 /// A pipeline configuration's build figure: its whole pipeline, marked
 /// with its steps (`6.75 s pgo`); None for a plain build.
 pub(super) fn pipeline_cell(c: &Configuration) -> Option<Cell> {
-    let steps = pipeline::steps(&c.pipeline)?;
+    let steps = pipeline::mark(&c.pipeline)?;
     let whole = c.whole_build_s()?;
     Some(Cell::Text(format!(
         "{} {steps}",
@@ -338,7 +338,7 @@ fn legend(doc: &MeasureDocument, view: View) -> String {
     if doc
         .configurations
         .iter()
-        .any(|c| c.status == Status::Ok && pipeline::steps(&c.pipeline).is_some())
+        .any(|c| c.status == Status::Ok && !pipeline::steps(&c.pipeline).is_empty())
     {
         lines.push("`pgo`, `bolt`: the whole pipeline (pgo: instrumented build, training, merge, the build with the profile; bolt: the build, then BOLT's instrumentation, training and optimization; the notes have each stage); its link RSS is the largest stage's.".into());
     }

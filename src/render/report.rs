@@ -244,7 +244,7 @@ pub fn report(sections: &[Section]) -> Report {
             if doc
                 .configurations
                 .iter()
-                .any(|c| c.status == Status::Ok && crate::results::pipeline::steps(&c.pipeline).is_some())
+                .any(|c| c.status == Status::Ok && !crate::results::pipeline::steps(&c.pipeline).is_empty())
             {
                 " (`pgo`, `bolt`: the whole pipeline, its peak memory the largest stage's)"
             } else {

@@ -5,22 +5,12 @@ use super::blocks::{Align, Table};
 use super::cells::Cell;
 use crate::results::MeasureDocument;
 use crate::results::measure::Status;
-use crate::results::pipeline::Stage;
-
-/// The stages in the order they run; `build` is the timed build (with
-/// the profile under PGO), between PGO's stages and BOLT's.
-const ORDER: [&str; 7] = [
-    "instrumented-build",
-    "training",
-    "merge",
-    "build",
-    "bolt-instrument",
-    "bolt-training",
-    "bolt-optimize",
-];
+use crate::results::pipeline::{Stage, StageName};
 
 /// A table of every pipeline configuration's stages' wall seconds and
-/// their total; None when no configuration has a pipeline.
+/// their total; None when no configuration has a pipeline. `build` is the
+/// timed build (with the profile under PGO), between PGO's stages and
+/// BOLT's.
 pub fn stages(doc: &MeasureDocument) -> Option<Table> {
     let piped: Vec<_> = doc
         .configurations
@@ -30,12 +20,19 @@ pub fn stages(doc: &MeasureDocument) -> Option<Table> {
     if piped.is_empty() {
         return None;
     }
-    let used: Vec<&str> = ORDER
+    // the timed build is one column, `build`, whatever its stage's name
+    let used: Vec<StageName> = StageName::ORDER
         .into_iter()
-        .filter(|s| *s == "build" || piped.iter().any(|c| Stage::named(&c.pipeline, s).is_some()))
+        .filter(|s| *s != StageName::ProfileUseBuild)
+        .filter(|s| {
+            *s == StageName::Build
+                || piped
+                    .iter()
+                    .any(|c| Stage::named(&c.pipeline, *s).is_some())
+        })
         .collect();
     let mut headers = vec![("config", Align::Left)];
-    headers.extend(used.iter().map(|s| (*s, Align::Right)));
+    headers.extend(used.iter().map(|s| (s.name(), Align::Right)));
     headers.push(("whole", Align::Right));
     let mut t = Table::new(&headers);
     t.title = Some("pipeline stages (wall time)".into());
@@ -45,16 +42,16 @@ pub fn stages(doc: &MeasureDocument) -> Option<Table> {
             .as_ref()
             .filter(|_| c.status == Status::Ok)
             .map(|b| b.wall_s);
-        let figure = |s: &str| match s {
-            "build" => build,
+        let figure = |s: StageName| match s {
+            StageName::Build => build,
             _ => Stage::named(&c.pipeline, s).map(|st| st.wall_s),
         };
         let mut row = vec![Cell::Text(c.name.clone())];
         row.extend(
             used.iter()
-                .map(|s| figure(s).map_or(Cell::Empty, Cell::Seconds)),
+                .map(|s| figure(*s).map_or(Cell::Empty, Cell::Seconds)),
         );
-        let whole: f64 = used.iter().filter_map(|s| figure(s)).sum();
+        let whole: f64 = used.iter().filter_map(|s| figure(*s)).sum();
         row.push(Cell::Seconds(whole));
         t.row(row);
     }
@@ -69,7 +66,7 @@ mod tests {
     use super::*;
     use crate::results::test_docs::{doc, spec};
 
-    fn stage(name: &str, wall_s: f64) -> Stage {
+    fn stage(name: StageName, wall_s: f64) -> Stage {
         Stage::new(name, wall_s, wall_s, 1)
     }
 
@@ -81,9 +78,9 @@ mod tests {
         ]);
         assert!(stages(&d).is_none(), "no pipeline, no table");
         d.configurations[1].pipeline = vec![
-            stage("instrumented-build", 14.0),
-            stage("training", 0.5),
-            stage("merge", 0.25),
+            stage(StageName::InstrumentedBuild, 14.0),
+            stage(StageName::Training, 0.5),
+            stage(StageName::Merge, 0.25),
         ];
         let t = stages(&d).unwrap();
         let headers: Vec<&str> = t.columns.iter().map(|c| c.header.as_str()).collect();

@@ -59,10 +59,10 @@ pub struct Recommendation {
     pub settings: BTreeMap<String, String>,
     /// The profile section to paste (`[profile.release]` …), empty for null.
     pub toml: String,
-    /// The chosen configuration's pipeline steps (`pgo = "on"`), which no
+    /// The chosen configuration's pipeline steps (`pgo`, `bolt`), which no
     /// Cargo.toml can hold: the TOML is then only its profile part.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub pipeline: Vec<String>,
+    pub pipeline: Vec<super::pipeline::PipelineStep>,
     /// What the choice costs against baseline: each of its figures that
     /// is worse beyond the noise rules (empty for none, and without a
     /// choice).

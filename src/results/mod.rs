@@ -34,7 +34,9 @@ pub const BASELINE: &str = "baseline";
 
 pub use inspect::{INSPECT_SCHEMA_VERSION, InspectDocument};
 pub use measure::{MEASURE_SCHEMA_VERSION, MeasureDocument};
-pub use store::{Error, Listed, latest, list, load, new_id, results_dir, save, write_atomic};
+pub use store::{
+    Error, Listed, latest, list, load, new_id, results_dir, save, save_build, write_atomic,
+};
 
 /// Serde's default for a count of clean builds in documents older than
 /// `measure --build-runs`: one.

@@ -155,16 +155,36 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 /// written by serde as `null`, which no reader accepts).
 pub fn save(dir: &Path, doc: &MeasureDocument) -> Result<PathBuf, Error> {
     let path = dir.join(format!("measure-{}.json", doc.id));
-    let json = serde_json::to_vec_pretty(doc).map_err(|e| Error::Unreadable {
-        path: path.clone(),
-        error: e.to_string(),
-    })?;
-    if let Err(e) = parse::<MeasureDocument>(&json) {
-        return Err(Error::Unreadable { path, error: e });
-    }
+    let json = checked(&path, doc)?;
     write_atomic(&path, &json)?;
     write_atomic(&dir.join(LATEST), &json)?;
     Ok(path)
+}
+
+/// Saves the document of a `cargo lto build` as `build-<id>.json` in
+/// `dir`, and nothing else: it is no sweep, so neither `latest.json` nor
+/// [`list`] (which `recommend`, `check`, `report` and `inspect` read)
+/// ever sees it.
+pub fn save_build(dir: &Path, doc: &MeasureDocument) -> Result<PathBuf, Error> {
+    let path = dir.join(format!("build-{}.json", doc.id));
+    let json = checked(&path, doc)?;
+    write_atomic(&path, &json)?;
+    Ok(path)
+}
+
+/// `doc` as JSON, refused when it would not read back.
+fn checked(path: &Path, doc: &MeasureDocument) -> Result<Vec<u8>, Error> {
+    let json = serde_json::to_vec_pretty(doc).map_err(|e| Error::Unreadable {
+        path: path.to_path_buf(),
+        error: e.to_string(),
+    })?;
+    if let Err(e) = parse::<MeasureDocument>(&json) {
+        return Err(Error::Unreadable {
+            path: path.to_path_buf(),
+            error: e,
+        });
+    }
+    Ok(json)
 }
 
 /// Deserializes with the path of the failing field in the message.

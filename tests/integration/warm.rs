@@ -330,3 +330,73 @@ fn the_progress_line_shows_the_tables_build_figure() {
         .unwrap();
     assert!((shown - build).abs() < 0.01, "{line} against {build}");
 }
+
+/// `cargo lto build` builds one configuration through the same stages as
+/// a sweep and saves its document as `build-<id>.json` only: after a
+/// sweep of five configurations, `recommend` still sees all five (it read
+/// a one-configuration build document as the newest sweep before). Its
+/// `-q` prints the binary's path alone, `-v` the build's table on stderr.
+#[test]
+fn a_release_build_is_not_read_as_a_sweep() {
+    let dir = fixture("tiny");
+    let five = "baseline,off,thin,fat,fat-cgu1";
+    let sweep = measure_json(&dir, &["--only", five, "--no-rebuild"], &[]);
+    assert_eq!(sweep.code, Some(0), "{}", sweep.stderr);
+    let out = crate::common::cargo_lto()
+        .args(["build", "fat", "-q"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(std::path::Path::new(printed.trim()).is_file(), "{printed}");
+    assert!(
+        out.stderr.is_empty(),
+        "-q: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results = dir.join("target/cargo-lto/results");
+    let builds: Vec<_> = std::fs::read_dir(&results)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("build-"))
+        .collect();
+    assert_eq!(builds.len(), 1, "{builds:?}");
+    let latest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(results.join("latest.json")).unwrap()).unwrap();
+    assert_eq!(
+        latest["id"], sweep.doc["id"],
+        "latest.json is still the sweep"
+    );
+    let out = crate::common::cargo_lto()
+        .args(["recommend", "--format", "json"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["results_id"], sweep.doc["id"]);
+    let mut seen: Vec<&str> = answer["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(answer["rejected"].as_array().unwrap())
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    seen.sort_unstable();
+    seen.dedup();
+    let mut all: Vec<&str> = five.split(',').collect();
+    all.sort_unstable();
+    assert_eq!(seen, all, "{answer:#}");
+    // -v: the build's table on stderr
+    let out = crate::common::cargo_lto()
+        .args(["build", "off", "-v"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("config") && stderr.contains("off"),
+        "{stderr}"
+    );
+}

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::results::pipeline::PipelineStep;
+
 /// The TOML to paste: profile keys under `[profile.<profile>]`; rustflags
 /// keys as a comment pointing at `cargo lto apply`, which knows where they go.
 pub fn toml_snippet(profile: &str, settings: &BTreeMap<String, String>) -> String {
@@ -31,13 +33,8 @@ pub fn toml_snippet(profile: &str, settings: &BTreeMap<String, String>) -> Strin
 
 /// The pipeline steps of `settings` that are on (`pgo = "on"`), which no
 /// Cargo.toml can hold.
-pub fn pipeline_steps(settings: &BTreeMap<String, String>) -> Vec<String> {
-    let Ok(parsed) = crate::profile::Settings::from_map(settings, "recommendation") else {
-        return Vec::new();
-    };
-    parsed
-        .living_in(crate::profile::Lives::Pipeline)
-        .filter(|(k, _)| parsed.step_on(*k))
-        .map(|(k, v)| format!("{k} = {}", v.toml()))
-        .collect()
+pub fn pipeline_steps(settings: &BTreeMap<String, String>) -> Vec<PipelineStep> {
+    crate::profile::Settings::from_map(settings, "recommendation")
+        .map(|parsed| parsed.steps())
+        .unwrap_or_default()
 }

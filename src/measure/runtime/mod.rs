@@ -119,66 +119,70 @@ pub fn run(
         )
         .with_context(|| format!("workload `{}`", workload.name))?;
         bar.finish("done");
-        let mut series = series;
-        let noise = noise::floor(&mut series, options.counter);
-        if let Some(w) = doc.workloads.iter_mut().find(|w| w.name == workload.name) {
-            w.noise = noise;
-        }
-        let baseline = series
-            .get(BASELINE)
-            .filter(|s| s.failure.is_none() && !s.samples.is_empty());
-        let judged = outputs::judge(&workload.name, workload.compare_output, &series);
-        if let Some(w) = doc.workloads.iter_mut().find(|w| w.name == workload.name) {
-            w.compared_by = judged.compared_by;
-        }
-        let how = match judged.compared_by {
-            Some(CompareBy::Lines) => " (compared as sorted lines)",
-            _ => "",
-        };
-        for config in doc.configurations.iter_mut() {
-            let Some(s) = series.get(&config.name) else {
-                continue;
-            };
-            let differs = judged.differs.contains(&config.name);
-            let is_baseline = config.name == BASELINE;
-            let runtime = recorded(
-                &workload.name,
-                s,
-                options.counter,
-                baseline,
-                is_baseline,
-                differs,
-            );
-            if differs {
-                doc.notes.push(format!(
-                    "OUTPUT DIFFERS: `{}` printed other output for workload `{}` than {}{how} — a changed result (panic strategy, float rounding, a miscompile) matters more than its speed",
-                    config.name,
-                    workload.name,
-                    if baseline.is_some() { BASELINE } else { "the other configurations" }
-                ));
-            }
-            if s.uncounted > 0 {
-                doc.notes.push(format!(
-                    "`{}`: {} run(s) of workload `{}` exited non-zero without an instruction count; they are not among its samples",
-                    config.name, s.uncounted, workload.name
-                ));
-            }
-            config.runtime.push(runtime);
-        }
-        doc.notes.extend(judged.notes);
-        let failed = doc
-            .configurations
-            .iter()
-            .flat_map(|c| &c.runtime)
-            .any(|r| r.workload == workload.name && r.status != Status::Ok);
-        if failed && let Some(word) = syntax::shell_syntax(workload) {
-            doc.notes.push(format!(
-                "workload `{0}` failed, and its arguments were split at spaces but run without a shell (`{word}` reached the program as an argument): quote an argument that must stay one (`{0}='[.[] | .a]'`), or use --shell",
-                workload.name
-            ));
-        }
+        record(doc, workload, series, options.counter);
     }
     Ok(())
+}
+
+/// Records one workload's `series` in `doc`: its A/A floor, how outputs
+/// compared, each configuration's runs (and loud notes for differing
+/// output, uncounted runs, a shell-looking argument of a failed run).
+fn record(
+    doc: &mut MeasureDocument,
+    workload: &Workload,
+    mut series: std::collections::BTreeMap<String, Series>,
+    counter: Counter,
+) {
+    let noise = noise::floor(&mut series, counter);
+    if let Some(w) = doc.workloads.iter_mut().find(|w| w.name == workload.name) {
+        w.noise = noise;
+    }
+    let baseline = series
+        .get(BASELINE)
+        .filter(|s| s.failure.is_none() && !s.samples.is_empty());
+    let judged = outputs::judge(&workload.name, workload.compare_output, &series);
+    if let Some(w) = doc.workloads.iter_mut().find(|w| w.name == workload.name) {
+        w.compared_by = judged.compared_by;
+    }
+    let how = match judged.compared_by {
+        Some(CompareBy::Lines) => " (compared as sorted lines)",
+        _ => "",
+    };
+    for config in doc.configurations.iter_mut() {
+        let Some(s) = series.get(&config.name) else {
+            continue;
+        };
+        let differs = judged.differs.contains(&config.name);
+        let is_baseline = config.name == BASELINE;
+        let runtime = recorded(&workload.name, s, counter, baseline, is_baseline, differs);
+        if differs {
+            doc.notes.push(format!(
+                "OUTPUT DIFFERS: `{}` printed other output for workload `{}` than {}{how} — a changed result (panic strategy, float rounding, a miscompile) matters more than its speed",
+                config.name,
+                workload.name,
+                if baseline.is_some() { BASELINE } else { "the other configurations" }
+            ));
+        }
+        if s.uncounted > 0 {
+            doc.notes.push(format!(
+                "`{}`: {} run(s) of workload `{}` exited non-zero without an instruction count; they are not among its samples",
+                config.name, s.uncounted, workload.name
+            ));
+        }
+        config.runtime.push(runtime);
+    }
+    doc.notes.extend(judged.notes);
+    let failed = doc
+        .configurations
+        .iter()
+        .flat_map(|c| &c.runtime)
+        .any(|r| r.workload == workload.name && r.status != Status::Ok);
+    if failed && let Some(word) = syntax::shell_syntax(workload) {
+        doc.notes.push(format!(
+            "workload `{0}` failed, and its arguments were split at spaces but run without a shell (`{word}` reached the program as an argument): quote an argument that must stay one (`{0}='[.[] | .a]'`), or use --shell",
+            workload.name
+        ));
+    }
 }
 
 /// Decides the verdicts of every runtime comparison of `doc` together

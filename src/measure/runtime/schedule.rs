@@ -37,6 +37,40 @@ pub struct Series {
     pub load: Option<Load>,
 }
 
+/// Adds run `r` to its configuration's series `s`: a sample, or the
+/// failure that ends the series (unless `--ignore-failure`), or an
+/// uncounted run (never a NaN sample: it would poison the statistics and
+/// the document).
+fn record(s: &mut Series, r: &RunRecord, plan: &Plan, counter: Counter) {
+    if r.exit_code != 0 && !plan.ignore_failure {
+        s.failure = Some((r.exit_code, r.stderr_tail.clone()));
+        return;
+    }
+    let value = match (counter, r.instructions) {
+        (Counter::Time, _) => r.wall_s,
+        (_, Some(n)) => n as f64,
+        (_, None) => {
+            s.uncounted += 1;
+            return;
+        }
+    };
+    s.samples.push(value);
+    s.peak_rss_bytes.push(r.peak_rss_bytes);
+    // the load of every recorded run, or none: one run without it leaves
+    // the whole unknown rather than partly measured (this run's sample is
+    // pushed: the first recorded run starts the sum)
+    s.load = match (s.samples.len(), s.load, r.load) {
+        (1, _, Some(l)) => Some(l),
+        (_, Some(mut sum), Some(l)) => {
+            sum.add(&l);
+            Some(sum)
+        }
+        _ => None,
+    };
+    *s.outputs.entry(r.stdout_sha256.clone()).or_default() += 1;
+    *s.line_outputs.entry(r.lines_sha256.clone()).or_default() += 1;
+}
+
 /// Runs `workload` on every configuration (name, binary) by the plan; `log`
 /// receives every (configuration, warm-up?) run in order, for progress and tests.
 pub fn schedule(
@@ -51,37 +85,6 @@ pub fn schedule(
         .iter()
         .map(|(n, _)| (n.clone(), Series::default()))
         .collect();
-    let record = |name: &str, r: &RunRecord, series: &mut BTreeMap<String, Series>| {
-        let s = series.get_mut(name).expect("known configuration");
-        if r.exit_code != 0 && !plan.ignore_failure {
-            s.failure = Some((r.exit_code, r.stderr_tail.clone()));
-            return;
-        }
-        let value = match (counter, r.instructions) {
-            (Counter::Time, _) => r.wall_s,
-            (_, Some(n)) => n as f64,
-            // never a NaN sample: it would poison the statistics and the document
-            (_, None) => {
-                s.uncounted += 1;
-                return;
-            }
-        };
-        s.samples.push(value);
-        s.peak_rss_bytes.push(r.peak_rss_bytes);
-        // the load of every recorded run, or none: one run without it
-        // leaves the whole unknown rather than partly measured
-        // (this run's sample is pushed: the first recorded run starts the sum)
-        s.load = match (s.samples.len(), s.load, r.load) {
-            (1, _, Some(l)) => Some(l),
-            (_, Some(mut sum), Some(l)) => {
-                sum.add(&l);
-                Some(sum)
-            }
-            _ => None,
-        };
-        *s.outputs.entry(r.stdout_sha256.clone()).or_default() += 1;
-        *s.line_outputs.entry(r.lines_sha256.clone()).or_default() += 1;
-    };
     for (name, bin) in configs {
         for _ in 0..plan.warmup {
             log(name, true);
@@ -118,7 +121,12 @@ pub fn schedule(
                 log(name, false);
                 r = executor.run(name, bin, workload, counter)?;
             }
-            record(name, &r, &mut series);
+            record(
+                series.get_mut(name).expect("known configuration"),
+                &r,
+                plan,
+                counter,
+            );
             ran = true;
         }
         if !ran {

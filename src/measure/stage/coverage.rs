@@ -1,16 +1,49 @@
-//! How well a PGO configuration's profile fits its build: the functions
-//! of the workspace's crates the profile has data for (`llvm-profdata
-//! show`), and those the profile-use build compiled without
-//! (`-pgo-warn-missing-function`, counted by `build::run`).
+//! How well a PGO configuration's profile fits its build, after the link:
+//! the functions of the workspace's crates the profile has data for
+//! (`llvm-profdata show`), and those the profile-use build compiled
+//! without (`-pgo-warn-missing-function`, counted by `build::run`).
 
 use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, Result};
 
-use super::MeasurePlan;
+use super::{Ctx, Flow, Phase};
+use crate::measure::resolved::MeasurePlan;
 use crate::process::{Wait, read_all, run_piped};
-use crate::results::pipeline::{Coverage, Functions};
+use crate::results::measure::Status;
+use crate::results::pipeline::{Coverage as Covered, Functions};
+
+/// The profile's coverage of a PGO configuration's timed build.
+pub struct Coverage;
+
+impl super::Stage for Coverage {
+    fn name(&self) -> &'static str {
+        "pgo coverage"
+    }
+
+    fn phase(&self) -> Phase {
+        Phase::AfterLink
+    }
+
+    fn applies(&self, ctx: &Ctx) -> bool {
+        ctx.profile.is_some() && ctx.plan.profdata.is_some() && ctx.entry.status == Status::Ok
+    }
+
+    fn run(&self, ctx: &mut Ctx) -> Result<Flow> {
+        let (Some(profdata), Some(profile)) = (&ctx.plan.profdata, &ctx.profile) else {
+            return Ok(Flow::Next);
+        };
+        record_coverage(
+            ctx.plan,
+            (profdata, profile),
+            &ctx.missing_profile,
+            &mut ctx.entry,
+            &mut ctx.notes,
+        )?;
+        Ok(Flow::Next)
+    }
+}
 
 /// The functions a profile has data for, from `llvm-profdata show
 /// --all-functions --counts`: each name (mangled; a local function's is
@@ -40,7 +73,7 @@ pub fn profile_functions(show: &str) -> Vec<(String, bool)> {
 /// The profile's coverage of the build: functions with data (from the
 /// profile) and without (`missing`, from the profile-use build's
 /// warnings), for the workspace's crates (`members`) and for all.
-pub fn coverage(functions: &[(String, bool)], missing: &[String], members: &[String]) -> Coverage {
+pub fn coverage(functions: &[(String, bool)], missing: &[String], members: &[String]) -> Covered {
     use std::collections::BTreeMap;
     let ours = |mangled: &str| {
         let (_, krate) = crate::inspect::attribution::crate_of_symbol(mangled, true);
@@ -51,7 +84,7 @@ pub fn coverage(functions: &[(String, bool)], missing: &[String], members: &[Str
         *with.entry(name.as_str()).or_default() |= ran;
     }
     let without: std::collections::BTreeSet<&str> = missing.iter().map(String::as_str).collect();
-    let mut c = Coverage {
+    let mut c = Covered {
         workspace: Functions::default(),
         all: Functions::default(),
     };
@@ -108,7 +141,7 @@ pub const LOW_COVERAGE: f64 = 0.5;
 
 /// What the coverage says: the figures, and a LOW COVERAGE warning with
 /// its likely cause when the profile does not fit.
-pub fn coverage_note(name: &str, c: &Coverage) -> Option<String> {
+pub fn coverage_note(name: &str, c: &Covered) -> Option<String> {
     let w = &c.workspace;
     let share = w.share()?;
     let figures = format!(

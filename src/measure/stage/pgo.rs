@@ -1,26 +1,105 @@
-//! The stages before a PGO configuration's timed build: an instrumented
+//! PGO's stages: before a configuration's timed build, an instrumented
 //! build of the same configuration (`-Cprofile-generate`), a training run
-//! of each workload with it, and `llvm-profdata merge`. The timed build
-//! then uses the merged profile (`-Cprofile-use`). A profile fits only the
-//! configuration it was trained under (cargo's `-C metadata` feeds every
-//! symbol hash and changes with every setting), so each configuration
-//! trains its own.
+//! of each workload with it, and `llvm-profdata merge` ([`Training`]); the
+//! timed build then uses the merged profile (`-Cprofile-use`); on its
+//! binary, the instrumentation's slowdown ([`Slowdown`]). A profile fits
+//! only the configuration it was trained under (cargo's `-C metadata`
+//! feeds every symbol hash and changes with every setting), so each
+//! configuration trains its own.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result};
 
-use super::MeasurePlan;
-use super::builder::{Builder, tool_dir};
-use super::runtime::executor::{Executor, RealExecutor};
-use super::steps;
+use super::{Ctx, Flow, Phase};
 use crate::build;
+use crate::measure::builder::{Builder, tool_dir};
+use crate::measure::resolved::{MeasurePlan, Planned};
+use crate::measure::runtime::executor::{Executor, RealExecutor};
+use crate::measure::steps;
 use crate::process::{Wait, read_all, run_piped};
-use crate::profile::Configuration;
 use crate::progress::ConfigBar;
 use crate::results::measure::Counter;
-use crate::results::pipeline::Stage;
+use crate::results::pipeline::{PipelineStep, Stage, StageName};
+
+/// PGO's instrumented build, training and merge, before the timed build.
+pub struct Training;
+
+impl super::Stage for Training {
+    fn name(&self) -> &'static str {
+        "pgo training"
+    }
+
+    fn phase(&self) -> Phase {
+        Phase::BeforeBuild
+    }
+
+    fn applies(&self, ctx: &Ctx) -> bool {
+        ctx.config.has(PipelineStep::Pgo) && ctx.plan.profdata.is_some()
+    }
+
+    fn run(&self, ctx: &mut Ctx) -> Result<Flow> {
+        let Some(profdata) = &ctx.plan.profdata else {
+            return Ok(Flow::Next);
+        };
+        let echo = ctx.echo();
+        match train(ctx.plan, ctx.config, profdata, &ctx.bar, &echo)? {
+            Ok(t) => {
+                ctx.flags.extend(use_flags(&t.profile));
+                ctx.entry.pipeline = t.stages;
+                ctx.profile = Some(t.profile);
+                ctx.instrumented = Some(t.instrumented);
+                Ok(Flow::Next)
+            }
+            Err(failed) => Ok(ctx.failed(failed)),
+        }
+    }
+}
+
+/// The instrumentation's slowdown, on the binary: the training runs with
+/// the final binary, alternated with the instrumented one's.
+pub struct Slowdown;
+
+impl super::Stage for Slowdown {
+    fn name(&self) -> &'static str {
+        "pgo slowdown"
+    }
+
+    fn phase(&self) -> Phase {
+        Phase::OnBinary
+    }
+
+    fn applies(&self, ctx: &Ctx) -> bool {
+        ctx.instrumented.is_some() && ctx.binary.is_some()
+    }
+
+    fn run(&self, ctx: &mut Ctx) -> Result<Flow> {
+        let (Some(instrumented), Some(exe)) = (ctx.instrumented.clone(), ctx.binary.clone()) else {
+            return Ok(Flow::Next);
+        };
+        let Some(i) = ctx
+            .entry
+            .pipeline
+            .iter()
+            .position(|s| s.stage == StageName::Training)
+        else {
+            return Ok(Flow::Next);
+        };
+        ctx.bar
+            .phase("timing the training with both binaries (pgo)");
+        let mut training = ctx.entry.pipeline[i].clone();
+        record_slowdown(
+            ctx.plan,
+            ctx.config,
+            (&instrumented, &exe),
+            &mut training,
+            &mut ctx.notes,
+        );
+        ctx.entry.pipeline[i] = training;
+        Ok(Flow::Next)
+    }
+}
 
 /// A stage that failed: the configuration fails, with this first.
 #[derive(Debug)]
@@ -54,10 +133,10 @@ pub fn use_flags(profile: &Path) -> Vec<String> {
 }
 
 /// Where `config`'s merged profile is kept (for its repeated builds too).
-pub fn profile_path(plan: &MeasurePlan, config: &Configuration) -> PathBuf {
+pub fn profile_path(plan: &MeasurePlan, config: &Planned) -> PathBuf {
     tool_dir(&plan.project)
         .join("pgo")
-        .join(&config.name)
+        .join(config.name())
         .join("merged.profdata")
 }
 
@@ -79,7 +158,7 @@ pub fn profile_files(dir: &Path, ext: &str) -> Result<(Vec<PathBuf>, u64)> {
 
 /// A stage of the processes whose usages are given: their wall and CPU
 /// seconds added, the largest peak.
-pub fn stage(name: &str, usages: &[crate::process::Usage]) -> Stage {
+pub fn stage(name: StageName, usages: &[crate::process::Usage]) -> Stage {
     Stage::new(
         name,
         usages.iter().map(|u| u.wall_s).sum(),
@@ -96,13 +175,13 @@ pub type FailedRun = (String, i32, String);
 /// its exit code and stderr.
 pub fn run_training(
     plan: &MeasurePlan,
-    config: &Configuration,
+    config: &Planned,
     exe: &Path,
-    stage: &str,
+    stage: StageName,
 ) -> Result<(Stage, Option<FailedRun>)> {
     let mut training = Stage::new(stage, 0.0, 0.0, 0);
     for w in &plan.training {
-        let r = RealExecutor.run(&config.name, exe, w, Counter::Time)?;
+        let r = RealExecutor.run(config.name(), exe, w, Counter::Time)?;
         training.wall_s += r.wall_s;
         training.cpu_s += r.cpu_s;
         training.peak_rss_bytes = training.peak_rss_bytes.max(r.peak_rss_bytes);
@@ -118,80 +197,33 @@ pub fn run_training(
 /// a stage failed, and the configuration with it.
 pub fn train(
     plan: &MeasurePlan,
-    config: &Configuration,
-    (profdata, link): (&Path, &[String]),
+    config: &Planned,
+    profdata: &Path,
     bar: &ConfigBar,
     echo: &(dyn Fn(&str) + Sync),
 ) -> Result<Result<Trained, Failed>> {
-    let dir = tool_dir(&plan.project).join("pgo").join(&config.name);
+    let dir = tool_dir(&plan.project).join("pgo").join(config.name());
     let raw = dir.join("profraw");
     steps::prepare_dir(&dir, false)?;
     std::fs::create_dir_all(&raw).with_context(|| format!("creating {}", raw.display()))?;
     let mut stages = Vec::new();
-
     bar.phase("building instrumented (pgo)");
-    // with the configuration's own link arguments: the same build but for
-    // the instrumentation
-    let mut generate = vec![format!("-Cprofile-generate={}", raw.display())];
-    generate.extend(link.iter().cloned());
-    let gen_dir = format!("{}.pgo-instrumented", config.name);
-    let builder = Builder::with_flags(plan, config, &gen_dir, &generate);
-    steps::prepare_dir(&builder.target_dir, false)?;
-    let run = build::run(
-        &builder.invocation("pgo-instrumented"),
-        &|k| bar.units(k),
-        echo,
-    )?;
-    stages.push(stage("instrumented-build", &[run.usage]));
-    let Some(exe) = run.executable.filter(|_| run.outcome.success()) else {
-        return Ok(Err(Failed {
-            message: "its instrumented build (-Cprofile-generate) failed".into(),
-            exit_code: Some(run.outcome.exit_code()),
-            stderr_tail: Some(run.stderr_tail),
-            stages,
-        }));
+    let exe = match instrumented_build(plan, config, &raw, bar, echo, &mut stages)? {
+        Ok(exe) => exe,
+        Err(message) => return Ok(Err(message)),
     };
-    // build scripts and proc macros are not instrumented (--target), so
-    // anything here came from the training
-    let (before, _) = profile_files(&raw, "profraw")?;
-    anyhow::ensure!(
-        before.is_empty(),
-        "{} holds profiles before the training",
-        raw.display()
-    );
-
     bar.phase("training (pgo)");
-    let (mut training, failed) = run_training(plan, config, &exe, "training")?;
-    if let Some((name, code, stderr_tail)) = failed {
-        stages.push(training);
-        return Ok(Err(Failed {
-            message: format!(
-                "its training run of `{name}` with the instrumented binary failed (exit {code})"
-            ),
-            exit_code: Some(code),
-            stderr_tail: Some(stderr_tail),
-            stages,
-        }));
-    }
-    let (files, bytes) = profile_files(&raw, "profraw")?;
-    training.profiles = Some((files.len(), bytes));
-    stages.push(training);
-    if files.is_empty() {
-        return Ok(Err(Failed {
-            message: "its training wrote no profile: the instrumented binary writes one when it exits normally, calls process::exit or unwinds from a panic, not when it aborts (panic = \"abort\", abort()) or is killed; or the workloads never ran the binary ({bin})".into(),
-            exit_code: None,
-            stderr_tail: None,
-            stages,
-        }));
-    }
-
+    let files = match training(plan, config, &exe, &raw, &mut stages)? {
+        Ok(files) => files,
+        Err(failed) => return Ok(Err(failed)),
+    };
     bar.phase("merging the profile (pgo)");
     let merged = profile_path(plan, config);
     let mut cmd = Command::new(profdata);
     cmd.arg("merge").arg("-o").arg(&merged).args(&files);
     let done = run_piped(&mut cmd, Wait::Blocking, read_all, read_all)
         .with_context(|| format!("running {}", profdata.display()))?;
-    stages.push(stage("merge", &[done.usage]));
+    stages.push(stage(StageName::Merge, &[done.usage]));
     if !done.outcome.success() || !merged.is_file() {
         return Ok(Err(Failed {
             message: format!(
@@ -210,12 +242,89 @@ pub fn train(
     }))
 }
 
+/// The build with `-Cprofile-generate` writing to `raw` (the builder adds
+/// the configuration's own link arguments: the same build but for the
+/// instrumentation): its binary, or the failure with the stages so far.
+fn instrumented_build(
+    plan: &MeasurePlan,
+    config: &Planned,
+    raw: &Path,
+    bar: &ConfigBar,
+    echo: &(dyn Fn(&str) + Sync),
+    stages: &mut Vec<Stage>,
+) -> Result<Result<PathBuf, Failed>> {
+    let generate = vec![format!("-Cprofile-generate={}", raw.display())];
+    let gen_dir = format!("{}.pgo-instrumented", config.name());
+    let builder = Builder::with_flags(plan, config, &gen_dir, &generate);
+    steps::prepare_dir(&builder.target_dir, false)?;
+    let run = build::run(
+        &builder.invocation("pgo-instrumented"),
+        &|k| bar.units(k),
+        echo,
+    )?;
+    stages.push(stage(StageName::InstrumentedBuild, &[run.usage]));
+    let Some(exe) = run.executable.filter(|_| run.outcome.success()) else {
+        return Ok(Err(Failed {
+            message: "its instrumented build (-Cprofile-generate) failed".into(),
+            exit_code: Some(run.outcome.exit_code()),
+            stderr_tail: Some(run.stderr_tail),
+            stages: std::mem::take(stages),
+        }));
+    };
+    // build scripts and proc macros are not instrumented (--target), so
+    // anything here came from the training
+    let (before, _) = profile_files(raw, "profraw")?;
+    anyhow::ensure!(
+        before.is_empty(),
+        "{} holds profiles before the training",
+        raw.display()
+    );
+    Ok(Ok(exe))
+}
+
+/// The training runs with the instrumented `exe`: the raw profiles they
+/// wrote to `raw`, or the failure with the stages so far.
+fn training(
+    plan: &MeasurePlan,
+    config: &Planned,
+    exe: &Path,
+    raw: &Path,
+    stages: &mut Vec<Stage>,
+) -> Result<Result<Vec<PathBuf>, Failed>> {
+    let (mut training, failed) = run_training(plan, config, exe, StageName::Training)?;
+    if let Some((name, code, stderr_tail)) = failed {
+        stages.push(training);
+        return Ok(Err(Failed {
+            message: format!(
+                "its training run of `{name}` with the instrumented binary failed (exit {code})"
+            ),
+            exit_code: Some(code),
+            stderr_tail: Some(stderr_tail),
+            stages: std::mem::take(stages),
+        }));
+    }
+    let (files, bytes) = profile_files(raw, "profraw")?;
+    training.profiles = Some((files.len(), bytes));
+    stages.push(training);
+    if files.is_empty() {
+        return Ok(Err(Failed {
+            message: "its training wrote no profile: the instrumented binary writes one when it exits normally, calls process::exit or unwinds from a panic, not when it aborts (panic = \"abort\", abort()) or is killed; or the workloads never ran the binary ({bin})".into(),
+            exit_code: None,
+            stderr_tail: None,
+            stages: std::mem::take(stages),
+        }));
+    }
+    Ok(Ok(files))
+}
+
 /// One pass of the training runs with `exe`: its wall seconds; None when
 /// a run fails.
-fn training_pass(plan: &MeasurePlan, config: &Configuration, exe: &Path) -> Option<f64> {
+fn training_pass(plan: &MeasurePlan, config: &Planned, exe: &Path) -> Option<f64> {
     let mut total = 0.0;
     for w in &plan.training {
-        let r = RealExecutor.run(&config.name, exe, w, Counter::Time).ok()?;
+        let r = RealExecutor
+            .run(config.name(), exe, w, Counter::Time)
+            .ok()?;
         if r.exit_code != 0 {
             return None;
         }
@@ -236,7 +345,7 @@ const SLOWDOWN_BUDGET_S: f64 = 2.0;
 /// they are short; the medians, and a note.
 pub fn record_slowdown(
     plan: &MeasurePlan,
-    config: &Configuration,
+    config: &Planned,
     (instrumented, exe): (&Path, &Path),
     training: &mut Stage,
     notes: &mut Vec<String>,
@@ -275,7 +384,7 @@ pub fn record_slowdown(
         };
         notes.push(format!(
             "`{}`: the instrumented binary ran the training ×{:.2} as long as the optimized one ({i:.3} s against {o:.3} s, {each})",
-            config.name,
+            config.name(),
             i / o
         ));
     }

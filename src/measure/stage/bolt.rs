@@ -1,0 +1,377 @@
+//! BOLT over a configuration's linked binary (`bolt = "on"`), without
+//! `perf`: the build keeps its relocations (`-Wl,--emit-relocs`, and so no
+//! stripping by the linker: `--strip-all` and `--emit-relocs` may not be
+//! used together), `llvm-bolt -instrument` makes an instrumented copy, the
+//! training runs it, `merge-fdata` merges its profiles, `llvm-bolt`
+//! lays the code out by them, and `llvm-strip` strips the result as the
+//! profile says.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result};
+
+use super::pgo::{self, Failed, stage};
+use super::{Ctx, Flow, Phase};
+use crate::measure::builder::tool_dir;
+use crate::measure::resolved::{MeasurePlan, Planned};
+use crate::measure::steps;
+use crate::process::{Usage, Wait, read_all, run_piped};
+use crate::profile::values::Strip;
+use crate::progress::ConfigBar;
+use crate::results::pipeline::{PipelineStep, Stage, StageName};
+
+/// BOLT over the linked binary: the binary measured is its output.
+pub struct Bolt;
+
+impl super::Stage for Bolt {
+    fn name(&self) -> &'static str {
+        "bolt"
+    }
+
+    fn phase(&self) -> Phase {
+        Phase::AfterLink
+    }
+
+    fn applies(&self, ctx: &Ctx) -> bool {
+        ctx.config.has(PipelineStep::Bolt) && ctx.plan.bolt.is_some() && ctx.executable.is_some()
+    }
+
+    fn run(&self, ctx: &mut Ctx) -> Result<Flow> {
+        let (Some(tools), Some(exe)) = (&ctx.plan.bolt, ctx.executable.clone()) else {
+            return Ok(Flow::Next);
+        };
+        let (plan, config) = (ctx.plan, ctx.config);
+        match optimize(plan, config, &exe, tools, config.strip, &ctx.bar)? {
+            Ok(o) => {
+                ctx.entry.pipeline.extend(o.stages);
+                let name = config.name();
+                ctx.notes
+                    .extend(o.notes.iter().map(|n| format!("`{name}`: {n}")));
+                ctx.binary = Some(o.binary);
+                ctx.unstripped = o.unstripped;
+                Ok(Flow::Next)
+            }
+            Err(failed) => Ok(ctx.failed(failed)),
+        }
+    }
+}
+
+/// The tools, found by `validate`.
+#[derive(Debug, Clone)]
+pub struct Tools {
+    pub bolt: PathBuf,
+    pub merge_fdata: PathBuf,
+    pub strip: PathBuf,
+}
+
+/// The link argument that keeps the relocations BOLT needs.
+pub const EMIT_RELOCS: &str = "-Clink-arg=-Wl,--emit-relocs";
+
+/// How `llvm-bolt` lays out the code from a profile. `-no-huge-pages
+/// -use-old-text` keep the file small (docs/facts.md § bolt-file-size):
+/// by default llvm-bolt aligns the new code to 2 MiB for huge pages and
+/// keeps the original code beside it, which made sd's stripped binary
+/// 6.5 MB against 2.5 MB. `-update-debug-sections` keeps the debug info
+/// (§ bolt-debug-info), which llvm-bolt otherwise drops: line tables kept
+/// for backtraces would be lost without a word.
+const OPTIMIZE: &[&str] = &[
+    "-reorder-blocks=ext-tsp",
+    "-reorder-functions=cdsort",
+    "-split-functions",
+    "-split-all-cold",
+    "-icf=all",
+    "-use-gnu-stack",
+    "-no-huge-pages",
+    "-use-old-text",
+    "-update-debug-sections",
+];
+
+/// A BOLT-optimized binary, stripped as the profile says.
+pub struct Optimized {
+    /// The binary measured (stripped when the profile strips).
+    pub binary: PathBuf,
+    /// The same, unstripped, when stripping removed its symbols: inspect
+    /// reads them there.
+    pub unstripped: Option<PathBuf>,
+    pub stages: Vec<Stage>,
+    /// What the user should know of how llvm-bolt went (its own words).
+    pub notes: Vec<String>,
+}
+
+/// llvm-bolt's warnings worth a note: the new code did not fit where the
+/// old was, so the original code stays in the file beside it.
+fn bolt_notes(output: &str) -> Vec<String> {
+    output
+        .lines()
+        .filter_map(|l| l.strip_prefix("BOLT-WARNING: "))
+        .filter(|l| l.starts_with("--use-old-text failed"))
+        .map(|l| {
+            format!(
+                "llvm-bolt could not lay the new code in the original's place, so the original code stays in the file beside it (llvm-bolt: \"{}\")",
+                l.trim()
+            )
+        })
+        .collect()
+}
+
+/// A tool's failure: its exit code and its last lines.
+type ToolFailure = Option<(i32, String)>;
+
+/// One tool run: its usage, or a failure with the tool's words.
+fn run_tool(cmd: &mut Command, what: &str) -> Result<(Usage, ToolFailure)> {
+    run_tool_output(cmd, what).map(|(usage, failed, _)| (usage, failed))
+}
+
+/// [`run_tool`], with all the tool printed.
+fn run_tool_output(cmd: &mut Command, what: &str) -> Result<(Usage, ToolFailure, String)> {
+    let done = run_piped(cmd, Wait::Blocking, read_all, read_all)
+        .with_context(|| format!("running {what}"))?;
+    let output = format!(
+        "{}{}",
+        String::from_utf8_lossy(&done.stderr),
+        String::from_utf8_lossy(&done.stdout)
+    );
+    let failed = (!done.outcome.success()).then(|| {
+        let tail: Vec<&str> = output.lines().rev().take(10).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        (done.outcome.exit_code(), tail.join("\n"))
+    });
+    Ok((done.usage, failed, output))
+}
+
+/// A failed stage: the configuration fails, the stages so far recorded.
+fn fail<T>(
+    stages: &mut Vec<Stage>,
+    message: String,
+    failed: Option<(i32, String)>,
+) -> Result<Result<T, Failed>> {
+    let (exit_code, stderr_tail) = failed.map_or((None, None), |(c, t)| (Some(c), Some(t)));
+    Ok(Err(Failed {
+        message,
+        exit_code,
+        stderr_tail,
+        stages: std::mem::take(stages),
+    }))
+}
+
+/// Unwraps a stage's `Ok(Ok(value))`; returns its `Ok(Err(failed))`.
+macro_rules! or_failed {
+    ($e:expr) => {
+        match $e? {
+            Ok(v) => v,
+            Err(failed) => return Ok(Err(failed)),
+        }
+    };
+}
+
+/// Instruments `exe` (linked with its relocations), trains the copy with
+/// the plan's training runs, and optimizes `exe` by the profile; then
+/// strips it as `strip` says. `Ok(Err)`: a stage failed, and the
+/// configuration with it.
+pub fn optimize(
+    plan: &MeasurePlan,
+    config: &Planned,
+    exe: &Path,
+    tools: &Tools,
+    strip: Strip,
+    bar: &ConfigBar,
+) -> Result<Result<Optimized, Failed>> {
+    let dir = tool_dir(&plan.project).join("bolt").join(config.name());
+    steps::prepare_dir(&dir, false)?;
+    let mut b = Bolting {
+        plan,
+        config,
+        tools,
+        fdata: dir.join("fdata"),
+        dir,
+        stages: Vec::new(),
+    };
+    std::fs::create_dir_all(&b.fdata).with_context(|| format!("creating {}", b.fdata.display()))?;
+    bar.phase("instrumenting (bolt)");
+    let instrumented = or_failed!(b.instrument(exe));
+    bar.phase("training (bolt)");
+    let profiles = or_failed!(b.train(&instrumented));
+    bar.phase("optimizing (bolt)");
+    let (optimized, mut usages, notes) = or_failed!(b.lay_out(exe, &profiles));
+    let (binary, unstripped) = or_failed!(b.strip(&optimized, strip, &mut usages));
+    b.stages.push(stage(StageName::BoltOptimize, &usages));
+    Ok(Ok(Optimized {
+        binary,
+        unstripped,
+        stages: b.stages,
+        notes,
+    }))
+}
+
+/// llvm-bolt's output: the binary, the usages so far, llvm-bolt's notes.
+type LaidOut = (PathBuf, Vec<Usage>, Vec<String>);
+
+/// One configuration's BOLT run: its tools, its directory, its stages.
+struct Bolting<'a> {
+    plan: &'a MeasurePlan,
+    config: &'a Planned,
+    tools: &'a Tools,
+    dir: PathBuf,
+    /// Where the instrumented binary writes its profiles.
+    fdata: PathBuf,
+    stages: Vec<Stage>,
+}
+
+impl Bolting<'_> {
+    /// `llvm-bolt -instrument`: the instrumented copy of `exe`.
+    fn instrument(&mut self, exe: &Path) -> Result<Result<PathBuf, Failed>> {
+        let name = exe.file_name().unwrap_or_default().to_string_lossy();
+        let instrumented = self.dir.join(format!("{name}.instrumented"));
+        let (usage, failed) = run_tool(
+            Command::new(&self.tools.bolt)
+                .arg(exe)
+                .arg("-instrument")
+                .arg(format!(
+                    "--instrumentation-file={}",
+                    self.fdata.join("prof.fdata").display()
+                ))
+                .arg("--instrumentation-file-append-pid")
+                .arg("-o")
+                .arg(&instrumented),
+            "llvm-bolt -instrument",
+        )?;
+        self.stages.push(stage(StageName::BoltInstrument, &[usage]));
+        if failed.is_some() {
+            return fail(
+                &mut self.stages,
+                "llvm-bolt could not instrument its binary".into(),
+                failed,
+            );
+        }
+        Ok(Ok(instrumented))
+    }
+
+    /// The training runs with the instrumented copy: the profiles written.
+    fn train(&mut self, instrumented: &Path) -> Result<Result<Vec<PathBuf>, Failed>> {
+        let (mut training, failed) = pgo::run_training(
+            self.plan,
+            self.config,
+            instrumented,
+            StageName::BoltTraining,
+        )?;
+        if let Some((name, code, stderr_tail)) = failed {
+            self.stages.push(training);
+            let message = format!(
+                "its training run of `{name}` with the BOLT-instrumented binary failed (exit {code})"
+            );
+            return fail(&mut self.stages, message, Some((code, stderr_tail)));
+        }
+        let (files, bytes) = pgo::profile_files(&self.fdata, "fdata")?;
+        training.profiles = Some((files.len(), bytes));
+        self.stages.push(training);
+        if files.is_empty() {
+            let message = "its BOLT training wrote no profile: the instrumented binary writes one when it exits normally, not when it is killed; or the training never ran the binary ({bin})".to_string();
+            return fail(&mut self.stages, message, None);
+        }
+        Ok(Ok(files))
+    }
+
+    /// `merge-fdata`, then `llvm-bolt` lays `exe` out by the profile: the
+    /// optimized binary, the usages so far, and llvm-bolt's notes.
+    fn lay_out(
+        &mut self,
+        exe: &Path,
+        profiles: &[PathBuf],
+    ) -> Result<Result<LaidOut, Failed>> {
+        let merged = self.dir.join("merged.fdata");
+        let out = std::fs::File::create(&merged)
+            .with_context(|| format!("creating {}", merged.display()))?;
+        let merge = Command::new(&self.tools.merge_fdata)
+            .args(profiles)
+            .stdout(out)
+            .stderr(Stdio::piped())
+            .output()
+            .with_context(|| format!("running {}", self.tools.merge_fdata.display()))?;
+        if !merge.status.success() {
+            let tail = String::from_utf8_lossy(&merge.stderr).trim().to_string();
+            let code = merge.status.code().unwrap_or(-1);
+            return fail(
+                &mut self.stages,
+                "merge-fdata could not merge its BOLT profiles".into(),
+                Some((code, tail)),
+            );
+        }
+        let optimized = self.dir.join(exe.file_name().unwrap_or_default());
+        let (usage, failed, output) = run_tool_output(
+            Command::new(&self.tools.bolt)
+                .arg(exe)
+                .arg(format!("-data={}", merged.display()))
+                .args(OPTIMIZE)
+                .arg("-o")
+                .arg(&optimized),
+            "llvm-bolt",
+        )?;
+        if failed.is_some() {
+            self.stages.push(stage(StageName::BoltOptimize, &[usage]));
+            return fail(
+                &mut self.stages,
+                "llvm-bolt could not optimize its binary".into(),
+                failed,
+            );
+        }
+        Ok(Ok((optimized, vec![usage], bolt_notes(&output))))
+    }
+
+    /// BOLT's output stripped as the profile says, by llvm-strip: the
+    /// binary measured, and the unstripped copy kept for inspect when
+    /// stripping removed its symbols.
+    fn strip(
+        &mut self,
+        optimized: &Path,
+        strip: Strip,
+        usages: &mut Vec<Usage>,
+    ) -> Result<Result<(PathBuf, Option<PathBuf>), Failed>> {
+        let flag = match strip {
+            Strip::None => return Ok(Ok((optimized.to_path_buf(), None))),
+            Strip::Debuginfo => "--strip-debug",
+            Strip::Symbols => "--strip-all",
+        };
+        let stripped = self
+            .dir
+            .join("stripped")
+            .join(optimized.file_name().unwrap_or_default());
+        std::fs::create_dir_all(stripped.parent().unwrap_or(&self.dir))?;
+        let (usage, failed) = run_tool(
+            Command::new(&self.tools.strip)
+                .arg(flag)
+                .arg(optimized)
+                .arg("-o")
+                .arg(&stripped),
+            "llvm-strip",
+        )?;
+        usages.push(usage);
+        if failed.is_some() {
+            self.stages.push(stage(StageName::BoltOptimize, usages));
+            return fail(
+                &mut self.stages,
+                "llvm-strip could not strip its BOLT output".into(),
+                failed,
+            );
+        }
+        let unstripped = (strip == Strip::Symbols).then(|| optimized.to_path_buf());
+        Ok(Ok((stripped, unstripped)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_use_old_text_is_worth_a_note_and_nothing_else_is() {
+        let output = "BOLT-INFO: Target architecture: x86_64\nBOLT-WARNING: Failed to analyze 36 relocations\nBOLT-WARNING: --use-old-text failed. The original .text too small to fit the new code using 0x1000 alignment. 265679 bytes needed, have 265219 bytes available.\n";
+        let notes = bolt_notes(output);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].starts_with("llvm-bolt could not lay the new code in the original's place")
+        );
+        assert!(notes[0].contains("265679 bytes needed"), "{notes:?}");
+        assert!(bolt_notes("BOLT-INFO: all good\n").is_empty());
+    }
+}
