@@ -8,6 +8,8 @@ use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
+use crate::results::notes::{Note, NoteKind};
+
 /// A filesystem is nearly full below this much free space…
 pub const LOW_BYTES: u64 = 1 << 30;
 /// …or below this share of its size.
@@ -28,34 +30,23 @@ pub fn space(path: &Path) -> Option<(u64, u64)> {
     Some((s.f_bavail as u64 * block, s.f_blocks as u64 * block))
 }
 
-/// `1.5 GiB`, `300 MiB`, `120 KiB`.
-fn size(bytes: u64) -> String {
-    let b = bytes as f64;
-    if bytes >= 1 << 30 {
-        format!("{:.1} GiB", b / (1u64 << 30) as f64)
-    } else if bytes >= 1 << 20 {
-        format!("{:.0} MiB", b / (1u64 << 20) as f64)
-    } else {
-        format!("{:.0} KiB", b / 1024.0)
-    }
-}
-
 /// True when `available` of `total` bytes is nearly full.
 pub fn nearly_full(available: u64, total: u64) -> bool {
     available < LOW_BYTES || (total > 0 && (available as f64) < LOW_SHARE * total as f64)
 }
 
-/// After a failed build writing to `dir`: a note when its filesystem is
-/// (nearly) full.
-pub fn low_space_note(dir: &Path) -> Option<String> {
+/// After a failed build (of `config`, when one) writing to `dir`: a note
+/// when its filesystem is (nearly) full.
+pub fn low_space_note(dir: &Path, config: Option<&str>) -> Option<Note> {
     let (available, total) = space(dir)?;
     nearly_full(available, total).then(|| {
-        format!(
-            "the filesystem of {} has {} free of {}: a build that runs out of disk fails with unrelated-looking errors (an LLVM backtrace, `ld terminated with signal 7 [Bus error]`); free some space (e.g. `cargo clean` in other projects) and measure again",
-            dir.display(),
-            size(available),
-            size(total)
-        )
+        NoteKind::LowDiskSpace {
+            config: config.map(str::to_string),
+            dir: dir.to_path_buf(),
+            available_bytes: available,
+            total_bytes: total,
+        }
+        .into()
     })
 }
 

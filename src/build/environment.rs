@@ -3,6 +3,8 @@
 //! is bypassed and the results say so (a Cargo.lock that cargo creates is
 //! `workspace::Lockfile`'s).
 
+use crate::results::notes::{Note, NoteKind};
+
 /// The rustc wrappers the user configured.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Wrappers {
@@ -15,16 +17,18 @@ pub struct Wrappers {
 
 impl Wrappers {
     /// What the results should say about them.
-    pub fn notes(&self) -> Vec<String> {
+    pub fn notes(&self) -> Vec<Note> {
         let mut notes = Vec::new();
         if !self.found.is_empty() {
-            notes.push(format!(
-                "your rustc wrapper {} is bypassed while measuring: a caching wrapper such as sccache turns builds into cache hits and falsifies their times",
-                self.found.join(", ")
-            ));
+            notes.push(
+                NoteKind::WrapperBypassed {
+                    wrappers: self.found.clone(),
+                }
+                .into(),
+            );
         }
         if self.config_workspace_wrapper {
-            notes.push("overriding build.rustc-workspace-wrapper sets RUSTC_WORKSPACE_WRAPPER=\"\", which changes the workspace members' symbol hashes: binary sizes may differ from a plain build's by a few bytes".into());
+            notes.push(NoteKind::WorkspaceWrapperBlanked.into());
         }
         notes
     }
@@ -70,8 +74,8 @@ mod tests {
             config_workspace_wrapper: true,
         };
         let notes = w.notes();
-        assert!(notes[0].contains("sccache") && notes[0].contains("bypassed"));
-        assert!(notes[1].contains("RUSTC_WORKSPACE_WRAPPER"));
+        assert!(notes[0].text.contains("sccache") && notes[0].text.contains("bypassed"));
+        assert!(notes[1].text.contains("RUSTC_WORKSPACE_WRAPPER"));
         assert!(Wrappers::default().notes().is_empty());
     }
 }

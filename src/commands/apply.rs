@@ -186,7 +186,7 @@ pub fn run(args: &ApplyArgs) -> Result<i32> {
     let cwd = std::env::current_dir()?;
     let configs = resolve::read_configs(&cwd)?;
     if let Some(note) = resolve::unread_configs_note(&cwd, &root) {
-        writeln!(out, "note: {note}")?;
+        writeln!(out, "note: {}", note.text)?;
     }
     let env = |k: &str| std::env::var(k).ok();
     // rustc is asked for the target only when a rustflags key needs it

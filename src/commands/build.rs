@@ -85,7 +85,7 @@ pub fn run(args: &BuildArgs) -> Result<i32> {
     };
     if !args.quiet {
         for note in &doc.notes {
-            eprintln!("note: {note}");
+            eprintln!("note: {}", note.text);
         }
     }
     if args.verbose >= 1 {

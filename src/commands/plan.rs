@@ -42,7 +42,7 @@ pub fn run(args: &PlanArgs) -> Result<i32> {
         }
     };
     for note in &plan.notes {
-        eprintln!("note: {note}");
+        eprintln!("note: {}", note.text);
     }
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;

@@ -144,12 +144,8 @@ pub fn merge(
             out.configurations.push(c);
         }
     }
-    let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
-    out.notes.push(format!(
-        "merged from {} documents ({}); baseline is {}'s, and each configuration's runtime comparison is with the baseline of its own document, measured on its own machine",
-        docs.len(),
-        ids.join(", "),
-        docs[0].id
-    ));
+    let ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
+    out.notes
+        .push(crate::results::notes::NoteKind::Merged { ids }.into());
     Ok(out)
 }

@@ -285,6 +285,7 @@ mod merging {
             m.notes
                 .last()
                 .unwrap()
+                .text
                 .contains("merged from 2 documents (a, b)")
         );
         assert_eq!(m.id, "merged");

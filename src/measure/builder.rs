@@ -15,6 +15,7 @@ use crate::profile::cargo_args;
 use crate::profile::rustflags;
 use crate::progress::ConfigBar;
 use crate::results::measure::BuildSample;
+use crate::results::notes::{Note, NoteKind};
 use crate::results::pipeline::PipelineStep;
 use crate::workspace::Project;
 
@@ -136,7 +137,7 @@ impl<'a> Builder<'a> {
         round: usize,
         bar: &ConfigBar,
         echo: &(dyn Fn(&str) + Sync),
-        notes: &mut Vec<String>,
+        notes: &mut Vec<Note>,
     ) -> Result<(BuildRun, BuildSample)> {
         let options = &self.plan.options;
         let phase = if round == 1 {
@@ -157,15 +158,14 @@ impl<'a> Builder<'a> {
                 continue;
             }
             if retried > 0 {
-                let which = if round == 1 {
-                    "its clean build".to_string()
-                } else {
-                    format!("its clean build {round}")
-                };
-                notes.push(format!(
-                    "`{}`: {which} was busy and was built again {retried} time(s) (--retry-busy); the last one is recorded",
-                    self.config.name()
-                ));
+                notes.push(
+                    NoteKind::RetriedBusy {
+                        config: self.config.name().to_string(),
+                        round,
+                        retried,
+                    }
+                    .into(),
+                );
             }
             return Ok((run, sample));
         }

@@ -250,8 +250,8 @@ fn measured(plan: MeasurePlan, kind: Kind) -> Result<Outcome> {
                 || c.downcast_ref::<results::Error>()
                     .is_some_and(results::Error::is_disk_full)
         });
-        match full.then(|| crate::build::disk::low_space_note(&target_dir)) {
-            Some(Some(note)) => e.context(note),
+        match full.then(|| crate::build::disk::low_space_note(&target_dir, None)) {
+            Some(Some(note)) => e.context(note.text),
             _ => e,
         }
     })
@@ -325,8 +325,9 @@ fn sweep_validated(mut plan: MeasurePlan, kind: Kind) -> Result<Outcome> {
     };
     let swept = sweep::run(&plan, &mut doc, &progress, &save, &earlier);
     progress.finish();
-    if let Some(note) = plan.lock.restore()? {
-        doc.notes.push(note);
+    if let Some(path) = plan.lock.restore()? {
+        doc.notes
+            .push(results::notes::NoteKind::LockfileRemoved { path }.into());
         save(&doc)?;
     }
     swept?;

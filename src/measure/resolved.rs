@@ -58,7 +58,7 @@ pub struct MeasurePlan {
     /// BOLT's tools, when a configuration has `bolt = "on"`.
     pub bolt: Option<bolt::Tools>,
     /// What the document's notes start with.
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::results::notes::Note>,
 }
 
 /// How to measure: the options of the command line, checked.

@@ -13,6 +13,7 @@ use crate::build::wrapper::UnitRecord;
 use crate::load::BUSY;
 use crate::process::Outcome;
 use crate::results::measure::{Build, BuildSample, Status, Step};
+use crate::results::notes::{NoLinkStep, Note, NoteKind};
 use crate::stats;
 
 /// Makes cargo recompile the binary crate `bin` on the next build in
@@ -112,7 +113,7 @@ pub struct Clean {
     /// The binary, when the build succeeded.
     pub executable: Option<PathBuf>,
     /// For the document's notes: why a figure is missing.
-    pub note: Option<String>,
+    pub note: Option<Note>,
 }
 
 /// Turns the clean build `run` of configuration `config` into figures.
@@ -126,18 +127,21 @@ pub fn record_clean(run: &BuildRun, config: &str, bin: &str, warm: bool) -> Clea
             "cargo succeeded but reported no executable for bin `{bin}`"
         ));
     }
-    let note = match (status, &link) {
-        (Status::Ok, None) if !run.wrapper_log_written && warm => Some(format!(
-            "`{config}`: no rustc ran (--warm, and nothing had changed), so there is no link step to time: its link figures show `?`"
-        )),
-        (Status::Ok, None) if !run.wrapper_log_written => Some(format!(
-            "`{config}`: the rustc wrapper left no log, so the link step was not timed: its link figures show `?`"
-        )),
-        (Status::Ok, None) => Some(format!(
-            "`{config}`: cargo did not recompile `{bin}`'s binary crate, so there is no link step to time: its link figures show `?`"
-        )),
+    let why = match (status, &link) {
+        (Status::Ok, None) if !run.wrapper_log_written && warm => Some(NoLinkStep::NothingChanged),
+        (Status::Ok, None) if !run.wrapper_log_written => Some(NoLinkStep::NoWrapperLog),
+        (Status::Ok, None) => Some(NoLinkStep::NotRecompiled {
+            bin: bin.to_string(),
+        }),
         _ => None,
     };
+    let note = why.map(|why| {
+        NoteKind::NoLinkStep {
+            config: config.to_string(),
+            why,
+        }
+        .into()
+    });
     Clean {
         status,
         exit_code,
@@ -314,13 +318,13 @@ mod tests {
         // was: `?` in the link columns and nothing saying why
         let c = record_clean(&run(Outcome::Exited(0), vec![], true), "fat", "app", true);
         assert!(c.build.link.is_none());
-        let note = c.note.unwrap();
+        let note = c.note.unwrap().text;
         assert!(
             note.contains("`fat`") && note.contains("--warm") && note.contains("`?`"),
             "{note}"
         );
         let c = record_clean(&run(Outcome::Exited(0), vec![], true), "fat", "app", false);
-        assert!(c.note.unwrap().contains("left no log"));
+        assert!(c.note.unwrap().text.contains("left no log"));
         let deps_only = vec![unit("dep", &["lib"], 1.0)];
         let c = record_clean(
             &run(Outcome::Exited(0), deps_only, true),
@@ -328,7 +332,7 @@ mod tests {
             "app",
             false,
         );
-        assert!(c.note.unwrap().contains("did not recompile `app`"));
+        assert!(c.note.unwrap().text.contains("did not recompile `app`"));
     }
 
     fn sampled(wall_s: f64, contention: f64) -> BuildSample {

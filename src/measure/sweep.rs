@@ -17,6 +17,7 @@ use super::resolved::{MeasurePlan, Planned};
 use super::stage::{Ctx, Flow, REGISTRY, Sweep, entry};
 use crate::progress::Progress;
 use crate::results::measure::{self as doc, MeasureDocument, Status};
+use crate::results::notes::{Note, NoteKind};
 
 /// The entry of `config`, identical to the measured `original`: its
 /// figures, its own name, settings and command.
@@ -41,21 +42,21 @@ fn identical(
 }
 
 /// One note per group of identical configurations.
-fn identical_notes(doc: &MeasureDocument) -> Vec<String> {
-    let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+fn identical_notes(doc: &MeasureDocument) -> Vec<Note> {
+    let mut groups: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for c in &doc.configurations {
         if let Some(original) = &c.identical_to {
-            groups.entry(original).or_default().push(&c.name);
+            groups.entry(original).or_default().push(c.name.clone());
         }
     }
     groups
         .into_iter()
-        .map(|(original, same)| {
-            let list: Vec<String> = same.iter().map(|n| format!("`{n}`")).collect();
-            format!(
-                "{}: identical to `{original}` (the same effective settings, so the same build): built once, figures shared",
-                list.join(", ")
-            )
+        .map(|(original, configurations)| {
+            NoteKind::Identical {
+                configurations,
+                original: original.to_string(),
+            }
+            .into()
         })
         .collect()
 }
@@ -69,7 +70,7 @@ pub fn measure_one(
     config: &Planned,
     progress: &Progress,
     expected_units: usize,
-) -> Result<(doc::Configuration, Vec<String>)> {
+) -> Result<(doc::Configuration, Vec<Note>)> {
     let mut ctx = Ctx::new(plan, config, progress, expected_units);
     for stage in REGISTRY.iter().filter(|s| s.phase().per_configuration()) {
         if !stage.applies(&ctx) {

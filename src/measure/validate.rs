@@ -21,6 +21,7 @@ use crate::profile::Key;
 use crate::profile::matrix;
 use crate::profile::resolve;
 use crate::profile::values::{Linker, LinkerName};
+use crate::results::notes::{Note, NoteKind};
 use crate::workspace::{self, Project};
 
 /// `--build-runs`, else the last `build-runs` of the metadata tables (the
@@ -128,7 +129,7 @@ struct Prepared {
     training: Training,
     tools: Tools,
     build_runs: usize,
-    notes: Vec<String>,
+    notes: Vec<Note>,
 }
 
 impl Prepared {
@@ -205,17 +206,17 @@ fn sharded(
     configs: Vec<Configuration>,
     base: &crate::profile::resolve::Resolved,
     shard: Option<(usize, usize)>,
-) -> (Vec<Configuration>, Option<String>) {
+) -> (Vec<Configuration>, Option<Note>) {
     let Some((k, n)) = shard else {
         return (configs, None);
     };
     let mine = shard::shard(&configs, base, k, n);
-    let names: Vec<&str> = mine.iter().map(|c| c.name.as_str()).collect();
-    let note = format!(
-        "shard {k}/{n}: {} (baseline is in every shard, so each shard's comparisons have their reference from the same machine; `cargo lto merge` joins the shards)",
-        names.join(", ")
-    );
-    (mine, Some(note))
+    let note = NoteKind::Shard {
+        k,
+        n,
+        configurations: mine.iter().map(|c| c.name.clone()).collect(),
+    };
+    (mine, Some(note.into()))
 }
 
 /// Training that nothing in this run would use is an error when asked
@@ -224,11 +225,9 @@ fn unused_training(
     training: &Training,
     tools: &Tools,
     configs: &[Configuration],
-) -> Result<Option<String>> {
+) -> Result<Option<Note>> {
     if tools.profdata.is_some() || tools.bolt.is_some() {
-        return Ok((!training.given).then(|| {
-            "PGO and BOLT configurations are trained with the measured workloads themselves (no --train): their runtime gain is an upper bound (trained and measured on the same input)".to_string()
-        }));
+        return Ok((!training.given).then(|| NoteKind::TrainedOnWorkloads.into()));
     }
     if training.asked {
         let names: Vec<String> = configs.iter().map(|c| format!("`{}`", c.name)).collect();
@@ -237,14 +236,14 @@ fn unused_training(
         }
         .into());
     }
-    Ok(training.in_metadata.then(|| {
-        "the metadata's `train` table trains PGO and BOLT configurations, and none is in this run (`--preset pgo`, or a configuration with pgo = \"on\" or bolt = \"on\"): it was not used".to_string()
-    }))
+    Ok(training
+        .in_metadata
+        .then(|| NoteKind::TrainTableUnused.into()))
 }
 
 /// Each configuration's rustflags keys checked against the target and
 /// rustc; the note naming those linked with gold.
-fn check_keys(configs: &[super::resolved::Planned], project: &Project) -> Result<Option<String>> {
+fn check_keys(configs: &[super::resolved::Planned], project: &Project) -> Result<Option<Note>> {
     let rustc = std::env::var_os("RUSTC").map_or_else(|| PathBuf::from("rustc"), PathBuf::from);
     let mut gold = Vec::new();
     for config in configs {
@@ -255,14 +254,14 @@ fn check_keys(configs: &[super::resolved::Planned], project: &Project) -> Result
             &rustc,
         )?;
         if config.settings().linker() == Some(&Linker::Named(LinkerName::Gold)) {
-            gold.push(format!("`{}`", config.name()));
+            gold.push(config.name().to_string());
         }
     }
     Ok((!gold.is_empty()).then(|| {
-        format!(
-            "{}: linked with gold, which rustc warns is deprecated and has known bugs with Rust (cargo's output, shown with -vv)",
-            gold.join(", ")
-        )
+        NoteKind::LinkedWithGold {
+            configurations: gold,
+        }
+        .into()
     }))
 }
 

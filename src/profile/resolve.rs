@@ -7,6 +7,7 @@
 //! `inherits` chains are followed. Only the keys cargo-lto varies are
 //! resolved; others (`rpath`, per-package overrides, …) are left to Cargo.
 
+use crate::results::notes::{Note, NoteKind};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -135,18 +136,15 @@ pub fn unread_configs(cwd: &Path, manifest_dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The note for [`unread_configs`], when there are any.
-pub fn unread_configs_note(cwd: &Path, manifest_dir: &Path) -> Option<String> {
-    let unread = unread_configs(cwd, manifest_dir);
-    if unread.is_empty() {
-        return None;
-    }
-    let files: Vec<String> = unread.iter().map(|p| p.display().to_string()).collect();
-    Some(format!(
-        "{} not read: cargo reads config files from the directory it runs in ({}) and the directories above it, not from the manifest's, and so does cargo-lto; run from the project's directory for {} to count",
-        files.join(", "),
-        cwd.display(),
-        if files.len() == 1 { "it" } else { "them" }
-    ))
+pub fn unread_configs_note(cwd: &Path, manifest_dir: &Path) -> Option<Note> {
+    let files = unread_configs(cwd, manifest_dir);
+    (!files.is_empty()).then(|| {
+        NoteKind::UnreadConfigs {
+            cwd: cwd.to_path_buf(),
+            files,
+        }
+        .into()
+    })
 }
 
 fn read_toml(path: &Path) -> Result<toml::Table> {

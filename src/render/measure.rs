@@ -45,7 +45,7 @@ pub fn report(doc: &MeasureDocument, view: View) -> Report {
     let notes: Vec<String> = doc
         .notes
         .iter()
-        .cloned()
+        .map(|n| super::notes::text(&n.kind))
         .chain(super::runtime::earlier_notes(doc))
         .collect();
     if !notes.is_empty() {

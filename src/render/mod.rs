@@ -18,6 +18,7 @@ pub mod inspect;
 pub mod json;
 pub mod markdown;
 pub mod measure;
+pub mod notes;
 pub mod reasons;
 pub mod report;
 pub mod runtime;

@@ -22,8 +22,9 @@ pub use super::status::Status;
 /// the binary's `shipped_bytes` and moved the static symbol table from the
 /// `other` section group to `symbols`. 4 made the section groups the
 /// file's bytes, adding up to `size_bytes` (`data` with the dynamic
-/// relocations and without .bss, `other` with the headers and padding).
-pub const MEASURE_SCHEMA_VERSION: u32 = 4;
+/// relocations and without .bss, `other` with the headers and padding). 5
+/// made the notes typed (`kind` and figures, the sentence as `text`).
+pub const MEASURE_SCHEMA_VERSION: u32 = 5;
 
 /// The binary's section groups (`Binary::sections`), in the order a
 /// breakdown lists them; their bytes add up to the file.
@@ -55,8 +56,9 @@ pub struct MeasureDocument {
     pub base_settings: Profile,
     /// True when `--warm` reused build directories: times are then not clean builds.
     pub warm: bool,
-    /// Things the user should know about how this was measured.
-    pub notes: Vec<String>,
+    /// Things the user should know about how this was measured: each a
+    /// `kind` with its figures, and its sentence as `text`.
+    pub notes: Vec<super::notes::Note>,
     /// One entry per configuration, in the order measured.
     pub configurations: Vec<Configuration>,
     /// The workloads run on every configuration's binary.

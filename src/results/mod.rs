@@ -16,6 +16,7 @@ pub mod gate;
 pub mod history;
 pub mod inspect;
 pub mod measure;
+pub mod notes;
 pub mod pipeline;
 pub mod plan;
 pub mod reasons;

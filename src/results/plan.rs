@@ -15,7 +15,7 @@ pub struct Job {
 }
 
 /// The plan (`plan --format json`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShardPlan {
     /// One job per shard.
     pub include: Vec<Job>,
@@ -23,7 +23,7 @@ pub struct ShardPlan {
     pub identical: Vec<(String, String)>,
     /// What the user should know (a config file cargo does not read here).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
+    pub notes: Vec<super::notes::Note>,
 }
 
 /// One entry of GitHub Actions' matrix: the job with its configurations

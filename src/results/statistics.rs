@@ -4,6 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Significance level of the two-sided test, and 1 − confidence of the
+/// CIs (`stats` decides with it).
+pub const ALPHA: f64 = 0.05;
+
 /// The smallest effect called a difference: a ratio within 1% of 1 is
 /// within noise whatever its p-value (`stats` decides with it; sizes in
 /// `recommend` tie within it too).

@@ -28,11 +28,11 @@ pub use crate::results::measure::{Comparison, NoiseRule, Summary, Verdict};
 
 /// Bootstrap resamples.
 pub const BOOTSTRAP_RESAMPLES: usize = 10_000;
-/// Significance level of the two-sided test, and 1 − confidence of the CIs.
-pub const ALPHA: f64 = 0.05;
 /// The smallest effect called faster or slower: a ratio of medians within
 /// 1% of 1 is within the noise whatever its p-value.
 pub use crate::results::measure::MIN_EFFECT;
+/// Significance level of the two-sided test, and 1 − confidence of the CIs.
+pub use crate::results::statistics::ALPHA;
 
 /// SplitMix64: a tiny, well-known generator (Steele, Lea & Flood, 2014),
 /// enough for resampling indices and shuffling run orders reproducibly.

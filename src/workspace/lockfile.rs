@@ -49,16 +49,13 @@ impl Lockfile {
             .with_context(|| format!("setting the time of {}", path.display()))
     }
 
-    /// Removes a Cargo.lock that cargo created; returns the note saying so.
-    pub fn restore(&mut self) -> Result<Option<String>> {
+    /// Removes a Cargo.lock that cargo created; returns it, when it did.
+    pub fn restore(&mut self) -> Result<Option<PathBuf>> {
         let Some(path) = self.path.take().filter(|p| !self.existed && p.exists()) else {
             return Ok(None);
         };
         std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
-        Ok(Some(format!(
-            "{} did not exist; cargo created one to build and cargo-lto removed it again (commit a Cargo.lock for reproducible measurements)",
-            path.display()
-        )))
+        Ok(Some(path))
     }
 }
 
@@ -79,8 +76,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut lock = Lockfile::before(Some(dir.path()));
         std::fs::write(dir.path().join("Cargo.lock"), "# made by cargo").unwrap();
-        let note = lock.restore().unwrap().unwrap();
-        assert!(note.contains("did not exist"), "{note}");
+        let removed = lock.restore().unwrap().unwrap();
+        assert_eq!(removed, dir.path().join("Cargo.lock"));
         assert!(!dir.path().join("Cargo.lock").exists());
 
         std::fs::write(dir.path().join("Cargo.lock"), "# the user's").unwrap();

@@ -20,7 +20,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("metadata", &["error", "results"]),
     ("profile", &["error", "metadata", "results"]),
     ("workspace", &["error", "metadata", "profile"]),
-    ("build", &["error", "process", "profile", "workspace"]),
+    (
+        "build",
+        &["error", "process", "profile", "results", "workspace"],
+    ),
     ("inspect", &["error", "results"]),
     ("advise", &["error", "profile", "results", "units"]),
     ("gate", &["error", "results", "stats", "units"]),

@@ -92,7 +92,7 @@ fn a_warm_run_with_nothing_to_do_says_why_it_has_no_link_step() {
 fn a_full_disk_is_named_after_a_failed_build() {
     // 40 KiB: even the document cannot be written; 300 KiB: the build fails
     // and the document holds the note
-    for (size, kib) in [("40k", "40 KiB"), ("300k", "300 KiB")] {
+    for (size, kib) in [("40k", "40.0 KiB"), ("300k", "300.0 KiB")] {
         let Some(mnt) = crate::common::Tmpfs::mount(size) else {
             crate::common::skip(&format!(
                 "cannot mount a {size} tmpfs here (root is needed)"

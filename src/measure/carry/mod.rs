@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use crate::results::measure::{Configuration, MeasureDocument, Status};
+use crate::results::notes::{NoCleanBuild, NoLinkStep, Note, NoteKind};
 
 mod runs;
 pub use runs::runtime;
@@ -87,9 +88,9 @@ pub fn earlier(dir: &std::path::Path, project: &std::path::Path) -> Vec<MeasureD
 /// documents of the same project; returns the notes to add. A carried
 /// configuration's note that its warm build ran no rustc (so had no link
 /// step to show) goes: its link figures are now the clean build's.
-pub fn carry(doc: &mut MeasureDocument, earlier: &[MeasureDocument]) -> Vec<String> {
+pub fn carry(doc: &mut MeasureDocument, earlier: &[MeasureDocument]) -> Vec<Note> {
     let mut carried: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut doc_notes_drop: Vec<String> = Vec::new();
+    let mut no_link_now: Vec<String> = Vec::new();
     let mut warm_only = Vec::new();
     let found: Vec<Option<(String, crate::results::measure::Build)>> = doc
         .configurations
@@ -107,27 +108,26 @@ pub fn carry(doc: &mut MeasureDocument, earlier: &[MeasureDocument]) -> Vec<Stri
         }
         match found {
             Some((from, mut build)) => {
-                let no_link = format!("`{}`: no rustc ran (--warm", c.name);
-                doc_notes_drop.push(no_link);
+                no_link_now.push(c.name.clone());
                 build.carried_from = Some(from.clone());
                 c.warm_build = c.build.replace(build);
-                carried
-                    .entry(from)
-                    .or_default()
-                    .push(format!("`{}`", c.name));
+                carried.entry(from).or_default().push(c.name.clone());
             }
-            None => warm_only.push(format!("`{}`", c.name)),
+            None => warm_only.push(c.name.clone()),
         }
     }
-    doc.notes
-        .retain(|n| !doc_notes_drop.iter().any(|d| n.starts_with(d.as_str())));
-    let mut notes: Vec<String> = carried
+    // a carried configuration's link figures are now the clean build's
+    doc.notes.retain(|n| {
+        !matches!(&n.kind, NoteKind::NoLinkStep { config, why: NoLinkStep::NothingChanged } if no_link_now.contains(config))
+    });
+    let mut notes: Vec<Note> = carried
         .into_iter()
-        .map(|(from, names)| {
-            format!(
-                "{}: clean build figures carried from results {from}, which built the same binary (byte for byte) with the same settings on this machine and toolchain; this run's warm build is in `warm_build`",
-                names.join(", ")
-            )
+        .map(|(from, configurations)| {
+            NoteKind::CarriedBuilds {
+                configurations,
+                from,
+            }
+            .into()
         })
         .collect();
     if !warm_only.is_empty() {
@@ -137,14 +137,17 @@ pub fn carry(doc: &mut MeasureDocument, earlier: &[MeasureDocument]) -> Vec<Stri
                 .any(|c| c.build.as_ref().is_some_and(|b| !b.warm))
         };
         let why = if !earlier.iter().any(|e| e.id != doc.id && clean(e)) {
-            "no earlier clean sweep of this project is in the results directory"
+            NoCleanBuild::NoEarlierSweep
         } else {
-            "no earlier clean sweep built the same binary with the same settings on this machine and toolchain"
+            NoCleanBuild::NoSameBinary
         };
-        notes.push(format!(
-            "{}: build figures are this run's warm build ({why}): measure without --warm first to compare build times",
-            warm_only.join(", ")
-        ));
+        notes.push(
+            NoteKind::WarmBuildsOnly {
+                configurations: warm_only,
+                why,
+            }
+            .into(),
+        );
     }
     notes
 }
@@ -196,11 +199,18 @@ pub(super) mod tests {
         assert!(fat.build.as_ref().unwrap().warm && fat.warm_build.is_none());
         assert_eq!(notes.len(), 2, "{notes:?}");
         assert!(
-            notes[0].contains("`baseline`") && notes[0].contains(&clean.id),
+            matches!(&notes[0].kind, NoteKind::CarriedBuilds { configurations, from } if configurations.contains(&"baseline".to_string()) && *from == clean.id),
             "{notes:?}"
         );
-        assert!(notes[1].contains(&format!("`{}`", fat.name)), "{notes:?}");
-        assert!(notes[1].contains("no earlier clean sweep built the same binary"));
+        assert!(
+            matches!(&notes[1].kind, NoteKind::WarmBuildsOnly { configurations, why: NoCleanBuild::NoSameBinary } if configurations == std::slice::from_ref(&fat.name)),
+            "{notes:?}"
+        );
+        assert!(
+            notes[1]
+                .text
+                .contains("no earlier clean sweep built the same binary")
+        );
     }
 
     #[test]
@@ -277,7 +287,9 @@ pub(super) mod tests {
         let mut w = warm(&clean);
         let notes = carry(&mut w, &[]);
         assert!(
-            notes[0].contains("no earlier clean sweep of this project"),
+            notes[0]
+                .text
+                .contains("no earlier clean sweep of this project"),
             "{notes:?}"
         );
     }

@@ -20,6 +20,7 @@ use anyhow::{Context, Result};
 use crate::profile::BASELINE;
 use crate::progress::Progress;
 use crate::results::measure::{CompareBy, MeasureDocument, Metric, Status, WorkloadRuntime};
+use crate::results::notes::NoteKind;
 use crate::stats;
 use counter::Counter;
 use executor::Executor;
@@ -144,10 +145,7 @@ fn record(
     if let Some(w) = doc.workloads.iter_mut().find(|w| w.name == workload.name) {
         w.compared_by = judged.compared_by;
     }
-    let how = match judged.compared_by {
-        Some(CompareBy::Lines) => " (compared as sorted lines)",
-        _ => "",
-    };
+    let as_lines = judged.compared_by == Some(CompareBy::Lines);
     for config in doc.configurations.iter_mut() {
         let Some(s) = series.get(&config.name) else {
             continue;
@@ -156,18 +154,25 @@ fn record(
         let is_baseline = config.name == BASELINE;
         let runtime = recorded(&workload.name, s, counter, baseline, is_baseline, differs);
         if differs {
-            doc.notes.push(format!(
-                "OUTPUT DIFFERS: `{}` printed other output for workload `{}` than {}{how} — a changed result (panic strategy, float rounding, a miscompile) matters more than its speed",
-                config.name,
-                workload.name,
-                if baseline.is_some() { BASELINE } else { "the other configurations" }
-            ));
+            doc.notes.push(
+                NoteKind::OutputDiffers {
+                    config: config.name.clone(),
+                    workload: workload.name.clone(),
+                    against_baseline: baseline.is_some(),
+                    as_lines,
+                }
+                .into(),
+            );
         }
         if s.uncounted > 0 {
-            doc.notes.push(format!(
-                "`{}`: {} run(s) of workload `{}` exited non-zero without an instruction count; they are not among its samples",
-                config.name, s.uncounted, workload.name
-            ));
+            doc.notes.push(
+                NoteKind::Uncounted {
+                    config: config.name.clone(),
+                    workload: workload.name.clone(),
+                    runs: s.uncounted,
+                }
+                .into(),
+            );
         }
         config.runtime.push(runtime);
     }
@@ -178,10 +183,13 @@ fn record(
         .flat_map(|c| &c.runtime)
         .any(|r| r.workload == workload.name && r.status != Status::Ok);
     if failed && let Some(word) = syntax::shell_syntax(workload) {
-        doc.notes.push(format!(
-            "workload `{0}` failed, and its arguments were split at spaces but run without a shell (`{word}` reached the program as an argument): quote an argument that must stay one (`{0}='[.[] | .a]'`), or use --shell",
-            workload.name
-        ));
+        doc.notes.push(
+            NoteKind::ShellSyntax {
+                workload: workload.name.clone(),
+                word: word.to_string(),
+            }
+            .into(),
+        );
     }
 }
 

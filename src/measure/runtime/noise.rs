@@ -16,6 +16,7 @@ use super::schedule::Series;
 use crate::load::BUSY;
 use crate::profile::BASELINE;
 use crate::results::measure::{Comparison, MeasureDocument, NoiseRule, Status};
+use crate::results::notes::NoteKind;
 use crate::stats;
 
 /// The A/A arm's name in the schedule: not a configuration (a space can
@@ -174,7 +175,7 @@ fn too_few_runs(doc: &mut MeasureDocument, floors: &BTreeMap<String, [f64; 2]>) 
             && (v.ratio - 1.0).abs() >= stats::MIN_EFFECT
             && family as f64 * stats::smallest_p(n, n) >= stats::ALPHA
         {
-            unconfirmed.push(format!("`{name}` on `{}` ×{:.3}", r.workload, v.ratio));
+            unconfirmed.push((name.to_string(), r.workload.clone(), v.ratio));
             fewest = fewest.min(n);
         }
     }
@@ -182,42 +183,51 @@ fn too_few_runs(doc: &mut MeasureDocument, floors: &BTreeMap<String, [f64; 2]>) 
         return;
     }
     let smallest = stats::smallest_p(fewest, fewest);
-    doc.notes.push(format!(
-        "TOO FEW RUNS: {}: with {fewest} runs each and {family} comparisons, no difference can reach the verdict's p < {} (the smallest p-value {fewest} runs allow is {smallest:.3}, {:.3} adjusted), so these are within noise by rule, not by measure: --runs {} can confirm them",
-        unconfirmed.join(", "),
-        stats::ALPHA,
-        (smallest * family as f64).min(1.0),
-        stats::runs_needed(family)
-    ));
+    doc.notes.push(
+        NoteKind::TooFewRuns {
+            differences: unconfirmed,
+            runs: fewest,
+            comparisons: family,
+            smallest_p: smallest,
+            smallest_adjusted: (smallest * family as f64).min(1.0),
+            runs_needed: stats::runs_needed(family),
+        }
+        .into(),
+    );
 }
 
 /// The notes saying what was left unjudged, and why.
 fn notes(doc: &mut MeasureDocument, too_noisy: &[(String, f64)]) {
-    let busy: Vec<String> = doc
+    let busy: Vec<(String, String, f64)> = doc
         .configurations
         .iter()
         .flat_map(|c| c.runtime.iter().map(move |r| (c, r)))
         .filter(|(c, r)| r.busy && c.identical_to.is_none())
         .map(|(c, r)| {
-            format!(
-                "`{}` on `{}` ({:.0}%)",
-                c.name,
-                r.workload,
-                r.contention.unwrap_or(0.0) * 100.0
+            (
+                c.name.clone(),
+                r.workload.clone(),
+                r.contention.unwrap_or(0.0),
             )
         })
         .collect();
     if !busy.is_empty() {
-        doc.notes.push(format!(
-            "BUSY: other processes used more than {:.0}% of the machine while these ran: {}; they get no faster/slower verdict (nor does any configuration on a workload whose baseline runs were busy): measure again on a quiet machine",
-            BUSY * 100.0,
-            busy.join(", ")
-        ));
+        doc.notes.push(
+            NoteKind::BusyRuns {
+                runs: busy,
+                threshold: BUSY,
+            }
+            .into(),
+        );
     }
     for (workload, ratio) in too_noisy {
-        doc.notes.push(format!(
-            "TOO NOISY: on workload `{workload}` baseline's binary differed from a copy of itself (A/A ×{ratio:.3}, beyond the noise), so this machine could not tell configurations apart on it: no verdict is given; `--counter instructions` counts instructions, which do not vary with the machine's load"
-        ));
+        doc.notes.push(
+            NoteKind::TooNoisy {
+                workload: workload.clone(),
+                ratio: *ratio,
+            }
+            .into(),
+        );
     }
 }
 
@@ -283,7 +293,11 @@ mod tests {
             }
             judge(&mut d);
             assert_eq!(verdict(&d, "big"), expected, "{runs} runs");
-            let note = d.notes.iter().find(|n| n.starts_with("TOO FEW RUNS"));
+            let note = d
+                .notes
+                .iter()
+                .find(|n| n.text.starts_with("TOO FEW RUNS"))
+                .map(|n| n.text.clone());
             if runs == 3 {
                 let note = note.expect("a note");
                 assert!(
@@ -314,7 +328,7 @@ mod tests {
         let small = d.config("small").unwrap().runtime[0].vs_baseline.clone();
         assert_eq!(small.unwrap().within_noise, Some(NoiseRule::AaFloor));
         assert_eq!(verdict(&d, "big"), Verdict::Faster);
-        assert!(!d.notes.iter().any(|n| n.starts_with("TOO NOISY")));
+        assert!(!d.notes.iter().any(|n| n.text.starts_with("TOO NOISY")));
     }
 
     #[test]
@@ -331,7 +345,12 @@ mod tests {
             assert_eq!(v.p_adjusted, None, "not in the family");
             assert_eq!(v.within_noise, Some(NoiseRule::TooNoisy));
         }
-        let note = d.notes.iter().find(|n| n.starts_with("TOO NOISY")).unwrap();
+        let note = &d
+            .notes
+            .iter()
+            .find(|n| n.text.starts_with("TOO NOISY"))
+            .unwrap()
+            .text;
         assert!(
             note.contains("×1.080") && note.contains("--counter instructions"),
             "{note}"

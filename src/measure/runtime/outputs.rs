@@ -6,6 +6,7 @@
 //! A configuration whose own runs disagree even by the comparison in use
 //! cannot be judged: it is said so, and neither flagged nor failed.
 
+use crate::results::notes::{Note, NoteKind};
 use std::collections::BTreeMap;
 
 use super::schedule::{Series, most_common};
@@ -13,7 +14,7 @@ use crate::profile::BASELINE;
 use crate::results::measure::{CompareBy, CompareOutput};
 
 /// The outcome of comparing one workload's outputs.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Judgement {
     /// The comparison used (none: not compared).
     pub compared_by: Option<CompareBy>,
@@ -22,7 +23,7 @@ pub struct Judgement {
     /// The configurations that cannot be judged.
     pub unjudged: Vec<String>,
     /// What the reader should know.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 fn tally(s: &Series, by: CompareBy) -> &BTreeMap<String, usize> {
@@ -46,9 +47,12 @@ pub fn judge(name: &str, asked: CompareOutput, series: &BTreeMap<String, Series>
     let mut j = Judgement::default();
     let by = match asked {
         CompareOutput::None => {
-            j.notes.push(format!(
-                "workload `{name}`: outputs were not compared (--compare-output none)"
-            ));
+            j.notes.push(
+                NoteKind::OutputsNotCompared {
+                    workload: name.to_string(),
+                }
+                .into(),
+            );
             return j;
         }
         CompareOutput::Exact => CompareBy::Exact,
@@ -57,22 +61,26 @@ pub fn judge(name: &str, asked: CompareOutput, series: &BTreeMap<String, Series>
             CompareBy::Exact
         }
         CompareOutput::Auto => {
-            j.notes.push(format!(
-                "workload `{name}`: stdout changed from run to run (threads printing in scheduler order?), so outputs were compared as sorted lines (--compare-output auto; `exact` compares bytes)"
-            ));
+            j.notes.push(
+                NoteKind::ComparedAsLines {
+                    workload: name.to_string(),
+                }
+                .into(),
+            );
             CompareBy::Lines
         }
     };
     j.compared_by = Some(by);
     let (judged, unjudged): (Vec<_>, Vec<_>) = ran.into_iter().partition(|(_, s)| !varies(s, by));
     for (config, _) in &unjudged {
-        let how = match by {
-            CompareBy::Exact => "from run to run",
-            CompareBy::Lines => "from run to run, even as sorted lines",
-        };
-        j.notes.push(format!(
-            "`{config}`'s output for workload `{name}` varied {how}: output equivalence cannot be judged for it"
-        ));
+        j.notes.push(
+            NoteKind::OutputVaries {
+                config: config.to_string(),
+                workload: name.to_string(),
+                as_lines: by == CompareBy::Lines,
+            }
+            .into(),
+        );
         j.unjudged.push(config.to_string());
     }
     // baseline's output when it can be judged, else the most common
@@ -126,7 +134,7 @@ mod tests {
         assert_eq!(j.compared_by, Some(CompareBy::Lines));
         assert!(j.differs.is_empty() && j.unjudged.is_empty(), "{j:?}");
         assert!(
-            j.notes[0].contains("compared as sorted lines"),
+            j.notes[0].text.contains("compared as sorted lines"),
             "{:?}",
             j.notes
         );
@@ -163,7 +171,11 @@ mod tests {
         // without a judged baseline the most common output is the reference:
         // off and fat disagree, one vote each, and the tie goes to one of them
         assert_eq!(j.differs.len(), 1, "{j:?}");
-        assert!(j.notes.iter().any(|n| n.contains("even as sorted lines")));
+        assert!(
+            j.notes
+                .iter()
+                .any(|n| n.text.contains("even as sorted lines"))
+        );
         // asked for exact: every varying configuration is unjudged, none flagged
         let exact = judge("w", CompareOutput::Exact, &s);
         assert_eq!(exact.unjudged, ["baseline", "off"]);
@@ -179,6 +191,6 @@ mod tests {
         let j = judge("w", CompareOutput::None, &s);
         assert_eq!(j.compared_by, None);
         assert!(j.differs.is_empty());
-        assert!(j.notes[0].contains("not compared"));
+        assert!(j.notes[0].text.contains("not compared"));
     }
 }

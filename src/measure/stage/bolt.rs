@@ -19,6 +19,7 @@ use crate::measure::steps;
 use crate::process::{Usage, Wait, read_all, run_piped};
 use crate::profile::values::Strip;
 use crate::progress::ConfigBar;
+use crate::results::notes::{Failure, NoteKind};
 use crate::results::pipeline::{PipelineStep, Stage, StageName};
 
 /// BOLT over the linked binary: the binary measured is its output.
@@ -45,9 +46,14 @@ impl super::Stage for Bolt {
         match optimize(plan, config, &exe, tools, config.strip, &ctx.bar)? {
             Ok(o) => {
                 ctx.entry.pipeline.extend(o.stages);
-                let name = config.name();
-                ctx.notes
-                    .extend(o.notes.iter().map(|n| format!("`{name}`: {n}")));
+                let config = config.name().to_string();
+                ctx.notes.extend(o.notes.into_iter().map(|said| {
+                    NoteKind::BoltKeptOldCode {
+                        config: config.clone(),
+                        said,
+                    }
+                    .into()
+                }));
                 ctx.binary = Some(o.binary);
                 ctx.unstripped = o.unstripped;
                 Ok(Flow::Next)
@@ -95,23 +101,19 @@ pub struct Optimized {
     /// reads them there.
     pub unstripped: Option<PathBuf>,
     pub stages: Vec<Stage>,
-    /// What the user should know of how llvm-bolt went (its own words).
+    /// llvm-bolt's warnings the user should know of (its own words).
     pub notes: Vec<String>,
 }
 
-/// llvm-bolt's warnings worth a note: the new code did not fit where the
-/// old was, so the original code stays in the file beside it.
+/// llvm-bolt's warnings worth a note, as it words them: the new code did
+/// not fit where the old was, so the original code stays in the file
+/// beside it.
 fn bolt_notes(output: &str) -> Vec<String> {
     output
         .lines()
         .filter_map(|l| l.strip_prefix("BOLT-WARNING: "))
         .filter(|l| l.starts_with("--use-old-text failed"))
-        .map(|l| {
-            format!(
-                "llvm-bolt could not lay the new code in the original's place, so the original code stays in the file beside it (llvm-bolt: \"{}\")",
-                l.trim()
-            )
-        })
+        .map(|l| l.trim().to_string())
         .collect()
 }
 
@@ -143,12 +145,12 @@ fn run_tool_output(cmd: &mut Command, what: &str) -> Result<(Usage, ToolFailure,
 /// A failed stage: the configuration fails, the stages so far recorded.
 fn fail<T>(
     stages: &mut Vec<Stage>,
-    message: String,
+    failure: Failure,
     failed: Option<(i32, String)>,
 ) -> Result<Result<T, Failed>> {
     let (exit_code, stderr_tail) = failed.map_or((None, None), |(c, t)| (Some(c), Some(t)));
     Ok(Err(Failed {
-        message,
+        failure,
         exit_code,
         stderr_tail,
         stages: std::mem::take(stages),
@@ -238,11 +240,7 @@ impl Bolting<'_> {
         )?;
         self.stages.push(stage(StageName::BoltInstrument, &[usage]));
         if failed.is_some() {
-            return fail(
-                &mut self.stages,
-                "llvm-bolt could not instrument its binary".into(),
-                failed,
-            );
+            return fail(&mut self.stages, Failure::BoltInstrument, failed);
         }
         Ok(Ok(instrumented))
     }
@@ -257,16 +255,18 @@ impl Bolting<'_> {
         )?;
         if let Some((name, code, stderr_tail)) = failed {
             self.stages.push(training);
-            let message = format!(
-                "its training run of `{name}` with the BOLT-instrumented binary failed (exit {code})"
-            );
-            return fail(&mut self.stages, message, Some((code, stderr_tail)));
+            let failure = Failure::TrainingRun {
+                workload: name,
+                exit_code: code,
+                bolt: true,
+            };
+            return fail(&mut self.stages, failure, Some((code, stderr_tail)));
         }
         let (files, bytes) = pgo::profile_files(&self.fdata, "fdata")?;
         training.profiles = Some((files.len(), bytes));
         self.stages.push(training);
         if files.is_empty() {
-            let message = "its BOLT training wrote no profile: the instrumented binary writes one when it exits normally, not when it is killed; or the training never ran the binary ({bin})".to_string();
+            let message = Failure::NoProfile { bolt: true };
             return fail(&mut self.stages, message, None);
         }
         Ok(Ok(files))
@@ -274,11 +274,7 @@ impl Bolting<'_> {
 
     /// `merge-fdata`, then `llvm-bolt` lays `exe` out by the profile: the
     /// optimized binary, the usages so far, and llvm-bolt's notes.
-    fn lay_out(
-        &mut self,
-        exe: &Path,
-        profiles: &[PathBuf],
-    ) -> Result<Result<LaidOut, Failed>> {
+    fn lay_out(&mut self, exe: &Path, profiles: &[PathBuf]) -> Result<Result<LaidOut, Failed>> {
         let merged = self.dir.join("merged.fdata");
         let out = std::fs::File::create(&merged)
             .with_context(|| format!("creating {}", merged.display()))?;
@@ -291,11 +287,7 @@ impl Bolting<'_> {
         if !merge.status.success() {
             let tail = String::from_utf8_lossy(&merge.stderr).trim().to_string();
             let code = merge.status.code().unwrap_or(-1);
-            return fail(
-                &mut self.stages,
-                "merge-fdata could not merge its BOLT profiles".into(),
-                Some((code, tail)),
-            );
+            return fail(&mut self.stages, Failure::MergeFdata, Some((code, tail)));
         }
         let optimized = self.dir.join(exe.file_name().unwrap_or_default());
         let (usage, failed, output) = run_tool_output(
@@ -309,11 +301,7 @@ impl Bolting<'_> {
         )?;
         if failed.is_some() {
             self.stages.push(stage(StageName::BoltOptimize, &[usage]));
-            return fail(
-                &mut self.stages,
-                "llvm-bolt could not optimize its binary".into(),
-                failed,
-            );
+            return fail(&mut self.stages, Failure::BoltOptimize, failed);
         }
         Ok(Ok((optimized, vec![usage], bolt_notes(&output))))
     }
@@ -348,11 +336,7 @@ impl Bolting<'_> {
         usages.push(usage);
         if failed.is_some() {
             self.stages.push(stage(StageName::BoltOptimize, usages));
-            return fail(
-                &mut self.stages,
-                "llvm-strip could not strip its BOLT output".into(),
-                failed,
-            );
+            return fail(&mut self.stages, Failure::Strip, failed);
         }
         let unstripped = (strip == Strip::Symbols).then(|| optimized.to_path_buf());
         Ok(Ok((stripped, unstripped)))
@@ -368,9 +352,7 @@ mod tests {
         let output = "BOLT-INFO: Target architecture: x86_64\nBOLT-WARNING: Failed to analyze 36 relocations\nBOLT-WARNING: --use-old-text failed. The original .text too small to fit the new code using 0x1000 alignment. 265679 bytes needed, have 265219 bytes available.\n";
         let notes = bolt_notes(output);
         assert_eq!(notes.len(), 1, "{notes:?}");
-        assert!(
-            notes[0].starts_with("llvm-bolt could not lay the new code in the original's place")
-        );
+        assert!(notes[0].starts_with("--use-old-text failed"), "{notes:?}");
         assert!(notes[0].contains("265679 bytes needed"), "{notes:?}");
         assert!(bolt_notes("BOLT-INFO: all good\n").is_empty());
     }

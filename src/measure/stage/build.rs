@@ -10,6 +10,7 @@ use crate::measure::builder::Builder;
 use crate::measure::resolved::MeasurePlan;
 use crate::measure::steps;
 use crate::results::measure::{self as doc, Status};
+use crate::results::notes::{BusyBuilds, Note, NoteKind};
 
 /// The clean build.
 pub struct CleanBuild;
@@ -53,10 +54,10 @@ impl super::Stage for CleanBuild {
         entry.build = Some(build);
         let Some(exe) = clean.executable else {
             if entry.status == Status::Failed {
-                ctx.notes.extend(
-                    build::disk::low_space_note(&builder.target_dir)
-                        .map(|n| format!("`{}` failed, and {n}", config.name())),
-                );
+                ctx.notes.extend(build::disk::low_space_note(
+                    &builder.target_dir,
+                    Some(config.name()),
+                ));
             }
             return Ok(Flow::Stop);
         };
@@ -67,17 +68,19 @@ impl super::Stage for CleanBuild {
 }
 
 /// The BUSY note of a build whose figures are busy.
-pub(super) fn busy_note(plan: &MeasurePlan, config: &str, build: &doc::Build) -> String {
-    let what = if plan.options.warm {
-        "warm build"
+pub(super) fn busy_note(plan: &MeasurePlan, config: &str, build: &doc::Build) -> Note {
+    let builds = if plan.options.warm {
+        BusyBuilds::Warm
     } else if build.samples.len() > 1 {
-        "clean builds (every one of them)"
+        BusyBuilds::EveryClean
     } else {
-        "clean build"
+        BusyBuilds::Clean
     };
-    format!(
-        "BUSY: other processes used {:.0}% of the machine during `{config}`'s {what} (more than {:.0}%): its build time is not compared",
-        build.contention.unwrap_or(0.0) * 100.0,
-        crate::load::BUSY * 100.0
-    )
+    NoteKind::BusyBuild {
+        config: config.to_string(),
+        builds,
+        contention: build.contention.unwrap_or(0.0),
+        threshold: crate::load::BUSY,
+    }
+    .into()
 }

@@ -12,6 +12,7 @@ use super::{Ctx, Flow, Phase};
 use crate::measure::resolved::MeasurePlan;
 use crate::process::{Wait, read_all, run_piped};
 use crate::results::measure::Status;
+use crate::results::notes::{Note, NoteKind};
 use crate::results::pipeline::{Coverage as Covered, Functions};
 
 /// The profile's coverage of a PGO configuration's timed build.
@@ -112,7 +113,7 @@ pub fn record_coverage(
     (profdata, profile): (&Path, &Path),
     missing: &[String],
     result: &mut crate::results::measure::Configuration,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Result<()> {
     let mut cmd = Command::new(profdata);
     cmd.args(["show", "--all-functions", "--counts"])
@@ -120,12 +121,14 @@ pub fn record_coverage(
     let done = run_piped(&mut cmd, Wait::Blocking, read_all, read_all)
         .with_context(|| format!("running {}", profdata.display()))?;
     if !done.outcome.success() {
-        notes.push(format!(
-            "`{}`: the profile's coverage is unknown: {} show failed: {}",
-            result.name,
-            profdata.display(),
-            String::from_utf8_lossy(&done.stderr).trim()
-        ));
+        notes.push(
+            NoteKind::CoverageUnknown {
+                config: result.name.clone(),
+                tool: profdata.to_path_buf(),
+                said: String::from_utf8_lossy(&done.stderr).trim().to_string(),
+            }
+            .into(),
+        );
         return Ok(());
     }
     let functions = profile_functions(&String::from_utf8_lossy(&done.stdout));
@@ -140,24 +143,18 @@ pub fn record_coverage(
 pub const LOW_COVERAGE: f64 = 0.5;
 
 /// What the coverage says: the figures, and a LOW COVERAGE warning with
-/// its likely cause when the profile does not fit.
-pub fn coverage_note(name: &str, c: &Covered) -> Option<String> {
-    let w = &c.workspace;
-    let share = w.share()?;
-    let figures = format!(
-        "the profile covers {:.0}% of your crates' functions: {} with profile data ({} of them run by the training), {} compiled without",
-        share * 100.0,
-        w.with_data,
-        w.executed,
-        w.without_data
-    );
-    Some(if share < LOW_COVERAGE {
-        format!(
-            "LOW COVERAGE: `{name}`: {figures}. The profile does not fit this build: the instrumented build compiled other code under the same names. Likely causes: a build script or macro that generates different code on each build (from a timestamp, a random seed), or flags or environment that differ between the two builds. PGO gains little here"
-        )
-    } else {
-        format!("`{name}`: {figures}")
-    })
+/// its likely cause when the profile does not fit (nothing when no
+/// function of the workspace's was compiled).
+pub fn coverage_note(name: &str, c: &Covered) -> Option<Note> {
+    let share = c.workspace.share()?;
+    Some(
+        NoteKind::Coverage {
+            config: name.to_string(),
+            workspace: c.workspace,
+            low: share < LOW_COVERAGE,
+        }
+        .into(),
+    )
 }
 
 #[cfg(test)]
@@ -217,12 +214,12 @@ Functions shown: 4
         };
         assert_eq!(c.workspace, f(2, 1, 2));
         assert_eq!(c.all, f(3, 2, 3));
-        let note = coverage_note("p", &c).unwrap();
+        let note = coverage_note("p", &c).unwrap().text;
         assert!(note.starts_with("`p`: the profile covers 50% of your crates' functions: 2 with profile data (1 of them run by the training), 2 compiled without"), "{note}");
         // one more without data: below half, the warning with its causes
         let mut low = c.clone();
         low.workspace.without_data += 1;
-        let note = coverage_note("p", &low).unwrap();
+        let note = coverage_note("p", &low).unwrap().text;
         assert!(
             note.starts_with("LOW COVERAGE: `p`: the profile covers 40%"),
             "{note}"

@@ -18,6 +18,7 @@ use anyhow::Result;
 use super::resolved::{MeasurePlan, Planned};
 use crate::progress::{ConfigBar, Progress};
 use crate::results::measure::{self as doc, MeasureDocument, Status};
+use crate::results::notes::{Note, NoteKind, failure_text};
 
 pub mod bolt;
 mod build;
@@ -124,7 +125,7 @@ pub struct Ctx<'p> {
     pub progress: &'p Progress,
     pub bar: ConfigBar,
     /// What the reader must know, for the document's notes.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// Its entry in the document.
     pub entry: doc::Configuration,
     /// Rustflags the stages before the build add (`-Cprofile-use`).
@@ -193,13 +194,19 @@ impl<'p> Ctx<'p> {
     /// A stage failed: the configuration fails with its sentence first and
     /// the tool's last lines after, the stages so far recorded.
     pub fn failed(&mut self, failed: pgo::Failed) -> Flow {
-        self.notes
-            .push(format!("`{}`: {}", self.name(), failed.message));
+        let message = failure_text(&failed.failure);
+        self.notes.push(
+            NoteKind::StageFailed {
+                config: self.name().to_string(),
+                failure: failed.failure,
+            }
+            .into(),
+        );
         self.entry.status = Status::Failed;
         self.entry.exit_code = failed.exit_code;
         self.entry.stderr_tail = Some(match failed.stderr_tail {
-            Some(tail) if !tail.is_empty() => format!("{}\n{tail}", failed.message),
-            _ => failed.message,
+            Some(tail) if !tail.is_empty() => format!("{message}\n{tail}"),
+            _ => message,
         });
         self.entry.pipeline.extend(failed.stages);
         Flow::Stop

@@ -21,6 +21,7 @@ use crate::measure::steps;
 use crate::process::{Wait, read_all, run_piped};
 use crate::progress::ConfigBar;
 use crate::results::measure::Counter;
+use crate::results::notes::{Failure, Note, NoteKind};
 use crate::results::pipeline::{PipelineStep, Stage, StageName};
 
 /// PGO's instrumented build, training and merge, before the timed build.
@@ -104,8 +105,8 @@ impl super::Stage for Slowdown {
 /// A stage that failed: the configuration fails, with this first.
 #[derive(Debug)]
 pub struct Failed {
-    /// The tool's own sentence.
-    pub message: String,
+    /// What failed.
+    pub failure: Failure,
     pub exit_code: Option<i32>,
     /// The failing program's last lines.
     pub stderr_tail: Option<String>,
@@ -226,10 +227,9 @@ pub fn train(
     stages.push(stage(StageName::Merge, &[done.usage]));
     if !done.outcome.success() || !merged.is_file() {
         return Ok(Err(Failed {
-            message: format!(
-                "{} could not merge its training's profiles",
-                profdata.display()
-            ),
+            failure: Failure::Merge {
+                tool: profdata.to_path_buf(),
+            },
             exit_code: Some(done.outcome.exit_code()),
             stderr_tail: Some(String::from_utf8_lossy(&done.stderr).trim().to_string()),
             stages,
@@ -265,7 +265,7 @@ fn instrumented_build(
     stages.push(stage(StageName::InstrumentedBuild, &[run.usage]));
     let Some(exe) = run.executable.filter(|_| run.outcome.success()) else {
         return Ok(Err(Failed {
-            message: "its instrumented build (-Cprofile-generate) failed".into(),
+            failure: Failure::InstrumentedBuild,
             exit_code: Some(run.outcome.exit_code()),
             stderr_tail: Some(run.stderr_tail),
             stages: std::mem::take(stages),
@@ -295,9 +295,11 @@ fn training(
     if let Some((name, code, stderr_tail)) = failed {
         stages.push(training);
         return Ok(Err(Failed {
-            message: format!(
-                "its training run of `{name}` with the instrumented binary failed (exit {code})"
-            ),
+            failure: Failure::TrainingRun {
+                workload: name,
+                exit_code: code,
+                bolt: false,
+            },
             exit_code: Some(code),
             stderr_tail: Some(stderr_tail),
             stages: std::mem::take(stages),
@@ -308,7 +310,7 @@ fn training(
     stages.push(training);
     if files.is_empty() {
         return Ok(Err(Failed {
-            message: "its training wrote no profile: the instrumented binary writes one when it exits normally, calls process::exit or unwinds from a panic, not when it aborts (panic = \"abort\", abort()) or is killed; or the workloads never ran the binary ({bin})".into(),
+            failure: Failure::NoProfile { bolt: false },
             exit_code: None,
             stderr_tail: None,
             stages: std::mem::take(stages),
@@ -348,7 +350,7 @@ pub fn record_slowdown(
     config: &Planned,
     (instrumented, exe): (&Path, &Path),
     training: &mut Stage,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) {
     let mut with_instrumented = vec![training.wall_s];
     let mut optimized = Vec::new();
@@ -377,15 +379,14 @@ pub fn record_slowdown(
     training.instrumented_s = Some(i);
     training.slowdown_runs = Some(runs);
     if o > 0.0 {
-        let each = if runs == 1 {
-            "one run each".to_string()
-        } else {
-            format!("medians of {runs} runs each, alternated")
-        };
-        notes.push(format!(
-            "`{}`: the instrumented binary ran the training ×{:.2} as long as the optimized one ({i:.3} s against {o:.3} s, {each})",
-            config.name(),
-            i / o
-        ));
+        notes.push(
+            NoteKind::Slowdown {
+                config: config.name().to_string(),
+                instrumented_s: i,
+                optimized_s: o,
+                runs,
+            }
+            .into(),
+        );
     }
 }

@@ -13,6 +13,7 @@ use crate::inspect::sections;
 use crate::measure::builder::Builder;
 use crate::measure::steps;
 use crate::results::measure::{self as doc, Status};
+use crate::results::notes::NoteKind;
 use crate::results::pipeline::PipelineStep;
 
 /// The repeated clean builds.
@@ -102,10 +103,14 @@ fn build_again(sweep: &mut Sweep, i: usize, round: usize) -> Result<bool> {
         bar.finish(&format!("{status:?}").to_lowercase());
         (c.status, c.exit_code) = (status, exit_code);
         c.stderr_tail = Some(run.stderr_tail.clone());
-        sweep.doc.notes.push(format!(
-            "`{}`: clean build {round} of {runs} failed after build 1 succeeded: the configuration is recorded as failed, with that build's error",
-            config.name()
-        ));
+        sweep.doc.notes.push(
+            NoteKind::RoundFailed {
+                config: config.name().to_string(),
+                round,
+                runs,
+            }
+            .into(),
+        );
         (sweep.save)(sweep.doc)?;
         return Ok(true);
     }
@@ -116,10 +121,13 @@ fn build_again(sweep: &mut Sweep, i: usize, round: usize) -> Result<bool> {
     {
         let same = sections::measure(exe)?.sha256;
         if bin.sha256.as_deref() != Some(same.as_str()) {
-            sweep.doc.notes.push(format!(
-                "`{}`: clean build {round} made a different binary from build 1 (the build is not reproducible): the sizes are build 1's",
-                config.name()
-            ));
+            sweep.doc.notes.push(
+                NoteKind::NotReproducible {
+                    config: config.name().to_string(),
+                    round,
+                }
+                .into(),
+            );
         }
     }
     let c = &mut sweep.doc.configurations[at];
@@ -152,13 +160,15 @@ fn notes(sweep: &mut Sweep) {
         if build.busy {
             notes.push(super::build::busy_note(sweep.plan, &c.name, build));
         } else if !busy.is_empty() {
-            notes.push(format!(
-                "`{}`: {} of its {} clean builds competed for the CPU (other processes used up to {:.0}% of the machine) and are left out of its median",
-                c.name,
-                busy.len(),
-                build.samples.len(),
-                busy.iter().copied().fold(0.0, f64::max) * 100.0
-            ));
+            notes.push(
+                NoteKind::BusyLeftOut {
+                    config: c.name.clone(),
+                    busy: busy.len(),
+                    of: build.samples.len(),
+                    max_contention: busy.iter().copied().fold(0.0, f64::max),
+                }
+                .into(),
+            );
         }
     }
     sweep.doc.notes.extend(notes);

@@ -5,6 +5,7 @@ use anyhow::Result;
 use super::{Ctx, Flow, Phase};
 use crate::inspect::sections;
 use crate::measure::record;
+use crate::results::notes::NoteKind;
 
 /// The binary's sizes and sections.
 pub struct Sections;
@@ -29,28 +30,12 @@ impl super::Stage for Sections {
         ctx.bar.phase("analysing the binary");
         ctx.entry.binary = Some(record::binary(exe, sections::measure(exe)?));
         if !ctx.entry.pipeline.is_empty() {
-            let note = pipeline_note(ctx.name(), &ctx.entry.pipeline);
-            ctx.notes.push(note);
+            let note = NoteKind::Pipeline {
+                config: ctx.name().to_string(),
+                stages: ctx.entry.pipeline.clone(),
+            };
+            ctx.notes.push(note.into());
         }
         Ok(Flow::Next)
     }
-}
-
-/// What the stages besides a pipeline configuration's timed build took.
-fn pipeline_note(name: &str, stages: &[crate::results::pipeline::Stage]) -> String {
-    let parts: Vec<String> = stages
-        .iter()
-        .map(|s| match s.profiles {
-            Some((files, bytes)) => format!(
-                "{} {:.2} s ({files} profile(s), {bytes} bytes)",
-                s.stage, s.wall_s
-            ),
-            None => format!("{} {:.2} s", s.stage, s.wall_s),
-        })
-        .collect();
-    let total: f64 = stages.iter().map(|s| s.wall_s).sum();
-    format!(
-        "`{name}`: built through a pipeline; besides its timed build came {}: {total:.2} s more (the table's figure is the whole pipeline)",
-        parts.join(", ")
-    )
 }

@@ -10,6 +10,7 @@ use super::{Ctx, Flow, Phase};
 use crate::build::twin;
 use crate::inspect::sections;
 use crate::measure::builder::{tool_dir, unstripped_twin};
+use crate::results::notes::NoteKind;
 
 /// The unstripped twin.
 pub struct Twin;
@@ -52,7 +53,13 @@ impl super::Stage for Twin {
                 .join(ctx.config.name())
                 .join(exe.file_name().unwrap_or_default());
             let from = unstripped_twin(&clean_log, &crate_name, &exe, &out).unwrap_or_else(|why| {
-                ctx.notes.push(format!("`{}`: {why}", ctx.config.name()));
+                ctx.notes.push(
+                    NoteKind::NoTwin {
+                        config: ctx.config.name().to_string(),
+                        why,
+                    }
+                    .into(),
+                );
                 None
             });
             let bytes = match &from {

@@ -7,6 +7,7 @@ use super::{Phase, Sweep};
 use crate::measure::CounterChoice;
 use crate::measure::record;
 use crate::measure::runtime::{self, counter::Counter};
+use crate::results::notes::{Note, NoteKind};
 
 /// The workloads.
 pub struct Workloads;
@@ -46,20 +47,30 @@ impl super::Stage for Workloads {
 }
 
 /// The instruction counter to use, and where its numbers come from.
-fn counter(choice: CounterChoice, notes: &mut Vec<String>) -> (Counter, String) {
+fn counter(choice: CounterChoice, notes: &mut Vec<Note>) -> (Counter, String) {
     match choice {
         CounterChoice::Time => (Counter::Time, "wall-clock time".to_string()),
         CounterChoice::Instructions => match runtime::counter::detect_counter() {
             (Some(c), source) => (c, source),
             (None, why) => {
-                notes.push(why.clone());
+                notes.push(
+                    NoteKind::CounterFallback {
+                        reason: why.clone(),
+                    }
+                    .into(),
+                );
                 (Counter::Time, why)
             }
         },
         CounterChoice::FetchMisses => match runtime::counter::detect_cache_sim() {
             Ok(source) => (Counter::CachegrindFetchMisses, source),
             Err(why) => {
-                notes.push(why.clone());
+                notes.push(
+                    NoteKind::CounterFallback {
+                        reason: why.clone(),
+                    }
+                    .into(),
+                );
                 (Counter::Time, why)
             }
         },
