@@ -79,9 +79,9 @@ fn observed(doc: &MeasureDocument, key: &str) -> Vec<Observed> {
             let (ba, bb) = (a.binary.as_ref().unwrap(), b.binary.as_ref().unwrap());
             let (pa, pb) = (a.build.as_ref().unwrap(), b.build.as_ref().unwrap());
             let figure = |c: &Configuration, w: &str| {
-                c.runtime
+                c.series
                     .iter()
-                    .find(|r| r.workload == w)
+                    .find(|r| r.name == w)
                     .and_then(|r| Some((r, r.vs_baseline.as_ref()?)))
                     .map(|(r, v)| RuntimeFigure {
                         workload: w.to_string(),
@@ -89,6 +89,7 @@ fn observed(doc: &MeasureDocument, key: &str) -> Vec<Observed> {
                         ratio_ci: v.ratio_ci,
                         verdict: v.verdict,
                         within_noise: v.within_noise,
+                        metric: r.metric,
                         busy: r.busy,
                     })
             };
@@ -118,7 +119,7 @@ fn observed(doc: &MeasureDocument, key: &str) -> Vec<Observed> {
                         to: figure(b, &w.name),
                         unusable: [a, b]
                             .iter()
-                            .flat_map(|c| c.runtime.iter().filter(|r| r.workload == w.name))
+                            .flat_map(|c| c.series.iter().filter(|r| r.name == w.name))
                             .find_map(|r| {
                                 if r.status != Status::Ok {
                                     Some("failed".to_string())

@@ -12,7 +12,7 @@ use crate::results::advice::ADVICE_SCHEMA_VERSION;
 use crate::results::advice::BUILD_CI_MIN_BUILDS;
 use crate::results::gate::{CheckReport, Limit, Limits, Note, Outcome, ReportNote, Row, Unit};
 use crate::results::measure::{
-    Build, Configuration, Counter, MeasureDocument, Metric, Status, Verdict,
+    Build, Configuration, Counter, MeasureDocument, Metric, Rule, Status, Verdict,
 };
 use crate::stats;
 
@@ -154,7 +154,10 @@ fn correct_runtimes(rows: &mut [Row]) {
         .iter_mut()
         .flat_map(|r| r.notes.iter_mut())
         .filter_map(|n| match n {
-            Note::Runtime { comparison, .. } => Some(comparison),
+            // a count's verdict rests on no p-value
+            Note::Runtime { comparison, .. } if comparison.rule == Rule::Sampled => {
+                Some(comparison)
+            }
             _ => None,
         })
         .collect();
@@ -172,7 +175,7 @@ fn correct_runtimes(rows: &mut [Row]) {
                 runs,
             } = note
             {
-                *over_limit = c.verdict == Verdict::Slower && c.ratio - 1.0 > limit;
+                *over_limit = c.verdict == Verdict::Worse && c.worse_by() > limit;
                 row.outcome = if *over_limit {
                     Outcome::Fail
                 } else {
@@ -181,8 +184,9 @@ fn correct_runtimes(rows: &mut [Row]) {
                 // over the limit with its CI above 1, yet no p-value these
                 // runs allow could confirm it: not a pass, not judged
                 if !*over_limit
-                    && c.ratio - 1.0 > limit
-                    && c.ratio_ci[0] > 1.0
+                    && c.rule == Rule::Sampled
+                    && c.worse_by() > limit
+                    && c.worse_by_ci()[0] > 0.0
                     && *runs > 0
                     && size as f64 * stats::smallest_p(*runs, *runs) >= stats::ALPHA
                 {
@@ -295,9 +299,9 @@ fn config_rows(
         });
     }
     if let Some(limit) = limits.max_runtime {
-        for r in &c.runtime {
-            let check = format!("runtime:{}", r.workload);
-            let Some(o) = old.runtime.iter().find(|o| o.workload == r.workload) else {
+        for r in &c.series {
+            let check = format!("runtime:{}", r.name);
+            let Some(o) = old.series.iter().find(|o| o.name == r.name) else {
                 rows.push(skipped(name, &check, limit, Note::BaselineDidNotRun));
                 continue;
             };
@@ -419,8 +423,8 @@ fn build_row(
 fn runtime_row(
     name: &str,
     check: &str,
-    old: &crate::results::measure::WorkloadRuntime,
-    new: &crate::results::measure::WorkloadRuntime,
+    old: &crate::results::measure::Series,
+    new: &crate::results::measure::Series,
     limit: f64,
     times: bool,
 ) -> Row {
@@ -455,9 +459,15 @@ fn runtime_row(
     if old.status != Status::Ok || old.samples.is_empty() || new.samples.is_empty() {
         return skip(Note::NoRuns);
     }
-    let cmp = stats::compare(&new.samples, &old.samples);
+    let metric = new.metric;
+    let cmp = stats::compare_by(
+        &new.samples,
+        &old.samples,
+        metric.direction(),
+        metric.rule(),
+    );
     let change = cmp.ratio - 1.0;
-    let fail = cmp.verdict == Verdict::Slower && change > limit;
+    let fail = cmp.verdict == Verdict::Worse && cmp.worse_by() > limit;
     Row {
         old: Some(stats::median(&old.samples)),
         new: Some(stats::median(&new.samples)),

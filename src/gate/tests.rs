@@ -46,7 +46,7 @@ pub(super) fn scaled(
     bin.size_bytes = (bin.size_bytes as f64 * size) as u64;
     bin.shipped_bytes = (bin.shipped_bytes as f64 * shipped) as u64;
     c.build.as_mut().unwrap().wall_s *= build;
-    for s in &mut c.runtime[0].samples {
+    for s in &mut c.series[0].samples {
         *s *= runtime;
     }
     d
@@ -238,7 +238,7 @@ fn busy_figures_are_not_compared() {
     let build = fat.build.as_mut().unwrap();
     build.busy = true;
     build.contention = Some(0.4);
-    fat.runtime[0].busy = true;
+    fat.series[0].busy = true;
     let limits = Limits {
         max_build_time: Some(0.1),
         max_runtime: Some(0.1),
@@ -406,7 +406,7 @@ fn two_instruction_counters_are_not_compared() {
         let mut d = doc();
         d.runtime_plan.as_mut().unwrap().counter = counter;
         for c in &mut d.configurations {
-            for r in &mut c.runtime {
+            for r in &mut c.series {
                 r.metric = Metric::Instructions;
             }
         }
@@ -451,8 +451,8 @@ fn a_slowdown_too_few_runs_can_confirm_is_not_a_pass() {
     for (runs, expected) in [(3, Outcome::Skipped), (5, Outcome::Fail)] {
         let cut = |mut d: MeasureDocument| {
             for c in &mut d.configurations {
-                c.runtime.retain(|r| r.workload == "w");
-                for r in &mut c.runtime {
+                c.series.retain(|r| r.name == "w");
+                for r in &mut c.series {
                     r.samples.truncate(runs);
                 }
             }

@@ -80,11 +80,8 @@ pub fn recommendation(r: &Recommendation) -> Report {
                     c.runtime
                         .iter()
                         .map(|f| {
-                            let verdict = match f.verdict {
-                                Verdict::Faster => "faster",
-                                Verdict::Slower => "slower",
-                                Verdict::WithinNoise => "noise",
-                            };
+                            let verdict =
+                                super::figures::verdict_word(f.verdict, f.metric, f.ratio);
                             format!("{} ×{:.3} {verdict}", f.workload, f.ratio)
                         })
                         .collect::<Vec<_>>()
@@ -249,7 +246,7 @@ pub fn explanation(e: &Explanation) -> Report {
 fn verdict_mark(v: Verdict) -> &'static str {
     match v {
         Verdict::WithinNoise => "",
-        Verdict::Faster | Verdict::Slower => "*",
+        Verdict::Better | Verdict::Worse => "*",
     }
 }
 

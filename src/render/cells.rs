@@ -97,16 +97,18 @@ impl Cell {
                 floor,
                 metric,
             } => {
-                let p = units::p_value(c.p_adjusted.unwrap_or(c.p_value));
-                let (lower, higher) = match metric {
-                    Metric::Seconds => ("faster", "slower"),
-                    Metric::Instructions | Metric::FetchMisses => ("fewer", "more"),
-                };
                 let pct = (c.ratio - 1.0).abs() * 100.0;
-                match c.verdict {
-                    Verdict::Faster => format!("{pct:.1}% {lower} ({p})"),
-                    Verdict::Slower => format!("{pct:.1}% {higher} ({p})"),
-                    Verdict::WithinNoise => within_noise(c, *floor),
+                let word = super::figures::change_word(*metric, c.ratio);
+                match (c.verdict, c.rule) {
+                    (Verdict::WithinNoise, _) => within_noise(c, *floor),
+                    (_, crate::results::measure::Rule::Sampled) => format!(
+                        "{pct:.1}% {word} ({})",
+                        units::p_value(c.p_adjusted.unwrap_or(c.p_value))
+                    ),
+                    // a count is judged without a p-value
+                    (_, crate::results::measure::Rule::Count) => {
+                        format!("{pct:.1}% {word} (count)")
+                    }
                 }
             }
         }
@@ -117,7 +119,11 @@ impl Cell {
 /// `within_noise`).
 pub fn within_noise(c: &Comparison, floor: Option<[f64; 2]>) -> String {
     let own = units::p_value(c.p_value);
-    let adjusted = units::p_value(c.p_adjusted.unwrap_or(c.p_value));
+    // a count's verdict rests on no p-value
+    let adjusted = match c.rule {
+        crate::results::measure::Rule::Count => "count".to_string(),
+        crate::results::measure::Rule::Sampled => units::p_value(c.p_adjusted.unwrap_or(c.p_value)),
+    };
     match (c.within_noise, floor) {
         (Some(NoiseRule::PValue) | None, _) => format!("within noise ({own})"),
         (Some(NoiseRule::Holm), _) => format!(
@@ -219,6 +225,8 @@ mod tests {
             p_adjusted: Some(0.0004),
             significant: verdict != Verdict::WithinNoise,
             verdict,
+            direction: Default::default(),
+            rule: Default::default(),
             within_noise,
         };
         let v = |verdict, metric| {
@@ -229,9 +237,9 @@ mod tests {
             }
             .text()
         };
-        assert_eq!(v(Verdict::Faster, m), "8.8% faster (p < 0.001)");
+        assert_eq!(v(Verdict::Better, m), "8.8% faster (p < 0.001)");
         assert_eq!(
-            v(Verdict::Faster, Metric::Instructions),
+            v(Verdict::Better, Metric::Instructions),
             "8.8% fewer (p < 0.001)"
         );
         assert_eq!(v(Verdict::WithinNoise, m), "within noise (p < 0.001)");

@@ -3,7 +3,9 @@
 //! verdict's rule, and how many clean builds a build time rests on.
 
 use crate::results::advice::{BUILD_CI_MIN_BUILDS, BUILD_TIE, Candidate};
-use crate::results::measure::{MIN_EFFECT, NoiseRule, SECTION_GROUPS, Verdict, section_changes};
+use crate::results::measure::{
+    Direction, MIN_EFFECT, Metric, NoiseRule, SECTION_GROUPS, Verdict, section_changes,
+};
 use crate::units::{bytes, bytes_delta, percent, seconds};
 
 /// Every figure of `c` against `base`, in one line.
@@ -50,13 +52,38 @@ pub fn describe(c: &Candidate, base: &Candidate) -> String {
             r.ratio_ci[0],
             r.ratio_ci[1],
             match r.verdict {
-                Verdict::Faster => "faster".to_string(),
-                Verdict::Slower => "slower".to_string(),
                 Verdict::WithinNoise => noise_words(r.within_noise),
+                _ => change_word(r.metric, r.ratio).to_string(),
             }
         ));
     }
     format!("{} against baseline: {}", c.name, parts.join(", "))
+}
+
+/// The word for a change of `metric` by `ratio`: `faster` or `slower` for
+/// a time, `fewer` or `more` for a count (of instructions, of misses).
+pub fn change_word(metric: Metric, ratio: f64) -> &'static str {
+    match (metric.is_time(), ratio < 1.0) {
+        (true, true) => "faster",
+        (true, false) => "slower",
+        (false, true) => "fewer",
+        (false, false) => "more",
+    }
+}
+
+/// A verdict's short word: its change word, or `noise`.
+pub fn verdict_word(verdict: Verdict, metric: Metric, ratio: f64) -> &'static str {
+    match verdict {
+        Verdict::WithinNoise => "noise",
+        _ => change_word(metric, ratio),
+    }
+}
+
+/// The change word of a better (`better`) or worse figure of `metric`,
+/// where no ratio says which way it went: the metric's direction does.
+pub fn better_word(metric: Metric, better: bool) -> &'static str {
+    let lower = better == (metric.direction() == Direction::Lower);
+    change_word(metric, if lower { 0.5 } else { 2.0 })
 }
 
 /// `within noise` and the rule that decided it, short.

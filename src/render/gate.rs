@@ -127,9 +127,9 @@ pub fn note(n: &Note) -> String {
             c.ratio_ci[1],
             p_text(c.p_adjusted.unwrap_or(c.p_value)),
             match c.verdict {
-                Verdict::Slower if *over_limit => "slower beyond the noise and the limit",
-                Verdict::Slower => "slower beyond the noise, within the limit",
-                Verdict::Faster => "faster beyond the noise",
+                Verdict::Worse if *over_limit => "worse beyond the noise and the limit",
+                Verdict::Worse => "worse beyond the noise, within the limit",
+                Verdict::Better => "better beyond the noise",
                 Verdict::WithinNoise => "within the noise: never a failure",
             }
         ),

@@ -43,10 +43,10 @@ pub fn entries(docs: &[MeasureDocument]) -> Vec<Entry> {
                             shipped_bytes: bin.map(|b| b.shipped_bytes),
                             build_s: c.build.as_ref().filter(|b| !b.warm).and(c.whole_build_s()),
                             runtime: c
-                                .runtime
+                                .series
                                 .iter()
                                 .filter_map(|r| {
-                                    Some((r.workload.clone(), r.vs_baseline.as_ref()?.ratio))
+                                    Some((r.name.clone(), r.vs_baseline.as_ref()?.ratio))
                                 })
                                 .collect(),
                         },

@@ -348,8 +348,8 @@ fn offer(name: &str, offered: &Offer) -> String {
     if let Some(r) = offered.smaller {
         gains.push(format!("{} smaller", percent(r, 1)));
     }
-    if offered.faster {
-        gains.push("faster".into());
+    if offered.better {
+        gains.push("better at run time".into());
     }
     if gains.is_empty() {
         String::new()
@@ -416,18 +416,20 @@ fn difference(d: &Difference, other: &str, settle: bool) -> String {
             bytes(*peak_bytes),
             bytes(*other_peak_bytes)
         ),
-        Difference::Faster {
+        Difference::Better {
             workload,
+            metric,
             ratio,
             ratio_ci,
-        } => runtime(workload, ratio, ratio_ci, "faster"),
-        Difference::Slower {
+        } => runtime(workload, ratio, ratio_ci, better_word(*metric, true)),
+        Difference::Worse {
             workload,
+            metric,
             ratio,
             ratio_ci,
-        } => runtime(workload, ratio, ratio_ci, "slower"),
+        } => runtime(workload, ratio, ratio_ci, better_word(*metric, false)),
     }
 }
 
-use super::figures::{builds_each, builds_of};
+use super::figures::{better_word, builds_each, builds_of};
 pub use super::figures::{describe, noise_words};

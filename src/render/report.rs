@@ -8,7 +8,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use super::blocks::{Align, Block, Report, Table};
 use super::cells::Cell;
 use crate::results::advice::Recommendation;
-use crate::results::measure::{Configuration, Counter, Status, Verdict};
+use crate::results::measure::{Configuration, Counter, Status};
 use crate::results::{BASELINE, MeasureDocument};
 
 /// One document and what was recommended from it (or why nothing was).
@@ -77,14 +77,6 @@ fn command_line(words: &[String]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-fn verdict_word(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Faster => "faster",
-        Verdict::Slower => "slower",
-        Verdict::WithinNoise => "noise",
-    }
 }
 
 /// The configurations table: sizes, build, link memory, runtime ratios.
@@ -180,7 +172,7 @@ fn row(
         super::measure::peak_cell(c),
     ]);
     for w in &doc.workloads {
-        let r = c.runtime.iter().find(|r| r.workload == w.name);
+        let r = c.series.iter().find(|r| r.name == w.name);
         row.push(match r {
             None => Cell::Empty,
             Some(r) if r.output_differs => Cell::Text("OUTPUT DIFFERS".into()),
@@ -194,7 +186,7 @@ fn row(
                         high: v.ratio_ci[1],
                     }
                     .text(),
-                    verdict_word(v.verdict)
+                    super::figures::verdict_word(v.verdict, r.metric, v.ratio)
                 )),
                 None if c.name == BASELINE => Cell::Text("reference".into()),
                 None => Cell::Empty,

@@ -7,7 +7,7 @@ use super::cells::{Cell, Metric};
 use super::{View, own};
 use crate::results::BASELINE;
 use crate::results::measure::{
-    Configuration, Counter, LeftOut, MeasureDocument, Status, Workload, WorkloadRuntime,
+    Configuration, Counter, LeftOut, MeasureDocument, Series, Status, Workload,
 };
 
 /// Per workload: each configuration's median with its CI, the ratio to
@@ -22,7 +22,7 @@ pub(super) fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
         let rows: Vec<(&Configuration, _)> = doc
             .configurations
             .iter()
-            .filter_map(|c| Some((c, c.runtime.iter().find(|r| r.workload == w.name)?)))
+            .filter_map(|c| Some((c, c.series.iter().find(|r| r.name == w.name)?)))
             .collect();
         let Some((_, first)) = rows.first() else {
             continue;
@@ -117,7 +117,7 @@ pub(super) fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
             .configurations
             .iter()
             .filter(own)
-            .flat_map(|c| &c.runtime)
+            .flat_map(|c| &c.series)
             .filter(|r| {
                 r.vs_baseline
                     .as_ref()
@@ -132,7 +132,7 @@ pub(super) fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
         table.footnotes.extend(failures(doc, w));
         let baseline_busy = doc
             .config(BASELINE)
-            .and_then(|b| b.runtime.iter().find(|r| r.workload == w.name))
+            .and_then(|b| b.series.iter().find(|r| r.name == w.name))
             .is_some_and(|r| r.busy);
         if let Some(n) = &w.noise {
             table.footnotes.push(if baseline_busy {
@@ -231,23 +231,18 @@ fn counter(c: Counter) -> &'static str {
 /// exit code or signal, the command as run (quoted as a shell would need
 /// it), and the last lines of stderr that say something, each a line.
 fn failures(doc: &MeasureDocument, w: &Workload) -> Vec<String> {
-    let ran: Vec<(&str, &WorkloadRuntime)> = doc
+    let ran: Vec<(&str, &Series)> = doc
         .configurations
         .iter()
         .filter(own)
-        .filter_map(|c| {
-            Some((
-                c.name.as_str(),
-                c.runtime.iter().find(|r| r.workload == w.name)?,
-            ))
-        })
+        .filter_map(|c| Some((c.name.as_str(), c.series.iter().find(|r| r.name == w.name)?)))
         .collect();
-    let failed: Vec<&(&str, &WorkloadRuntime)> =
+    let failed: Vec<&(&str, &Series)> =
         ran.iter().filter(|(_, r)| r.status != Status::Ok).collect();
     let Some((_, first)) = failed.first() else {
         return Vec::new();
     };
-    let how = |r: &WorkloadRuntime| match r.exit_code {
+    let how = |r: &Series| match r.exit_code {
         Some(code) if code < 0 => format!("killed by signal {}", -code),
         Some(code) => format!("exit {code}"),
         None => "failed".into(),
@@ -256,7 +251,7 @@ fn failures(doc: &MeasureDocument, w: &Workload) -> Vec<String> {
         .windows(2)
         .all(|p| p[0].1.exit_code == p[1].1.exit_code && p[0].1.stderr_tail == p[1].1.stderr_tail);
     let mut lines = Vec::new();
-    let mut said = |head: String, r: &WorkloadRuntime| {
+    let mut said = |head: String, r: &Series| {
         lines.push(head);
         for l in meaningful(r.stderr_tail.as_deref().unwrap_or("")) {
             lines.push(format!("    stderr: {l}"));

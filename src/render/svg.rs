@@ -208,7 +208,7 @@ pub struct Bar {
     pub value: f64,
     /// A confidence interval.
     pub whisker: Option<(f64, f64)>,
-    /// A class for its colour (`faster`, `slower`, `noise`, `over`).
+    /// A class for its colour (`better`, `worse`, `noise`, `over`).
     pub class: &'static str,
 }
 
@@ -473,7 +473,7 @@ mod tests {
                 label: "x".into(),
                 value: 0.9,
                 whisker: Some((0.85, 0.95)),
-                class: "faster",
+                class: "better",
             }],
             1.0,
             Some((0.95, "limit")),

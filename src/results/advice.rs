@@ -147,6 +147,11 @@ pub struct Candidate {
 /// fewer than [`BUILD_CI_MIN_BUILDS`] of them: n = 1 on a shared machine.
 pub const BUILD_TIE: f64 = 0.10;
 
+/// Serde's default metric of a runtime figure: time.
+fn seconds() -> super::runtime::Metric {
+    super::runtime::Metric::Seconds
+}
+
 /// From this many clean builds per configuration (`measure
 /// --build-runs`), `recommend` and `check` compare build times by their
 /// CIs; with fewer, by the fixed tie of one build each.
@@ -161,8 +166,11 @@ pub struct RuntimeFigure {
     pub ratio: f64,
     /// Its 95% CI.
     pub ratio_ci: [f64; 2],
-    /// `faster`, `slower` or `within_noise`.
+    /// `better`, `worse` or `within_noise`.
     pub verdict: super::measure::Verdict,
+    /// What was measured, and so which way is better.
+    #[serde(default = "seconds")]
+    pub metric: super::runtime::Metric,
     /// For `within_noise`: the rule that decided it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub within_noise: Option<super::measure::NoiseRule>,

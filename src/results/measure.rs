@@ -11,10 +11,10 @@ use serde::{Deserialize, Serialize};
 
 pub use super::build::{Build, BuildSample, Step, Unit};
 pub use super::runtime::{
-    CompareBy, CompareOutput, Counter, EarlierWorkload, LeftOut, Metric, Plan, RuntimePlan,
-    Workload, WorkloadRuntime,
+    CompareBy, CompareOutput, Counter, EarlierWorkload, LeftOut, Metric, Plan, RuntimePlan, Series,
+    SeriesKind, Workload,
 };
-pub use super::statistics::{Comparison, MIN_EFFECT, NoiseRule, Summary, Verdict};
+pub use super::statistics::{Comparison, Direction, MIN_EFFECT, NoiseRule, Rule, Summary, Verdict};
 pub use super::status::Status;
 
 /// Version of this document's layout. 2 added `id` and the runtime
@@ -24,7 +24,7 @@ pub use super::status::Status;
 /// file's bytes, adding up to `size_bytes` (`data` with the dynamic
 /// relocations and without .bss, `other` with the headers and padding). 5
 /// made the notes typed (`kind` and figures, the sentence as `text`).
-pub const MEASURE_SCHEMA_VERSION: u32 = 5;
+pub const MEASURE_SCHEMA_VERSION: u32 = 6;
 
 /// The binary's section groups (`Binary::sections`), in the order a
 /// breakdown lists them; their bytes add up to the file.
@@ -174,9 +174,10 @@ pub struct Configuration {
     pub warm_build: Option<Build>,
     /// The binary (present when the build succeeded).
     pub binary: Option<Binary>,
-    /// Runtime per workload (with `--run`/`--run-cmd`).
+    /// What was measured at run time: one series per workload (with
+    /// `--run`/`--run-cmd`) and metric.
     #[serde(default)]
-    pub runtime: Vec<WorkloadRuntime>,
+    pub series: Vec<Series>,
     /// The configuration measured earlier with the same effective settings:
     /// this one was not built, and its figures are that one's.
     #[serde(default)]
@@ -278,7 +279,7 @@ impl MeasureDocument {
     pub fn any_failed(&self) -> bool {
         self.configurations.iter().any(|c| {
             c.status != Status::Ok
-                || c.runtime
+                || c.series
                     .iter()
                     .any(|r| r.status != Status::Ok || r.output_differs)
         })

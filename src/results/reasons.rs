@@ -286,8 +286,9 @@ pub enum Why {
 pub struct Offer {
     /// 1 − shipped / baseline's, when at least the size goal's gain.
     pub smaller: Option<f64>,
-    /// Faster than baseline beyond the noise on some workload.
-    pub faster: bool,
+    /// Better than baseline beyond the noise on some workload (faster,
+    /// fewer instructions).
+    pub better: bool,
 }
 
 /// One figure in which a configuration differs from another beyond the
@@ -322,10 +323,14 @@ pub enum Difference {
         /// The other's.
         other_peak_bytes: u64,
     },
-    /// Faster on a workload (CIs that do not overlap).
-    Faster {
+    /// Better on a workload (CIs that do not overlap): faster, or fewer
+    /// instructions, by its metric.
+    Better {
         /// The workload.
         workload: String,
+        /// What was measured (its words: faster, fewer…).
+        #[serde(default = "seconds")]
+        metric: super::runtime::Metric,
         /// Its ratio against the other, when the other is baseline.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         ratio: Option<f64>,
@@ -333,10 +338,13 @@ pub enum Difference {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         ratio_ci: Option<[f64; 2]>,
     },
-    /// Slower on a workload.
-    Slower {
+    /// Worse on a workload.
+    Worse {
         /// The workload.
         workload: String,
+        /// What was measured.
+        #[serde(default = "seconds")]
+        metric: super::runtime::Metric,
         /// Its ratio against the other, when the other is baseline.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         ratio: Option<f64>,
@@ -344,6 +352,11 @@ pub enum Difference {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         ratio_ci: Option<[f64; 2]>,
     },
+}
+
+/// Serde's default metric of a difference: time.
+fn seconds() -> super::runtime::Metric {
+    super::runtime::Metric::Seconds
 }
 
 /// What the recommendation optimises for.

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::statistics::{Comparison, Summary};
+use super::statistics::{Comparison, Direction, Rule, Summary};
 use super::status::Status;
 
 /// One workload, as given with `--run`/`--run-cmd` or in metadata.
@@ -47,6 +47,37 @@ pub struct Workload {
     /// (its `id`): this run did not run it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carried_from: Option<String>,
+}
+
+impl Series {
+    /// An empty series of `kind` `name` in `metric`: its unit, direction
+    /// and rule are the metric's.
+    pub fn new(kind: SeriesKind, name: &str, metric: Metric) -> Series {
+        Series {
+            kind,
+            name: name.to_string(),
+            metric,
+            unit: metric.unit().to_string(),
+            direction: metric.direction(),
+            rule: metric.rule(),
+            status: Status::Ok,
+            samples: Vec::new(),
+            peak_rss_bytes: Vec::new(),
+            summary: None,
+            contention: None,
+            steal: None,
+            busy: false,
+            vs_baseline: None,
+            stdout_sha256: None,
+            stdout_lines_sha256: None,
+            output_differs: false,
+            output_varies: false,
+            output_lines_vary: false,
+            exit_code: None,
+            stderr_tail: None,
+            carried_from: None,
+        }
+    }
 }
 
 impl Workload {
@@ -184,7 +215,7 @@ pub enum Counter {
     CachegrindFetchMisses,
 }
 
-/// What a workload's samples count. Any other value in a document is an
+/// What a series' samples count. Any other value in a document is an
 /// error when it is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Metric {
@@ -199,15 +230,65 @@ pub enum Metric {
     FetchMisses,
 }
 
-/// One configuration's runs of one workload.
+impl Metric {
+    /// Its unit, as the document writes it.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Metric::Seconds => "s",
+            Metric::Instructions => "instructions",
+            Metric::FetchMisses => "misses",
+        }
+    }
+
+    /// Which way is better.
+    pub fn direction(self) -> Direction {
+        match self {
+            Metric::Seconds | Metric::Instructions | Metric::FetchMisses => Direction::Lower,
+        }
+    }
+
+    /// How its figures vary, and so how a comparison is judged.
+    pub fn rule(self) -> Rule {
+        match self {
+            Metric::Seconds => Rule::Sampled,
+            Metric::Instructions | Metric::FetchMisses => Rule::Count,
+        }
+    }
+
+    /// A time (worded faster and slower), else a count (fewer and more).
+    pub fn is_time(self) -> bool {
+        self == Metric::Seconds
+    }
+}
+
+/// What a series measured.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeriesKind {
+    /// A workload: one process run, measured whole.
+    #[default]
+    Workload,
+}
+
+/// One configuration's runs of one thing measured (a workload), in one
+/// metric: its samples, their summary, and their comparison with
+/// baseline's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct WorkloadRuntime {
-    /// Workload name.
-    pub workload: String,
+pub struct Series {
+    /// What was measured.
+    pub kind: SeriesKind,
+    /// Its name: the workload's.
+    pub name: String,
+    /// What the samples count.
+    pub metric: Metric,
+    /// Their unit (`s`, `instructions`, `misses`).
+    pub unit: String,
+    /// Which way is better.
+    pub direction: Direction,
+    /// How the comparison with baseline was judged.
+    pub rule: Rule,
     /// `ok`, or `failed` when a run exited non-zero.
     pub status: Status,
-    /// `wall_s` or `instructions`.
-    pub metric: Metric,
     /// Every recorded run, in order.
     pub samples: Vec<f64>,
     /// Peak RSS of each run (wait4), bytes.

@@ -45,16 +45,25 @@ pub struct Comparison {
     pub ratio_ci: [f64; 2],
     /// Two-sided Mann–Whitney U p-value, of this comparison alone.
     pub p_value: f64,
-    /// The p-value adjusted for every comparison of the document
-    /// (Holm–Bonferroni); the verdict rests on it. Null in documents made
-    /// before it was recorded.
+    /// The p-value adjusted for every sampled comparison of the document
+    /// (Holm–Bonferroni); the verdict rests on it. Null for counts, whose
+    /// verdict rests on no p-value, and for comparisons not judged.
     #[serde(default)]
     pub p_adjusted: Option<f64>,
-    /// Adjusted p < 0.05, the CI excludes 1, and the effect is at least 1%:
-    /// a real difference, not noise.
+    /// A real difference, not noise: for sampled metrics the adjusted
+    /// p < 0.05, the CI excludes 1 and the effect is at least 1%; for
+    /// counts the CI excludes 1 and the effect is at least 1%; either way
+    /// outside the A/A floor.
     pub significant: bool,
     /// What the comparison says, decided with the statistics.
     pub verdict: Verdict,
+    /// Which way of the ratio is better.
+    #[serde(default)]
+    pub direction: Direction,
+    /// How it was judged: `sampled` (p-values, Holm) or `count` (the
+    /// ratio's CI, the minimum effect and the A/A floor alone).
+    #[serde(default)]
+    pub rule: Rule,
     /// For a verdict `within_noise`: the rule that decided it (the first
     /// one the comparison did not pass). Null otherwise, and in documents
     /// made before it was recorded.
@@ -86,14 +95,64 @@ pub enum NoiseRule {
     TooNoisy,
 }
 
-/// A runtime comparison's conclusion.
+impl Comparison {
+    /// How much worse than baseline, whatever the direction: the ratio
+    /// less 1 where lower is better, its inverse less 1 where higher is
+    /// (0.10: 10% worse; negative: better).
+    pub fn worse_by(&self) -> f64 {
+        self.cost(self.ratio) - 1.0
+    }
+
+    /// The ratio's CI as [`worse_by`](Self::worse_by) figures, low first.
+    pub fn worse_by_ci(&self) -> [f64; 2] {
+        let [a, b] = self.ratio_ci.map(|r| self.cost(r) - 1.0);
+        [a.min(b), a.max(b)]
+    }
+
+    fn cost(&self, ratio: f64) -> f64 {
+        match self.direction {
+            Direction::Lower => ratio,
+            Direction::Higher => 1.0 / ratio,
+        }
+    }
+}
+
+/// A runtime comparison's conclusion, by the metric's direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// Significantly lower than baseline (faster; fewer instructions).
-    Faster,
-    /// Significantly higher than baseline (slower; more instructions).
-    Slower,
+    /// Better than baseline beyond the noise (faster, fewer instructions,
+    /// more requests per second).
+    Better,
+    /// Worse than baseline beyond the noise.
+    Worse,
     /// Not distinguishable from baseline.
     WithinNoise,
+}
+
+/// Which way of a metric is better.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Less is better: times, counts, latencies.
+    #[default]
+    Lower,
+    /// More is better: a throughput (requests per second).
+    Higher,
+}
+
+/// How a metric's figures vary, and so how its comparisons are judged
+/// (docs/results-schema.md, "How a runtime verdict is decided").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// Noisy samples (times): Mann–Whitney U, adjusted for every sampled
+    /// comparison of the document (Holm), the ratio's CI, the minimum
+    /// effect, the A/A floor.
+    #[default]
+    Sampled,
+    /// Deterministic counts (instructions under valgrind): no p-value can
+    /// say more than the counts do, and a harness may report one; judged
+    /// by the ratio's CI, the minimum effect and the A/A floor alone.
+    Count,
 }

@@ -447,25 +447,10 @@ mod tests {
             identical_to: None,
             machine: None,
             pgo_coverage: None,
-            runtime: vec![WorkloadRuntime {
-                workload: "w".into(),
-                status: Status::Ok,
-                metric: crate::results::measure::Metric::Instructions,
+            series: vec![Series {
                 samples: vec![1.0, f64::NAN],
                 peak_rss_bytes: vec![1, 1],
-                summary: None,
-                contention: None,
-                steal: None,
-                busy: false,
-                vs_baseline: None,
-                stdout_sha256: None,
-                stdout_lines_sha256: None,
-                output_differs: false,
-                output_varies: false,
-                output_lines_vary: false,
-                exit_code: None,
-                stderr_tail: None,
-                carried_from: None,
+                ..Series::new(SeriesKind::Workload, "w", Metric::Instructions)
             }],
         });
         let err = save(dir.path(), &doc).unwrap_err();

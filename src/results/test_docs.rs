@@ -3,7 +3,7 @@
 //! compact specs.
 
 use super::measure::{
-    Comparison, Configuration, MeasureDocument, Setting, Status, Verdict, WorkloadRuntime,
+    Comparison, Configuration, MeasureDocument, Series, Setting, Status, Verdict,
 };
 
 /// One configuration of a hand-built document.
@@ -55,7 +55,7 @@ pub fn template() -> MeasureDocument {
 pub fn doc(specs: &[Spec]) -> MeasureDocument {
     let mut doc = template();
     let proto = doc.config("baseline").unwrap().clone();
-    let base_rt = proto.runtime[0].clone();
+    let base_rt = proto.series[0].clone();
     doc.configurations = specs
         .iter()
         .map(|s| {
@@ -83,8 +83,8 @@ pub fn doc(specs: &[Spec]) -> MeasureDocument {
             let build = c.build.as_mut().unwrap();
             build.wall_s = s.build_s;
             build.link.as_mut().unwrap().peak_rss_bytes = s.link_mib << 20;
-            c.runtime = match s.runtime {
-                Some((ratio, low, high)) => vec![WorkloadRuntime {
+            c.series = match s.runtime {
+                Some((ratio, low, high)) => vec![Series {
                     vs_baseline: (s.name != "baseline").then_some(Comparison {
                         ratio,
                         ratio_ci: [low, high],
@@ -92,12 +92,14 @@ pub fn doc(specs: &[Spec]) -> MeasureDocument {
                         p_adjusted: None,
                         significant: low > 1.0 || high < 1.0,
                         verdict: if high < 1.0 {
-                            Verdict::Faster
+                            Verdict::Better
                         } else if low > 1.0 {
-                            Verdict::Slower
+                            Verdict::Worse
                         } else {
                             Verdict::WithinNoise
                         },
+                        direction: Default::default(),
+                        rule: Default::default(),
                         within_noise: None,
                     }),
                     status: Status::Ok,

@@ -24,7 +24,7 @@
 //!   of even one false verdict in the document below 5%, and no effect
 //!   smaller than [`MIN_EFFECT`] is called at all.
 
-pub use crate::results::measure::{Comparison, NoiseRule, Summary, Verdict};
+pub use crate::results::measure::{Comparison, Direction, NoiseRule, Rule, Summary, Verdict};
 
 /// Bootstrap resamples.
 pub const BOOTSTRAP_RESAMPLES: usize = 10_000;
@@ -244,9 +244,22 @@ pub fn runs_needed(family: usize) -> usize {
         .unwrap_or(1000)
 }
 
-/// Compares `sample` with `baseline` (both non-empty), as one comparison
-/// alone; [`correct`] adjusts it among others.
+/// Compares `sample` with `baseline` (both non-empty), the time metric's
+/// way: lower is better, sampled; see [`compare_by`].
+#[cfg(test)]
 pub fn compare(sample: &[f64], baseline: &[f64]) -> Comparison {
+    compare_by(sample, baseline, Direction::Lower, Rule::Sampled)
+}
+
+/// Compares `sample` with `baseline` (both non-empty) for a metric whose
+/// better way is `direction`, judged by `rule`, as one comparison alone;
+/// [`correct`] adjusts the sampled ones among others.
+pub fn compare_by(
+    sample: &[f64],
+    baseline: &[f64],
+    direction: Direction,
+    rule: Rule,
+) -> Comparison {
     let ratio = median(sample) / median(baseline);
     let mut rng = SplitMix64(0xc0ffee);
     let a = bootstrap_medians(sample, &mut rng);
@@ -262,23 +275,28 @@ pub fn compare(sample: &[f64], baseline: &[f64]) -> Comparison {
         ratio,
         ratio_ci,
         p_value,
-        p_adjusted: Some(p_value),
+        p_adjusted: (rule == Rule::Sampled).then_some(p_value),
         significant: false,
         verdict: Verdict::WithinNoise,
+        direction,
+        rule,
         within_noise: None,
     };
     decide(&mut c);
     c
 }
 
-/// Sets `significant` and `verdict` from the adjusted p-value, the CI and
-/// the minimum effect.
+/// Sets `significant` and `verdict`: for a sampled metric from the
+/// adjusted p-value, the CI and the minimum effect; for a count from the
+/// CI and the minimum effect alone (a deterministic count's p-value says
+/// only how many runs there were); better or worse by the direction.
 fn decide(c: &mut Comparison) {
     let p = c.p_adjusted.unwrap_or(c.p_value);
     let ci_excludes_one = !(c.ratio_ci[0] <= 1.0 && 1.0 <= c.ratio_ci[1]);
-    c.within_noise = if c.p_value >= ALPHA {
+    let sampled = c.rule == Rule::Sampled;
+    c.within_noise = if sampled && c.p_value >= ALPHA {
         Some(NoiseRule::PValue)
-    } else if p >= ALPHA {
+    } else if sampled && p >= ALPHA {
         Some(NoiseRule::Holm)
     } else if !ci_excludes_one {
         Some(NoiseRule::CiIncludesOne)
@@ -288,10 +306,11 @@ fn decide(c: &mut Comparison) {
         None
     };
     c.significant = c.within_noise.is_none();
-    c.verdict = match (c.significant, c.ratio < 1.0) {
+    let lower = c.ratio < 1.0;
+    c.verdict = match (c.significant, lower == (c.direction == Direction::Lower)) {
         (false, _) => Verdict::WithinNoise,
-        (true, true) => Verdict::Faster,
-        (true, false) => Verdict::Slower,
+        (true, true) => Verdict::Better,
+        (true, false) => Verdict::Worse,
     };
 }
 
@@ -318,9 +337,9 @@ pub fn holm(p: &[f64]) -> Vec<f64> {
     adjusted
 }
 
-/// Adjusts every comparison of one family (a document's, a check's) for
-/// how many were made, and decides each verdict again from its adjusted
-/// p-value.
+/// Adjusts every comparison of one family (a document's sampled ones, a
+/// check's) for how many were made, and decides each verdict again from
+/// its adjusted p-value.
 pub fn correct(family: &mut [&mut Comparison]) {
     let raw: Vec<f64> = family.iter().map(|c| c.p_value).collect();
     for (c, p) in family.iter_mut().zip(holm(&raw)) {
@@ -329,5 +348,7 @@ pub fn correct(family: &mut [&mut Comparison]) {
     }
 }
 
+#[cfg(test)]
+mod rule_tests;
 #[cfg(test)]
 mod tests;

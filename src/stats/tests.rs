@@ -26,7 +26,7 @@ fn median_range_ci_by_order_statistics() {
 }
 
 /// Deterministic pseudo-normal noise (sum of uniforms), for test samples.
-fn noisy(center: f64, spread: f64, n: usize, seed: u64) -> Vec<f64> {
+pub(super) fn noisy(center: f64, spread: f64, n: usize, seed: u64) -> Vec<f64> {
     let mut rng = SplitMix64(seed);
     (0..n)
         .map(|_| {
@@ -68,8 +68,8 @@ fn ten_percent_shift_with_low_noise_is_significant() {
     let slow = noisy(1.1, 0.005, 30, 2);
     let c = compare(&slow, &base);
     assert!(c.significant, "{c:?}");
-    assert_eq!(c.verdict, Verdict::Slower);
-    assert_eq!(compare(&base, &slow).verdict, Verdict::Faster);
+    assert_eq!(c.verdict, Verdict::Worse);
+    assert_eq!(compare(&base, &slow).verdict, Verdict::Better);
     assert!((c.ratio - 1.1).abs() < 0.01);
     assert!(c.ratio_ci[0] > 1.05 && c.ratio_ci[1] < 1.15, "{c:?}");
     assert!(c.p_value < 1e-6);
@@ -124,6 +124,8 @@ fn one_lucky_p_among_twelve_is_not_a_verdict() {
         p_adjusted: None,
         significant: false,
         verdict: Verdict::WithinNoise,
+        direction: Default::default(),
+        rule: Default::default(),
         within_noise: None,
     };
     // (family, index, adjusted p, verdict)
@@ -133,7 +135,7 @@ fn one_lucky_p_among_twelve_is_not_a_verdict() {
     type Case = (Vec<Comparison>, usize, f64, Verdict);
     let cases: Vec<Case> = vec![
         // alone, 5% faster with p = 0.04 is a verdict
-        (vec![lucky.clone()], 0, 0.04, Verdict::Faster),
+        (vec![lucky.clone()], 0, 0.04, Verdict::Better),
         // among 12 comparisons (a sweep of 4 configurations × 3
         // workloads) it is not: 12 × 0.04 = 0.48
         (
@@ -151,7 +153,7 @@ fn one_lucky_p_among_twelve_is_not_a_verdict() {
                 .collect(),
             0,
             0.0012,
-            Verdict::Faster,
+            Verdict::Better,
         ),
     ];
     for (i, (mut family, at, p, verdict)) in cases.into_iter().enumerate() {
@@ -175,7 +177,7 @@ fn an_effect_under_one_percent_is_never_called() {
     assert_eq!(c.verdict, Verdict::WithinNoise);
     // 2% is
     let other = noisy(1.02, 0.0005, 40, 23);
-    assert_eq!(compare(&other, &base).verdict, Verdict::Slower);
+    assert_eq!(compare(&other, &base).verdict, Verdict::Worse);
 }
 
 proptest! {
@@ -269,6 +271,8 @@ fn within_noise_names_the_rule_that_decided() {
                 p_adjusted: None,
                 significant: false,
                 verdict: Verdict::WithinNoise,
+                direction: Default::default(),
+                rule: Default::default(),
                 within_noise: None,
             })
             .collect();
@@ -281,5 +285,5 @@ fn within_noise_names_the_rule_that_decided() {
     assert_eq!(judged(0.9, [0.8, 0.95], 0.02, 4).1, Some(Holm));
     assert_eq!(judged(0.97, [0.95, 1.0], 0.01, 1).1, Some(CiIncludesOne));
     assert_eq!(judged(0.995, [0.99, 0.998], 0.001, 1).1, Some(MinEffect));
-    assert_eq!(judged(0.9, [0.85, 0.95], 0.001, 4), (Verdict::Faster, None));
+    assert_eq!(judged(0.9, [0.85, 0.95], 0.001, 4), (Verdict::Better, None));
 }

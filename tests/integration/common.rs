@@ -238,11 +238,11 @@ pub fn runtime<'a>(
     config_name: &str,
     workload: &str,
 ) -> &'a serde_json::Value {
-    config(doc, config_name)["runtime"]
+    config(doc, config_name)["series"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["workload"] == workload)
+        .find(|r| r["name"] == workload)
         .unwrap_or_else(|| panic!("no runtime of {workload} for {config_name}"))
 }
 

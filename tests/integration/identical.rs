@@ -36,7 +36,7 @@ fn identical_configurations_are_built_once() {
         // the same figures, and no build of its own
         assert_eq!(c["binary"], config(doc, "baseline")["binary"]);
         assert_eq!(c["build"], config(doc, "baseline")["build"]);
-        assert_eq!(c["runtime"], config(doc, "baseline")["runtime"]);
+        assert_eq!(c["series"], config(doc, "baseline")["series"]);
         assert!(
             !dir.join(format!("target/cargo-lto/{name}")).exists(),
             "{name} was built"

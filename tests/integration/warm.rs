@@ -160,7 +160,7 @@ fn a_warm_runtime_run_keeps_the_clean_builds() {
             config(&clean.doc, name)["build"]["wall_s"]
         );
         assert_eq!(c["warm_build"]["warm"], true);
-        assert!(c["runtime"][0]["samples"].is_array());
+        assert!(c["series"][0]["samples"].is_array());
     }
     let recommend = |goal: &str| {
         crate::common::cargo_lto()
@@ -228,11 +228,11 @@ fn a_warm_sweep_carries_the_runs_it_does_not_repeat() {
     let first = sweep(&["--run", "gen=2000"]);
     let warm = sweep(&["--warm", "--run", "opts=300 squares"]);
     let gen_of = |doc: &serde_json::Value, name: &str| {
-        config(doc, name)["runtime"]
+        config(doc, name)["series"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|r| r["workload"] == "gen")
+            .find(|r| r["name"] == "gen")
             .cloned()
     };
     for name in ["baseline", "off"] {

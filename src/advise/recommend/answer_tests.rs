@@ -27,7 +27,7 @@ fn the_answer_names_what_the_pick_costs() {
     let r = go(&specs, Goal::Size, Constraints::default());
     assert_eq!(r.choice.as_deref(), Some("fat-cgu1"));
     assert!(
-        r.costs.iter().any(|d| matches!(d, Difference::Slower { workload, ratio: Some(x), ratio_ci: Some(_) } if workload == "w" && (*x - 1.37).abs() < 1e-9)),
+        r.costs.iter().any(|d| matches!(d, Difference::Worse { workload, ratio: Some(x), ratio_ci: Some(_), .. } if workload == "w" && (*x - 1.37).abs() < 1e-9)),
         "{:?}",
         r.costs
     );
@@ -48,7 +48,7 @@ fn the_answer_names_what_the_pick_costs() {
     assert!(
         r.costs
             .iter()
-            .any(|d| matches!(d, Difference::Slower { .. }))
+            .any(|d| matches!(d, Difference::Worse { .. }))
             && r.costs
                 .iter()
                 .any(|d| matches!(d, Difference::Shipped { change } if *change > 0.02)),

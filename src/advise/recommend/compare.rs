@@ -3,8 +3,8 @@
 
 use super::{BUILD_TIE, MEMORY_TIE};
 use crate::results::BASELINE;
-use crate::results::advice::{Candidate, Difference};
-use crate::results::measure::{MIN_EFFECT, Verdict};
+use crate::results::advice::{Candidate, Difference, RuntimeFigure};
+use crate::results::measure::{Direction, MIN_EFFECT, Metric, Verdict};
 
 /// How `a` compares with `b` on one metric: less, equal (a tie), more.
 pub(super) fn cmp_tol(a: f64, b: f64, tol: f64) -> std::cmp::Ordering {
@@ -41,8 +41,25 @@ pub(super) fn builds(a: &Candidate, b: &Candidate) -> usize {
     a.builds.min(b.builds)
 }
 
-/// Runtime of `a` against `b` on `workload`: Less = faster, by CIs that do
-/// not overlap; Equal when they do or either is missing.
+/// A runtime ratio as a cost, lower better whatever the metric: the ratio
+/// itself where less is better (a time, a count), its inverse where more
+/// is (a throughput).
+pub(super) fn cost(ratio: f64, metric: Metric) -> f64 {
+    match metric.direction() {
+        Direction::Lower => ratio,
+        Direction::Higher => 1.0 / ratio,
+    }
+}
+
+/// A runtime figure's CI as a cost (see [`cost`]), low bound first.
+fn cost_ci(r: &RuntimeFigure) -> [f64; 2] {
+    let [a, b] = [cost(r.ratio_ci[0], r.metric), cost(r.ratio_ci[1], r.metric)];
+    [a.min(b), a.max(b)]
+}
+
+/// Runtime of `a` against `b` on `workload`: Less = better (faster, fewer
+/// instructions), by CIs that do not overlap; Equal when they do or
+/// either is missing.
 pub(super) fn cmp_runtime(a: &Candidate, b: &Candidate, workload: &str) -> std::cmp::Ordering {
     use std::cmp::Ordering::*;
     let ratio = |c: &Candidate| -> Option<[f64; 2]> {
@@ -56,7 +73,7 @@ pub(super) fn cmp_runtime(a: &Candidate, b: &Candidate, workload: &str) -> std::
                 // against baseline the document's verdict decides: inside
                 // the noise counts as baseline's own figure
                 Verdict::WithinNoise => [1.0, 1.0],
-                _ => r.ratio_ci,
+                _ => cost_ci(r),
             })
     };
     match (ratio(a), ratio(b)) {
@@ -130,7 +147,8 @@ pub(super) fn reduction(a: f64, b: f64) -> f64 {
     1.0 - a / b
 }
 
-/// Geometric mean of the runtime ratios, within-noise ones counting as 1.
+/// Geometric mean of the runtime ratios as costs (lower better: a
+/// throughput's ratio inverted), within-noise ones counting as 1.
 pub(super) fn runtime_score(c: &Candidate) -> f64 {
     if c.runtime.is_empty() {
         return 1.0;
@@ -140,14 +158,14 @@ pub(super) fn runtime_score(c: &Candidate) -> f64 {
         .iter()
         .map(|r| match r.verdict {
             Verdict::WithinNoise => 0.0,
-            _ => r.ratio.ln(),
+            _ => cost(r.ratio, r.metric).ln(),
         })
         .sum();
     (logs / c.runtime.len() as f64).exp()
 }
 
 pub(super) fn any_slower(c: &Candidate) -> bool {
-    c.runtime.iter().any(|r| r.verdict == Verdict::Slower)
+    c.runtime.iter().any(|r| r.verdict == Verdict::Worse)
 }
 
 /// How `a` differs from `b`, figure by figure, beyond the noise rules.
@@ -188,14 +206,22 @@ pub(super) fn differences(a: &Candidate, b: &Candidate) -> Vec<Difference> {
             .iter()
             .find(|r| r.workload == w && b.name == BASELINE);
         let (ratio, ratio_ci) = (figure.map(|r| r.ratio), figure.map(|r| r.ratio_ci));
+        let metric = a
+            .runtime
+            .iter()
+            .chain(&b.runtime)
+            .find(|r| r.workload == w)
+            .map_or(Metric::Seconds, |r| r.metric);
         match cmp_runtime(a, b, w) {
-            Less => out.push(Difference::Faster {
+            Less => out.push(Difference::Better {
                 workload,
+                metric,
                 ratio,
                 ratio_ci,
             }),
-            Greater => out.push(Difference::Slower {
+            Greater => out.push(Difference::Worse {
                 workload,
+                metric,
                 ratio,
                 ratio_ci,
             }),
@@ -210,7 +236,7 @@ pub(super) fn differences(a: &Candidate, b: &Candidate) -> Vec<Difference> {
 /// build, then sizes.
 pub(super) fn costs(a: &Candidate, base: &Candidate) -> Vec<Difference> {
     let rank = |d: &Difference| match d {
-        Difference::Slower { .. } | Difference::Faster { .. } => 0,
+        Difference::Worse { .. } | Difference::Better { .. } => 0,
         Difference::BuildTime { .. } => 1,
         Difference::LinkMemory { .. } => 2,
         Difference::Shipped { .. } => 3,
@@ -229,8 +255,8 @@ pub(super) fn costs(a: &Candidate, base: &Candidate) -> Vec<Difference> {
                 peak_bytes,
                 other_peak_bytes,
             } => peak_bytes > other_peak_bytes,
-            Difference::Slower { .. } => true,
-            Difference::Faster { .. } => false,
+            Difference::Worse { .. } => true,
+            Difference::Better { .. } => false,
         })
         .collect();
     out.sort_by_key(rank);

@@ -112,17 +112,17 @@ pub fn recommend(
         .ok_or_else(|| Impossible::NoBaseline(id.clone()))?;
     // a workload that fails on baseline judges nothing: left out for all
     let broken_workloads: Vec<&str> = base
-        .runtime
+        .series
         .iter()
         .filter(|r| r.status != Status::Ok)
-        .map(|r| r.workload.as_str())
+        .map(|r| r.name.as_str())
         .collect();
     // workloads whose baseline runs competed for the CPU judge nothing
     let busy_baseline: Vec<&str> = base
-        .runtime
+        .series
         .iter()
         .filter(|r| r.busy)
-        .map(|r| r.workload.as_str())
+        .map(|r| r.name.as_str())
         .collect();
     let base_fig = figures(base, &broken_workloads, &busy_baseline);
     let mut any_ok = false;
@@ -159,8 +159,8 @@ pub fn recommend(
     let has_runtime = doc
         .configurations
         .iter()
-        .any(|c| c.runtime.iter().any(|r| r.vs_baseline.is_some()))
-        && base.runtime.iter().any(|r| r.status == Status::Ok);
+        .any(|c| c.series.iter().any(|r| r.vs_baseline.is_some()))
+        && base.series.iter().any(|r| r.status == Status::Ok);
     if goal == Goal::Speed && !has_runtime {
         return Err(Impossible::NoRuntime(id));
     }
@@ -289,19 +289,15 @@ fn broken(c: &Configuration, skip: &[&str]) -> Option<Why> {
     if c.binary.is_none() || c.build.is_none() {
         return Some(Why::NotMeasured);
     }
-    for r in c
-        .runtime
-        .iter()
-        .filter(|r| !skip.contains(&r.workload.as_str()))
-    {
+    for r in c.series.iter().filter(|r| !skip.contains(&r.name.as_str())) {
         if r.output_differs {
             return Some(Why::OutputDiffers {
-                workload: r.workload.clone(),
+                workload: r.name.clone(),
             });
         }
         if r.status != Status::Ok {
             return Some(Why::WorkloadFailed {
-                workload: r.workload.clone(),
+                workload: r.name.clone(),
                 exit_code: r.exit_code,
             });
         }
@@ -313,18 +309,19 @@ fn figures<'a>(c: &'a Configuration, skip: &[&str], busy_baseline: &[&str]) -> F
     let bin = c.binary.as_ref().expect("checked by broken()");
     let build = c.build.as_ref().expect("checked by broken()");
     let runtime = c
-        .runtime
+        .series
         .iter()
-        .filter(|r| !skip.contains(&r.workload.as_str()))
+        .filter(|r| !skip.contains(&r.name.as_str()))
         .filter_map(|r| {
             let cmp = r.vs_baseline.as_ref()?;
             Some(RuntimeFigure {
-                workload: r.workload.clone(),
+                workload: r.name.clone(),
                 ratio: cmp.ratio,
                 ratio_ci: cmp.ratio_ci,
                 verdict: cmp.verdict,
                 within_noise: cmp.within_noise,
-                busy: r.busy || busy_baseline.contains(&r.workload.as_str()),
+                metric: r.metric,
+                busy: r.busy || busy_baseline.contains(&r.name.as_str()),
             })
         })
         .collect();
@@ -429,7 +426,7 @@ fn offer(f: &Candidate, base: &Candidate) -> Offer {
     let reduction = 1.0 - f.shipped_bytes as f64 / base.shipped_bytes as f64;
     Offer {
         smaller: (reduction >= SIZE_GAIN).then_some(reduction),
-        faster: f.runtime.iter().any(|r| r.verdict == Verdict::Faster),
+        better: f.runtime.iter().any(|r| r.verdict == Verdict::Better),
     }
 }
 

@@ -99,7 +99,7 @@ pub(super) fn pick(
                 .iter()
                 .copied()
                 .filter(|&i| {
-                    c(i).runtime.iter().any(|r| r.verdict == Verdict::Faster) && !any_slower(c(i))
+                    c(i).runtime.iter().any(|r| r.verdict == Verdict::Better) && !any_slower(c(i))
                 })
                 .collect();
             let Some(i) = gaining.iter().copied().min_by(|&a, &b| {
@@ -122,7 +122,7 @@ pub(super) fn pick(
                 .filter(|&i| {
                     let smaller = reduction(c(i).shipped_bytes as f64, base.shipped_bytes as f64)
                         >= SIZE_GAIN;
-                    let faster = c(i).runtime.iter().any(|r| r.verdict == Verdict::Faster);
+                    let faster = c(i).runtime.iter().any(|r| r.verdict == Verdict::Better);
                     c(i).name != BASELINE
                         && (smaller || faster)
                         && !any_slower(c(i))

@@ -43,7 +43,7 @@ fn each_constraint_rules_out_and_says_why() {
     type Case = (Constraints, &'static str, Why, Option<&'static str>);
     let offered = |smaller: f64| Offer {
         smaller: Some(smaller),
-        faster: false,
+        better: false,
     };
     let cases: Vec<Case> = vec![
         (
@@ -327,7 +327,7 @@ fn failed_identical_and_differing_configurations_are_not_candidates() {
             .run(0.9, 0.88, 0.92),
         spec("same", 800_000, 80.0, 800).set(FAT),
     ]);
-    d.configurations[3].runtime[0].output_differs = true;
+    d.configurations[3].series[0].output_differs = true;
     d.configurations[4].identical_to = Some("fat".into());
     let r = recommend(&d, Goal::Speed, &Constraints::default()).unwrap();
     assert_eq!(r.choice.as_deref(), Some("fat"), "{r:#?}");
@@ -338,7 +338,7 @@ fn failed_identical_and_differing_configurations_are_not_candidates() {
         }
     );
     assert!(
-        matches!(why(&r, "thin"), Why::OutputDiffers { workload } if *workload == d.configurations[3].runtime[0].workload)
+        matches!(why(&r, "thin"), Why::OutputDiffers { workload } if *workload == d.configurations[3].series[0].name)
     );
     assert_eq!(why(&r, "same"), &Why::Identical { to: "fat".into() });
     assert!(r.candidates.iter().all(|c| c.name != "same"));

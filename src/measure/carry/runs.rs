@@ -4,7 +4,7 @@
 
 use crate::profile::BASELINE;
 use crate::results::measure::{
-    Configuration, EarlierWorkload, LeftOut, MeasureDocument, Status, WorkloadRuntime,
+    Configuration, EarlierWorkload, LeftOut, MeasureDocument, Series, Status,
 };
 
 /// The workloads of `earlier` documents (newest first) that were run on
@@ -45,7 +45,7 @@ pub fn runtime(doc: &mut MeasureDocument, earlier: &[MeasureDocument]) {
                     let mut run = run.clone();
                     run.carried_from = Some(run.carried_from.unwrap_or_else(|| e.id.clone()));
                     if let Some(c) = doc.configurations.iter_mut().find(|c| c.name == name) {
-                        c.runtime.push(run);
+                        c.series.push(run);
                         entry.carried.push(name);
                     }
                 }
@@ -67,7 +67,7 @@ pub fn runtime(doc: &mut MeasureDocument, earlier: &[MeasureDocument]) {
 /// measured then whose binary `doc` built differently. None when no
 /// binary of `doc` was measured on it then.
 struct Found<'e> {
-    same: Vec<(String, &'e WorkloadRuntime)>,
+    same: Vec<(String, &'e Series)>,
     rebuilt: Vec<String>,
 }
 
@@ -76,7 +76,7 @@ fn runs_of_these_binaries<'e>(
     earlier: &'e MeasureDocument,
     workload: &str,
 ) -> Option<Found<'e>> {
-    let run_of = |c: &'e Configuration| c.runtime.iter().find(|r| r.workload == workload);
+    let run_of = |c: &'e Configuration| c.series.iter().find(|r| r.name == workload);
     let mut found = Found {
         same: Vec::new(),
         rebuilt: Vec::new(),
@@ -154,8 +154,8 @@ mod tests {
         w.workloads.retain(|x| x.name == "fail");
         w.workloads[0].name = "opts".into();
         for c in &mut w.configurations {
-            c.runtime.retain(|r| r.workload == "fail");
-            c.runtime[0].workload = "opts".into();
+            c.series.retain(|r| r.name == "fail");
+            c.series[0].name = "opts".into();
         }
         w.configurations[2].binary.as_mut().unwrap().sha256 = Some("rebuilt".into());
         runtime(&mut w, std::slice::from_ref(&clean));
@@ -166,15 +166,15 @@ mod tests {
         assert_eq!(entry.rebuilt, ["dbg"]);
         assert_eq!(entry.left_out, None);
         let fat = w.config("fat").unwrap();
-        let run = fat.runtime.iter().find(|r| r.workload == "w").unwrap();
+        let run = fat.series.iter().find(|r| r.name == "w").unwrap();
         assert_eq!(run.carried_from.as_deref(), Some(clean.id.as_str()));
-        assert_eq!(run.samples, clean.config("fat").unwrap().runtime[0].samples);
+        assert_eq!(run.samples, clean.config("fat").unwrap().series[0].samples);
         assert!(
             !w.config("dbg")
                 .unwrap()
-                .runtime
+                .series
                 .iter()
-                .any(|r| r.workload == "w")
+                .any(|r| r.name == "w")
         );
         let carried = w.workloads.iter().find(|x| x.name == "w").unwrap();
         assert_eq!(carried.carried_from.as_deref(), Some(clean.id.as_str()));
@@ -186,7 +186,7 @@ mod tests {
         again.id = "again".into();
         again.workloads.clear();
         for c in &mut again.configurations {
-            c.runtime.clear();
+            c.series.clear();
         }
         runtime(&mut again, &[w.clone(), clean.clone()]);
         let entry = again
@@ -208,7 +208,7 @@ mod tests {
             let mut w = warm(&clean);
             w.workloads.clear();
             for c in &mut w.configurations {
-                c.runtime.clear();
+                c.series.clear();
             }
             w
         };
@@ -247,11 +247,11 @@ mod tests {
             runtime(&mut w, std::slice::from_ref(&clean));
             let entry = w.earlier_workloads.iter().find(|e| e.workload == "w");
             assert_eq!(entry.and_then(|e| e.left_out.clone()), Some(why.clone()));
-            let carried = w.configurations.iter().flat_map(|c| &c.runtime);
+            let carried = w.configurations.iter().flat_map(|c| &c.series);
             assert!(
                 !carried
                     .clone()
-                    .any(|r| r.workload == "w" && r.carried_from.is_some()),
+                    .any(|r| r.name == "w" && r.carried_from.is_some()),
                 "{why:?}"
             );
         }

@@ -19,7 +19,9 @@ use anyhow::{Context, Result};
 
 use crate::profile::BASELINE;
 use crate::progress::Progress;
-use crate::results::measure::{CompareBy, MeasureDocument, Metric, Status, WorkloadRuntime};
+use crate::results::measure::{
+    self as doc, CompareBy, MeasureDocument, Metric, SeriesKind, Status,
+};
 use crate::results::notes::NoteKind;
 use crate::stats;
 use counter::Counter;
@@ -44,18 +46,17 @@ fn recorded(
     baseline: Option<&Series>,
     is_baseline: bool,
     differs: bool,
-) -> WorkloadRuntime {
-    WorkloadRuntime {
-        workload: workload.to_string(),
+) -> doc::Series {
+    let metric = match counter {
+        Counter::Time => Metric::Seconds,
+        Counter::CachegrindFetchMisses => Metric::FetchMisses,
+        _ => Metric::Instructions,
+    };
+    doc::Series {
         status: if s.failure.is_some() {
             Status::Failed
         } else {
             Status::Ok
-        },
-        metric: match counter {
-            Counter::Time => Metric::Seconds,
-            Counter::CachegrindFetchMisses => Metric::FetchMisses,
-            _ => Metric::Instructions,
         },
         samples: s.samples.clone(),
         peak_rss_bytes: s.peak_rss_bytes.clone(),
@@ -67,9 +68,12 @@ fn recorded(
         busy: counter == Counter::Time
             && s.load.is_some_and(|l| l.contention() > crate::load::BUSY),
         vs_baseline: match baseline {
-            Some(b) if !is_baseline && !s.samples.is_empty() => {
-                Some(stats::compare(&s.samples, &b.samples))
-            }
+            Some(b) if !is_baseline && !s.samples.is_empty() => Some(stats::compare_by(
+                &s.samples,
+                &b.samples,
+                metric.direction(),
+                metric.rule(),
+            )),
             _ => None,
         },
         stdout_sha256: main_output(s).map(str::to_string),
@@ -79,7 +83,7 @@ fn recorded(
         output_lines_vary: s.line_outputs.len() > 1,
         exit_code: s.failure.as_ref().map(|f| f.0),
         stderr_tail: s.failure.as_ref().map(|f| f.1.clone()),
-        carried_from: None,
+        ..doc::Series::new(SeriesKind::Workload, workload, metric)
     }
 }
 
@@ -174,14 +178,14 @@ fn record(
                 .into(),
             );
         }
-        config.runtime.push(runtime);
+        config.series.push(runtime);
     }
     doc.notes.extend(judged.notes);
     let failed = doc
         .configurations
         .iter()
-        .flat_map(|c| &c.runtime)
-        .any(|r| r.workload == workload.name && r.status != Status::Ok);
+        .flat_map(|c| &c.series)
+        .any(|r| r.name == workload.name && r.status != Status::Ok);
     if failed && let Some(word) = syntax::shell_syntax(workload) {
         doc.notes.push(
             NoteKind::ShellSyntax {
@@ -198,16 +202,16 @@ fn record(
 /// identical configuration its original's runs.
 pub fn finish(doc: &mut MeasureDocument) {
     noise::judge(doc);
-    let originals: Vec<(String, Vec<WorkloadRuntime>)> = doc
+    let originals: Vec<(String, Vec<doc::Series>)> = doc
         .configurations
         .iter()
-        .map(|c| (c.name.clone(), c.runtime.clone()))
+        .map(|c| (c.name.clone(), c.series.clone()))
         .collect();
     for config in doc.configurations.iter_mut() {
         if let Some(original) = &config.identical_to
             && let Some((_, runtime)) = originals.iter().find(|(n, _)| n == original)
         {
-            config.runtime = runtime.clone();
+            config.series = runtime.clone();
         }
     }
 }

@@ -4,7 +4,8 @@
 //! copy of baseline's binary, run like any configuration) was too noisy to
 //! judge; an effect inside that A/A noise floor is within noise whatever
 //! its p-value; and the rest are corrected together for how many were
-//! made (`stats::correct`).
+//! made (`stats::correct`: the sampled ones; a count's verdict rests on
+//! its CI, the minimum effect and the floor alone).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -15,7 +16,7 @@ use super::counter::Counter;
 use super::schedule::Series;
 use crate::load::BUSY;
 use crate::profile::BASELINE;
-use crate::results::measure::{Comparison, MeasureDocument, NoiseRule, Status};
+use crate::results::measure::{Comparison, Direction, MeasureDocument, NoiseRule, Rule, Status};
 use crate::results::notes::NoteKind;
 use crate::stats;
 
@@ -53,7 +54,11 @@ pub fn floor(series: &mut BTreeMap<String, Series>, counter: Counter) -> Option<
     if !clean(&copy) || !clean(base) {
         return None;
     }
-    let mut noise = stats::compare(&copy.samples, &base.samples);
+    let rule = match counter {
+        Counter::Time => Rule::Sampled,
+        _ => Rule::Count,
+    };
+    let mut noise = stats::compare_by(&copy.samples, &base.samples, Direction::Lower, rule);
     // busy timed A/A runs say nothing about the machine's quiet noise
     if counter == Counter::Time && copy.load.is_some_and(|l| l.contention() > BUSY) {
         stats::no_verdict(&mut noise, NoiseRule::Busy);
@@ -69,10 +74,10 @@ pub fn judge(doc: &mut MeasureDocument) {
     let busy_baseline: Vec<String> = doc
         .config(BASELINE)
         .map(|b| {
-            b.runtime
+            b.series
                 .iter()
                 .filter(|r| r.busy)
-                .map(|r| r.workload.clone())
+                .map(|r| r.name.clone())
                 .collect()
         })
         .unwrap_or_default();
@@ -93,10 +98,10 @@ pub fn judge(doc: &mut MeasureDocument) {
         .filter_map(|w| Some((w.name.clone(), w.noise.as_ref()?.ratio_ci)))
         .collect();
     // why a comparison gives no verdict at all, if it gives none
-    let unjudged = |r: &crate::results::measure::WorkloadRuntime| {
-        if too_noisy.iter().any(|(w, _)| *w == r.workload) {
+    let unjudged = |r: &crate::results::measure::Series| {
+        if too_noisy.iter().any(|(w, _)| *w == r.name) {
             Some(NoiseRule::TooNoisy)
-        } else if r.busy || busy_baseline.contains(&r.workload) {
+        } else if r.busy || busy_baseline.contains(&r.name) {
             Some(NoiseRule::Busy)
         } else {
             None
@@ -105,7 +110,7 @@ pub fn judge(doc: &mut MeasureDocument) {
     for r in doc
         .configurations
         .iter_mut()
-        .flat_map(|c| c.runtime.iter_mut())
+        .flat_map(|c| c.series.iter_mut())
     {
         if let Some(rule) = unjudged(r)
             && let Some(v) = r.vs_baseline.as_mut()
@@ -114,14 +119,15 @@ pub fn judge(doc: &mut MeasureDocument) {
             v.p_adjusted = None;
         }
     }
-    // every other comparison of the document is one family (an identical
-    // configuration's are copies, not comparisons of their own)
+    // every other sampled comparison of the document is one family (an
+    // identical configuration's are copies, not comparisons of their own;
+    // a count's verdict rests on no p-value)
     let mut family: Vec<&mut Comparison> = doc
         .configurations
         .iter_mut()
         .filter(|c| c.identical_to.is_none())
-        .flat_map(|c| c.runtime.iter_mut())
-        .filter(|r| unjudged(r).is_none())
+        .flat_map(|c| c.series.iter_mut())
+        .filter(|r| unjudged(r).is_none() && r.rule == Rule::Sampled)
         .filter_map(|r| r.vs_baseline.as_mut())
         .collect();
     stats::correct(&mut family);
@@ -129,9 +135,9 @@ pub fn judge(doc: &mut MeasureDocument) {
     for r in doc
         .configurations
         .iter_mut()
-        .flat_map(|c| c.runtime.iter_mut())
+        .flat_map(|c| c.series.iter_mut())
     {
-        if let (Some(v), Some(ci)) = (r.vs_baseline.as_mut(), floors.get(&r.workload))
+        if let (Some(v), Some(ci)) = (r.vs_baseline.as_mut(), floors.get(&r.name))
             && v.significant
             && ci[0] <= v.ratio
             && v.ratio <= ci[1]
@@ -148,11 +154,11 @@ pub fn judge(doc: &mut MeasureDocument) {
 /// deterministic counts give), but with so few runs that even wholly
 /// separated samples stay above the adjusted threshold.
 fn too_few_runs(doc: &mut MeasureDocument, floors: &BTreeMap<String, [f64; 2]>) {
-    let judged: Vec<(&str, &crate::results::measure::WorkloadRuntime)> = doc
+    let judged: Vec<(&str, &crate::results::measure::Series)> = doc
         .configurations
         .iter()
         .filter(|c| c.identical_to.is_none())
-        .flat_map(|c| c.runtime.iter().map(move |r| (c.name.as_str(), r)))
+        .flat_map(|c| c.series.iter().map(move |r| (c.name.as_str(), r)))
         .filter(|(_, r)| {
             r.vs_baseline
                 .as_ref()
@@ -167,7 +173,7 @@ fn too_few_runs(doc: &mut MeasureDocument, floors: &BTreeMap<String, [f64; 2]>) 
         let n = r.samples.len();
         let excludes_one = !(v.ratio_ci[0] <= 1.0 && 1.0 <= v.ratio_ci[1]);
         let in_floor = floors
-            .get(&r.workload)
+            .get(&r.name)
             .is_some_and(|f| f[0] <= v.ratio && v.ratio <= f[1]);
         if !v.significant
             && !in_floor
@@ -175,7 +181,7 @@ fn too_few_runs(doc: &mut MeasureDocument, floors: &BTreeMap<String, [f64; 2]>) 
             && (v.ratio - 1.0).abs() >= stats::MIN_EFFECT
             && family as f64 * stats::smallest_p(n, n) >= stats::ALPHA
         {
-            unconfirmed.push((name.to_string(), r.workload.clone(), v.ratio));
+            unconfirmed.push((name.to_string(), r.name.clone(), v.ratio));
             fewest = fewest.min(n);
         }
     }
@@ -201,15 +207,9 @@ fn notes(doc: &mut MeasureDocument, too_noisy: &[(String, f64)]) {
     let busy: Vec<(String, String, f64)> = doc
         .configurations
         .iter()
-        .flat_map(|c| c.runtime.iter().map(move |r| (c, r)))
+        .flat_map(|c| c.series.iter().map(move |r| (c, r)))
         .filter(|(c, r)| r.busy && c.identical_to.is_none())
-        .map(|(c, r)| {
-            (
-                c.name.clone(),
-                r.workload.clone(),
-                r.contention.unwrap_or(0.0),
-            )
-        })
+        .map(|(c, r)| (c.name.clone(), r.name.clone(), r.contention.unwrap_or(0.0)))
         .collect();
     if !busy.is_empty() {
         doc.notes.push(
@@ -246,10 +246,12 @@ mod tests {
             p_adjusted: None,
             significant,
             verdict: if significant && ratio < 1.0 {
-                Verdict::Faster
+                Verdict::Better
             } else {
                 Verdict::WithinNoise
             },
+            direction: Default::default(),
+            rule: Default::default(),
             within_noise: None,
         }
     }
@@ -262,14 +264,14 @@ mod tests {
             spec("small", 1_000_000, 60.0, 300).run(0.97, 0.96, 0.98),
             spec("big", 1_000_000, 60.0, 300).run(0.80, 0.78, 0.82),
         ]);
-        let w = d.configurations[0].runtime[0].workload.clone();
+        let w = d.configurations[0].series[0].name.clone();
         d.workloads.retain(|x| x.name == w);
         d.workloads[0].noise = Some(noise);
         d
     }
 
     fn verdict(d: &MeasureDocument, name: &str) -> Verdict {
-        d.config(name).unwrap().runtime[0]
+        d.config(name).unwrap().series[0]
             .vs_baseline
             .as_ref()
             .unwrap()
@@ -282,10 +284,10 @@ mod tests {
     /// runs that would do; with 5 runs each there is a verdict and no note.
     #[test]
     fn too_few_runs_for_any_verdict_are_named() {
-        for (runs, expected) in [(3, Verdict::WithinNoise), (5, Verdict::Faster)] {
+        for (runs, expected) in [(3, Verdict::WithinNoise), (5, Verdict::Better)] {
             let mut d = sweep(made(1.0, [1.0, 1.0], 1.0));
             for c in &mut d.configurations {
-                let r = &mut c.runtime[0];
+                let r = &mut c.series[0];
                 r.samples = vec![r.samples[0]; runs];
                 if let Some(v) = r.vs_baseline.as_mut() {
                     v.p_value = stats::smallest_p(runs, runs);
@@ -315,6 +317,43 @@ mod tests {
         }
     }
 
+    /// The same counts judged as counts: `big` and `small` are better
+    /// with 3 runs each, no TOO FEW RUNS note, no Holm; the A/A floor
+    /// still applies.
+    #[test]
+    fn counts_are_judged_without_holm_and_inside_their_floor() {
+        let mut d = sweep(made(1.0, [0.995, 1.02], 1.0));
+        for c in &mut d.configurations {
+            let r = &mut c.series[0];
+            r.samples = vec![r.samples[0]; 3];
+            r.rule = Rule::Count;
+            if let Some(v) = r.vs_baseline.as_mut() {
+                *v = stats::compare_by(&[v.ratio; 3], &[1.0; 3], Direction::Lower, Rule::Count);
+            }
+        }
+        judge(&mut d);
+        assert_eq!(verdict(&d, "big"), Verdict::Better);
+        assert_eq!(verdict(&d, "small"), Verdict::Better);
+        assert!(!d.notes.iter().any(|n| n.text.starts_with("TOO FEW RUNS")));
+        let big = d.config("big").unwrap().series[0]
+            .vs_baseline
+            .clone()
+            .unwrap();
+        assert_eq!(big.p_adjusted, None, "in no Holm family");
+        // a floor as wide as 3% takes `small` (×0.97) in
+        let mut d = sweep(made(1.0, [0.96, 1.04], 1.0));
+        for c in &mut d.configurations {
+            let r = &mut c.series[0];
+            r.rule = Rule::Count;
+            if let Some(v) = r.vs_baseline.as_mut() {
+                *v = stats::compare_by(&[v.ratio], &[1.0], Direction::Lower, Rule::Count);
+            }
+        }
+        judge(&mut d);
+        assert_eq!(verdict(&d, "small"), Verdict::WithinNoise);
+        assert_eq!(verdict(&d, "big"), Verdict::Better);
+    }
+
     #[test]
     fn a_quiet_floor_leaves_real_effects_and_takes_those_inside_it() {
         // A/A within noise: ×1.00 [0.96–1.04]
@@ -325,9 +364,9 @@ mod tests {
             Verdict::WithinNoise,
             "3% is inside ±4%"
         );
-        let small = d.config("small").unwrap().runtime[0].vs_baseline.clone();
+        let small = d.config("small").unwrap().series[0].vs_baseline.clone();
         assert_eq!(small.unwrap().within_noise, Some(NoiseRule::AaFloor));
-        assert_eq!(verdict(&d, "big"), Verdict::Faster);
+        assert_eq!(verdict(&d, "big"), Verdict::Better);
         assert!(!d.notes.iter().any(|n| n.text.starts_with("TOO NOISY")));
     }
 
@@ -338,7 +377,7 @@ mod tests {
         judge(&mut d);
         for name in ["small", "big"] {
             assert_eq!(verdict(&d, name), Verdict::WithinNoise, "{name}");
-            let v = d.config(name).unwrap().runtime[0]
+            let v = d.config(name).unwrap().series[0]
                 .vs_baseline
                 .clone()
                 .unwrap();

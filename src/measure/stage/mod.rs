@@ -231,7 +231,7 @@ pub fn entry(
         build: None,
         warm_build: None,
         binary: None,
-        runtime: Vec::new(),
+        series: Vec::new(),
         identical_to: None,
         machine: None,
         pgo_coverage: None,

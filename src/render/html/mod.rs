@@ -36,7 +36,7 @@ svg text{fill:var(--fg);font-size:11px}svg .tick{fill:var(--muted)}
 svg .axis{stroke:var(--fg)}svg .grid{stroke:var(--grid)}
 svg circle.mark{fill:var(--bg);stroke:var(--accent);stroke-width:2}svg circle.on-front{fill:var(--accent)}svg circle.chosen{fill:none;stroke:var(--good);stroke-width:3}
 svg .front{fill:none;stroke:var(--front);stroke-width:2;stroke-dasharray:5 3}
-svg rect.mark{fill:var(--accent)}svg rect.faster{fill:var(--good)}svg rect.slower,svg rect.over{fill:var(--bad)}svg rect.noise{fill:var(--noise)}
+svg rect.mark{fill:var(--accent)}svg rect.better{fill:var(--good)}svg rect.worse,svg rect.over{fill:var(--bad)}svg rect.noise{fill:var(--noise)}
 svg .whisker{stroke:var(--fg);stroke-width:1.5}svg .limit{stroke:var(--bad);stroke-width:2;stroke-dasharray:6 3}svg .limit-label{fill:var(--bad)}
 svg .series{fill:none;stroke-width:2}
 svg .s0{stroke:#0969da;fill:#0969da}svg .s1{stroke:#bf3989;fill:#bf3989}svg .s2{stroke:#1a7f37;fill:#1a7f37}svg .s3{stroke:#bc4c00;fill:#bc4c00}
@@ -261,15 +261,15 @@ fn runtime(doc: &MeasureDocument, id: &str) -> Vec<String> {
     for (i, w) in doc.workloads.iter().enumerate() {
         let bars: Vec<Bar> = built(doc)
             .filter_map(|c| {
-                let r = c.runtime.iter().find(|r| r.workload == w.name)?;
+                let r = c.series.iter().find(|r| r.name == w.name)?;
                 let v = r.vs_baseline.as_ref()?;
                 (!r.output_differs && r.status == Status::Ok).then(|| Bar {
                     label: c.name.clone(),
                     value: v.ratio,
                     whisker: Some((v.ratio_ci[0], v.ratio_ci[1])),
                     class: match v.verdict {
-                        Verdict::Faster => "faster",
-                        Verdict::Slower => "slower",
+                        Verdict::Better => "better",
+                        Verdict::Worse => "worse",
                         Verdict::WithinNoise => "noise",
                     },
                 })
@@ -299,7 +299,7 @@ fn runtime(doc: &MeasureDocument, id: &str) -> Vec<String> {
         let title = format!("Runtime of `{}` against baseline", w.name);
         let svg = svg::bars(
             &title,
-            "Ratio of medians to baseline's with its 95% bootstrap CI; green: faster beyond the noise, red: slower, grey: within the noise",
+            "Ratio of medians to baseline's with its 95% bootstrap CI; green: better beyond the noise (faster, fewer), red: worse, grey: within the noise",
             &bars,
             1.0,
             None,
