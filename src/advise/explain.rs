@@ -51,7 +51,7 @@ pub fn summaries() -> Vec<(&'static str, &'static str)> {
 }
 
 fn usable(c: &Configuration) -> bool {
-    c.status == Status::Ok && c.identical_to.is_none() && c.binary.is_some() && c.build.is_some()
+    c.status == Status::Ok && c.identical_to.is_none() && c.built() && c.build.is_some()
 }
 
 /// Pairs of configurations whose settings differ in `key` alone.
@@ -76,7 +76,8 @@ fn observed(doc: &MeasureDocument, key: &str) -> Vec<Observed> {
             if !differs || others(a) != others(b) {
                 continue;
             }
-            let (ba, bb) = (a.binary.as_ref().unwrap(), b.binary.as_ref().unwrap());
+            // several binaries: their sizes added up
+            let (ba, bb) = (a.sizes(None).unwrap(), b.sizes(None).unwrap());
             let (pa, pb) = (a.build.as_ref().unwrap(), b.build.as_ref().unwrap());
             let figure = |c: &Configuration, w: &str| {
                 c.series

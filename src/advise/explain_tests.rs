@@ -47,9 +47,7 @@ fn what_a_setting_did_here() {
         ("false", "fat")
     );
     let (base, fat) = (doc.config("baseline").unwrap(), doc.config("fat").unwrap());
-    let shipped = |c: &crate::results::measure::Configuration| {
-        c.binary.as_ref().unwrap().shipped_bytes as f64
-    };
+    let shipped = |c: &crate::results::measure::Configuration| c.binaries[0].shipped_bytes as f64;
     assert!((o.shipped_change - (shipped(fat) / shipped(base) - 1.0)).abs() < 1e-12);
     // a setting the sweep did not vary: nothing measured (commands/tests.rs
     // shows how it is said)

@@ -31,8 +31,8 @@ pub struct Invocation {
     pub args: Vec<String>,
     /// Where the wrapper appends its per-unit records.
     pub wrapper_log: PathBuf,
-    /// The binary target whose executable to find.
-    pub bin: String,
+    /// The binary targets whose executables to find.
+    pub bins: Vec<crate::workspace::BinTarget>,
     /// Kill the build after this long.
     pub timeout: Option<Duration>,
     /// Blank `RUSTC_WORKSPACE_WRAPPER` to override a config file's
@@ -52,8 +52,9 @@ pub struct BuildRun {
     pub usage: Usage,
     /// `compiler-artifact` messages seen (compiled units, including fresh ones).
     pub artifacts: usize,
-    /// The binary's path, from its `compiler-artifact` message.
-    pub executable: Option<PathBuf>,
+    /// The binaries' paths, by binary target, from their
+    /// `compiler-artifact` messages (those cargo reported).
+    pub executables: std::collections::BTreeMap<String, PathBuf>,
     /// The last lines of cargo's stderr.
     pub stderr_tail: String,
     /// The wrapper wrote its log: at least one rustc ran.
@@ -170,20 +171,24 @@ pub fn run(
         Wait::Deadline(inv.timeout),
         |stdout| {
             let mut artifacts = 0;
-            let mut executable = None;
+            let mut executables = std::collections::BTreeMap::new();
             for message in Message::parse_stream(BufReader::new(stdout)) {
                 if let Message::CompilerArtifact(artifact) = message? {
                     artifacts += 1;
                     on_unit(artifacts);
-                    if artifact.target.name == inv.bin
+                    let wanted = inv.bins.iter().find(|b| {
+                        artifact.target.name == b.name
+                            && artifact.manifest_path.as_std_path() == b.manifest
+                    });
+                    if let Some(bin) = wanted
                         && artifact.target.kind.contains(&TargetKind::Bin)
                         && let Some(exe) = artifact.executable
                     {
-                        executable = Some(exe.into_std_path_buf());
+                        executables.insert(bin.name.clone(), exe.into_std_path_buf());
                     }
                 }
             }
-            Ok((artifacts, executable))
+            Ok((artifacts, executables))
         },
         |stderr| {
             let mut missing = Vec::new();
@@ -206,13 +211,13 @@ pub fn run(
         },
     )
     .with_context(|| format!("running {}", inv.cargo.display()))?;
-    let (artifacts, executable) = done.stdout;
+    let (artifacts, executables) = done.stdout;
     let (stderr_tail, missing_profile) = done.stderr;
     Ok(BuildRun {
         outcome: done.outcome,
         usage: done.usage,
         artifacts,
-        executable,
+        executables,
         stderr_tail,
         missing_profile,
         wrapper_log_written: inv.wrapper_log.exists(),

@@ -22,12 +22,13 @@ pub enum Error {
         "-j {0}: jobs must be a whole number other than 0 (negative: that many fewer than the CPUs), or `default`"
     )]
     Jobs(String),
-    /// `--features` names a feature the package lacks.
-    #[error("--features {feature}: package `{package}` has no such feature ({})", if .known.is_empty() { "it has none".to_string() } else { format!("it has: {}", .known.join(", ")) })]
+    /// `--features` names a feature no selected package has.
+    #[error("--features {feature}: {owner} no such feature ({})", if .known.is_empty() { "none is declared".to_string() } else { format!("declared: {}", .known.join(", ")) })]
     NoSuchFeature {
         /// the feature named
         feature: String,
-        package: String,
+        /// `package `a` has`, or `none of the packages `a`, `b` has`
+        owner: String,
         known: Vec<String>,
     },
     /// `--target FILE.json` that does not exist.
@@ -171,14 +172,23 @@ pub fn check_features(features: &[String], project: &Project) -> Result<(), Erro
             Some((dep, _)) => {
                 let dep = dep.trim_end_matches('?');
                 project.dependencies.iter().any(|d| d == dep)
-                    || (dep == project.package && !project.features.is_empty())
+                    || (project.packages.iter().any(|p| p == dep) && !project.features.is_empty())
             }
             None => project.features.iter().any(|f| f == feature),
         };
         if !known {
             return Err(Error::NoSuchFeature {
                 feature: feature.to_string(),
-                package: project.package.clone(),
+                owner: match project.packages.as_slice() {
+                    [one] => format!("package `{one}` has"),
+                    many => format!(
+                        "none of the packages {} has",
+                        many.iter()
+                            .map(|p| format!("`{p}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                },
                 known: project.features.clone(),
             });
         }
@@ -237,11 +247,11 @@ mod tests {
         Project {
             workspace_root: "/w".into(),
             root_manifest: "/w/Cargo.toml".into(),
-            package_manifest: "/w/Cargo.toml".into(),
             target_dir: "/w/target".into(),
-            package: "app".into(),
-            version: "0.1.0".into(),
-            bin: "app".into(),
+            packages: vec!["app".into()],
+            bins: vec![],
+            chosen: crate::workspace::Chosen::Default,
+            default_bin: None,
             metadata: vec![],
             member_crates: vec![],
             features: features.iter().map(|s| s.to_string()).collect(),
@@ -287,7 +297,7 @@ mod tests {
         let err = check_features(&["x".into()], &none)
             .unwrap_err()
             .to_string();
-        assert!(err.contains("it has none"), "{err}");
+        assert!(err.contains("none is declared"), "{err}");
     }
 
     #[test]

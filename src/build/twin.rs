@@ -16,10 +16,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
-/// Set, to the binary crate's name, for the build whose binary is measured
-/// (the first clean build): only then, and only for that crate (not a
-/// build script, also a stripped `bin`), does the wrapper save its
-/// invocation.
+/// Set, to the binary crates' names (comma separated), for the build
+/// whose binaries are measured (the first clean build): only then, and
+/// only for those crates (not a build script, also a stripped `bin`), does
+/// the wrapper save their invocations.
 pub const SAVE_ENV: &str = "CARGO_LTO_SAVE_STRIPPED";
 
 /// A saved rustc invocation.

@@ -121,7 +121,8 @@ pub fn run(log: &OsStr, args: &[OsString]) -> i32 {
         if exit_code == 0
             && !test
             && crate_types.iter().any(|t| t == "bin")
-            && std::env::var(super::twin::SAVE_ENV).is_ok_and(|c| c == crate_name)
+            && std::env::var(super::twin::SAVE_ENV)
+                .is_ok_and(|list| list.split(',').any(|c| c == crate_name))
             && super::twin::strips_symbols(&expanded)
             && let Err(err) = super::twin::save(
                 std::path::Path::new(log),

@@ -40,6 +40,10 @@ pub struct AdviceArgs {
     /// What the shipped binary must keep (repeatable).
     #[arg(long, value_enum, value_name = "WHAT")]
     pub need: Vec<NeedArg>,
+    /// The binary whose size counts, when the results measured several
+    /// (default: all of them, their sizes added up).
+    #[arg(long, value_name = "NAME")]
+    pub bin: Option<String>,
 }
 
 /// `cargo lto apply`.

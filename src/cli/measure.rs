@@ -86,7 +86,8 @@ pub struct RuntimeArgs {
     /// would but run without one; `NAME='ARGS'` names the workload. Repeatable.
     #[arg(long = "run", value_name = "[NAME=]ARGS")]
     pub run: Vec<String>,
-    /// Run any command, `{bin}` standing for the configuration's binary. Repeatable.
+    /// Run any command, `{bin}` standing for the configuration's binary
+    /// (`{bin:NAME}` for one of several binaries). Repeatable.
     #[arg(long = "run-cmd", value_name = "[NAME=]CMD")]
     pub run_cmd: Vec<String>,
     /// Train PGO configurations with the binary and these arguments (the
@@ -191,10 +192,12 @@ pub struct BuildArgs {
     /// (the syntax of `measure --run`); else the metadata's `train` table.
     #[arg(long = "train", value_name = "[NAME=]ARGS")]
     pub train: Vec<String>,
-    /// Train with this command, `{bin}` standing for the binary.
+    /// Train with this command, `{bin}` standing for the binary (`{bin:NAME}`
+    /// for one of several).
     #[arg(long = "train-cmd", value_name = "[NAME=]CMD")]
     pub train_cmd: Vec<String>,
-    /// Copy the built binary here (default: `<target-dir>/cargo-lto/build/<bin>`).
+    /// Copy the built binary here (default: `<target-dir>/cargo-lto/build/<bin>`);
+    /// with several binaries, the directory to copy them into.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// Wait for no other `cargo lto measure` or `build`: exit 2 instead.

@@ -102,12 +102,12 @@ pub struct InspectArgs {
     /// Where the project and its results are.
     #[command(flatten)]
     pub project: ProjectArgs,
-    /// Package whose binary was measured (in a workspace with several).
+    /// Inspect only this package's binaries (in a workspace with several). Repeatable.
     #[arg(short = 'p', long, value_name = "SPEC", help_heading = "Cargo options")]
-    pub package: Option<String>,
-    /// The binary target, when the package has several.
+    pub package: Vec<String>,
+    /// Inspect only this binary target (default: every one measured). Repeatable.
     #[arg(long, value_name = "NAME", help_heading = "Cargo options")]
-    pub bin: Option<String>,
+    pub bin: Vec<String>,
     /// A results document to read instead of the newest in `<target-dir>/cargo-lto/results/`.
     #[arg(long, value_name = "FILE", conflicts_with = "file")]
     pub results: Option<PathBuf>,
@@ -162,12 +162,17 @@ pub struct CargoArgs {
     /// Where the project is.
     #[command(flatten)]
     pub project: ProjectArgs,
-    /// Package with the binary to measure.
+    /// Package whose binaries to measure (default: the root package, or the
+    /// workspace's default members). Repeatable.
     #[arg(short, long, value_name = "SPEC", help_heading = "Cargo options")]
-    pub package: Option<String>,
-    /// Binary target to measure.
+    pub package: Vec<String>,
+    /// Measure only this binary target (default: every binary of the
+    /// selected packages, built together). Repeatable.
     #[arg(long, value_name = "NAME", help_heading = "Cargo options")]
-    pub bin: Option<String>,
+    pub bin: Vec<String>,
+    /// Measure every binary of the selected packages (the default).
+    #[arg(long, help_heading = "Cargo options")]
+    pub bins: bool,
     /// Space or comma separated features to activate.
     #[arg(
         short = 'F',
@@ -214,6 +219,7 @@ impl From<&CargoArgs> for CargoFlags {
         CargoFlags {
             package: a.package.clone(),
             bin: a.bin.clone(),
+            bins: a.bins,
             features: a.features.clone(),
             all_features: a.all_features,
             no_default_features: a.no_default_features,

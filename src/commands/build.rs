@@ -1,6 +1,6 @@
 //! `cargo lto build CONFIG`: one configuration built as `measure` builds
 //! it (its PGO and BOLT pipelines included, trained by `--train` or the
-//! metadata's `train` table), and its binary copied to a path it prints:
+//! metadata's `train` table), and its binaries copied to paths it prints:
 //! how a release job ships what `measure` measured.
 
 use std::path::PathBuf;
@@ -98,33 +98,37 @@ pub fn run(args: &BuildArgs) -> Result<i32> {
             )?
         );
     }
-    let built = c.binary.as_ref().filter(|_| c.status == Status::Ok);
-    let Some(binary) = built else {
+    if c.status != Status::Ok || !c.built() {
         eprintln!(
             "error: `{}` failed: {}",
             c.name,
             c.stderr_tail.as_deref().unwrap_or("see the notes")
         );
         return Ok(exit::CONFIG_FAILED);
-    };
-    let out = match &args.out {
-        Some(p) => p.clone(),
-        None => {
-            // beside the results: <target-dir>/cargo-lto/build/<bin>
-            let area = outcome
-                .saved
-                .as_ref()
-                .and_then(|p| p.parent()?.parent().map(PathBuf::from))
-                .context("the results were not saved")?;
-            area.join("build")
-                .join(binary.path.file_name().unwrap_or_default())
-        }
-    };
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    std::fs::copy(&binary.path, &out)
-        .with_context(|| format!("copying {} to {}", binary.path.display(), out.display()))?;
-    println!("{}", out.display());
+    // beside the results: <target-dir>/cargo-lto/build/
+    let area = || -> Result<PathBuf> {
+        outcome
+            .saved
+            .as_ref()
+            .and_then(|p| Some(p.parent()?.parent()?.join("build")))
+            .context("the results were not saved")
+    };
+    // one binary: --out is its path; several: the directory they go in
+    let several = c.binaries.len() > 1;
+    for binary in &c.binaries {
+        let file = binary.path.file_name().unwrap_or_default();
+        let out = match &args.out {
+            Some(p) if several => p.join(file),
+            Some(p) => p.clone(),
+            None => area()?.join(file),
+        };
+        if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        std::fs::copy(&binary.path, &out)
+            .with_context(|| format!("copying {} to {}", binary.path.display(), out.display()))?;
+        println!("{}", out.display());
+    }
     Ok(exit::OK)
 }

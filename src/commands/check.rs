@@ -38,9 +38,8 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
         }
     };
     let (a, b) = (&baseline.project, &new.project);
-    if (&a.package, &a.bin) != (&b.package, &b.bin) {
-        let (p, q) = (a.clone(), b.clone());
-        return Err(super::Error::OtherProject(p.package, p.bin, q.package, q.bin).into());
+    if !a.same_bins(b) {
+        return Err(super::Error::OtherProject(a.bins_label(), b.bins_label()).into());
     }
     let report = gate::check(&baseline, &new, &limits);
     let mut out = std::io::stdout().lock();

@@ -44,9 +44,9 @@ pub enum Error {
     },
     /// Two documents of different projects given to compare.
     #[error(
-        "the baseline measured {0} (binary {1}), the new results {2} (binary {3}): compare documents of one project"
+        "the baseline measured {0}, the new results {1}: compare documents that measured the same binaries"
     )]
-    OtherProject(String, String, String, String),
+    OtherProject(String, String),
     /// `apply` of a configuration nobody measured or built in.
     #[error("unknown configuration `{name}`: measured: {}; built-in: {}", if .measured.is_empty() { "none".to_string() } else { .measured.join(", ") }, .built_in.join(", "))]
     UnknownConfiguration {

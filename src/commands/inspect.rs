@@ -65,8 +65,19 @@ pub fn run(args: &InspectArgs) -> Result<i32> {
     };
     if args.file.is_empty() {
         let m = document(args)?;
-        request.binaries = targets::from_document(&m.doc, &m.path, &args.config)?;
-        request.twins = targets::twins(&m.doc);
+        // --bin names them; -p alone, its packages' binaries
+        let bins: Vec<String> = if args.bin.is_empty() {
+            m.doc
+                .project
+                .bins
+                .iter()
+                .filter(|b| args.package.contains(&b.package))
+                .map(|b| b.name.clone())
+                .collect()
+        } else {
+            args.bin.clone()
+        };
+        request.binaries = targets::from_document(&m.doc, &m.path, &args.config, &bins)?;
         request.workspace_crates = m.members;
         request.user_crates = m.compiled;
         request.target = m.doc.project.target.clone();

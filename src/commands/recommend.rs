@@ -22,6 +22,7 @@ pub fn decide(found: &super::Found, args: &AdviceArgs) -> Result<Recommendation>
         max_build_time_s: args.max_build_time.map(|d| d.as_secs_f64()),
         max_link_memory_bytes: args.max_link_memory,
         needs,
+        bin: args.bin.clone(),
     };
     recommend::recommend(&found.doc, args.goal.into(), &constraints).map_err(|source| {
         let path = found.path.clone();

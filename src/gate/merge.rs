@@ -43,10 +43,13 @@ fn check_same(docs: &[MeasureDocument]) -> Result<(), MergeError> {
     let first = &docs[0];
     for d in &docs[1..] {
         let (a, b) = (&first.project, &d.project);
-        if (&a.package, &a.bin, &a.target) != (&b.package, &b.bin, &b.target) {
+        if !a.same_bins(b) || a.target != b.target {
             return Err(MergeError::Mismatch(format!(
-                "{} measured {} (binary {}), {} measured {} (binary {}): merge documents of one project",
-                first.id, a.package, a.bin, d.id, b.package, b.bin
+                "{} measured {}, {} measured {}: merge documents of one project",
+                first.id,
+                a.bins_label(),
+                d.id,
+                b.bins_label()
             )));
         }
         if first.toolchain.rustc_vv != d.toolchain.rustc_vv {

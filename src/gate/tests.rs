@@ -42,7 +42,7 @@ pub(super) fn scaled(
         .iter_mut()
         .find(|c| c.name == name)
         .unwrap();
-    let bin = c.binary.as_mut().unwrap();
+    let bin = &mut c.binaries[0];
     bin.size_bytes = (bin.size_bytes as f64 * size) as u64;
     bin.shipped_bytes = (bin.shipped_bytes as f64 * shipped) as u64;
     c.build.as_mut().unwrap().wall_s *= build;
@@ -307,7 +307,7 @@ mod merging {
         .unwrap_err();
         assert!(err.to_string().contains("was given twice"), "{err}");
         let mut project = doc();
-        project.project.package = "other".into();
+        project.project.bins[0].package = "other".into();
         let mut toolchain = doc();
         toolchain.toolchain.rustc_vv = "rustc 1.96.0".into();
         let mut revision = doc();

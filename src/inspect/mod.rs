@@ -45,14 +45,26 @@ pub fn standing_notes() -> Vec<String> {
     ]
 }
 
+/// One binary to inspect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// Its configuration, or its file name for `--file`.
+    pub name: String,
+    /// Its binary target (None for `--file`): binaries of one target are
+    /// compared with each other.
+    pub bin: Option<String>,
+    /// The file.
+    pub path: PathBuf,
+    /// An unstripped twin of it, when it is stripped (the same code): its
+    /// symbols are read instead.
+    pub twin: Option<PathBuf>,
+}
+
 /// What to inspect.
 #[derive(Debug, Clone, Default)]
 pub struct Request {
-    /// (name, path) of each binary.
-    pub binaries: Vec<(String, PathBuf)>,
-    /// By name, an unstripped twin of a stripped binary (the same code):
-    /// its symbols are read instead.
-    pub twins: std::collections::BTreeMap<String, PathBuf>,
+    /// Each binary, grouped by binary target.
+    pub binaries: Vec<Target>,
     /// The workspace's own crates, listed first.
     pub workspace_crates: Vec<String>,
     /// Show std's crates separately.
@@ -113,6 +125,15 @@ pub enum Error {
         /// the configurations it has
         known: Vec<String>,
     },
+    /// `--bin` names a binary the document did not measure.
+    #[error("--bin {name}: {} measured no such binary (it measured {measured})", .path.display())]
+    NoSuchBin {
+        /// the name given
+        name: String,
+        path: PathBuf,
+        /// the binaries it measured
+        measured: String,
+    },
     /// A configuration that did not build.
     #[error("configuration `{name}` did not build ({status}): nothing to inspect")]
     NotBuilt { name: String, status: String },
@@ -123,13 +144,17 @@ pub enum Error {
 
 crate::exit_code!(Error => exit::USAGE);
 
-/// Which two of `analysed` to diff, by the request; notes say why none.
+/// Which two of `analysed` (one binary target's) to diff, by the
+/// request; notes say why none (naming the target `bin`, when there are
+/// several).
 fn diff_pair(
     request: &Request,
-    analysed: &[Analysed],
+    analysed: &[&Analysed],
+    bin: Option<&str>,
     notes: &mut Vec<String>,
 ) -> Result<Option<(usize, usize)>, Error> {
     let find = |name: &str| analysed.iter().position(|a| a.report.name == name);
+    let of = bin.map_or_else(String::new, |b| format!(" of `{b}`"));
     let pair = match &request.pair {
         Some((b, a)) => {
             let missing = |flag: &'static str, n: &str| Error::NotInspected {
@@ -145,18 +170,29 @@ fn diff_pair(
         None => match (find("off"), find("fat")) {
             (Some(b), Some(a)) => Some((b, a)),
             _ => {
-                notes.push("no diff: the default compares `off` with `fat`, and not both were inspected (choose with --base and --against)".into());
+                notes.push(format!("no diff{of}: the default compares `off` with `fat`, and not both were inspected (choose with --base and --against)"));
                 None
             }
         },
     };
     Ok(match pair {
         Some((b, a)) if analysed[b].binary.stripped || analysed[a].binary.stripped => {
-            notes.push("no diff: one of the two binaries is stripped".into());
+            notes.push(format!("no diff{of}: one of the two binaries is stripped"));
             None
         }
         pair => pair,
     })
+}
+
+/// Each binary target of `request` (None for files), in order.
+fn targets_of(request: &Request) -> Vec<Option<String>> {
+    let mut out: Vec<Option<String>> = Vec::new();
+    for t in &request.binaries {
+        if !out.contains(&t.bin) {
+            out.push(t.bin.clone());
+        }
+    }
+    out
 }
 
 /// What attributes code to crates for `request`: the naming rules, the
@@ -193,7 +229,8 @@ pub fn run(request: &Request) -> Result<InspectDocument> {
     let mut notes = standing_notes();
     let by = attributor(request, &mut notes);
     let mut analysed: Vec<Analysed> = Vec::new();
-    for (name, path) in &request.binaries {
+    for t in &request.binaries {
+        let (name, path) = (&t.name, &t.path);
         if !path.exists() {
             if request.files {
                 return Err(Error::FileMissing(path.clone()).into());
@@ -201,23 +238,37 @@ pub fn run(request: &Request) -> Result<InspectDocument> {
             let (name, path) = (name.clone(), path.clone());
             return Err(Error::Missing { name, path }.into());
         }
-        let twin = request.twins.get(name);
-        if twin.is_some() {
+        let label = match &t.bin {
+            Some(bin) if request.binaries.iter().any(|o| o.bin != t.bin) => {
+                format!("`{name}` ({bin})")
+            }
+            _ => format!("`{name}`"),
+        };
+        if t.twin.is_some() {
             notes.push(format!(
-                "`{name}`: the binary has no symbol table (strip = \"symbols\"); its symbols were read from an unstripped twin of the same code that measure linked beside it"
+                "{label}: the binary has no symbol table (strip = \"symbols\"); its symbols were read from an unstripped twin of the same code that measure linked beside it"
             ));
         }
         // its errors name the file, the cause first
-        analysed.push(summary::summarize(
+        let mut a = summary::summarize(
             name,
             path,
-            twin.map(PathBuf::as_path),
+            t.twin.as_deref(),
             &by,
             &request.workspace_crates,
-        )?);
+        )?;
+        a.report.bin = t.bin.clone();
+        analysed.push(a);
     }
-    let diff = diff_pair(request, &analysed, &mut notes)?
-        .map(|(b, a)| summary::diff(&analysed[b], &analysed[a]));
+    let targets = targets_of(request);
+    let mut diffs = Vec::new();
+    for bin in &targets {
+        let group: Vec<&Analysed> = analysed.iter().filter(|a| a.report.bin == *bin).collect();
+        let named = bin.as_deref().filter(|_| targets.len() > 1);
+        if let Some((b, a)) = diff_pair(request, &group, named, &mut notes)? {
+            diffs.push(summary::diff(group[b], group[a]));
+        }
+    }
     if foldable_is_material(&analysed) {
         notes.push(
             "identical functions make up a material share of .text, and the linker can fold them: on x86_64 Linux rustc links with rust-lld since Rust 1.90, so `-C link-arg=-Wl,--icf=all` (in build.rustflags; there is no profile key) folds them, at the cost of a slightly slower link, and of distinct functions sharing one address (function-pointer comparisons may then compare equal)".into(),
@@ -229,7 +280,7 @@ pub fn run(request: &Request) -> Result<InspectDocument> {
         split_std: request.split_std,
         workspace_crates: request.workspace_crates.clone(),
         binaries: analysed.into_iter().map(|a| a.report).collect(),
-        diff,
+        diffs,
         notes,
     })
 }

@@ -94,6 +94,7 @@ pub fn summarize(
         None => (None, None),
     };
     let report = BinaryReport {
+        bin: None,
         units,
         units_unattributed_bytes,
         name: name.to_string(),
@@ -256,6 +257,7 @@ pub fn diff(base: &Analysed, against: &Analysed) -> DiffReport {
         .collect();
     crates.sort_by_key(|c| std::cmp::Reverse((c.base_bytes as i64 - c.against_bytes as i64).abs()));
     DiffReport {
+        bin: base.report.bin.clone(),
         base: base.report.name.clone(),
         against: against.report.name.clone(),
         crates,

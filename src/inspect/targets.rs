@@ -1,14 +1,14 @@
 //! Which binaries to inspect: those a measure document kept (all that
-//! built, or the configurations named), or files given on the command line.
+//! built, or the configurations named; every binary target, or those
+//! named), or files given on the command line.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::Error;
-use crate::results::measure::{MeasureDocument, Status};
+use super::{Error, Target};
+use crate::results::measure::{Configuration, MeasureDocument, Status};
 
 /// Binaries given as files, named by their file name.
-pub fn from_files(files: &[PathBuf]) -> Vec<(String, PathBuf)> {
+pub fn from_files(files: &[PathBuf]) -> Vec<Target> {
     files
         .iter()
         .map(|p| {
@@ -16,35 +16,42 @@ pub fn from_files(files: &[PathBuf]) -> Vec<(String, PathBuf)> {
                 || p.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             );
-            (name, p.clone())
+            Target {
+                name,
+                bin: None,
+                path: p.clone(),
+                twin: None,
+            }
         })
         .collect()
 }
 
-/// The unstripped twins of `doc`'s stripped binaries
-/// (`binary.symbols_from`), by configuration, where they still exist.
-pub fn twins(doc: &MeasureDocument) -> BTreeMap<String, PathBuf> {
-    doc.configurations
-        .iter()
-        .filter_map(|c| Some((c.name.clone(), c.binary.as_ref()?.symbols_from.clone()?)))
-        .filter(|(_, p)| p.is_file())
-        .collect()
-}
-
-/// The binaries of `doc` (read from `path`): every configuration that
-/// built, or those in `names`.
+/// The binaries of `doc` (read from `path`): of every configuration that
+/// built, or of those in `names`; of every binary target measured, or of
+/// those in `bins`; grouped by binary target. A stripped binary's
+/// unstripped twin comes with it, where it still exists.
 pub fn from_document(
     doc: &MeasureDocument,
     path: &Path,
     names: &[String],
-) -> Result<Vec<(String, PathBuf)>, Error> {
-    let mut chosen = Vec::new();
-    if names.is_empty() {
-        for c in doc.configurations.iter().filter(|c| c.status == Status::Ok) {
-            if let Some(b) = &c.binary {
-                chosen.push((c.name.clone(), b.path.clone()));
-            }
+    bins: &[String],
+) -> Result<Vec<Target>, Error> {
+    for bin in bins {
+        if !doc.project.bins.iter().any(|b| b.name == *bin) {
+            return Err(Error::NoSuchBin {
+                name: bin.clone(),
+                path: path.to_path_buf(),
+                measured: doc.project.bin_names().join(", "),
+            });
         }
+    }
+    let mut configs: Vec<&Configuration> = Vec::new();
+    if names.is_empty() {
+        configs.extend(
+            doc.configurations
+                .iter()
+                .filter(|c| c.status == Status::Ok && c.built()),
+        );
     }
     for name in names {
         let c = doc.config(name).ok_or_else(|| {
@@ -52,11 +59,29 @@ pub fn from_document(
             let (name, path) = (name.clone(), path.to_path_buf());
             Error::NotMeasured { name, path, known }
         })?;
-        let b = c.binary.as_ref().ok_or_else(|| Error::NotBuilt {
-            name: name.clone(),
-            status: format!("{:?}", c.status),
-        })?;
-        chosen.push((name.clone(), b.path.clone()));
+        if !c.built() {
+            return Err(Error::NotBuilt {
+                name: name.clone(),
+                status: format!("{:?}", c.status),
+            });
+        }
+        configs.push(c);
+    }
+    let mut chosen = Vec::new();
+    for bin in doc.project.bin_names() {
+        if !bins.is_empty() && !bins.iter().any(|b| b == bin) {
+            continue;
+        }
+        for c in &configs {
+            if let Some(b) = c.binary(bin) {
+                chosen.push(Target {
+                    name: c.name.clone(),
+                    bin: Some(bin.to_string()),
+                    path: b.path.clone(),
+                    twin: b.symbols_from.clone().filter(|p| p.is_file()),
+                });
+            }
+        }
     }
     if chosen.is_empty() {
         return Err(Error::NothingBuilt(path.to_path_buf()));

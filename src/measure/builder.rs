@@ -45,11 +45,13 @@ pub fn cargo_command(plan: &MeasurePlan, config: &Planned, target_dir: &Path) ->
         "--message-format=json-render-diagnostics".into(),
         "--manifest-path".into(),
         project.root_manifest.display().to_string(),
-        "--package".into(),
-        project.package.clone(),
-        "--bin".into(),
-        project.bin.clone(),
     ];
+    for package in &project.packages {
+        args.extend(["--package".into(), package.clone()]);
+    }
+    for bin in &project.bins {
+        args.extend(["--bin".into(), bin.name.clone()]);
+    }
     args.extend(flags.feature_args());
     match &flags.target {
         Some(target) => args.extend(["--target".into(), target.clone()]),
@@ -112,7 +114,7 @@ impl<'a> Builder<'a> {
             cargo: plan.cargo.clone(),
             args: self.args.clone(),
             wrapper_log: log_dir.join(format!("{}.{phase}.jsonl", self.config.name())),
-            bin: plan.project.bin.clone(),
+            bins: plan.project.bins.clone(),
             timeout: plan.options.timeout,
             blank_workspace_wrapper: plan.blank_workspace_wrapper,
             env: self
@@ -121,10 +123,11 @@ impl<'a> Builder<'a> {
                 .cloned()
                 // the first clean build makes the binary inspect reads:
                 // only its final rustc is kept for an unstripped twin
-                .chain(
-                    (phase == "clean")
-                        .then(|| (twin::SAVE_ENV.into(), plan.project.bin.replace('-', "_"))),
-                )
+                .chain((phase == "clean").then(|| {
+                    let crates: Vec<String> =
+                        plan.project.bins.iter().map(|b| b.crate_name()).collect();
+                    (twin::SAVE_ENV.into(), crates.join(","))
+                }))
                 .collect(),
         }
     }

@@ -271,9 +271,7 @@ fn sweep_validated(mut plan: MeasurePlan, kind: Kind) -> Result<Outcome> {
         toolchain: machine::toolchain(cargo, &plan.cwd),
         project: results::measure::Project {
             workspace_root: project.workspace_root.clone(),
-            package: project.package.clone(),
-            version: project.version.clone(),
-            bin: project.bin.clone(),
+            bins: project.bins.iter().map(record::bin).collect(),
             target: plan.flags.target.clone(),
         },
         base_profile: plan.options.base_profile.clone(),

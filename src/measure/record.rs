@@ -51,9 +51,10 @@ pub fn step(usage: &Usage) -> doc::Step {
     }
 }
 
-/// The binary at `path` with its section sizes.
-pub fn binary(path: &Path, sizes: SectionSizes) -> doc::Binary {
+/// Binary target `bin`'s binary at `path` with its section sizes.
+pub fn binary(bin: &str, path: &Path, sizes: SectionSizes) -> doc::Binary {
     doc::Binary {
+        bin: bin.to_string(),
         path: path.to_path_buf(),
         size_bytes: sizes.size_bytes,
         shipped_bytes: sizes.shipped_bytes,
@@ -62,6 +63,15 @@ pub fn binary(path: &Path, sizes: SectionSizes) -> doc::Binary {
         sha256: Some(sizes.sha256),
         symbols_from: None,
         stripped_symbols_bytes: None,
+    }
+}
+
+/// A binary target measured.
+pub fn bin(target: &crate::workspace::BinTarget) -> doc::Bin {
+    doc::Bin {
+        name: target.name.clone(),
+        package: target.package.clone(),
+        version: target.version.clone(),
     }
 }
 

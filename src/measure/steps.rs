@@ -3,6 +3,7 @@
 //! the document's figures. The conversions are pure functions, tested here
 //! without cargo.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -100,6 +101,32 @@ pub fn link_step(records: &[UnitRecord], bin: &str) -> Option<Step> {
         .map(|r| record::step(&r.usage))
 }
 
+/// The link steps of `bins`: with several, each one's by name, and the
+/// largest of each figure (None when one of them has none); the first
+/// binary without one.
+pub fn link_steps<'b>(
+    records: &[UnitRecord],
+    bins: &[&'b str],
+) -> (Option<Step>, BTreeMap<String, Step>, Option<&'b str>) {
+    let mut each = BTreeMap::new();
+    let mut missing = None;
+    for bin in bins {
+        match link_step(records, bin) {
+            Some(step) => {
+                each.insert(bin.to_string(), step);
+            }
+            None => {
+                missing.get_or_insert(*bin);
+            }
+        }
+    }
+    let largest = Step::largest(each.values()).filter(|_| missing.is_none());
+    if bins.len() < 2 {
+        each.clear();
+    }
+    (largest, each, missing)
+}
+
 /// What a clean build gave.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Clean {
@@ -110,27 +137,32 @@ pub struct Clean {
     /// cargo's stderr (or why the build is unusable) when it failed.
     pub stderr_tail: Option<String>,
     pub build: Build,
-    /// The binary, when the build succeeded.
-    pub executable: Option<PathBuf>,
+    /// The binaries by binary target, when the build succeeded.
+    pub executables: BTreeMap<String, PathBuf>,
     /// For the document's notes: why a figure is missing.
     pub note: Option<Note>,
 }
 
-/// Turns the clean build `run` of configuration `config` into figures.
-pub fn record_clean(run: &BuildRun, config: &str, bin: &str, warm: bool) -> Clean {
+/// Turns the clean build `run` of configuration `config`, which built
+/// `bins`, into figures.
+pub fn record_clean(run: &BuildRun, config: &str, bins: &[&str], warm: bool) -> Clean {
     let (mut status, exit_code) = status_of(run.outcome);
-    let link = link_step(&run.units, bin);
+    let (link, links, unlinked) = link_steps(&run.units, bins);
     let mut stderr_tail = (status != Status::Ok).then(|| run.stderr_tail.clone());
-    if status == Status::Ok && run.executable.is_none() {
+    if status == Status::Ok
+        && let Some(bin) = bins.iter().find(|b| !run.executables.contains_key(**b))
+    {
         status = Status::Failed;
         stderr_tail = Some(format!(
             "cargo succeeded but reported no executable for bin `{bin}`"
         ));
     }
-    let why = match (status, &link) {
-        (Status::Ok, None) if !run.wrapper_log_written && warm => Some(NoLinkStep::NothingChanged),
-        (Status::Ok, None) if !run.wrapper_log_written => Some(NoLinkStep::NoWrapperLog),
-        (Status::Ok, None) => Some(NoLinkStep::NotRecompiled {
+    let why = match (status, unlinked) {
+        (Status::Ok, Some(_)) if !run.wrapper_log_written && warm => {
+            Some(NoLinkStep::NothingChanged)
+        }
+        (Status::Ok, Some(_)) if !run.wrapper_log_written => Some(NoLinkStep::NoWrapperLog),
+        (Status::Ok, Some(bin)) => Some(NoLinkStep::NotRecompiled {
             bin: bin.to_string(),
         }),
         _ => None,
@@ -153,6 +185,7 @@ pub fn record_clean(run: &BuildRun, config: &str, bin: &str, warm: bool) -> Clea
             warm,
             units: run.units.iter().map(record::unit).collect(),
             link,
+            links,
             rebuild_wall_s: None,
             rebuild_cpu_s: None,
             rebuild_link: None,
@@ -166,7 +199,11 @@ pub fn record_clean(run: &BuildRun, config: &str, bin: &str, warm: bool) -> Clea
             wall_s_ci_level: None,
             carried_from: None,
         },
-        executable: run.executable.clone().filter(|_| status == Status::Ok),
+        executables: if status == Status::Ok {
+            run.executables.clone()
+        } else {
+            BTreeMap::new()
+        },
         note,
     }
 }
@@ -209,16 +246,17 @@ pub fn aggregate(build: &mut Build) {
 
 /// Adds the rebuild `run` to `build`; returns `Interrupted` when Ctrl-C
 /// stopped it (the configuration then ends interrupted).
-pub fn record_rebuild(build: &mut Build, run: &BuildRun, bin: &str) -> Option<Status> {
+pub fn record_rebuild(build: &mut Build, run: &BuildRun, bins: &[&str]) -> Option<Status> {
     if run.outcome.success() {
         build.rebuild_wall_s = Some(run.usage.wall_s);
         build.rebuild_cpu_s = Some(run.usage.cpu_s);
         build.rebuild_contention = run.usage.load.map(|l| l.contention());
-        build.rebuild_link = link_step(&run.units, bin);
-        if build.rebuild_link.is_none() {
-            build.rebuild_error = Some(
-                "cargo did not recompile the binary crate after its fingerprint was removed".into(),
-            );
+        let (link, _, unlinked) = link_steps(&run.units, bins);
+        build.rebuild_link = link;
+        if let Some(bin) = unlinked {
+            build.rebuild_error = Some(format!(
+                "cargo did not recompile the binary crate of `{bin}` after its fingerprint was removed"
+            ));
         }
         return None;
     }
@@ -228,199 +266,5 @@ pub fn record_rebuild(build: &mut Build, run: &BuildRun, bin: &str) -> Option<St
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::process::Usage;
-
-    fn unit(name: &str, types: &[&str], wall_s: f64) -> UnitRecord {
-        UnitRecord {
-            crate_name: name.into(),
-            crate_types: types.iter().map(|t| t.to_string()).collect(),
-            package: Some(name.into()),
-            version: Some("0.1.0".into()),
-            test: false,
-            exit_code: 0,
-            started_unix_s: 0.0,
-            usage: Usage {
-                wall_s,
-                cpu_s: wall_s,
-                peak_rss_bytes: 1 << 20,
-                load: None,
-            },
-        }
-    }
-
-    fn run(outcome: Outcome, units: Vec<UnitRecord>, exe: bool) -> BuildRun {
-        BuildRun {
-            outcome,
-            usage: Usage {
-                wall_s: 3.0,
-                cpu_s: 5.0,
-                peak_rss_bytes: 100 << 20,
-                load: None,
-            },
-            artifacts: units.len(),
-            executable: exe.then(|| PathBuf::from("/t/app")),
-            stderr_tail: "error: boom".into(),
-            missing_profile: Vec::new(),
-            wrapper_log_written: !units.is_empty(),
-            units,
-        }
-    }
-
-    #[test]
-    fn a_clean_build_with_its_link_step() {
-        let units = vec![unit("dep", &["lib"], 1.0), unit("my_app", &["bin"], 2.0)];
-        let c = record_clean(
-            &run(Outcome::Exited(0), units, true),
-            "fat",
-            "my-app",
-            false,
-        );
-        assert_eq!(c.status, Status::Ok);
-        assert_eq!(
-            c.build.link.unwrap().wall_s,
-            2.0,
-            "the bin crate, `-` as `_`"
-        );
-        assert_eq!(c.build.units.len(), 2);
-        assert_eq!(c.executable.as_deref(), Some(Path::new("/t/app")));
-        assert_eq!((c.note, c.stderr_tail), (None, None));
-    }
-
-    #[test]
-    fn failures_keep_their_code_and_stderr() {
-        let c = record_clean(&run(Outcome::Exited(101), vec![], false), "x", "app", false);
-        assert_eq!((c.status, c.exit_code), (Status::Failed, Some(101)));
-        assert_eq!(c.stderr_tail.as_deref(), Some("error: boom"));
-        let c = record_clean(
-            &run(Outcome::Signalled(9), vec![], false),
-            "x",
-            "app",
-            false,
-        );
-        assert_eq!(c.exit_code, Some(-9));
-        let c = record_clean(&run(Outcome::TimedOut, vec![], false), "x", "app", false);
-        assert_eq!(c.status, Status::Timeout);
-        // cargo said ok but named no binary: a failure, said why
-        let c = record_clean(
-            &run(Outcome::Exited(0), vec![unit("app", &["bin"], 1.0)], false),
-            "x",
-            "app",
-            false,
-        );
-        assert_eq!(c.status, Status::Failed);
-        assert!(c.stderr_tail.unwrap().contains("no executable"));
-    }
-
-    #[test]
-    fn a_missing_link_step_is_explained() {
-        // was: `?` in the link columns and nothing saying why
-        let c = record_clean(&run(Outcome::Exited(0), vec![], true), "fat", "app", true);
-        assert!(c.build.link.is_none());
-        let note = c.note.unwrap().text;
-        assert!(
-            note.contains("`fat`") && note.contains("--warm") && note.contains("`?`"),
-            "{note}"
-        );
-        let c = record_clean(&run(Outcome::Exited(0), vec![], true), "fat", "app", false);
-        assert!(c.note.unwrap().text.contains("left no log"));
-        let deps_only = vec![unit("dep", &["lib"], 1.0)];
-        let c = record_clean(
-            &run(Outcome::Exited(0), deps_only, true),
-            "fat",
-            "app",
-            false,
-        );
-        assert!(c.note.unwrap().text.contains("did not recompile `app`"));
-    }
-
-    fn sampled(wall_s: f64, contention: f64) -> BuildSample {
-        BuildSample {
-            started_unix_s: 0.0,
-            wall_s,
-            cpu_s: wall_s * 2.0,
-            peak_rss_bytes: (wall_s * 100.0) as u64,
-            contention: Some(contention),
-            busy: contention > BUSY,
-        }
-    }
-
-    #[test]
-    fn repeated_builds_are_the_median_of_the_quiet_ones() {
-        let mut b = record_clean(&run(Outcome::Exited(0), vec![], true), "x", "app", false).build;
-        aggregate(&mut b);
-        assert_eq!(b.wall_s, 3.0, "no samples: the figures stay");
-        b.samples = vec![
-            sampled(10.0, 0.01),
-            sampled(30.0, 0.5),
-            sampled(12.0, 0.02),
-            sampled(11.0, 0.0),
-        ];
-        aggregate(&mut b);
-        // the busy 30 s is left out
-        assert_eq!((b.wall_s, b.cpu_s, b.peak_rss_bytes), (11.0, 22.0, 1100));
-        assert_eq!(b.wall_s_ci, Some([10.0, 12.0]));
-        assert_eq!(b.wall_s_ci_level, Some(0.75));
-        assert_eq!(b.contention, Some(0.01));
-        assert!(!b.busy);
-        // every one busy: all of them, and busy
-        b.samples = vec![sampled(10.0, 0.3), sampled(20.0, 0.4)];
-        aggregate(&mut b);
-        assert_eq!((b.wall_s, b.busy), (15.0, true));
-        // one: that one, no interval
-        b.samples = vec![sampled(7.0, 0.0)];
-        aggregate(&mut b);
-        assert_eq!((b.wall_s, b.wall_s_ci, b.busy), (7.0, None, false));
-    }
-
-    #[test]
-    fn rebuilds() {
-        let mut b = record_clean(&run(Outcome::Exited(0), vec![], true), "x", "app", false).build;
-        let again = run(Outcome::Exited(0), vec![unit("app", &["bin"], 0.5)], true);
-        assert_eq!(record_rebuild(&mut b, &again, "app"), None);
-        assert_eq!(b.rebuild_wall_s, Some(3.0));
-        assert_eq!(b.rebuild_link.unwrap().wall_s, 0.5);
-        assert!(b.rebuild_error.is_none());
-
-        let mut b2 = b.clone();
-        record_rebuild(&mut b2, &run(Outcome::Exited(0), vec![], true), "app");
-        assert!(b2.rebuild_error.unwrap().contains("did not recompile"));
-        let mut b3 = b.clone();
-        let stopped = run(Outcome::Interrupted, vec![], false);
-        assert_eq!(
-            record_rebuild(&mut b3, &stopped, "app"),
-            Some(Status::Interrupted)
-        );
-        assert!(b3.rebuild_error.unwrap().starts_with("rebuild Interrupted"));
-    }
-
-    #[test]
-    fn only_the_bin_units_fingerprints_are_removed() {
-        let dir = tempfile::tempdir().unwrap();
-        let unit = |rel: &str, file: &str| {
-            let d = dir.path().join(rel);
-            std::fs::create_dir_all(&d).unwrap();
-            std::fs::write(d.join(file), "x").unwrap();
-            d
-        };
-        let bin = unit("lto-fat/.fingerprint/app-1", "bin-app");
-        let lib = unit("lto-fat/.fingerprint/app-2", "lib-app");
-        let script = unit(
-            "lto-fat/.fingerprint/app-3",
-            "build-script-build-script-build",
-        );
-        let cross = unit(
-            "x86_64-unknown-linux-gnu/lto-fat/.fingerprint/app-4",
-            "bin-app",
-        );
-        let other = unit("lto-fat/.fingerprint/app-5", "bin-application");
-        assert_eq!(invalidate_bin(dir.path(), "app").unwrap(), 2);
-        assert!(!bin.exists() && !cross.exists());
-        assert!(lib.exists() && script.exists() && other.exists());
-        assert_eq!(
-            invalidate_bin(&dir.path().join("absent"), "app").unwrap(),
-            0
-        );
-    }
-}
+#[path = "steps_tests.rs"]
+mod tests;

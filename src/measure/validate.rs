@@ -181,7 +181,10 @@ fn runs(scope: &Scope, asked: &Asked, project: &Project) -> Result<(Vec<Workload
     let train_metadata = workload::training_from_metadata(&project.metadata)?;
     let (train_asked, in_metadata) = (!train_cli.is_empty(), !train_metadata.is_empty());
     let given = workload::collect(train_cli, train_metadata);
-    for w in workloads.iter().chain(&given) {
+    let mut given = given;
+    let bins = project.bin_names();
+    for w in workloads.iter_mut().chain(&mut given) {
+        workload::resolve_bins(w, &bins, project.default_bin.as_deref())?;
         workload::check_runnable(w)?;
     }
     for w in &mut workloads {
@@ -198,6 +201,18 @@ fn runs(scope: &Scope, asked: &Asked, project: &Project) -> Result<(Vec<Workload
         in_metadata,
     };
     Ok((workloads, training))
+}
+
+/// The note saying several binaries are measured because neither `--bin`
+/// nor `--bins` chose them.
+fn every_binary(project: &Project) -> Option<Note> {
+    (project.chosen == workspace::Chosen::Default && project.bins.len() > 1).then(|| {
+        NoteKind::EveryBinary {
+            bins: project.bins.iter().map(|b| b.name.clone()).collect(),
+            packages: project.packages.clone(),
+        }
+        .into()
+    })
 }
 
 /// This shard's configurations (baseline in every shard), and a note
@@ -296,6 +311,7 @@ fn resolve(scope: &Scope, asked: &Asked) -> Result<Prepared> {
     let gold_note = check_keys(&configs, &project)?;
     let wrappers = user_wrappers(&config_files);
     let mut notes = wrappers.notes();
+    notes.extend(every_binary(&project));
     notes.extend(training_note);
     notes.extend(resolve::unread_configs_note(&cwd, &project.workspace_root));
     notes.extend(shard_note);

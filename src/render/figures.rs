@@ -199,3 +199,26 @@ pub(super) fn builds_range(counts: impl Iterator<Item = usize>) -> Option<(usize
     };
     Some((least, most, n))
 }
+
+/// The binaries measured with their packages: `` `grex` of grex 1.4.6 ``,
+/// `` `one` and `two` of pair 0.1.0 ``, `` `left` of left 0.1.0 and
+/// `right` of right 0.1.0 ``.
+pub fn bins_of_packages(project: &crate::results::measure::Project) -> String {
+    let parts: Vec<String> = project
+        .packages()
+        .into_iter()
+        .map(|(package, version)| {
+            let bins: Vec<String> = project
+                .bins
+                .iter()
+                .filter(|b| b.package == package)
+                .map(|b| b.name.clone())
+                .collect();
+            format!("{} of {package} {version}", super::notes::list(&bins))
+        })
+        .collect();
+    match parts.as_slice() {
+        [init @ .., last] if !init.is_empty() => format!("{} and {last}", init.join(", ")),
+        _ => parts.concat(),
+    }
+}

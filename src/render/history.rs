@@ -35,12 +35,13 @@ pub fn entries(docs: &[MeasureDocument]) -> Vec<Entry> {
                 .iter()
                 .filter(|c| c.status == Status::Ok)
                 .map(|c| {
-                    let bin = c.binary.as_ref();
+                    // several binaries: their sizes added up
+                    let bin = c.sizes(None);
                     (
                         c.name.clone(),
                         Point {
-                            size_bytes: bin.map(|b| b.size_bytes),
-                            shipped_bytes: bin.map(|b| b.shipped_bytes),
+                            size_bytes: bin.as_ref().map(|b| b.size_bytes),
+                            shipped_bytes: bin.as_ref().map(|b| b.shipped_bytes),
                             build_s: c.build.as_ref().filter(|b| !b.warm).and(c.whole_build_s()),
                             runtime: c
                                 .series

@@ -42,24 +42,60 @@ pub fn report(report: &InspectDocument, top: usize) -> Report {
     }
 }
 
+/// One section per binary target (one when there is one), then the notes.
 fn blocks(report: &InspectDocument, top: usize) -> Vec<Block> {
-    let mut out = Vec::new();
-    sizes(report, top, &mut out);
-    if let Some(diff) = &report.diff {
-        diff_blocks(diff, &report.workspace_crates, top, &mut out);
-    }
-    calls(report, top, &mut out);
-    duplicates(report, top, &mut out);
+    let mut targets: Vec<Option<&str>> = Vec::new();
     for b in &report.binaries {
-        for why in &b.unavailable {
-            out.push(Block::Text(format!("{}: {why}", b.name)));
+        if !targets.contains(&b.bin.as_deref()) {
+            targets.push(b.bin.as_deref());
         }
+    }
+    let mut out = Vec::new();
+    for bin in &targets {
+        if targets.len() > 1 {
+            out.push(Block::Heading(format!(
+                "Binary `{}`",
+                bin.unwrap_or("(file)")
+            )));
+        }
+        let of_bin = InspectDocument {
+            binaries: report
+                .binaries
+                .iter()
+                .filter(|b| b.bin.as_deref() == *bin)
+                .cloned()
+                .collect(),
+            diffs: report
+                .diffs
+                .iter()
+                .filter(|d| d.bin.as_deref() == *bin)
+                .cloned()
+                .collect(),
+            notes: Vec::new(),
+            ..report.clone()
+        };
+        target_blocks(&of_bin, top, &mut out);
     }
     if !report.notes.is_empty() {
         out.push(Block::Heading("Notes".into()));
         out.push(Block::List(report.notes.clone()));
     }
     out
+}
+
+/// One binary target's blocks.
+fn target_blocks(report: &InspectDocument, top: usize, out: &mut Vec<Block>) {
+    sizes(report, top, out);
+    for diff in &report.diffs {
+        diff_blocks(diff, &report.workspace_crates, top, out);
+    }
+    calls(report, top, out);
+    duplicates(report, top, out);
+    for b in &report.binaries {
+        for why in &b.unavailable {
+            out.push(Block::Text(format!("{}: {why}", b.name)));
+        }
+    }
 }
 
 fn sizes(report: &InspectDocument, top: usize, out: &mut Vec<Block>) {

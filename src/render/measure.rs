@@ -9,9 +9,7 @@ use super::blocks::{Align, Block, Report, Table};
 use super::cells::Cell;
 use super::{View, own};
 use crate::results::BASELINE;
-use crate::results::measure::{
-    Build, Configuration, Machine, MeasureDocument, SECTION_GROUPS, Status, Unit,
-};
+use crate::results::measure::{Build, Configuration, Machine, MeasureDocument, Status, Unit};
 use crate::results::pipeline;
 
 /// How many crates the per-crate cost table shows.
@@ -26,7 +24,10 @@ pub fn report(doc: &MeasureDocument, view: View) -> Report {
         Block::Table(configurations(doc, view)),
         Block::Text(legend(doc, view)),
     ];
-    if let Some(bytes) = bytes(doc, view) {
+    if let Some(each) = super::sizes::per_binary(doc) {
+        blocks.push(Block::Table(each));
+    }
+    if let Some(bytes) = super::sizes::by_group(doc, view) {
         blocks.push(Block::Table(bytes));
     }
     if view.wide
@@ -77,7 +78,7 @@ pub fn report(doc: &MeasureDocument, view: View) -> Report {
         }
     }
     Report {
-        title: format!("cargo lto measure: {}", doc.project.bin),
+        title: format!("cargo lto measure: {}", doc.project.bin_names().join(", ")),
         blocks,
     }
 }
@@ -110,7 +111,7 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
     let base_build = base.and_then(|b| b.build.as_ref());
     let base_link = base_build.and_then(|b| b.link.as_ref());
     let base_stages = base.map_or(0.0, |b| pipeline::cost(&b.pipeline).0);
-    let base_bin = base.and_then(|b| b.binary.as_ref());
+    let base_bin = base.and_then(|b| b.sizes(None));
     let mut headers = vec![("config", Align::Left), ("status", Align::Left)];
     if hosts.len() > 1 {
         headers.push(("host", Align::Left));
@@ -188,22 +189,19 @@ fn configurations(doc: &MeasureDocument, view: View) -> Table {
             }
             None => row.extend(std::iter::repeat_n(Cell::Empty, if wide { 8 } else { 4 })),
         }
-        if let Some(bin) = &c.binary {
+        if let Some(bin) = c.sizes(None) {
             row.extend([
                 Cell::Bytes(bin.size_bytes),
-                base_bin.map_or(Cell::Empty, |bb| {
+                base_bin.as_ref().map_or(Cell::Empty, |bb| {
                     Cell::Change(bin.size_bytes as f64 / bb.size_bytes as f64 - 1.0)
                 }),
                 Cell::Bytes(bin.shipped_bytes),
-                base_bin.map_or(Cell::Empty, |bb| {
+                base_bin.as_ref().map_or(Cell::Empty, |bb| {
                     Cell::Change(bin.shipped_bytes as f64 / bb.shipped_bytes as f64 - 1.0)
                 }),
             ]);
             if wide {
-                row.extend([
-                    Cell::Bytes(bin.sections.get("text").copied().unwrap_or(0)),
-                    Cell::Count(bin.symbols),
-                ]);
+                row.extend([Cell::Bytes(bin.group("text")), Cell::Count(bin.symbols)]);
             }
         }
         table.row(row);
@@ -244,72 +242,6 @@ fn build_cell(b: &Build, wide: bool, mixed: bool) -> Cell {
     }
 }
 
-/// Where each configuration's size changed against baseline, by section
-/// group: a file-size change that is all debug info is no change to the
-/// program a user ships stripped. The groups add up to the file; a group
-/// that changed in no configuration is left out (the footnote says so).
-fn bytes(doc: &MeasureDocument, view: View) -> Option<Table> {
-    let base = doc
-        .config(BASELINE)
-        .filter(|c| c.status == Status::Ok)?
-        .binary
-        .as_ref()?;
-    let get =
-        |b: &crate::results::measure::Binary, g: &str| b.sections.get(g).copied().unwrap_or(0);
-    let rows: Vec<(&Configuration, &crate::results::measure::Binary)> = doc
-        .configurations
-        .iter()
-        .filter(own)
-        .filter(|c| c.name != BASELINE)
-        .filter_map(|c| Some((c, c.binary.as_ref()?)))
-        .collect();
-    let groups: Vec<&str> = SECTION_GROUPS
-        .iter()
-        .copied()
-        .filter(|g| rows.iter().any(|(_, b)| get(b, g) != get(base, g)))
-        .collect();
-    let mut headers = vec![("config", Align::Left)];
-    headers.extend(
-        groups
-            .iter()
-            .map(|g| (super::figures::section_group(g), Align::Right)),
-    );
-    headers.push(("file", Align::Right));
-    if view.wide {
-        headers.push(("shipped", Align::Right));
-    }
-    let mut table =
-        Table::new(&headers).titled("size change against baseline by section group".to_string());
-    let delta = |a: u64, b: u64| Cell::BytesDelta(a as i64 - b as i64);
-    for (c, bin) in rows {
-        let mut row = vec![Cell::Text(c.name.clone())];
-        row.extend(groups.iter().map(|g| delta(get(bin, g), get(base, g))));
-        row.push(delta(bin.size_bytes, base.size_bytes));
-        if view.wide {
-            row.push(delta(bin.shipped_bytes, base.shipped_bytes));
-        }
-        table.row(row);
-    }
-    let unchanged: Vec<&str> = SECTION_GROUPS
-        .iter()
-        .filter(|g| !groups.contains(g))
-        .map(|g| super::figures::section_group(g))
-        .collect();
-    table.footnotes.push(
-        "code: .text, .plt; data: .data, .data.rel.ro, the GOT and their dynamic relocations\n(.bss takes no file space); symbols: .symtab, .strtab; other: the rest of the file\n(.dynsym, .comment, headers, padding)."
-            .into(),
-    );
-    table.footnotes.push(if unchanged.is_empty() {
-        "The groups add up to the file.".to_string()
-    } else {
-        format!(
-            "The groups add up to the file.\nNot shown, unchanged everywhere: {}.",
-            unchanged.join(", ")
-        )
-    });
-    (!table.rows.is_empty()).then_some(table)
-}
-
 /// The distinct machines of a (merged) document, in order of appearance.
 pub(super) fn hosts(doc: &MeasureDocument) -> Vec<&Machine> {
     let mut out: Vec<&Machine> = Vec::new();
@@ -343,11 +275,8 @@ fn legend(doc: &MeasureDocument, view: View) -> String {
         lines.push("`pgo`, `bolt`: the whole pipeline (pgo: instrumented build, training, merge, the build with the profile; bolt: the build, then BOLT's instrumentation, training and optimization; the notes have each stage); its link RSS is the largest stage's.".into());
     }
     lines.extend([
-        format!(
-            "link RSS: peak memory of the final rustc of `{}` (its compile, LTO, the linker).",
-            doc.project.bin
-        ),
-        "size: the file; shipped: the sections loaded at run time, what `strip` keeps.".into(),
+        link_legend(doc),
+        size_legend(doc),
         format!(
             "build ×, size ±, shipped ± (-v: RSS ×): against `baseline` ({} as your files resolve it).",
             doc.base_profile
@@ -376,11 +305,37 @@ fn legend(doc: &MeasureDocument, view: View) -> String {
             "peak RSS: the build's largest single process; link: the final rustc's time.".into(),
         );
         lines.push(format!(
-            "rebuild: `cargo build` recompiling `{}`'s crate, as after an edit to it; .text: machine code.",
-            doc.project.bin
+            "rebuild: `cargo build` recompiling {}, as after an edit to it; .text: machine code.",
+            match doc.project.bins.as_slice() {
+                [one] => format!("`{}`'s crate", one.name),
+                _ => "each binary's crate".to_string(),
+            }
         ));
     }
     lines.join("\n")
+}
+
+/// What the link RSS column is.
+fn link_legend(doc: &MeasureDocument) -> String {
+    match doc.project.bins.as_slice() {
+        [one] => format!(
+            "link RSS: peak memory of the final rustc of `{}` (its compile, LTO, the linker).",
+            one.name
+        ),
+        _ => "link RSS: peak memory of the binaries' final rustc (its compile, LTO, the linker), the largest of them.".into(),
+    }
+}
+
+/// What the size columns are.
+fn size_legend(doc: &MeasureDocument) -> String {
+    let what = "size: the file; shipped: the sections loaded at run time, what `strip` keeps";
+    match doc.project.bins.len() {
+        1 => format!("{what}."),
+        n => format!(
+            "{what};
+of the {n} binaries together (the table below has each one's)."
+        ),
+    }
 }
 
 /// What the build column is: one clean build, the median of several (and

@@ -22,6 +22,7 @@ pub mod notes;
 pub mod reasons;
 pub mod report;
 pub mod runtime;
+pub mod sizes;
 pub mod stages;
 pub mod svg;
 pub mod table;

@@ -177,6 +177,17 @@ fn build(kind: &NoteKind) -> Option<String> {
             }
         ),
         NoteKind::NoTwin { config, why } => format!("`{config}`: {why}"),
+        NoteKind::BoltUntrained { config, bin } => format!(
+            "`{config}`: the BOLT training never ran `{bin}`, so it has no profile to be laid out by: it is measured as linked (with the relocations BOLT needs), stripped as the profile says"
+        ),
+        NoteKind::EveryBinary { bins, packages } => format!(
+            "measured every binary of {} together ({}), as one `cargo build` builds them: sizes are each binary's and their sum; --bin NAME measures one",
+            match packages.as_slice() {
+                [one] => format!("`{one}`"),
+                many => format!("the packages {}", list(many)),
+            },
+            list(bins)
+        ),
         _ => return None,
     })
 }
@@ -353,5 +364,15 @@ pub fn failure(f: &Failure) -> String {
         Failure::MergeFdata => "merge-fdata could not merge its BOLT profiles".into(),
         Failure::BoltOptimize => "llvm-bolt could not optimize its binary".into(),
         Failure::Strip => "llvm-strip could not strip its BOLT output".into(),
+    }
+}
+
+/// Names as a list reads: `a`, `a` and `b`, `a`, `b` and `c`.
+pub(super) fn list(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }

@@ -38,10 +38,8 @@ fn provenance(doc: &MeasureDocument) -> String {
         None => String::new(),
     };
     format!(
-        "`{}` of {} {}{}; measured {when} on {} × {}, {} memory, {}; {rustc}{source}; profile `{}`{}.",
-        doc.project.bin,
-        doc.project.package,
-        doc.project.version,
+        "{}{}; measured {when} on {} × {}, {} memory, {}; {rustc}{source}; profile `{}`{}.",
+        super::figures::bins_of_packages(&doc.project),
         doc.project
             .target
             .as_ref()
@@ -84,7 +82,7 @@ fn table(doc: &MeasureDocument) -> Table {
     let base = doc
         .config(BASELINE)
         .filter(|c| c.status == Status::Ok)
-        .and_then(|c| c.binary.as_ref());
+        .and_then(|c| c.sizes(None));
     let build = if doc.builds_warm() {
         "warm build"
     } else {
@@ -112,7 +110,7 @@ fn table(doc: &MeasureDocument) -> Table {
     let refs: Vec<(&str, Align)> = headers.iter().map(|(h, a)| (h.as_str(), *a)).collect();
     let mut table = Table::new(&refs);
     for c in &doc.configurations {
-        let mut r = row(doc, c, base);
+        let mut r = row(doc, c, base.as_ref());
         if hosts.len() > 1 {
             r.insert(
                 1,
@@ -138,7 +136,7 @@ fn table(doc: &MeasureDocument) -> Table {
 fn row(
     doc: &MeasureDocument,
     c: &Configuration,
-    base: Option<&crate::results::measure::Binary>,
+    base: Option<&crate::results::measure::Sizes>,
 ) -> Vec<Cell> {
     let name = match &c.identical_to {
         Some(o) => format!("{} (= {o})", c.name),
@@ -150,12 +148,14 @@ fn row(
         row.extend(std::iter::repeat_n(Cell::Empty, 4 + doc.workloads.len()));
         return row;
     }
-    let bin = c.binary.as_ref();
+    let bin = c.sizes(None);
     let build = c.build.as_ref();
     row.extend([
-        bin.map_or(Cell::Empty, |b| Cell::Bytes(b.size_bytes)),
-        bin.map_or(Cell::Empty, |b| Cell::Bytes(b.shipped_bytes)),
-        match (bin, base) {
+        bin.as_ref()
+            .map_or(Cell::Empty, |b| Cell::Bytes(b.size_bytes)),
+        bin.as_ref()
+            .map_or(Cell::Empty, |b| Cell::Bytes(b.shipped_bytes)),
+        match (&bin, base) {
             (Some(b), Some(bb)) => {
                 Cell::Change(b.shipped_bytes as f64 / bb.shipped_bytes as f64 - 1.0)
             }
@@ -213,7 +213,12 @@ pub fn report(sections: &[Section]) -> Report {
         }
         let mut t = table(doc);
         t.footnotes.push(format!(
-            "shipped: bytes loaded at run time (what strip keeps), ± against baseline; {}{}; link peak: the final rustc's peak memory{}",
+            "shipped: bytes loaded at run time (what strip keeps){}, ± against baseline; {}{}; link peak: the final rustc's peak memory{}{}",
+            if doc.project.bins.len() > 1 {
+                ", of the binaries together (the next table has each one's)"
+            } else {
+                ""
+            },
             if doc.builds_warm() {
                 "warm build: one build in a reused directory, not a clean build".to_string()
             } else {
@@ -242,21 +247,32 @@ pub fn report(sections: &[Section]) -> Report {
             } else {
                 ""
             },
+            if doc.project.bins.len() > 1 {
+                " (the largest of the binaries' links)"
+            } else {
+                ""
+            },
             match &doc.runtime_plan {
                 Some(p) => format!(
-                    "; runtime: ratio of medians to baseline's [95% CI] over interleaved runs ({}), `noise` unless the p-value adjusted for every comparison is under 0.05, the CI excludes 1 and the effect is at least 1%",
+                    "; runtime: ratio of medians to baseline's [95% CI] over interleaved runs ({}), `noise` unless {}",
                     match p.counter {
                         Counter::Time => "wall time",
                         Counter::PerfEvent => "instructions, perf",
                         Counter::Callgrind => "instructions, callgrind",
                         Counter::Cachegrind => "instructions, cachegrind",
                         Counter::CachegrindFetchMisses => "simulated instruction-fetch misses, cachegrind",
+                    },
+                    match p.counter {
+                        // deterministic counts: no p-value (docs/results-schema.md)
+                        Counter::Time => "the p-value adjusted for every comparison is under 0.05, the CI excludes 1 and the effect is at least 1%",
+                        _ => "the CI excludes 1, the effect is at least 1% and outside the A/A floor (counts vary too little for a p-value to say more)",
                     }
                 ),
                 None => String::new(),
             }
         ));
         blocks.push(Block::Table(t));
+        blocks.extend(super::sizes::per_binary(doc).map(Block::Table));
         blocks.extend(super::stages::stages(doc).map(Block::Table));
         match &s.advice {
             Ok(r) => {
@@ -305,7 +321,7 @@ pub fn report(sections: &[Section]) -> Report {
         }
     }
     let title = match sections.first() {
-        Some(s) => format!("cargo lto: {}", s.doc.project.bin),
+        Some(s) => format!("cargo lto: {}", s.doc.project.bin_names().join(", ")),
         None => "cargo lto".into(),
     };
     Report { title, blocks }

@@ -273,18 +273,24 @@ fn failures(doc: &MeasureDocument, w: &Workload) -> Vec<String> {
     }
     lines.insert(
         1,
-        format!("    ran `{}`", command_line(w, &doc.project.bin)),
+        format!("    ran `{}`", command_line(w, &doc.project.bin_names())),
     );
     lines
 }
 
 /// The workload's command as a shell would need it typed, `{bin}` as the
-/// binary's name.
-fn command_line(w: &Workload, bin: &str) -> String {
+/// binary's name (the only one), `{bin:NAME}` as NAME.
+fn command_line(w: &Workload, bins: &[&str]) -> String {
     let words: Vec<String> = w
         .command
         .iter()
-        .map(|word| word.replace("{bin}", bin))
+        .map(|word| {
+            crate::results::runtime::substitute(word, &|name| {
+                name.or(bins.first().copied())
+                    .unwrap_or("{bin}")
+                    .to_string()
+            })
+        })
         .collect();
     if w.shell {
         format!("sh -c {}", shell_words::quote(&words.join(" ")))

@@ -38,6 +38,10 @@ pub struct Constraints {
     pub max_link_memory_bytes: Option<u64>,
     /// `--need`.
     pub needs: Vec<Need>,
+    /// `--bin`: the binary whose size counts; null: every binary measured,
+    /// their sizes added up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bin: Option<String>,
 }
 
 /// `cargo lto recommend`'s answer.

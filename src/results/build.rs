@@ -3,6 +3,8 @@
 //! link step and the rebuild. Re-exported by `results::measure`, whose
 //! `Configuration` holds them.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// Build measurements: one or more clean builds (`--build-runs`) and one
@@ -34,13 +36,20 @@ pub struct Build {
     pub warm: bool,
     /// Every rustc invocation, in start order.
     pub units: Vec<Unit>,
-    /// The final binary crate's rustc invocation: its compile, LTO and link.
+    /// The final binary crate's rustc invocation: its compile, LTO and
+    /// link. With several binaries, the largest of each figure over their
+    /// link steps (the longest, the most CPU, the highest peak).
     pub link: Option<Step>,
+    /// With several binaries: each one's link step, by binary target
+    /// (empty with one).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub links: BTreeMap<String, Step>,
     /// Wall seconds of the rebuild after bumping the binary crate root's mtime.
     pub rebuild_wall_s: Option<f64>,
     /// CPU seconds of that rebuild.
     pub rebuild_cpu_s: Option<f64>,
-    /// The final rustc invocation of the rebuild.
+    /// The final rustc invocation of the rebuild (with several binaries,
+    /// the largest of each figure, as `link`).
     pub rebuild_link: Option<Step>,
     /// Why the rebuild has no figure, if it has none.
     pub rebuild_error: Option<String>,
@@ -82,6 +91,18 @@ pub struct BuildSample {
     pub contention: Option<f64>,
     /// `contention` above the busy threshold: left out of the median.
     pub busy: bool,
+}
+
+impl Step {
+    /// The largest of each figure of `steps` (None for none): the link
+    /// figure of several binaries.
+    pub fn largest<'a>(steps: impl IntoIterator<Item = &'a Step>) -> Option<Step> {
+        steps.into_iter().copied().reduce(|a, b| Step {
+            wall_s: a.wall_s.max(b.wall_s),
+            cpu_s: a.cpu_s.max(b.cpu_s),
+            peak_rss_bytes: a.peak_rss_bytes.max(b.peak_rss_bytes),
+        })
+    }
 }
 
 impl Build {

@@ -203,8 +203,10 @@ pub enum ReportNote {
 pub struct Row {
     /// Configuration name.
     pub config: String,
-    /// `size`, `shipped`, `build`, `build:<stage>` (a pipeline's stage),
-    /// `link_memory`, `runtime:<workload>`, or `status`.
+    /// `size`, `shipped` (with several binaries `size:<bin>`,
+    /// `shipped:<bin>`, each binary against its own), `build`,
+    /// `build:<stage>` (a pipeline's stage), `link_memory`,
+    /// `runtime:<workload>`, or `status`.
     pub check: String,
     /// The baseline's figure (bytes, seconds, or the median).
     pub old: Option<f64>,

@@ -5,8 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Version of this document's layout.
-pub const INSPECT_SCHEMA_VERSION: u32 = 1;
+/// Version of this document's layout. 2 inspects several binary targets
+/// at once: each binary says which (`bin`), and `diff` became `diffs`, one
+/// per binary target.
+pub const INSPECT_SCHEMA_VERSION: u32 = 2;
 
 /// The whole inspection.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,10 +21,12 @@ pub struct InspectDocument {
     pub split_std: bool,
     /// The workspace's own crates (listed first in reports), when known.
     pub workspace_crates: Vec<String>,
-    /// One entry per binary (configuration or file).
+    /// One entry per binary (configuration or file; with several binary
+    /// targets, per configuration and binary target).
     pub binaries: Vec<BinaryReport>,
-    /// The comparison of two of them, if two were available.
-    pub diff: Option<DiffReport>,
+    /// The comparison of two configurations, per binary target where two
+    /// were available.
+    pub diffs: Vec<DiffReport>,
     /// What the reader should know: attribution rules, why something is absent.
     pub notes: Vec<String>,
 }
@@ -32,6 +36,9 @@ pub struct InspectDocument {
 pub struct BinaryReport {
     /// Configuration name, or the file name for `--file`.
     pub name: String,
+    /// The binary target it is (null for `--file`).
+    #[serde(default)]
+    pub bin: Option<String>,
     /// The executable.
     pub path: String,
     /// Where its symbols were read, when not from it: the unstripped twin
@@ -161,6 +168,9 @@ pub struct DuplicateGroup {
 /// Two binaries compared.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiffReport {
+    /// The binary target compared (null for `--file`).
+    #[serde(default)]
+    pub bin: Option<String>,
     /// The reference (default `off`).
     pub base: String,
     /// The one compared with it (default `fat`).

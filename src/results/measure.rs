@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::binary::{Bin, Binary, Sizes};
 pub use super::build::{Build, BuildSample, Step, Unit};
 pub use super::runtime::{
     CompareBy, CompareOutput, Counter, EarlierWorkload, LeftOut, Metric, Plan, RuntimePlan, Series,
@@ -137,14 +138,51 @@ pub struct Toolchain {
 pub struct Project {
     /// Workspace root directory.
     pub workspace_root: PathBuf,
-    /// Package with the binary.
-    pub package: String,
-    /// Its version.
-    pub version: String,
-    /// Binary target.
-    pub bin: String,
+    /// The binary targets measured, each with its package: every
+    /// configuration's build builds them all.
+    pub bins: Vec<Bin>,
     /// `--target`, if given.
     pub target: Option<String>,
+}
+
+impl Project {
+    /// The binary targets' names, in order.
+    pub fn bin_names(&self) -> Vec<&str> {
+        self.bins.iter().map(|b| b.name.as_str()).collect()
+    }
+
+    /// True when `other` measured the same binary targets of the same
+    /// packages (their versions may differ: a later commit).
+    pub fn same_bins(&self, other: &Project) -> bool {
+        let key = |p: &Project| -> Vec<(String, String)> {
+            p.bins
+                .iter()
+                .map(|b| (b.package.clone(), b.name.clone()))
+                .collect()
+        };
+        key(self) == key(other)
+    }
+
+    /// The binaries as `package/bin`, comma separated: for messages.
+    pub fn bins_label(&self) -> String {
+        let names: Vec<String> = self
+            .bins
+            .iter()
+            .map(|b| format!("{}/{}", b.package, b.name))
+            .collect();
+        names.join(", ")
+    }
+
+    /// The packages measured, each once, in order, with their versions.
+    pub fn packages(&self) -> Vec<(&str, &str)> {
+        let mut out: Vec<(&str, &str)> = Vec::new();
+        for b in &self.bins {
+            if !out.iter().any(|(p, _)| *p == b.package) {
+                out.push((&b.package, &b.version));
+            }
+        }
+        out
+    }
 }
 
 /// One configuration's results.
@@ -172,8 +210,10 @@ pub struct Configuration {
     /// earlier clean sweep (`build.carried_from`).
     #[serde(default)]
     pub warm_build: Option<Build>,
-    /// The binary (present when the build succeeded).
-    pub binary: Option<Binary>,
+    /// Its binaries, one per binary target measured (`project.bins`), in
+    /// that order (present when the build succeeded).
+    #[serde(default)]
+    pub binaries: Vec<Binary>,
     /// What was measured at run time: one series per workload (with
     /// `--run`/`--run-cmd`) and metric.
     #[serde(default)]
@@ -196,40 +236,39 @@ pub struct Configuration {
     pub pgo_coverage: Option<super::pipeline::Coverage>,
 }
 
-/// Size of a binary and of its section groups.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Binary {
-    /// Where the binary is (under the configuration's target directory).
-    pub path: PathBuf,
-    /// Size on disk in bytes.
-    pub size_bytes: u64,
-    /// Bytes of the sections loaded at run time: what `strip` keeps.
-    pub shipped_bytes: u64,
-    /// The file's bytes by section group ([`SECTION_GROUPS`]: `text`,
-    /// `rodata`, `data`, `unwind`, `debug`, `symbols`, `other`;
-    /// docs/results-schema.md says which sections each holds): they add
-    /// up to `size_bytes`.
-    pub sections: BTreeMap<String, u64>,
-    /// Entries in the static symbol table (0 when stripped).
-    pub symbols: u64,
-    /// SHA-256 of the file, hex (null in older documents): equal hashes
-    /// are the same binary.
-    #[serde(default)]
-    pub sha256: Option<String>,
-    /// For a binary without a symbol table (`strip = "symbols"`): an
-    /// unstripped twin of the same code (the final rustc run again with
-    /// `-C strip=none`, its `.text` equal byte for byte), which `inspect`
-    /// reads the symbols from.
-    #[serde(default)]
-    pub symbols_from: Option<PathBuf>,
-    /// Bytes of the static symbol table (`.symtab`, `.strtab`) that strip
-    /// removed: the `symbols` group of the unstripped twin, what keeping
-    /// symbols (`strip = "debuginfo"`) would add to the file.
-    #[serde(default)]
-    pub stripped_symbols_bytes: Option<u64>,
-}
-
 impl Configuration {
+    /// The sizes of its binary `bin`, or of all its binaries added up
+    /// (`None`); None when it has not that binary, or none.
+    pub fn sizes(&self, bin: Option<&str>) -> Option<Sizes> {
+        match bin {
+            Some(name) => Sizes::sum(self.binary(name)),
+            None => Sizes::sum(&self.binaries),
+        }
+    }
+
+    /// Its binary of the binary target `bin`.
+    pub fn binary(&self, bin: &str) -> Option<&Binary> {
+        self.binaries.iter().find(|b| b.bin == bin)
+    }
+
+    /// Each binary's SHA-256, by binary target: what makes two
+    /// configurations' builds the same. None without binaries, or when
+    /// one has no hash.
+    pub fn hashes(&self) -> Option<Vec<(&str, &str)>> {
+        if self.binaries.is_empty() {
+            return None;
+        }
+        self.binaries
+            .iter()
+            .map(|b| Some((b.bin.as_str(), b.sha256.as_deref()?)))
+            .collect()
+    }
+
+    /// True when it has its binaries (its build succeeded).
+    pub fn built(&self) -> bool {
+        !self.binaries.is_empty()
+    }
+
     /// Wall seconds of building it: its timed build, plus the stages of its
     /// pipeline (PGO, BOLT) when it has one.
     pub fn whole_build_s(&self) -> Option<f64> {

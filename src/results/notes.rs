@@ -79,6 +79,14 @@ pub enum NoteKind {
     /// The metadata's `train` table trained nothing: no pipeline
     /// configuration ran.
     TrainTableUnused,
+    /// Several binaries measured, every one of the selected packages'
+    /// (neither `--bin` nor `--bins` given).
+    EveryBinary {
+        /// Their names.
+        bins: Vec<String>,
+        /// Their packages.
+        packages: Vec<String>,
+    },
     /// This document is shard `k` of `n`.
     Shard {
         /// This shard.
@@ -173,6 +181,14 @@ pub enum NoteKind {
         config: String,
         /// llvm-bolt's warning.
         said: String,
+    },
+    /// A binary BOLT's training never ran: no profile to lay it out by,
+    /// so it is measured as linked (stripped as the profile says).
+    BoltUntrained {
+        /// The configuration.
+        config: String,
+        /// The binary.
+        bin: String,
     },
     /// No unstripped twin for inspect.
     NoTwin {

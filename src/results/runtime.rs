@@ -14,8 +14,9 @@ use super::status::Status;
 pub struct Workload {
     /// Name (`--run NAME='…'`), or `run1`, `run2`, … when unnamed.
     pub name: String,
-    /// The command: words with `{bin}` standing for the binary, or with
-    /// `shell`, one string for `sh -c`.
+    /// The command: words with `{bin}` standing for the binary (with
+    /// several binaries, `{bin:NAME}` for binary NAME), or with `shell`,
+    /// one string for `sh -c`.
     pub command: Vec<String>,
     /// Run through `sh -c`.
     pub shell: bool,
@@ -331,4 +332,42 @@ pub struct Series {
     /// did not run them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carried_from: Option<String>,
+}
+
+/// Each `{bin}` (`None`) and `{bin:NAME}` (`Some(NAME)`) in `text`, with
+/// where it is.
+pub fn placeholders(text: &str) -> Vec<(std::ops::Range<usize>, Option<&str>)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("{bin") {
+        let start = from + i;
+        let rest = &text[start + 4..];
+        from = start + 4;
+        if rest.starts_with('}') {
+            out.push((start..start + 5, None));
+            from = start + 5;
+        } else if let Some(named) = rest.strip_prefix(':')
+            && let Some(end) = named.find('}')
+            && end > 0
+            && !named[..end].contains(['{', ' '])
+        {
+            let stop = start + 5 + end + 1;
+            out.push((start..stop, Some(&named[..end])));
+            from = stop;
+        }
+    }
+    out
+}
+
+/// `text` with each `{bin}` and `{bin:NAME}` replaced by `with(name)`.
+pub fn substitute(text: &str, with: &dyn Fn(Option<&str>) -> String) -> String {
+    let mut out = String::new();
+    let mut from = 0;
+    for (range, name) in placeholders(text) {
+        out.push_str(&text[from..range.start]);
+        out.push_str(&with(name));
+        from = range.end;
+    }
+    out.push_str(&text[from..]);
+    out
 }

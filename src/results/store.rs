@@ -334,9 +334,11 @@ mod tests {
             },
             project: Project {
                 workspace_root: root.to_path_buf(),
-                package: "app".into(),
-                version: "0.1.0".into(),
-                bin: "app".into(),
+                bins: vec![crate::results::measure::Bin {
+                    name: "app".into(),
+                    package: "app".into(),
+                    version: "0.1.0".into(),
+                }],
                 target: None,
             },
             base_profile: "release".into(),
@@ -443,7 +445,7 @@ mod tests {
             build: None,
             warm_build: None,
             pipeline: Vec::new(),
-            binary: None,
+            binaries: Vec::new(),
             identical_to: None,
             machine: None,
             pgo_coverage: None,

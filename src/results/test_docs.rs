@@ -77,7 +77,7 @@ pub fn doc(specs: &[Spec]) -> MeasureDocument {
                     },
                 );
             }
-            let bin = c.binary.as_mut().unwrap();
+            let bin = &mut c.binaries[0];
             bin.shipped_bytes = s.shipped;
             bin.size_bytes = s.file;
             let build = c.build.as_mut().unwrap();

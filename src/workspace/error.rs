@@ -29,13 +29,12 @@ pub enum Error {
         "no binary target in the workspace at {0}: LTO happens only when linking a bin, cdylib or staticlib; measure needs a package with a [[bin]]"
     )]
     NoBinaryInWorkspace(String),
-    /// Several members have binaries and none was chosen.
-    #[error("several packages have binaries ({}): choose one with -p", .0.join(", "))]
-    SeveralPackages(Vec<String>),
-    /// `--bin NAME` names no binary of the package.
-    #[error("package `{package}` has no binary `{name}`{}", if .bins.is_empty() { ": it has no binaries".to_string() } else { format!(" (binaries: {})", .bins.join(", ")) })]
+    /// `--bin NAME` names no binary of the selected packages.
+    #[error("{owner} `{name}`{}", if .bins.is_empty() { ": it has no binaries".to_string() } else { format!(" (binaries: {})", .bins.join(", ")) })]
     NoSuchBin {
-        package: String,
+        /// `package `a` has no binary`, or `no selected package (`a`,
+        /// `b`) has a binary`
+        owner: String,
         /// the name given
         name: String,
         bins: Vec<String>,
@@ -54,9 +53,14 @@ pub enum Error {
         holder: String,
         path: PathBuf,
     },
-    /// The package has several binaries and none was chosen.
-    #[error("package `{package}` has several binaries ({}): choose one with --bin", .bins.join(", "))]
-    SeveralBins { package: String, bins: Vec<String> },
+    /// Two selected packages have binaries of the same name: cargo's
+    /// `--bin` cannot tell them apart.
+    #[error("packages {} each have a binary `{name}`: cargo's --bin cannot tell them apart; select one of them with -p", .packages.join(" and "))]
+    SameBinName {
+        name: String,
+        /// `a`, `b`
+        packages: Vec<String>,
+    },
 }
 
 crate::exit_code!(Error => exit::USAGE);

@@ -8,10 +8,13 @@ use std::path::PathBuf;
 pub struct CargoFlags {
     /// `--manifest-path`
     pub manifest_path: Option<PathBuf>,
-    /// `-p/--package`
-    pub package: Option<String>,
-    /// `--bin`
-    pub bin: Option<String>,
+    /// `-p/--package`, each given
+    pub package: Vec<String>,
+    /// `--bin`, each given
+    pub bin: Vec<String>,
+    /// `--bins`: every binary of the selected packages (which is also
+    /// what neither `--bin` nor `--bins` measures)
+    pub bins: bool,
     /// `--features` (each as given)
     pub features: Vec<String>,
     /// `--all-features`
@@ -63,10 +66,17 @@ impl CargoFlags {
             "--manifest-path",
             self.manifest_path.as_ref().map(|p| p.display().to_string()),
         );
-        pair("--package", self.package.clone());
-        pair("--bin", self.bin.clone());
+        for p in &self.package {
+            pair("--package", Some(p.clone()));
+        }
+        for b in &self.bin {
+            pair("--bin", Some(b.clone()));
+        }
         pair("--target", self.target.clone());
         pair("--jobs", self.jobs.clone());
+        if self.bins {
+            args.push("--bins".into());
+        }
         args.extend(self.feature_args());
         args.extend(self.network_args());
         args

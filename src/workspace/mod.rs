@@ -1,12 +1,11 @@
 //! The project to measure, from `cargo metadata`: the workspace root
-//! manifest (whose profiles count), the target directory, the binary target,
-//! and the `cargo-lto` metadata tables.
+//! manifest (whose profiles count), the target directory, the binary
+//! targets, and the `cargo-lto` metadata tables.
 
-use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use cargo_metadata::{Metadata, MetadataCommand, Package, PackageId, TargetKind};
+use cargo_metadata::{Metadata, MetadataCommand};
 
 use crate::metadata;
 
@@ -14,59 +13,94 @@ mod area;
 mod error;
 mod flags;
 mod lockfile;
+mod select;
 mod target_cfg;
 use area::lock_shared;
 pub use area::{AreaLock, lock as lock_area};
 pub use error::Error;
 pub use flags::CargoFlags;
 pub use lockfile::Lockfile;
+pub use select::select;
 pub use target_cfg::TargetCfg;
 
-/// The binary to measure and where it lives.
+/// A binary target to build and measure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BinTarget {
+    /// The target's name.
+    pub name: String,
+    /// Its package.
+    pub package: String,
+    /// The package's version.
+    pub version: String,
+    /// The package's Cargo.toml: cargo's messages name a target's package
+    /// by it.
+    pub manifest: PathBuf,
+}
+
+impl BinTarget {
+    /// Its crate name (`-` as `_`), as rustc and the wrapper's log know it.
+    pub fn crate_name(&self) -> String {
+        self.name.replace('-', "_")
+    }
+}
+
+/// How the binaries were chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chosen {
+    /// By `--bin NAME` (and `--bins` with it).
+    Named,
+    /// By `--bins`: every binary of the selected packages.
+    Bins,
+    /// By default, neither flag given: every binary of the selected
+    /// packages, as `cargo build` builds them.
+    Default,
+}
+
+/// The binaries to measure and where they live.
 #[derive(Debug, Clone)]
 pub struct Project {
     /// The workspace root; its Cargo.toml's profiles are the ones that count.
     pub workspace_root: PathBuf,
     /// `<workspace_root>/Cargo.toml`.
     pub root_manifest: PathBuf,
-    /// The manifest of the package that has the binary.
-    pub package_manifest: PathBuf,
     /// Target directory (`--target-dir`, `CARGO_TARGET_DIR`, config, or default).
     pub target_dir: PathBuf,
-    /// Package name.
-    pub package: String,
-    /// Package version.
-    pub version: String,
-    /// Binary target name.
-    pub bin: String,
-    /// `cargo-lto` metadata tables, workspace first.
+    /// The selected packages' names (`-p`, or cargo's default).
+    pub packages: Vec<String>,
+    /// The binary targets to build and measure, in order: every one of
+    /// the selected packages', or those `--bin` names.
+    pub bins: Vec<BinTarget>,
+    /// How they were chosen.
+    pub chosen: Chosen,
+    /// The binary a workload's `{bin}` stands for: the only one, or with
+    /// several the package's `default-run` (what `cargo run` runs).
+    pub default_bin: Option<String>,
+    /// `cargo-lto` metadata tables, workspace first, then each selected
+    /// package's.
     pub metadata: Vec<metadata::Source>,
     /// Crate names of the workspace members' targets (`-` as `_`).
     pub member_crates: Vec<String>,
-    /// The package's features (explicit, and implicit ones of optional
-    /// dependencies), for checking `--features` before building.
+    /// The selected packages' features (explicit, and implicit ones of
+    /// optional dependencies), for checking `--features` before building.
     pub features: Vec<String>,
-    /// The names the package's dependencies go by (`dep/feature` syntax).
+    /// The names their dependencies go by (`dep/feature` syntax).
     pub dependencies: Vec<String>,
-    /// Packages the binary's build compiles (normal and build dependencies):
-    /// an estimate of the unit count before the first build has counted it.
+    /// Packages the binaries' build compiles (normal and build
+    /// dependencies): an estimate of the unit count before the first build
+    /// has counted it.
     pub unit_estimate: usize,
     /// The target's triple and `cfg` values (asked of rustc once).
     pub target: TargetCfg,
-    /// Crate names (`-` as `_`) of the library targets the binary's build
+    /// Crate names (`-` as `_`) of the library targets the binaries' build
     /// compiles: to tell a crate of the user's graph from std's copy.
     pub dependency_crates: Vec<String>,
 }
 
-fn has_kind(p: &Package, kind: &TargetKind) -> bool {
-    p.targets.iter().any(|t| t.kind.contains(kind))
-}
-
-fn bins(p: &Package) -> Vec<&cargo_metadata::Target> {
-    p.targets
-        .iter()
-        .filter(|t| t.kind.contains(&TargetKind::Bin))
-        .collect()
+impl Project {
+    /// The binary targets' names, in order.
+    pub fn bin_names(&self) -> Vec<&str> {
+        self.bins.iter().map(|b| b.name.as_str()).collect()
+    }
 }
 
 /// The cargo to run: `$CARGO` (set when cargo runs us) or `cargo`.
@@ -109,7 +143,7 @@ fn cargo_error(stderr: &str) -> Error {
     }
 }
 
-/// Runs `cargo metadata` and picks the binary as cargo would for `cargo
+/// Runs `cargo metadata` and picks the binaries as cargo would for `cargo
 /// build`. In a project without a Cargo.lock cargo creates one: the
 /// [`Lockfile`] returned with the project removes it again when dropped or
 /// restored, so the user's tree is left as it was. Every command that
@@ -263,189 +297,4 @@ fn metadata(cargo: &Path, flags: &CargoFlags, no_deps: bool) -> Result<Metadata>
         other => Error::Metadata(other.to_string()),
     })?;
     Ok(metadata)
-}
-
-/// Picks the package and binary from loaded metadata.
-pub fn select(metadata: &Metadata, flags: &CargoFlags) -> Result<Project> {
-    let members: Vec<&Package> = metadata.workspace_packages();
-    let package: &Package = match &flags.package {
-        Some(name) => members
-            .iter()
-            .copied()
-            .find(|p| p.name.as_str() == name)
-            .ok_or_else(|| {
-                let members = members.iter().map(|p| p.name.to_string()).collect();
-                let name = name.clone();
-                Error::NotAMember { name, members }
-            })?,
-        None => {
-            let candidates: Vec<&Package> = match metadata.root_package() {
-                Some(root) => vec![root],
-                None => {
-                    let defaults: Vec<&Package> = metadata
-                        .workspace_default_packages()
-                        .into_iter()
-                        .filter(|p| !bins(p).is_empty())
-                        .collect();
-                    defaults
-                }
-            };
-            match candidates.as_slice() {
-                [one] => one,
-                [] => {
-                    let root = metadata.workspace_root.to_string();
-                    return Err(Error::NoBinaryInWorkspace(root).into());
-                }
-                many => {
-                    let names = many.iter().map(|p| p.name.to_string()).collect();
-                    return Err(Error::SeveralPackages(names).into());
-                }
-            }
-        }
-    };
-    let package_bins = bins(package);
-    let target = match &flags.bin {
-        Some(name) => package_bins
-            .iter()
-            .find(|t| t.name == *name)
-            .copied()
-            .ok_or_else(|| {
-                let bins = package_bins.iter().map(|t| t.name.clone()).collect();
-                let (package, name) = (package.name.to_string(), name.clone());
-                Error::NoSuchBin {
-                    package,
-                    name,
-                    bins,
-                }
-            })?,
-        None => match package_bins.as_slice() {
-            [one] => *one,
-            [] => {
-                let why = if has_kind(package, &TargetKind::CDyLib)
-                    || has_kind(package, &TargetKind::StaticLib)
-                {
-                    "it builds a cdylib/staticlib, which `measure` does not build yet; LTO applies to it, but measure needs a [[bin]]"
-                } else {
-                    "it is a library only, and LTO happens only when linking a bin, cdylib or staticlib (a library's own [profile] never applies to its users: their root profile decides)"
-                };
-                let package = package.name.to_string();
-                return Err(Error::NoBinary { package, why }.into());
-            }
-            many => {
-                let default_run = package.default_run.as_deref();
-                match many.iter().find(|t| Some(t.name.as_str()) == default_run) {
-                    Some(t) => *t,
-                    None => {
-                        let bins = many.iter().map(|t| t.name.clone()).collect();
-                        let package = package.name.to_string();
-                        return Err(Error::SeveralBins { package, bins }.into());
-                    }
-                }
-            }
-        },
-    };
-
-    let mut sources = Vec::new();
-    let root_manifest = metadata
-        .workspace_root
-        .join("Cargo.toml")
-        .into_std_path_buf();
-    if let Some(v) = metadata.workspace_metadata.get("cargo-lto") {
-        sources.push(metadata::parse(
-            format!(
-                "[workspace.metadata.cargo-lto] in {}",
-                root_manifest.display()
-            ),
-            &root_manifest,
-            v,
-        )?);
-    }
-    if let Some(v) = package.metadata.get("cargo-lto") {
-        sources.push(metadata::parse(
-            format!("[package.metadata.cargo-lto] in {}", package.manifest_path),
-            package.manifest_path.as_std_path(),
-            v,
-        )?);
-    }
-
-    let target_cfg = TargetCfg::probe(flags.target.as_deref());
-    let closure = closure(metadata, &package.id, &target_cfg);
-    let packages: HashMap<&PackageId, &Package> =
-        metadata.packages.iter().map(|p| (&p.id, p)).collect();
-    let in_closure = || closure.iter().filter_map(|id| packages.get(id));
-    let build_scripts = in_closure()
-        .filter(|p| has_kind(p, &TargetKind::CustomBuild))
-        .count();
-    let mut dependency_crates: Vec<String> = in_closure()
-        .flat_map(|p| &p.targets)
-        .filter(|t| !t.kind.contains(&TargetKind::CustomBuild))
-        .map(|t| t.name.replace('-', "_"))
-        .collect();
-    dependency_crates.sort();
-    dependency_crates.dedup();
-    let target_dir = match &flags.target_dir {
-        Some(dir) => std::path::absolute(dir)?,
-        None => metadata.target_directory.clone().into_std_path_buf(),
-    };
-    Ok(Project {
-        workspace_root: metadata.workspace_root.clone().into_std_path_buf(),
-        root_manifest,
-        package_manifest: package.manifest_path.clone().into_std_path_buf(),
-        target_dir,
-        package: package.name.to_string(),
-        version: package.version.to_string(),
-        bin: target.name.clone(),
-        metadata: sources,
-        features: package.features.keys().cloned().collect(),
-        dependencies: package
-            .dependencies
-            .iter()
-            .map(|d| d.rename.clone().unwrap_or_else(|| d.name.clone()))
-            .collect(),
-        member_crates: {
-            let mut names: Vec<String> = members
-                .iter()
-                .flat_map(|p| p.targets.iter().map(|t| t.name.replace('-', "_")))
-                .collect();
-            names.sort();
-            names.dedup();
-            names
-        },
-        unit_estimate: closure.len() + build_scripts,
-        target: target_cfg,
-        dependency_crates,
-    })
-}
-
-/// Every package the build compiles: those reachable through normal and
-/// build dependencies for the target.
-fn closure<'a>(
-    metadata: &'a Metadata,
-    root: &'a PackageId,
-    target: &TargetCfg,
-) -> BTreeSet<&'a PackageId> {
-    let Some(resolve) = &metadata.resolve else {
-        return BTreeSet::new();
-    };
-    let nodes: HashMap<&PackageId, &cargo_metadata::Node> =
-        resolve.nodes.iter().map(|n| (&n.id, n)).collect();
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![root];
-    while let Some(id) = stack.pop() {
-        if !seen.insert(id) {
-            continue;
-        }
-        if let Some(node) = nodes.get(id) {
-            for dep in &node.deps {
-                let built = dep.dep_kinds.iter().any(|k| {
-                    k.kind != cargo_metadata::DependencyKind::Development
-                        && target.matches(k.target.as_ref())
-                });
-                if built {
-                    stack.push(&dep.pkg);
-                }
-            }
-        }
-    }
-    seen
 }

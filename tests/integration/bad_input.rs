@@ -146,7 +146,7 @@ fn cargos_flags_and_workloads_are_checked_before_building() {
         (&["--target", "nope"], "rustc knows no such target"),
         (
             &["--features", "nope"],
-            "package `tiny` has no such feature (it has none)",
+            "package `tiny` has no such feature (none is declared)",
         ),
         (
             &["-j", "0"],

@@ -87,10 +87,10 @@ fn three_clean_builds_each_interleaved_round_by_round() {
         }
     }
     // the runtime phase and the sizes still have a binary to work on
-    let bin = config(doc, "off")["binary"]["path"].as_str().unwrap();
+    let bin = config(doc, "off")["binaries"][0]["path"].as_str().unwrap();
     assert!(std::path::Path::new(bin).is_file());
     assert_eq!(
-        config(doc, "off")["binary"]["sha256"]
+        config(doc, "off")["binaries"][0]["sha256"]
             .as_str()
             .map(str::len),
         Some(64)

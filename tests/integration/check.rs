@@ -32,7 +32,7 @@ fn exit_codes_and_output() {
     let dir = tempfile::tempdir().unwrap();
     let old = write(dir.path(), "old.json", &base());
     let mut grown = base();
-    let size = &mut grown["configurations"][1]["binary"]["size_bytes"];
+    let size = &mut grown["configurations"][1]["binaries"][0]["size_bytes"];
     *size = serde_json::json!((size.as_f64().unwrap() * 1.05) as u64);
     let new = write(dir.path(), "new.json", &grown);
     let os = |s: &str| std::ffi::OsString::from(s);
@@ -64,13 +64,13 @@ fn exit_codes_and_output() {
 
     // bad input: no limit; another project's document; an unreadable file
     let mut other = base();
-    other["project"]["package"] = serde_json::json!("other");
+    other["project"]["bins"][0]["package"] = serde_json::json!("other");
     let other = write(dir.path(), "other.json", &other);
     for (a, text) in [
         (args(&new, &[]), "--max-size"),
         (
             args(&other, &["--max-size", "3"]),
-            "compare documents of one project",
+            "compare documents that measured the same binaries",
         ),
         (
             args(&dir.path().join("missing.json"), &["--max-size", "3"]),

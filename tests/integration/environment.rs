@@ -22,7 +22,7 @@ fn user_wrapper_is_bypassed_and_target_dir_honoured() {
         notes.contains("/nonexistent/sccache") && notes.contains("bypassed"),
         "{notes}"
     );
-    let path = config(&run.doc, "off")["binary"]["path"]
+    let path = config(&run.doc, "off")["binaries"][0]["path"]
         .as_str()
         .unwrap()
         .to_string();
@@ -77,7 +77,7 @@ fn rustflags_keys_join_the_users_own_flags() {
         let passed = folded["measurement_env"].to_string();
         assert!(passed.contains("--icf=all"), "{setup}: {passed}");
         for name in ["baseline", "folded"] {
-            let bin = config(&run.doc, name)["binary"]["path"]
+            let bin = config(&run.doc, name)["binaries"][0]["path"]
                 .as_str()
                 .unwrap()
                 .to_string();
@@ -90,7 +90,7 @@ fn rustflags_keys_join_the_users_own_flags() {
         }
         // and the folding happened: identical code merged, the binary smaller
         let size = |n: &str| {
-            config(&run.doc, n)["binary"]["size_bytes"]
+            config(&run.doc, n)["binaries"][0]["size_bytes"]
                 .as_u64()
                 .unwrap()
         };
@@ -113,7 +113,7 @@ fn the_linker_key_picks_the_linker() {
         &[],
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let path = config(&run.doc, "g")["binary"]["path"]
+    let path = config(&run.doc, "g")["binaries"][0]["path"]
         .as_str()
         .unwrap()
         .to_string();

@@ -80,7 +80,7 @@ fn history_in_every_format_from_given_documents() {
         doc["source"] =
             serde_json::json!({"commit": format!("{i}{}", "a".repeat(39)), "dirty": false});
         for c in doc["configurations"].as_array_mut().unwrap() {
-            let s = &mut c["binary"]["shipped_bytes"];
+            let s = &mut c["binaries"][0]["shipped_bytes"];
             *s = serde_json::json!((s.as_f64().unwrap() * shrink) as u64);
         }
         let path = dir.path().join(format!("doc{i}.json"));

@@ -34,7 +34,7 @@ fn identical_configurations_are_built_once() {
         assert_eq!(c["identical_to"], "baseline", "{name}");
         assert_eq!(c["status"], "ok");
         // the same figures, and no build of its own
-        assert_eq!(c["binary"], config(doc, "baseline")["binary"]);
+        assert_eq!(c["binaries"][0], config(doc, "baseline")["binaries"][0]);
         assert_eq!(c["build"], config(doc, "baseline")["build"]);
         assert_eq!(c["series"], config(doc, "baseline")["series"]);
         assert!(

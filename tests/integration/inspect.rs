@@ -38,7 +38,7 @@ fn binary<'a>(doc: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
 #[test]
 fn per_crate_sizes_reconcile_with_text_exactly() {
     let doc = inspect_json(&[]);
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     let names: Vec<&str> = doc["binaries"]
         .as_array()
         .unwrap()
@@ -62,7 +62,9 @@ fn per_crate_sizes_reconcile_with_text_exactly() {
         );
         // measure's `text` group is .text plus the small .init/.fini/.plt sections
         let measured = config(&example_sweep().json, b["name"].as_str().unwrap());
-        let group = measured["binary"]["sections"]["text"].as_u64().unwrap();
+        let group = measured["binaries"][0]["sections"]["text"]
+            .as_u64()
+            .unwrap();
         let text = b["text_bytes"].as_u64().unwrap();
         assert!(
             text <= group && group - text < 4096,
@@ -117,7 +119,7 @@ fn lto_removes_the_cross_crate_call_to_the_non_leaf_function() {
     assert!(
         !callees(&doc, "fat", "app", "math_utils").contains(&"math_utils::checksum".to_string())
     );
-    let diff = &doc["diff"];
+    let diff = &doc["diffs"][0];
     assert_eq!(diff["base"], "off");
     assert_eq!(diff["against"], "fat");
     let vanished: Vec<&str> = diff["vanished"]
@@ -255,7 +257,7 @@ fn stripped_binary_shows_what_it_can() {
         &[],
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let path = config(&run.doc, "stripped")["binary"]["path"]
+    let path = config(&run.doc, "stripped")["binaries"][0]["path"]
         .as_str()
         .unwrap()
         .to_string();
@@ -296,7 +298,7 @@ fn dwarf_view_reconciles_and_names_the_crates() {
         &[],
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let path = config(&run.doc, "dbg")["binary"]["path"]
+    let path = config(&run.doc, "dbg")["binaries"][0]["path"]
         .as_str()
         .unwrap()
         .to_string();
@@ -435,8 +437,9 @@ fn reading_results_leaves_a_lockless_project_as_it_was() {
     }
 }
 
-/// A workspace with two binaries: `inspect` takes `-p`/`--bin` as
-/// `measure` does (was: "choose one with -p", then -p refused), and
+/// A workspace with two binary packages: `inspect` takes `-p`/`--bin` as
+/// `measure` does (was: "choose one with -p", then -p refused; now
+/// without them it shows what the document measured), and
 /// `--against` alone diffs from `--base`'s documented default (was a clap
 /// error).
 #[test]
@@ -473,14 +476,27 @@ fn inspect_takes_p_and_against_alone() {
             .output()
             .unwrap()
     };
+    // without -p: the binaries the document measured (app's alone)
     let out = inspect(&["--format", "json"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("choose one with -p"));
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        doc["binaries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|b| b["bin"] == "app"),
+        "{doc:#}"
+    );
     let out = inspect(&["-p", "app", "--format", "json", "--against", "baseline"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["binaries"].as_array().unwrap().len(), 2, "{doc:#}");
-    assert_eq!(doc["diff"]["base"], "off", "{:#}", doc["diff"]);
-    assert_eq!(doc["diff"]["against"], "baseline", "{:#}", doc["diff"]);
+    assert_eq!(doc["diffs"][0]["base"], "off", "{:#}", doc["diffs"][0]);
+    assert_eq!(
+        doc["diffs"][0]["against"], "baseline",
+        "{:#}",
+        doc["diffs"][0]
+    );
 }

@@ -44,7 +44,7 @@ fn every_configuration_is_measured() {
                 "{name}: {krate} not among {crates:?}"
             );
         }
-        let binary = &c["binary"];
+        let binary = &c["binaries"][0];
         let path = binary["path"].as_str().unwrap();
         assert!(
             path.contains(&format!("target/cargo-lto/{name}/")),
@@ -126,7 +126,7 @@ fn sizes_equal_plain_cargo_builds() {
         let status = cmd.status().unwrap();
         assert!(status.success(), "plain build of {name}");
         let plain = std::fs::metadata(target.join("release/app")).unwrap().len();
-        let reported = config(&sweep.json, name)["binary"]["size_bytes"]
+        let reported = config(&sweep.json, name)["binaries"][0]["size_bytes"]
             .as_u64()
             .unwrap();
         assert_eq!(
@@ -140,7 +140,7 @@ fn sizes_equal_plain_cargo_builds() {
 fn fat_lto_removes_the_non_leaf_cross_crate_function() {
     let sweep = example_sweep();
     let symbols = |name: &str| {
-        let path = config(&sweep.json, name)["binary"]["path"]
+        let path = config(&sweep.json, name)["binaries"][0]["path"]
             .as_str()
             .unwrap()
             .to_string();
@@ -213,12 +213,12 @@ fn results_document_snapshot() {
         ".configurations[].build.samples[]" => insta::dynamic_redaction(|v, _| redact_values(v)),
         ".configurations[].build.link" => insta::dynamic_redaction(|v, _| redact_values(v)),
         ".configurations[].build.rebuild_link" => insta::dynamic_redaction(|v, _| redact_values(v)),
-        ".configurations[].binary.path" => "[path]",
-        ".configurations[].binary.size_bytes" => "[bytes]",
-        ".configurations[].binary.shipped_bytes" => "[bytes]",
-        ".configurations[].binary.sections" => insta::dynamic_redaction(|v, _| redact_values(v)),
-        ".configurations[].binary.symbols" => "[count]",
-        ".configurations[].binary.sha256" => "[sha256]",
+        ".configurations[].binaries[].path" => "[path]",
+        ".configurations[].binaries[].size_bytes" => "[bytes]",
+        ".configurations[].binaries[].shipped_bytes" => "[bytes]",
+        ".configurations[].binaries[].sections" => insta::dynamic_redaction(|v, _| redact_values(v)),
+        ".configurations[].binaries[].symbols" => "[count]",
+        ".configurations[].binaries[].sha256" => "[sha256]",
     });
 }
 

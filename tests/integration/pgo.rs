@@ -362,7 +362,7 @@ fn the_users_rustflags_reach_every_stage() {
             c["status"], "ok",
             "{setup}: the training lost the flag: {c}"
         );
-        let bin = c["binary"]["path"].as_str().unwrap();
+        let bin = c["binaries"][0]["path"].as_str().unwrap();
         let out = std::process::Command::new(bin).arg("3").output().unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(
@@ -442,7 +442,7 @@ fn bolt_output_runs_as_baseline_does() {
             stages.ends_with(&["bolt-instrument", "bolt-training", "bolt-optimize"]),
             "{name}: {stages:?}"
         );
-        let path = c["binary"]["path"].as_str().unwrap();
+        let path = c["binaries"][0]["path"].as_str().unwrap();
         assert!(path.contains("cargo-lto/bolt/"), "{name}: {path}");
     }
     // BOLT over fat + PGO: fewer instruction-fetch misses (measured here:
@@ -461,16 +461,16 @@ fn bolt_output_runs_as_baseline_does() {
     // size (430 KiB against 391 KiB here; 4.1 MiB before -use-old-text
     // -no-huge-pages)
     let size = |name: &str| {
-        config(&run.doc, name)["binary"]["size_bytes"]
+        config(&run.doc, name)["binaries"][0]["size_bytes"]
             .as_f64()
             .unwrap()
     };
     let (pgo_size, bolt_size) = (size("fat-pgo"), size("fat-pgo-bolt"));
     assert!(bolt_size < pgo_size * 1.5, "{bolt_size} against {pgo_size}");
     // llvm-bolt drops debug info unless told to update it (was: 0 bytes)
-    let g = &config(&run.doc, "g")["binary"];
+    let g = &config(&run.doc, "g")["binaries"][0];
     assert!(g["sections"]["debug"].as_u64() > Some(1 << 20), "{g}");
-    let b = &config(&run.doc, "b")["binary"];
+    let b = &config(&run.doc, "b")["binaries"][0];
     assert_eq!(b["symbols"], 0, "stripped after BOLT: {b}");
     let unstripped = b["symbols_from"].as_str().unwrap();
     assert!(std::path::Path::new(unstripped).is_file());

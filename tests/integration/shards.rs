@@ -61,8 +61,8 @@ fn two_shards_merged_equal_one_sweep() {
             .map(|c| {
                 (
                     c["name"].as_str().unwrap().to_string(),
-                    c["binary"]["size_bytes"].as_u64().unwrap(),
-                    c["binary"]["shipped_bytes"].as_u64().unwrap(),
+                    c["binaries"][0]["size_bytes"].as_u64().unwrap(),
+                    c["binaries"][0]["shipped_bytes"].as_u64().unwrap(),
                 )
             })
             .collect();

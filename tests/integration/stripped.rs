@@ -23,7 +23,7 @@ fn inspect_sees_through_a_stripped_release_profile() {
     let run = measure_json(&dir, &args, &[]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     for name in ["baseline", "fat"] {
-        let bin = &config(&run.doc, name)["binary"];
+        let bin = &config(&run.doc, name)["binaries"][0];
         assert_eq!(bin["symbols"], 0, "{name} is stripped: {bin}");
         let twin = bin["symbols_from"]
             .as_str()
@@ -40,7 +40,7 @@ fn inspect_sees_through_a_stripped_release_profile() {
         .status()
         .unwrap();
     assert!(built.success());
-    let measured = config(&run.doc, "baseline")["binary"]["path"]
+    let measured = config(&run.doc, "baseline")["binaries"][0]["path"]
         .as_str()
         .unwrap();
     assert!(
@@ -78,7 +78,7 @@ fn inspect_sees_through_a_stripped_release_profile() {
     assert!(doc["notes"].to_string().contains("unstripped twin"));
 
     // doctor quotes what the symbols cost this project, from the document
-    let baseline = &config(&run.doc, "baseline")["binary"];
+    let baseline = &config(&run.doc, "baseline")["binaries"][0];
     let symbols = baseline["stripped_symbols_bytes"].as_u64().unwrap();
     assert!(symbols > 0, "{baseline}");
     let out = cargo_lto()

@@ -408,7 +408,7 @@ fn symbols_cost(doc: Option<&MeasureDocument>, profile: &str) -> Option<SymbolsC
         .configurations
         .iter()
         .find(|c| c.name == crate::profile::BASELINE)?;
-    let binary = baseline.binary.as_ref()?;
+    let binary = baseline.sizes(None)?;
     Some(SymbolsCost {
         document: doc.id.clone(),
         config: baseline.name.clone(),

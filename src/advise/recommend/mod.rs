@@ -62,6 +62,9 @@ pub enum Impossible {
         "results {0} were measured with --warm: their build times are not clean builds, so {1} cannot be judged; measure without --warm"
     )]
     WarmBuilds(String, &'static str),
+    /// `--bin` names a binary the results did not measure.
+    #[error("--bin {1}: results {0} measured no such binary (they measured {2})")]
+    NoSuchBin(String, String, String),
     /// Baseline is needed as the reference.
     #[error(
         "results {0} have no successful `baseline`: the recommendation compares against your current profile, so measure it too"
@@ -104,11 +107,18 @@ pub fn recommend(
             return Err(Impossible::WarmBuilds(id, "--max-build-time"));
         }
     }
+    let bin = constraints.bin.as_deref();
+    if let Some(name) = bin
+        && !doc.project.bins.iter().any(|b| b.name == name)
+    {
+        let measured = doc.project.bin_names().join(", ");
+        return Err(Impossible::NoSuchBin(id, name.to_string(), measured));
+    }
     let mut rejected = Vec::new();
     let mut feasible: Vec<Figures> = Vec::new();
     let base = doc
         .config(BASELINE)
-        .filter(|c| c.status == Status::Ok && c.binary.is_some() && c.build.is_some())
+        .filter(|c| c.status == Status::Ok && c.built() && c.build.is_some())
         .ok_or_else(|| Impossible::NoBaseline(id.clone()))?;
     // a workload that fails on baseline judges nothing: left out for all
     let broken_workloads: Vec<&str> = base
@@ -124,7 +134,7 @@ pub fn recommend(
         .filter(|r| r.busy)
         .map(|r| r.name.as_str())
         .collect();
-    let base_fig = figures(base, &broken_workloads, &busy_baseline);
+    let base_fig = figures(base, bin, &broken_workloads, &busy_baseline);
     let mut any_ok = false;
     for c in &doc.configurations {
         let reject = |why| Rejected {
@@ -142,7 +152,7 @@ pub fn recommend(
             continue;
         }
         any_ok = true;
-        let f = figures(c, &broken_workloads, &busy_baseline);
+        let f = figures(c, bin, &broken_workloads, &busy_baseline);
         let offered = offer(&f.candidate, &base_fig.candidate);
         match violation(c, &f.candidate, constraints, offered) {
             Some(why) => rejected.push(reject(why)),
@@ -286,7 +296,7 @@ fn broken(c: &Configuration, skip: &[&str]) -> Option<Why> {
         Status::Timeout => return Some(Why::BuildTimedOut),
         Status::Interrupted => return Some(Why::Interrupted),
     }
-    if c.binary.is_none() || c.build.is_none() {
+    if !c.built() || c.build.is_none() {
         return Some(Why::NotMeasured);
     }
     for r in c.series.iter().filter(|r| !skip.contains(&r.name.as_str())) {
@@ -305,8 +315,14 @@ fn broken(c: &Configuration, skip: &[&str]) -> Option<Why> {
     None
 }
 
-fn figures<'a>(c: &'a Configuration, skip: &[&str], busy_baseline: &[&str]) -> Figures<'a> {
-    let bin = c.binary.as_ref().expect("checked by broken()");
+/// `c`'s figures: its sizes those of binary `bin` (or of all, added up).
+fn figures<'a>(
+    c: &'a Configuration,
+    bin: Option<&str>,
+    skip: &[&str],
+    busy_baseline: &[&str],
+) -> Figures<'a> {
+    let sizes = c.sizes(bin).unwrap_or_default();
     let build = c.build.as_ref().expect("checked by broken()");
     let runtime = c
         .series
@@ -333,8 +349,8 @@ fn figures<'a>(c: &'a Configuration, skip: &[&str], busy_baseline: &[&str]) -> F
         config: c,
         candidate: Candidate {
             name: c.name.clone(),
-            shipped_bytes: bin.shipped_bytes,
-            size_bytes: bin.size_bytes,
+            shipped_bytes: sizes.shipped_bytes,
+            size_bytes: sizes.size_bytes,
             build_s: build.wall_s + stages_s,
             builds: build.used_samples().len().max(1),
             build_ci: build
@@ -348,7 +364,7 @@ fn figures<'a>(c: &'a Configuration, skip: &[&str], busy_baseline: &[&str]) -> F
                 .map(|l| l.peak_rss_bytes.max(stages_rss.unwrap_or(0))),
             runtime,
             pareto: false,
-            sections: bin.sections.clone(),
+            sections: sizes.sections,
         },
     }
 }

@@ -40,19 +40,19 @@ fn find<'a>(
     c: &Configuration,
     earlier: &'a [MeasureDocument],
 ) -> Option<(String, &'a crate::results::measure::Build)> {
-    let hash = c.binary.as_ref()?.sha256.as_deref()?;
+    let hash = c.hashes()?;
     let mut found: Vec<(bool, String, &crate::results::measure::Build)> = Vec::new();
     for e in earlier.iter().filter(|e| e.id != doc.id) {
         if e.toolchain != doc.toolchain || e.project != doc.project {
             continue;
         }
         for ec in &e.configurations {
-            let (Some(build), Some(bin)) = (&ec.build, &ec.binary) else {
+            let Some(build) = &ec.build else {
                 continue;
             };
             if ec.status == Status::Ok
                 && !build.warm
-                && bin.sha256.as_deref() == Some(hash)
+                && ec.hashes().as_ref() == Some(&hash)
                 && values(ec) == values(c)
                 && e.machine_of(ec) == doc.machine_of(c)
             {
@@ -173,7 +173,7 @@ pub(super) mod tests {
 
     pub(super) fn hashed(mut d: MeasureDocument) -> MeasureDocument {
         for c in &mut d.configurations {
-            c.binary.as_mut().unwrap().sha256 = Some(format!("hash-of-{}", c.name));
+            c.binaries[0].sha256 = Some(format!("hash-of-{}", c.name));
         }
         d
     }
@@ -183,7 +183,7 @@ pub(super) mod tests {
         let clean = hashed(template());
         let mut w = warm(&clean);
         // fat's binary changed since: not carried
-        w.configurations[1].binary.as_mut().unwrap().sha256 = Some("new".into());
+        w.configurations[1].binaries[0].sha256 = Some("new".into());
         let notes = carry(&mut w, std::slice::from_ref(&clean));
         let base = &w.configurations[0];
         let build = base.build.as_ref().unwrap();

@@ -86,13 +86,11 @@ fn runs_of_these_binaries<'e>(
         .iter()
         .filter(|c| c.status == Status::Ok && c.identical_to.is_none())
     {
-        let Some(hash) = c.binary.as_ref().and_then(|b| b.sha256.as_deref()) else {
+        let Some(hash) = c.hashes() else {
             continue;
         };
-        let same_binary = |ec: &&'e Configuration| {
-            ec.binary.as_ref().and_then(|b| b.sha256.as_deref()) == Some(hash)
-                && run_of(ec).is_some()
-        };
+        let same_binary =
+            |ec: &&'e Configuration| ec.hashes().as_ref() == Some(&hash) && run_of(ec).is_some();
         // the same-named configuration first, then any with that binary
         let by_name = earlier.config(&c.name).filter(same_binary);
         match by_name.or_else(|| earlier.configurations.iter().find(same_binary)) {
@@ -157,7 +155,7 @@ mod tests {
             c.series.retain(|r| r.name == "fail");
             c.series[0].name = "opts".into();
         }
-        w.configurations[2].binary.as_mut().unwrap().sha256 = Some("rebuilt".into());
+        w.configurations[2].binaries[0].sha256 = Some("rebuilt".into());
         runtime(&mut w, std::slice::from_ref(&clean));
         let entry = &w.earlier_workloads[0];
         assert_eq!(entry.workload, "w");
@@ -236,7 +234,7 @@ mod tests {
             (
                 LeftOut::BaselineRebuilt,
                 Box::new(|d| {
-                    d.configurations[0].binary.as_mut().unwrap().sha256 = Some("new".into());
+                    d.configurations[0].binaries[0].sha256 = Some("new".into());
                 }),
             ),
             (LeftOut::OtherMachine, Box::new(|d| d.machine.cores += 1)),
@@ -258,7 +256,7 @@ mod tests {
         // none of these binaries ran it: nothing to say
         let mut w = fresh();
         for c in &mut w.configurations {
-            c.binary.as_mut().unwrap().sha256 = Some(format!("other-{}", c.name));
+            c.binaries[0].sha256 = Some(format!("other-{}", c.name));
         }
         runtime(&mut w, std::slice::from_ref(&clean));
         assert!(w.earlier_workloads.is_empty());

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, Result};
 
 use super::counter::{Counter, parse_cachegrind_event, parse_callgrind, parse_perf};
-use super::workload::{Workload, argv};
+use super::workload::{Binaries, Workload, argv};
 use crate::load::Load;
 use crate::process::{Wait, read_all, run_piped};
 
@@ -38,12 +38,12 @@ pub struct RunRecord {
 
 /// Runs a workload against a binary.
 pub trait Executor {
-    /// One run of `workload` with `bin`, measured with `counter`. An error
+    /// One run of `workload` with `bins`, measured with `counter`. An error
     /// means the run could not be observed (not started, output unreadable).
     fn run(
         &mut self,
         config: &str,
-        bin: &Path,
+        bins: &Binaries,
         workload: &Workload,
         counter: Counter,
     ) -> Result<RunRecord>;
@@ -107,7 +107,7 @@ impl Executor for RealExecutor {
     fn run(
         &mut self,
         _config: &str,
-        bin: &Path,
+        bins: &Binaries,
         workload: &Workload,
         counter: Counter,
     ) -> Result<RunRecord> {
@@ -123,7 +123,7 @@ impl Executor for RealExecutor {
             anyhow::ensure!(status.success(), "--prepare '{prepare}' failed: {status}");
         }
         let count_file = tempfile::NamedTempFile::new()?;
-        let words = counted(argv(workload, bin), counter, count_file.path());
+        let words = counted(argv(workload, bins), counter, count_file.path());
         let (program, args) = words.split_first().context("empty workload command")?;
         let mut cmd = Command::new(program);
         cmd.args(args);
@@ -172,7 +172,12 @@ mod tests {
     fn a_real_run_is_hashed_and_timed() {
         let w = super::super::workload::plain(&["{bin}", "-c", "echo hi; echo oops >&2; exit 4"]);
         let r = RealExecutor
-            .run("c", Path::new("sh"), &w, Counter::Time)
+            .run(
+                "c",
+                &Binaries::one("sh", Path::new("sh")),
+                &w,
+                Counter::Time,
+            )
             .unwrap();
         assert_eq!(r.exit_code, 4);
         // sha256("hi\n")
@@ -192,7 +197,7 @@ mod tests {
             "i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done",
         ]);
         RealExecutor
-            .run("c", Path::new("sh"), &w, counter)
+            .run("c", &Binaries::one("sh", Path::new("sh")), &w, counter)
             .unwrap()
             .instructions
             .unwrap()

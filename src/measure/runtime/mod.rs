@@ -13,8 +13,6 @@ pub mod schedule;
 mod syntax;
 pub mod workload;
 
-use std::path::PathBuf;
-
 use anyhow::{Context, Result};
 
 use crate::profile::BASELINE;
@@ -27,7 +25,7 @@ use crate::stats;
 use counter::Counter;
 use executor::Executor;
 use schedule::{Plan, Series, main_output, most_common, schedule};
-use workload::Workload;
+use workload::{Binaries, Workload};
 
 /// What the runtime phase needs.
 pub struct Options<'a> {
@@ -87,6 +85,17 @@ fn recorded(
     }
 }
 
+/// The binaries of configuration `c`, for its runs.
+pub fn binaries(c: &doc::Configuration) -> Binaries {
+    Binaries {
+        paths: c
+            .binaries
+            .iter()
+            .map(|b| (b.bin.clone(), b.path.clone()))
+            .collect(),
+    }
+}
+
 /// Runs every workload on every configuration of `doc` that built,
 /// interleaved, and records the results (and loud notes for differing
 /// output) in it; [`finish`] then decides the verdicts.
@@ -97,11 +106,11 @@ pub fn run(
     progress: &Progress,
 ) -> Result<()> {
     // a configuration identical to another gets that one's runs (below)
-    let mut configs: Vec<(String, PathBuf)> = doc
+    let mut configs: Vec<(String, Binaries)> = doc
         .configurations
         .iter()
-        .filter(|c| c.status == Status::Ok && c.identical_to.is_none())
-        .filter_map(|c| Some((c.name.clone(), c.binary.as_ref()?.path.clone())))
+        .filter(|c| c.status == Status::Ok && c.identical_to.is_none() && c.built())
+        .map(|c| (c.name.clone(), binaries(c)))
         .collect();
     // baseline against itself: a copy of its binary, run like any other
     if let Some(copy) = noise::baseline_copy(doc)? {

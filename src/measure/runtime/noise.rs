@@ -7,8 +7,8 @@
 //! made (`stats::correct`: the sampled ones; a count's verdict rests on
 //! its CI, the minimum effect and the floor alone).
 
+use super::workload::Binaries;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
@@ -24,25 +24,28 @@ use crate::stats;
 /// be in no configuration's name), never in the document's list.
 pub const BASELINE_COPY: &str = "baseline (A/A copy)";
 
-/// Copies baseline's binary to a path of its own (`<dir>/aa/<name>`), so
+/// Copies baseline's binaries to paths of their own (`<dir>/aa/<name>`), so
 /// nothing is shared with baseline's runs but the code; None without a
 /// successful baseline.
-pub fn baseline_copy(doc: &MeasureDocument) -> Result<Option<PathBuf>> {
-    let Some(bin) = doc
+pub fn baseline_copy(doc: &MeasureDocument) -> Result<Option<Binaries>> {
+    let Some(baseline) = doc
         .config(BASELINE)
-        .filter(|c| c.status == Status::Ok)
-        .and_then(|c| c.binary.as_ref())
+        .filter(|c| c.status == Status::Ok && c.built())
     else {
         return Ok(None);
     };
-    let (Some(dir), Some(name)) = (bin.path.parent(), bin.path.file_name()) else {
-        return Ok(None);
-    };
-    let copy = dir.join("aa").join(name);
-    std::fs::create_dir_all(dir.join("aa"))
-        .and_then(|()| std::fs::copy(&bin.path, &copy))
-        .with_context(|| format!("copying baseline's binary to {}", copy.display()))?;
-    Ok(Some(copy))
+    let mut copies = Binaries::default();
+    for bin in &baseline.binaries {
+        let (Some(dir), Some(name)) = (bin.path.parent(), bin.path.file_name()) else {
+            return Ok(None);
+        };
+        let copy = dir.join("aa").join(name);
+        std::fs::create_dir_all(dir.join("aa"))
+            .and_then(|()| std::fs::copy(&bin.path, &copy))
+            .with_context(|| format!("copying baseline's binary to {}", copy.display()))?;
+        copies.paths.insert(bin.bin.clone(), copy);
+    }
+    Ok(Some(copies))
 }
 
 /// Takes the A/A arm out of `series` and compares it with baseline's: the

@@ -4,14 +4,13 @@
 //! met, capped by `--max-runs`.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
 use super::counter::Counter;
 use super::executor::{Executor, RunRecord};
-use super::workload::Workload;
+use super::workload::{Binaries, Workload};
 use crate::load::{BUSY, Load};
 
 pub use crate::results::measure::Plan;
@@ -74,7 +73,7 @@ fn record(s: &mut Series, r: &RunRecord, plan: &Plan, counter: Counter) {
 /// Runs `workload` on every configuration (name, binary) by the plan; `log`
 /// receives every (configuration, warm-up?) run in order, for progress and tests.
 pub fn schedule(
-    configs: &[(String, PathBuf)],
+    configs: &[(String, Binaries)],
     workload: &Workload,
     plan: &Plan,
     counter: Counter,
@@ -189,7 +188,7 @@ mod tests {
         fn run(
             &mut self,
             config: &str,
-            _: &Path,
+            _: &Binaries,
             _: &Workload,
             counter: Counter,
         ) -> Result<RunRecord> {
@@ -223,10 +222,15 @@ mod tests {
         }
     }
 
-    fn configs(names: &[&str]) -> Vec<(String, PathBuf)> {
+    fn configs(names: &[&str]) -> Vec<(String, Binaries)> {
         names
             .iter()
-            .map(|n| (n.to_string(), PathBuf::from(format!("/bin/{n}"))))
+            .map(|n| {
+                (
+                    n.to_string(),
+                    Binaries::one(n, Path::new(&format!("/bin/{n}"))),
+                )
+            })
             .collect()
     }
 
@@ -308,7 +312,13 @@ mod tests {
         };
         struct Sleepy<'a>(&'a mut Mock);
         impl Executor for Sleepy<'_> {
-            fn run(&mut self, c: &str, b: &Path, w: &Workload, k: Counter) -> Result<RunRecord> {
+            fn run(
+                &mut self,
+                c: &str,
+                b: &Binaries,
+                w: &Workload,
+                k: Counter,
+            ) -> Result<RunRecord> {
                 std::thread::sleep(Duration::from_millis(5));
                 self.0.run(c, b, w, k)
             }

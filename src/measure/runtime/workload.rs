@@ -1,15 +1,18 @@
 //! Workloads: what to run on each configuration's binary. From `--run`
-//! (arguments to the binary), `--run-cmd` (a whole command with `{bin}`),
-//! or `[*.metadata.cargo-lto.workloads.NAME]` — all built by one
+//! (arguments to the binary), `--run-cmd` (a whole command with `{bin}`,
+//! or `{bin:NAME}` for one of several binaries), or
+//! `[*.metadata.cargo-lto.workloads.NAME]` — all built by one
 //! constructor, so the three agree on splitting, `{bin}` and `--shell`.
 //! A workload is recorded as it is run: the type is the document's.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::UsageError;
 use crate::metadata;
 
 pub use crate::results::measure::{CompareOutput, Workload};
+pub use crate::results::runtime::{placeholders, substitute};
 
 /// What a workload runs.
 #[derive(Debug, Clone, Copy)]
@@ -53,7 +56,7 @@ pub fn new(
     origin: &str,
 ) -> Result<Workload, UsageError> {
     if let Body::Args(args) = body
-        && args.contains("{bin}")
+        && !placeholders(args).is_empty()
     {
         return Err(UsageError::Syntax {
             origin: origin.to_string(),
@@ -70,10 +73,10 @@ pub fn new(
         }
         (Body::Command(cmd), false) => split_words(cmd, origin)?,
     };
-    if matches!(body, Body::Command(_)) && !command.iter().any(|w| w.contains("{bin}")) {
+    if matches!(body, Body::Command(_)) && !command.iter().any(|w| !placeholders(w).is_empty()) {
         return Err(UsageError::Syntax {
             origin: origin.to_string(),
-            message: "a command must contain {bin}, which stands for the configuration's binary"
+            message: "a command must contain {bin}, which stands for the configuration's binary ({bin:NAME} for one of several)"
                 .into(),
         });
     }
@@ -233,6 +236,87 @@ pub enum Unrunnable {
     /// Its program is not found.
     #[error("program `{0}` not found (on PATH, or as a path)")]
     Program(String),
+    /// `{bin}` (or `--run`'s binary) with several binaries and no
+    /// `default-run` among them.
+    #[error("{{bin}} stands for your binary, and this sweep measures several ({}), none of them the package's `default-run`: write {{bin:NAME}} in a command (--run-cmd, or `command` in the metadata), or measure one with --bin NAME", .0.join(", "))]
+    WhichBin(Vec<String>),
+    /// `{bin:NAME}` names no binary measured.
+    #[error("{{bin:{name}}} names no binary this sweep measures ({})", .bins.join(", "))]
+    NoSuchBin {
+        /// the name given
+        name: String,
+        /// the binaries measured
+        bins: Vec<String>,
+    },
+}
+
+/// Checks that every `{bin}` and `{bin:NAME}` of `w` names a binary of
+/// `bins`, `{bin}` standing for `default`; with several binaries, makes
+/// each `{bin}` the `{bin:NAME}` it stands for, so the document says
+/// which binary ran.
+pub fn resolve_bins(
+    w: &mut Workload,
+    bins: &[&str],
+    default: Option<&str>,
+) -> Result<(), crate::measure::Error> {
+    let bad = |problem| crate::measure::Error::Workload {
+        name: w.name.clone(),
+        problem,
+    };
+    let owned = || bins.iter().map(|b| b.to_string()).collect();
+    for word in &w.command {
+        for (_, name) in placeholders(word) {
+            match name {
+                None if default.is_none() => return Err(bad(Unrunnable::WhichBin(owned()))),
+                Some(n) if !bins.contains(&n) => {
+                    let name = n.to_string();
+                    return Err(bad(Unrunnable::NoSuchBin {
+                        name,
+                        bins: owned(),
+                    }));
+                }
+                _ => {}
+            }
+        }
+    }
+    if let (Some(default), true) = (default, bins.len() > 1) {
+        for word in &mut w.command {
+            *word = substitute(word, &|name| format!("{{bin:{}}}", name.unwrap_or(default)));
+        }
+    }
+    Ok(())
+}
+
+/// The binaries a run's `{bin}` and `{bin:NAME}` stand for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Binaries {
+    /// Each binary's path, by binary target.
+    pub paths: BTreeMap<String, PathBuf>,
+}
+
+impl Binaries {
+    /// One binary, as `name`.
+    #[cfg(test)]
+    pub fn one(name: &str, path: &Path) -> Binaries {
+        Binaries {
+            paths: BTreeMap::from([(name.to_string(), path.to_path_buf())]),
+        }
+    }
+
+    /// True when it has none.
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty()
+    }
+
+    /// The binary `{bin:NAME}` (Some) or `{bin}` (None: the only one)
+    /// stands for.
+    pub fn path(&self, name: Option<&str>) -> Option<&Path> {
+        match name {
+            Some(n) => self.paths.get(n).map(PathBuf::as_path),
+            None if self.paths.len() == 1 => self.paths.values().next().map(PathBuf::as_path),
+            None => None,
+        }
+    }
 }
 
 /// Checks, before anything is built, that `w` can run: its directory and
@@ -252,7 +336,7 @@ pub fn check_runnable(w: &Workload) -> Result<(), crate::measure::Error> {
     let Some(program) = w
         .command
         .first()
-        .filter(|p| !w.shell && !p.contains("{bin}"))
+        .filter(|p| !w.shell && placeholders(p).is_empty())
     else {
         return Ok(());
     };
@@ -319,17 +403,34 @@ fn sh_quote(p: &Path) -> String {
     shell_words::quote(&p.display().to_string()).into_owned()
 }
 
-/// The argv for a run: `{bin}` replaced; through `sh -c` when asked.
-pub fn argv(workload: &Workload, bin: &Path) -> Vec<String> {
+/// The argv for a run: `{bin}` and `{bin:NAME}` replaced by the
+/// binaries' paths (left as written where `bins` has none: validation
+/// refused such a workload); through `sh -c` when asked.
+pub fn argv(workload: &Workload, bins: &Binaries) -> Vec<String> {
+    let path = |name: Option<&str>| bins.path(name);
     if workload.shell {
-        let script = workload.command.join(" ").replace("{bin}", &sh_quote(bin));
+        let script = substitute(&workload.command.join(" "), &|name| {
+            path(name).map_or_else(|| placeholder(name), sh_quote)
+        });
         vec!["sh".into(), "-c".into(), script]
     } else {
         workload
             .command
             .iter()
-            .map(|w| w.replace("{bin}", &bin.display().to_string()))
+            .map(|w| {
+                substitute(w, &|name| {
+                    path(name).map_or_else(|| placeholder(name), |p| p.display().to_string())
+                })
+            })
             .collect()
+    }
+}
+
+/// A placeholder as written.
+fn placeholder(name: Option<&str>) -> String {
+    match name {
+        Some(n) => format!("{{bin:{n}}}"),
+        None => "{bin}".into(),
     }
 }
 

@@ -28,14 +28,15 @@ fn workloads_parse_like_a_shell_and_name_themselves() {
         .to_string();
     assert!(err.contains("--run-cmd"), "{err}");
     assert_eq!(w[0].prepare.as_deref(), Some("rm -f out"));
-    assert_eq!(argv(&w[0], Path::new("/t/app")), ["/t/app", "1 000", "-v"]);
+    let app = Binaries::one("app", Path::new("/t/app"));
+    assert_eq!(argv(&w[0], &app), ["/t/app", "1 000", "-v"]);
     let shell = Options {
         shell: true,
         ..Options::default()
     };
     let sh = cli(&["x=5 | wc -c"], &[], &shell).unwrap();
     assert_eq!(
-        argv(&sh[0], Path::new("/t dir/app")),
+        argv(&sh[0], &Binaries::one("app", Path::new("/t dir/app"))),
         ["sh", "-c", "'/t dir/app' 5 | wc -c"]
     );
     let none = Options::default();
@@ -47,6 +48,65 @@ fn workloads_parse_like_a_shell_and_name_themselves() {
         cli(&["--n=3"], &[], &none).unwrap()[0].command,
         ["{bin}", "--n=3"]
     );
+}
+
+/// `{bin:NAME}` names one of several binaries; `{bin}` is the only one,
+/// or the package's `default-run`, written out as `{bin:NAME}` so the
+/// document says which ran; anything else is refused before building.
+#[test]
+fn several_binaries_are_named_in_commands() {
+    let none = Options::default();
+    assert_eq!(
+        placeholders("a{bin}b{bin:two}{bin:}{bin:x y}{binary}")
+            .into_iter()
+            .map(|(r, n)| (r, n.map(str::to_string)))
+            .collect::<Vec<_>>(),
+        [(1..6, None), (7..16, Some("two".to_string()))]
+    );
+    let w = cli(&[], &["x={bin:one} --pipe {bin:two}"], &none).unwrap();
+    let bins = Binaries {
+        paths: [("one", "/t/one"), ("two", "/t/two")]
+            .into_iter()
+            .map(|(n, p)| (n.to_string(), PathBuf::from(p)))
+            .collect(),
+    };
+    assert_eq!(argv(&w[0], &bins), ["/t/one", "--pipe", "/t/two"]);
+    let shell = Options {
+        shell: true,
+        ..Options::default()
+    };
+    let sh = cli(&[], &["s={bin:one} | {bin:two} -"], &shell).unwrap();
+    assert_eq!(argv(&sh[0], &bins)[2], "/t/one | /t/two -");
+    // a command whose only placeholder is named still has one
+    assert!(cli(&[], &["y=echo {bin:one}"], &none).is_ok());
+    // {bin:NAME} is no more an argument than {bin} is
+    assert!(cli(&["z={bin:one} 1"], &[], &none).is_err());
+
+    let mut plain = cli(&["p=1"], &[], &none).unwrap().remove(0);
+    let mut named = w[0].clone();
+    resolve_bins(&mut named, &["one", "two"], None).unwrap();
+    assert_eq!(named.command, w[0].command, "named: unchanged");
+    let err = resolve_bins(&mut plain.clone(), &["one", "two"], None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("measures several (one, two)") && err.contains("{bin:NAME}"),
+        "{err}"
+    );
+    resolve_bins(&mut plain, &["one", "two"], Some("two")).unwrap();
+    assert_eq!(
+        plain.command,
+        ["{bin:two}", "1"],
+        "default-run, written out"
+    );
+    let mut alone = cli(&["p=1"], &[], &none).unwrap().remove(0);
+    resolve_bins(&mut alone, &["app"], Some("app")).unwrap();
+    assert_eq!(alone.command, ["{bin}", "1"], "one binary: as written");
+    let mut typo = cli(&[], &["t={bin:tow}"], &none).unwrap().remove(0);
+    let err = resolve_bins(&mut typo, &["one", "two"], None)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("{bin:tow} names no binary"), "{err}");
 }
 
 fn source(value: serde_json::Value) -> metadata::Source {

@@ -1,4 +1,4 @@
-//! BOLT over a configuration's linked binary (`bolt = "on"`), without
+//! BOLT over a configuration's linked binaries (`bolt = "on"`), without
 //! `perf`: the build keeps its relocations (`-Wl,--emit-relocs`, and so no
 //! stripping by the linker: `--strip-all` and `--emit-relocs` may not be
 //! used together), `llvm-bolt -instrument` makes an instrumented copy, the
@@ -6,6 +6,7 @@
 //! lays the code out by them, and `llvm-strip` strips the result as the
 //! profile says.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -15,6 +16,7 @@ use super::pgo::{self, Failed, stage};
 use super::{Ctx, Flow, Phase};
 use crate::measure::builder::tool_dir;
 use crate::measure::resolved::{MeasurePlan, Planned};
+use crate::measure::runtime::workload::Binaries;
 use crate::measure::steps;
 use crate::process::{Usage, Wait, read_all, run_piped};
 use crate::profile::values::Strip;
@@ -35,15 +37,22 @@ impl super::Stage for Bolt {
     }
 
     fn applies(&self, ctx: &Ctx) -> bool {
-        ctx.config.has(PipelineStep::Bolt) && ctx.plan.bolt.is_some() && ctx.executable.is_some()
+        ctx.config.has(PipelineStep::Bolt) && ctx.plan.bolt.is_some() && !ctx.executables.is_empty()
     }
 
     fn run(&self, ctx: &mut Ctx) -> Result<Flow> {
-        let (Some(tools), Some(exe)) = (&ctx.plan.bolt, ctx.executable.clone()) else {
+        let Some(tools) = &ctx.plan.bolt else {
             return Ok(Flow::Next);
         };
         let (plan, config) = (ctx.plan, ctx.config);
-        match optimize(plan, config, &exe, tools, config.strip, &ctx.bar)? {
+        match optimize(
+            plan,
+            config,
+            &ctx.executables,
+            tools,
+            config.strip,
+            &ctx.bar,
+        )? {
             Ok(o) => {
                 ctx.entry.pipeline.extend(o.stages);
                 let config = config.name().to_string();
@@ -54,7 +63,16 @@ impl super::Stage for Bolt {
                     }
                     .into()
                 }));
-                ctx.binary = Some(o.binary);
+                for bin in o.untrained {
+                    ctx.notes.push(
+                        NoteKind::BoltUntrained {
+                            config: config.clone(),
+                            bin,
+                        }
+                        .into(),
+                    );
+                }
+                ctx.binaries.paths = o.binaries;
                 ctx.unstripped = o.unstripped;
                 Ok(Flow::Next)
             }
@@ -93,16 +111,20 @@ const OPTIMIZE: &[&str] = &[
     "-update-debug-sections",
 ];
 
-/// A BOLT-optimized binary, stripped as the profile says.
+/// BOLT-optimized binaries, stripped as the profile says.
 pub struct Optimized {
-    /// The binary measured (stripped when the profile strips).
-    pub binary: PathBuf,
-    /// The same, unstripped, when stripping removed its symbols: inspect
-    /// reads them there.
-    pub unstripped: Option<PathBuf>,
+    /// The binaries measured (stripped when the profile strips), by
+    /// binary target.
+    pub binaries: BTreeMap<String, PathBuf>,
+    /// The same, unstripped, where stripping removed their symbols:
+    /// inspect reads them there.
+    pub unstripped: BTreeMap<String, PathBuf>,
     pub stages: Vec<Stage>,
     /// llvm-bolt's warnings the user should know of (its own words).
     pub notes: Vec<String>,
+    /// Binaries the training never ran: no profile to lay them out by, so
+    /// they are the linked binaries, stripped as the profile says.
+    pub untrained: Vec<String>,
 }
 
 /// llvm-bolt's warnings worth a note, as it words them: the new code did
@@ -167,14 +189,14 @@ macro_rules! or_failed {
     };
 }
 
-/// Instruments `exe` (linked with its relocations), trains the copy with
-/// the plan's training runs, and optimizes `exe` by the profile; then
-/// strips it as `strip` says. `Ok(Err)`: a stage failed, and the
-/// configuration with it.
+/// Instruments each of `exes` (linked with their relocations), trains the
+/// copies with the plan's training runs, and optimizes each binary by its
+/// profile; then strips them as `strip` says. `Ok(Err)`: a stage failed,
+/// and the configuration with it.
 pub fn optimize(
     plan: &MeasurePlan,
     config: &Planned,
-    exe: &Path,
+    exes: &BTreeMap<String, PathBuf>,
     tools: &Tools,
     strip: Strip,
     bar: &ConfigBar,
@@ -189,25 +211,48 @@ pub fn optimize(
         dir,
         stages: Vec::new(),
     };
-    std::fs::create_dir_all(&b.fdata).with_context(|| format!("creating {}", b.fdata.display()))?;
     bar.phase("instrumenting (bolt)");
-    let instrumented = or_failed!(b.instrument(exe));
+    let instrumented = or_failed!(b.instrument(exes));
     bar.phase("training (bolt)");
     let profiles = or_failed!(b.train(&instrumented));
     bar.phase("optimizing (bolt)");
-    let (optimized, mut usages, notes) = or_failed!(b.lay_out(exe, &profiles));
-    let (binary, unstripped) = or_failed!(b.strip(&optimized, strip, &mut usages));
+    let mut out = Optimized {
+        binaries: BTreeMap::new(),
+        unstripped: BTreeMap::new(),
+        stages: Vec::new(),
+        notes: Vec::new(),
+        untrained: Vec::new(),
+    };
+    let mut usages = Vec::new();
+    for (bin, exe) in exes {
+        let optimized = match profiles.get(bin) {
+            Some(files) => {
+                let (optimized, used, notes) = or_failed!(b.lay_out(bin, exe, files));
+                usages.extend(used);
+                out.notes.extend(notes);
+                optimized
+            }
+            None => {
+                out.untrained.push(bin.clone());
+                exe.clone()
+            }
+        };
+        let (binary, unstripped) = or_failed!(b.strip(&optimized, strip, &mut usages));
+        out.binaries.insert(bin.clone(), binary);
+        if let Some(u) = unstripped {
+            out.unstripped.insert(bin.clone(), u);
+        }
+    }
     b.stages.push(stage(StageName::BoltOptimize, &usages));
-    Ok(Ok(Optimized {
-        binary,
-        unstripped,
-        stages: b.stages,
-        notes,
-    }))
+    out.stages = b.stages;
+    Ok(Ok(out))
 }
 
-/// llvm-bolt's output: the binary, the usages so far, llvm-bolt's notes.
+/// llvm-bolt's output: the binary, its usages, llvm-bolt's notes.
 type LaidOut = (PathBuf, Vec<Usage>, Vec<String>);
+
+/// Each binary's profiles, by binary target (those the training ran).
+type Profiles = BTreeMap<String, Vec<PathBuf>>;
 
 /// One configuration's BOLT run: its tools, its directory, its stages.
 struct Bolting<'a> {
@@ -215,38 +260,50 @@ struct Bolting<'a> {
     config: &'a Planned,
     tools: &'a Tools,
     dir: PathBuf,
-    /// Where the instrumented binary writes its profiles.
+    /// Where the instrumented binaries write their profiles, each in a
+    /// directory of its own.
     fdata: PathBuf,
     stages: Vec<Stage>,
 }
 
 impl Bolting<'_> {
-    /// `llvm-bolt -instrument`: the instrumented copy of `exe`.
-    fn instrument(&mut self, exe: &Path) -> Result<Result<PathBuf, Failed>> {
-        let name = exe.file_name().unwrap_or_default().to_string_lossy();
-        let instrumented = self.dir.join(format!("{name}.instrumented"));
-        let (usage, failed) = run_tool(
-            Command::new(&self.tools.bolt)
-                .arg(exe)
-                .arg("-instrument")
-                .arg(format!(
-                    "--instrumentation-file={}",
-                    self.fdata.join("prof.fdata").display()
-                ))
-                .arg("--instrumentation-file-append-pid")
-                .arg("-o")
-                .arg(&instrumented),
-            "llvm-bolt -instrument",
-        )?;
-        self.stages.push(stage(StageName::BoltInstrument, &[usage]));
-        if failed.is_some() {
-            return fail(&mut self.stages, Failure::BoltInstrument, failed);
+    /// `llvm-bolt -instrument`: the instrumented copy of each of `exes`.
+    fn instrument(&mut self, exes: &BTreeMap<String, PathBuf>) -> Result<Result<Binaries, Failed>> {
+        let mut instrumented = Binaries::default();
+        let mut usages = Vec::new();
+        for (bin, exe) in exes {
+            let fdata = self.fdata.join(bin);
+            std::fs::create_dir_all(&fdata)
+                .with_context(|| format!("creating {}", fdata.display()))?;
+            let name = exe.file_name().unwrap_or_default().to_string_lossy();
+            let copy = self.dir.join(format!("{name}.instrumented"));
+            let (usage, failed) = run_tool(
+                Command::new(&self.tools.bolt)
+                    .arg(exe)
+                    .arg("-instrument")
+                    .arg(format!(
+                        "--instrumentation-file={}",
+                        fdata.join("prof.fdata").display()
+                    ))
+                    .arg("--instrumentation-file-append-pid")
+                    .arg("-o")
+                    .arg(&copy),
+                "llvm-bolt -instrument",
+            )?;
+            usages.push(usage);
+            if failed.is_some() {
+                self.stages.push(stage(StageName::BoltInstrument, &usages));
+                return fail(&mut self.stages, Failure::BoltInstrument, failed);
+            }
+            instrumented.paths.insert(bin.clone(), copy);
         }
+        self.stages.push(stage(StageName::BoltInstrument, &usages));
         Ok(Ok(instrumented))
     }
 
-    /// The training runs with the instrumented copy: the profiles written.
-    fn train(&mut self, instrumented: &Path) -> Result<Result<Vec<PathBuf>, Failed>> {
+    /// The training runs with the instrumented copies: each binary's
+    /// profiles (a binary the training never ran has none).
+    fn train(&mut self, instrumented: &Binaries) -> Result<Result<Profiles, Failed>> {
         let (mut training, failed) = pgo::run_training(
             self.plan,
             self.config,
@@ -262,20 +319,35 @@ impl Bolting<'_> {
             };
             return fail(&mut self.stages, failure, Some((code, stderr_tail)));
         }
-        let (files, bytes) = pgo::profile_files(&self.fdata, "fdata")?;
-        training.profiles = Some((files.len(), bytes));
+        let mut profiles = Profiles::new();
+        let (mut count, mut bytes) = (0, 0);
+        for bin in instrumented.paths.keys() {
+            let (files, size) = pgo::profile_files(&self.fdata.join(bin), "fdata")?;
+            count += files.len();
+            bytes += size;
+            if !files.is_empty() {
+                profiles.insert(bin.clone(), files);
+            }
+        }
+        training.profiles = Some((count, bytes));
         self.stages.push(training);
-        if files.is_empty() {
+        if profiles.is_empty() {
             let message = Failure::NoProfile { bolt: true };
             return fail(&mut self.stages, message, None);
         }
-        Ok(Ok(files))
+        Ok(Ok(profiles))
     }
 
-    /// `merge-fdata`, then `llvm-bolt` lays `exe` out by the profile: the
-    /// optimized binary, the usages so far, and llvm-bolt's notes.
-    fn lay_out(&mut self, exe: &Path, profiles: &[PathBuf]) -> Result<Result<LaidOut, Failed>> {
-        let merged = self.dir.join("merged.fdata");
+    /// `merge-fdata`, then `llvm-bolt` lays binary `bin` (`exe`) out by
+    /// its profiles: the optimized binary, its usages, and llvm-bolt's
+    /// notes.
+    fn lay_out(
+        &mut self,
+        bin: &str,
+        exe: &Path,
+        profiles: &[PathBuf],
+    ) -> Result<Result<LaidOut, Failed>> {
+        let merged = self.dir.join(format!("{bin}.merged.fdata"));
         let out = std::fs::File::create(&merged)
             .with_context(|| format!("creating {}", merged.display()))?;
         let merge = Command::new(&self.tools.merge_fdata)

@@ -41,7 +41,8 @@ impl super::Stage for CleanBuild {
         ctx.missing_profile = run.missing_profile.clone();
         ctx.clean_log = Some(log);
         ctx.target_dir = Some(builder.target_dir.clone());
-        let clean = steps::record_clean(&run, config.name(), &plan.project.bin, plan.options.warm);
+        let bins = plan.project.bin_names();
+        let clean = steps::record_clean(&run, config.name(), &bins, plan.options.warm);
         ctx.notes.extend(clean.note);
         let mut build = clean.build;
         build.samples.push(sample);
@@ -52,7 +53,7 @@ impl super::Stage for CleanBuild {
         (entry.status, entry.exit_code, entry.stderr_tail) =
             (clean.status, clean.exit_code, clean.stderr_tail);
         entry.build = Some(build);
-        let Some(exe) = clean.executable else {
+        if clean.executables.is_empty() {
             if entry.status == Status::Failed {
                 ctx.notes.extend(build::disk::low_space_note(
                     &builder.target_dir,
@@ -60,9 +61,9 @@ impl super::Stage for CleanBuild {
                 ));
             }
             return Ok(Flow::Stop);
-        };
-        ctx.executable = Some(exe.clone());
-        ctx.binary = Some(exe);
+        }
+        ctx.binaries.paths = clean.executables.clone();
+        ctx.executables = clean.executables;
         Ok(Flow::Next)
     }
 }

@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use super::resolved::{MeasurePlan, Planned};
+use super::runtime::workload::Binaries;
 use crate::progress::{ConfigBar, Progress};
 use crate::results::measure::{self as doc, MeasureDocument, Status};
 use crate::results::notes::{Note, NoteKind, failure_text};
@@ -132,20 +133,21 @@ pub struct Ctx<'p> {
     pub flags: Vec<String>,
     /// PGO's merged profile, once trained.
     pub profile: Option<PathBuf>,
-    /// PGO's instrumented binary, for the slowdown.
-    pub instrumented: Option<PathBuf>,
+    /// PGO's instrumented binaries, for the slowdown.
+    pub instrumented: Option<Binaries>,
     /// The directory of its builds.
     pub target_dir: Option<PathBuf>,
     /// The wrapper's log of its clean build (for the unstripped twin).
     pub clean_log: Option<PathBuf>,
     /// Functions its profile-use build compiled without profile data.
     pub missing_profile: Vec<String>,
-    /// What cargo linked.
-    pub executable: Option<PathBuf>,
-    /// The binary measured (BOLT's output, or what cargo linked).
-    pub binary: Option<PathBuf>,
-    /// The same binary unstripped, where stripping removed its symbols.
-    pub unstripped: Option<PathBuf>,
+    /// What cargo linked, by binary target.
+    pub executables: BTreeMap<String, PathBuf>,
+    /// The binaries measured (BOLT's output, or what cargo linked).
+    pub binaries: Binaries,
+    /// The same binaries unstripped, where stripping removed their symbols
+    /// (BOLT's output before `llvm-strip`), by binary target.
+    pub unstripped: BTreeMap<String, PathBuf>,
 }
 
 impl<'p> Ctx<'p> {
@@ -170,9 +172,9 @@ impl<'p> Ctx<'p> {
             target_dir: None,
             clean_log: None,
             missing_profile: Vec::new(),
-            executable: None,
-            binary: None,
-            unstripped: None,
+            executables: BTreeMap::new(),
+            binaries: Binaries::default(),
+            unstripped: BTreeMap::new(),
         }
     }
 
@@ -230,7 +232,7 @@ pub fn entry(
         stderr_tail: None,
         build: None,
         warm_build: None,
-        binary: None,
+        binaries: Vec::new(),
         series: Vec::new(),
         identical_to: None,
         machine: None,

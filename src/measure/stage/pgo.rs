@@ -17,6 +17,7 @@ use crate::build;
 use crate::measure::builder::{Builder, tool_dir};
 use crate::measure::resolved::{MeasurePlan, Planned};
 use crate::measure::runtime::executor::{Executor, RealExecutor};
+use crate::measure::runtime::workload::Binaries;
 use crate::measure::steps;
 use crate::process::{Wait, read_all, run_piped};
 use crate::progress::ConfigBar;
@@ -72,11 +73,11 @@ impl super::Stage for Slowdown {
     }
 
     fn applies(&self, ctx: &Ctx) -> bool {
-        ctx.instrumented.is_some() && ctx.binary.is_some()
+        ctx.instrumented.is_some() && !ctx.binaries.is_empty()
     }
 
     fn run(&self, ctx: &mut Ctx) -> Result<Flow> {
-        let (Some(instrumented), Some(exe)) = (ctx.instrumented.clone(), ctx.binary.clone()) else {
+        let (Some(instrumented), exe) = (ctx.instrumented.clone(), ctx.binaries.clone()) else {
             return Ok(Flow::Next);
         };
         let Some(i) = ctx
@@ -119,8 +120,8 @@ pub struct Trained {
     /// The merged `.profdata`.
     pub profile: PathBuf,
     pub stages: Vec<Stage>,
-    /// The instrumented binary (for the slowdown, after the timed build).
-    pub instrumented: PathBuf,
+    /// The instrumented binaries (for the slowdown, after the timed build).
+    pub instrumented: Binaries,
 }
 
 /// The rustflags of the timed build of a configuration trained into
@@ -171,13 +172,13 @@ pub fn stage(name: StageName, usages: &[crate::process::Usage]) -> Stage {
 /// A training run that failed: its workload's name, exit code and stderr.
 pub type FailedRun = (String, i32, String);
 
-/// Runs the plan's training runs with `exe`, an instrumented binary, as
+/// Runs the plan's training runs with `exe`, instrumented binaries, as
 /// the stage `stage`; stops at the first that fails, and returns it with
 /// its exit code and stderr.
 pub fn run_training(
     plan: &MeasurePlan,
     config: &Planned,
-    exe: &Path,
+    exe: &Binaries,
     stage: StageName,
 ) -> Result<(Stage, Option<FailedRun>)> {
     let mut training = Stage::new(stage, 0.0, 0.0, 0);
@@ -244,7 +245,7 @@ pub fn train(
 
 /// The build with `-Cprofile-generate` writing to `raw` (the builder adds
 /// the configuration's own link arguments: the same build but for the
-/// instrumentation): its binary, or the failure with the stages so far.
+/// instrumentation): its binaries, or the failure with the stages so far.
 fn instrumented_build(
     plan: &MeasurePlan,
     config: &Planned,
@@ -252,7 +253,7 @@ fn instrumented_build(
     bar: &ConfigBar,
     echo: &(dyn Fn(&str) + Sync),
     stages: &mut Vec<Stage>,
-) -> Result<Result<PathBuf, Failed>> {
+) -> Result<Result<Binaries, Failed>> {
     let generate = vec![format!("-Cprofile-generate={}", raw.display())];
     let gen_dir = format!("{}.pgo-instrumented", config.name());
     let builder = Builder::with_flags(plan, config, &gen_dir, &generate);
@@ -263,7 +264,10 @@ fn instrumented_build(
         echo,
     )?;
     stages.push(stage(StageName::InstrumentedBuild, &[run.usage]));
-    let Some(exe) = run.executable.filter(|_| run.outcome.success()) else {
+    let complete = run.executables.len() == plan.project.bins.len();
+    let Some(exe) = (run.outcome.success() && complete).then(|| Binaries {
+        paths: run.executables.clone(),
+    }) else {
         return Ok(Err(Failed {
             failure: Failure::InstrumentedBuild,
             exit_code: Some(run.outcome.exit_code()),
@@ -287,7 +291,7 @@ fn instrumented_build(
 fn training(
     plan: &MeasurePlan,
     config: &Planned,
-    exe: &Path,
+    exe: &Binaries,
     raw: &Path,
     stages: &mut Vec<Stage>,
 ) -> Result<Result<Vec<PathBuf>, Failed>> {
@@ -321,7 +325,7 @@ fn training(
 
 /// One pass of the training runs with `exe`: its wall seconds; None when
 /// a run fails.
-fn training_pass(plan: &MeasurePlan, config: &Planned, exe: &Path) -> Option<f64> {
+fn training_pass(plan: &MeasurePlan, config: &Planned, exe: &Binaries) -> Option<f64> {
     let mut total = 0.0;
     for w in &plan.training {
         let r = RealExecutor
@@ -348,7 +352,7 @@ const SLOWDOWN_BUDGET_S: f64 = 2.0;
 pub fn record_slowdown(
     plan: &MeasurePlan,
     config: &Planned,
-    (instrumented, exe): (&Path, &Path),
+    (instrumented, exe): (&Binaries, &Binaries),
     training: &mut Stage,
     notes: &mut Vec<Note>,
 ) {

@@ -1,6 +1,6 @@
-//! The rebuild figure: the binary crate recompiled as after an edit to it
-//! (its fingerprint removed in the configuration's own build directory,
-//! the user's files untouched), with the clean build's flags.
+//! The rebuild figure: the binary crates recompiled as after an edit to
+//! each (their fingerprints removed in the configuration's own build
+//! directory, the user's files untouched), with the clean build's flags.
 
 use anyhow::Result;
 
@@ -31,12 +31,14 @@ impl super::Stage for Rebuild {
             return Ok(Flow::Next);
         };
         ctx.bar.phase("rebuilding the binary crate");
-        steps::invalidate_bin(target_dir, &plan.project.bin)?;
+        for bin in &plan.project.bins {
+            steps::invalidate_bin(target_dir, &bin.name)?;
+        }
         let builder = Builder::with_flags(plan, config, config.name(), &ctx.flags);
         let echo = ctx.echo();
         let rebuilt = build::run(&builder.invocation("rebuild"), &|_| {}, &echo)?;
         if let Some(build) = ctx.entry.build.as_mut()
-            && let Some(status) = steps::record_rebuild(build, &rebuilt, &plan.project.bin)
+            && let Some(status) = steps::record_rebuild(build, &rebuilt, &plan.project.bin_names())
         {
             ctx.entry.status = status;
         }

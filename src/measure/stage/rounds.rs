@@ -116,11 +116,15 @@ fn build_again(sweep: &mut Sweep, i: usize, round: usize) -> Result<bool> {
     }
     bar.finish("done");
     // (BOLT's output is not cargo's: nothing to compare it with)
-    if let (Some(exe), Some(bin), false) =
-        (&run.executable, &c.binary, config.has(PipelineStep::Bolt))
-    {
-        let same = sections::measure(exe)?.sha256;
-        if bin.sha256.as_deref() != Some(same.as_str()) {
+    if !config.has(PipelineStep::Bolt) {
+        let mut same = true;
+        for bin in &c.binaries {
+            if let Some(exe) = run.executables.get(&bin.bin) {
+                let hash = sections::measure(exe)?.sha256;
+                same &= bin.sha256.as_deref() == Some(hash.as_str());
+            }
+        }
+        if !same {
             sweep.doc.notes.push(
                 NoteKind::NotReproducible {
                     config: config.name().to_string(),

@@ -1,4 +1,5 @@
-//! On the binary measured: its size, sections and hash, from the file.
+//! On the binaries measured: each one's size, sections and hash, from
+//! the file.
 
 use anyhow::Result;
 
@@ -7,7 +8,7 @@ use crate::inspect::sections;
 use crate::measure::record;
 use crate::results::notes::NoteKind;
 
-/// The binary's sizes and sections.
+/// The binaries' sizes and sections.
 pub struct Sections;
 
 impl super::Stage for Sections {
@@ -20,15 +21,20 @@ impl super::Stage for Sections {
     }
 
     fn applies(&self, ctx: &Ctx) -> bool {
-        ctx.binary.is_some()
+        !ctx.binaries.is_empty()
     }
 
     fn run(&self, ctx: &mut Ctx) -> Result<Flow> {
-        let Some(exe) = &ctx.binary else {
-            return Ok(Flow::Next);
-        };
-        ctx.bar.phase("analysing the binary");
-        ctx.entry.binary = Some(record::binary(exe, sections::measure(exe)?));
+        ctx.bar.phase("analysing the binaries");
+        // in the project's order
+        for bin in &ctx.plan.project.bins {
+            if let Some(exe) = ctx.binaries.paths.get(&bin.name) {
+                let measured = sections::measure(exe)?;
+                ctx.entry
+                    .binaries
+                    .push(record::binary(&bin.name, exe, measured));
+            }
+        }
         if !ctx.entry.pipeline.is_empty() {
             let note = NoteKind::Pipeline {
                 config: ctx.name().to_string(),

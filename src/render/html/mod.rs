@@ -175,7 +175,7 @@ fn noted_figure(id: &str, caption: &str, svg: String, note: Option<&str>, data: 
 fn built(doc: &MeasureDocument) -> impl Iterator<Item = &crate::results::measure::Configuration> {
     doc.configurations
         .iter()
-        .filter(|c| c.status == Status::Ok && c.identical_to.is_none() && c.binary.is_some())
+        .filter(|c| c.status == Status::Ok && c.identical_to.is_none() && c.built())
 }
 
 /// Shipped size against clean build time, the recommendation's front marked.
@@ -204,7 +204,7 @@ fn size_vs_build(s: &Section, id: &str) -> Option<String> {
                 label: c.name.clone(),
                 // a pipeline's whole, as in the tables
                 x: c.whole_build_s()?,
-                y: c.binary.as_ref()?.shipped_bytes as f64,
+                y: c.sizes(None)?.shipped_bytes as f64,
                 front: front(&c.name),
                 chosen: chosen(&c.name),
             })
@@ -237,7 +237,12 @@ fn size_vs_build(s: &Section, id: &str) -> Option<String> {
     let svg = svg::scatter(
         title,
         &format!(
-            "Each configuration's bytes loaded at run time against its clean build's wall time (the median, when builds were repeated). {legend}"
+            "Each configuration's bytes loaded at run time{} against its clean build's wall time (the median, when builds were repeated). {legend}",
+            if doc.project.bins.len() > 1 {
+                " (its binaries' together)"
+            } else {
+                ""
+            }
         ),
         &points,
         (build, "shipped size"),
