@@ -443,3 +443,62 @@ fn build_copies_each_binary() {
         assert_eq!(String::from_utf8_lossy(&ran.stdout), format!("{bin} 33\n"));
     }
 }
+
+/// BOLT over several binaries: each is instrumented and laid out by its
+/// own profile; one the training never ran is measured as linked (stripped
+/// as the profile says), and a note says so.
+#[test]
+fn bolt_lays_out_each_binary_by_its_own_profile() {
+    if !crate::pgo::bolt_here() {
+        return;
+    }
+    let dir = fixture("bins");
+    let run = measure_json(
+        &dir,
+        &[
+            "-p",
+            "pair",
+            "--only",
+            "baseline,b",
+            "--with",
+            "b:bolt=on,strip=symbols",
+            "--no-rebuild",
+            "--run-cmd",
+            "w={bin:one} 100000",
+            "--runs",
+            "1",
+            "--warmup",
+            "0",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let b = config(&run.doc, "b");
+    let stages: Vec<&str> = b["pipeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        stages,
+        ["bolt-instrument", "bolt-training", "bolt-optimize"]
+    );
+    for (i, bin) in ["one", "two"].iter().enumerate() {
+        let binary = &b["binaries"][i];
+        assert_eq!(binary["bin"], *bin);
+        assert_eq!(binary["symbols"], 0, "{bin}: stripped as the profile says");
+        assert!(binary["symbols_from"].is_string(), "{bin}: {binary}");
+    }
+    let untrained: Vec<&str> = run.doc["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "bolt_untrained")
+        .map(|n| n["bin"].as_str().unwrap())
+        .collect();
+    assert_eq!(untrained, ["two"]);
+    let series = &b["series"][0];
+    assert_eq!(series["status"], "ok", "{series}");
+    assert_eq!(series["output_differs"], false, "{series}");
+}

@@ -373,7 +373,7 @@ fn the_users_rustflags_reach_every_stage() {
 }
 
 /// True when BOLT's tools of LLVM 22 are here (`.ci/run` installs bolt-22).
-fn bolt_here() -> bool {
+pub(crate) fn bolt_here() -> bool {
     let found = ["llvm-bolt-22", "/usr/lib/llvm-22/bin/llvm-bolt"]
         .iter()
         .any(|p| {
