@@ -1,6 +1,6 @@
 //! The LLVM tools a PGO or BOLT pipeline runs: `llvm-profdata` (merges the
-//! raw profiles an instrumented binary writes), `llvm-bolt`, `merge-fdata`
-//! and `llvm-strip`. Each must be of the LLVM major version rustc itself
+//! raw profiles an instrumented binary writes), `llvm-bolt`, `merge-fdata`,
+//! `llvm-strip` and `llvm-objcopy`. Each must be of the LLVM major version rustc itself
 //! uses: an older `llvm-profdata` cannot read rustc's profiles
 //! ("unsupported instrumentation profile format version", LLVM 14's against
 //! rustc 1.95's LLVM 22). They are found, checked and named before anything
@@ -25,6 +25,8 @@ pub enum Tool {
     MergeFdata,
     /// Strips a BOLT-optimized binary as the profile says.
     Strip,
+    /// Renames over-long symbols in BOLT's copy, and back after.
+    Objcopy,
 }
 
 impl Tool {
@@ -35,6 +37,7 @@ impl Tool {
             Tool::Bolt => "llvm-bolt",
             Tool::MergeFdata => "merge-fdata",
             Tool::Strip => "llvm-strip",
+            Tool::Objcopy => "llvm-objcopy",
         }
     }
 
@@ -45,6 +48,7 @@ impl Tool {
             Tool::Bolt => "CARGO_LTO_LLVM_BOLT",
             Tool::MergeFdata => "CARGO_LTO_MERGE_FDATA",
             Tool::Strip => "CARGO_LTO_LLVM_STRIP",
+            Tool::Objcopy => "CARGO_LTO_LLVM_OBJCOPY",
         }
     }
 
@@ -54,7 +58,7 @@ impl Tool {
             Tool::Bolt | Tool::MergeFdata => format!(
                 "install the distribution's BOLT of LLVM {major} (Debian and Ubuntu: `apt-get install --no-install-recommends bolt-{major}`)"
             ),
-            Tool::Profdata | Tool::Strip => format!(
+            Tool::Profdata | Tool::Strip | Tool::Objcopy => format!(
                 "install it with `rustup component add llvm-tools`, or the distribution's LLVM {major} (Debian and Ubuntu: `apt-get install --no-install-recommends llvm-{major}`)"
             ),
         }

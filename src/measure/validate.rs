@@ -84,6 +84,7 @@ fn pipeline_tools(configs: &[Configuration], training: &[Workload]) -> Result<To
                 bolt: find(llvm::Tool::Bolt, c, "bolt")?,
                 merge_fdata: find(llvm::Tool::MergeFdata, c, "bolt")?,
                 strip: find(llvm::Tool::Strip, c, "bolt")?,
+                objcopy: find(llvm::Tool::Objcopy, c, "bolt")?,
             });
         }
     }

@@ -364,6 +364,7 @@ pub fn failure(f: &Failure) -> String {
         Failure::MergeFdata => "merge-fdata could not merge its BOLT profiles".into(),
         Failure::BoltOptimize => "llvm-bolt could not optimize its binary".into(),
         Failure::Strip => "llvm-strip could not strip its BOLT output".into(),
+        Failure::RenameSymbols => "llvm-objcopy could not rename its over-long symbols for BOLT (or name them back)".into(),
     }
 }
 

@@ -416,4 +416,7 @@ pub enum Failure {
     BoltOptimize,
     /// llvm-strip could not strip BOLT's output.
     Strip,
+    /// llvm-objcopy could not shorten over-long symbol names for BOLT, or
+    /// give them back.
+    RenameSymbols,
 }

@@ -500,3 +500,73 @@ fn nothing_to_train_is_refused_before_building() {
     );
     assert!(crate::common::built(&dir).is_empty());
 }
+
+/// The longest NUL-terminated run of printable bytes in the file at
+/// `path`: the longest symbol name of a binary with a symbol table.
+fn longest_name(path: &str) -> usize {
+    let bytes = std::fs::read(path).unwrap();
+    bytes
+        .split(|b| *b == 0)
+        .filter(|s| s.iter().all(|b| b.is_ascii_graphic()))
+        .map(<[u8]>::len)
+        .max()
+        .unwrap_or(0)
+}
+
+/// BOLT over a program with a symbol name over 10 KB, which LLVM 22's
+/// instrumentation runtime aborts on (`Assertion failed: buffer overflow,
+/// function name too large`): the names are shortened in BOLT's copy and
+/// given back in its output, so the configuration is measured, runs as
+/// baseline does, and keeps every name (was: the training run aborted and
+/// the configuration failed).
+#[test]
+fn bolt_survives_names_over_10_kb() {
+    if !bolt_here() {
+        return;
+    }
+    let dir = fixture("long-names");
+    let run = measure_json(
+        &dir,
+        &[
+            "--only",
+            "baseline,b,s",
+            "--with",
+            "b:bolt=on",
+            "--with",
+            "s:bolt=on,strip=symbols",
+            "--no-rebuild",
+            "--run",
+            "w=50",
+            "--runs",
+            "1",
+            "--warmup",
+            "0",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let base = config(&run.doc, "baseline")["binaries"][0]["path"]
+        .as_str()
+        .unwrap();
+    let long = longest_name(base);
+    assert!(long > 10 * 1024, "the fixture's longest name: {long} bytes");
+    for name in ["b", "s"] {
+        let c = config(&run.doc, name);
+        assert_eq!(c["status"], "ok", "{c}");
+        let r = runtime(&run.doc, name, "w");
+        assert_eq!(
+            (&r["status"], &r["output_differs"]),
+            (&"ok".into(), &false.into()),
+            "{r}"
+        );
+    }
+    // the name is back, whole, in the binary measured and in the unstripped
+    // copy inspect reads
+    let b = config(&run.doc, "b")["binaries"][0]["path"]
+        .as_str()
+        .unwrap();
+    assert_eq!(longest_name(b), long);
+    let s = &config(&run.doc, "s")["binaries"][0];
+    assert_eq!(s["symbols"], 0);
+    assert_eq!(longest_name(s["symbols_from"].as_str().unwrap()), long);
+}

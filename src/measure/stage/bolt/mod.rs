@@ -6,6 +6,8 @@
 //! lays the code out by them, and `llvm-strip` strips the result as the
 //! profile says.
 
+mod names;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -87,6 +89,7 @@ pub struct Tools {
     pub bolt: PathBuf,
     pub merge_fdata: PathBuf,
     pub strip: PathBuf,
+    pub objcopy: PathBuf,
 }
 
 /// The link argument that keeps the relocations BOLT needs.
@@ -210,6 +213,7 @@ pub fn optimize(
         fdata: dir.join("fdata"),
         dir,
         stages: Vec::new(),
+        shortened: BTreeMap::new(),
     };
     bar.phase("instrumenting (bolt)");
     let instrumented = or_failed!(b.instrument(exes));
@@ -264,6 +268,9 @@ struct Bolting<'a> {
     /// directory of its own.
     fdata: PathBuf,
     stages: Vec<Stage>,
+    /// The copies BOLT works on of binaries with over-long names, by
+    /// binary target (`names.rs`).
+    shortened: BTreeMap<String, names::Shortened>,
 }
 
 impl Bolting<'_> {
@@ -275,11 +282,23 @@ impl Bolting<'_> {
             let fdata = self.fdata.join(bin);
             std::fs::create_dir_all(&fdata)
                 .with_context(|| format!("creating {}", fdata.display()))?;
+            let input = match names::shorten(&self.tools.objcopy, exe, &self.dir, &mut usages)? {
+                Ok(Some(shortened)) => {
+                    let copy = shortened.copy.clone();
+                    self.shortened.insert(bin.clone(), shortened);
+                    copy
+                }
+                Ok(None) => exe.clone(),
+                Err(failed) => {
+                    self.stages.push(stage(StageName::BoltInstrument, &usages));
+                    return fail(&mut self.stages, Failure::RenameSymbols, failed);
+                }
+            };
             let name = exe.file_name().unwrap_or_default().to_string_lossy();
             let copy = self.dir.join(format!("{name}.instrumented"));
             let (usage, failed) = run_tool(
                 Command::new(&self.tools.bolt)
-                    .arg(exe)
+                    .arg(&input)
                     .arg("-instrument")
                     .arg(format!(
                         "--instrumentation-file={}",
@@ -362,9 +381,11 @@ impl Bolting<'_> {
             return fail(&mut self.stages, Failure::MergeFdata, Some((code, tail)));
         }
         let optimized = self.dir.join(exe.file_name().unwrap_or_default());
+        let shortened = self.shortened.get(bin).cloned();
+        let input = shortened.as_ref().map_or(exe, |s| s.copy.as_path());
         let (usage, failed, output) = run_tool_output(
             Command::new(&self.tools.bolt)
-                .arg(exe)
+                .arg(input)
                 .arg(format!("-data={}", merged.display()))
                 .args(OPTIMIZE)
                 .arg("-o")
@@ -375,7 +396,28 @@ impl Bolting<'_> {
             self.stages.push(stage(StageName::BoltOptimize, &[usage]));
             return fail(&mut self.stages, Failure::BoltOptimize, failed);
         }
-        Ok(Ok((optimized, vec![usage], bolt_notes(&output))))
+        let mut usages = vec![usage];
+        let Some(shortened) = shortened else {
+            return Ok(Ok((optimized, usages, bolt_notes(&output))));
+        };
+        // the long names back, before anything else reads the binary
+        let named = self
+            .dir
+            .join("named")
+            .join(exe.file_name().unwrap_or_default());
+        std::fs::create_dir_all(named.parent().unwrap_or(&self.dir))?;
+        let failed = names::restore(
+            &self.tools.objcopy,
+            &shortened,
+            &optimized,
+            &named,
+            &mut usages,
+        )?;
+        if failed.is_some() {
+            self.stages.push(stage(StageName::BoltOptimize, &usages));
+            return fail(&mut self.stages, Failure::RenameSymbols, failed);
+        }
+        Ok(Ok((named, usages, bolt_notes(&output))))
     }
 
     /// BOLT's output stripped as the profile says, by llvm-strip: the
