@@ -43,6 +43,16 @@ pub struct Table {
     /// `build-runs`: clean builds per configuration (`--build-runs`).
     #[serde(rename = "build-runs")]
     pub build_runs: Option<usize>,
+    /// `benches`: the bench targets `measure` runs (`--bench`, each).
+    pub benches: Option<Vec<String>>,
+    /// `bench-filter`: a regex of the benchmark ids to run
+    /// (`--bench-filter`).
+    #[serde(rename = "bench-filter")]
+    pub bench_filter: Option<String>,
+    /// `bench-time`: the benchmarks phase's budget in seconds
+    /// (`--bench-time`).
+    #[serde(rename = "bench-time")]
+    pub bench_time: Option<f64>,
 }
 
 /// `workloads.NAME`: the `--run`/`--run-cmd` options, as keys.

@@ -33,6 +33,8 @@ pub struct Invocation {
     pub wrapper_log: PathBuf,
     /// The binary targets whose executables to find.
     pub bins: Vec<crate::workspace::BinTarget>,
+    /// The bench targets whose executables to find.
+    pub benches: Vec<crate::workspace::BinTarget>,
     /// Kill the build after this long.
     pub timeout: Option<Duration>,
     /// Blank `RUSTC_WORKSPACE_WRAPPER` to override a config file's
@@ -55,6 +57,8 @@ pub struct BuildRun {
     /// The binaries' paths, by binary target, from their
     /// `compiler-artifact` messages (those cargo reported).
     pub executables: std::collections::BTreeMap<String, PathBuf>,
+    /// The bench targets' executables, by target.
+    pub bench_executables: std::collections::BTreeMap<String, PathBuf>,
     /// The last lines of cargo's stderr.
     pub stderr_tail: String,
     /// The wrapper wrote its log: at least one rustc ran.
@@ -172,6 +176,7 @@ pub fn run(
         |stdout| {
             let mut artifacts = 0;
             let mut executables = std::collections::BTreeMap::new();
+            let mut benches = std::collections::BTreeMap::new();
             for message in Message::parse_stream(BufReader::new(stdout)) {
                 if let Message::CompilerArtifact(artifact) = message? {
                     artifacts += 1;
@@ -185,10 +190,21 @@ pub fn run(
                         && let Some(exe) = artifact.executable
                     {
                         executables.insert(bin.name.clone(), exe.into_std_path_buf());
+                        continue;
+                    }
+                    let bench = inv.benches.iter().find(|b| {
+                        artifact.target.name == b.name
+                            && artifact.manifest_path.as_std_path() == b.manifest
+                    });
+                    if let Some(bench) = bench
+                        && artifact.target.kind.contains(&TargetKind::Bench)
+                        && let Some(exe) = artifact.executable
+                    {
+                        benches.insert(bench.name.clone(), exe.into_std_path_buf());
                     }
                 }
             }
-            Ok((artifacts, executables))
+            Ok((artifacts, (executables, benches)))
         },
         |stderr| {
             let mut missing = Vec::new();
@@ -211,13 +227,14 @@ pub fn run(
         },
     )
     .with_context(|| format!("running {}", inv.cargo.display()))?;
-    let (artifacts, executables) = done.stdout;
+    let (artifacts, (executables, bench_executables)) = done.stdout;
     let (stderr_tail, missing_profile) = done.stderr;
     Ok(BuildRun {
         outcome: done.outcome,
         usage: done.usage,
         artifacts,
         executables,
+        bench_executables,
         stderr_tail,
         missing_profile,
         wrapper_log_written: inv.wrapper_log.exists(),

@@ -250,6 +250,7 @@ mod tests {
             target_dir: "/w/target".into(),
             packages: vec!["app".into()],
             bins: vec![],
+            benches: vec![],
             chosen: crate::workspace::Chosen::Default,
             default_bin: None,
             metadata: vec![],

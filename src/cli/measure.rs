@@ -63,6 +63,30 @@ pub struct MeasureArgs {
     /// Runtime workloads and how to run them.
     #[command(flatten)]
     pub runtime: RuntimeArgs,
+    /// The project's own benchmarks.
+    #[command(flatten)]
+    pub bench: BenchArgs,
+}
+
+/// `--bench` and friends.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Benchmarks")]
+pub struct BenchArgs {
+    /// Run this bench target's benchmarks on every configuration, built
+    /// with its settings (criterion, divan, libtest's bencher lines,
+    /// iai-callgrind), benchmark by benchmark. Repeatable.
+    #[arg(long = "bench", value_name = "NAME")]
+    pub bench: Vec<String>,
+    /// Run every bench target of the selected packages.
+    #[arg(long)]
+    pub benches: bool,
+    /// Only benchmarks whose id matches this regular expression.
+    #[arg(long, value_name = "REGEX")]
+    pub bench_filter: Option<String>,
+    /// The whole benchmarks phase's budget, split over the benchmarks
+    /// (default 2m, or the metadata's `bench-time`).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub bench_time: Option<Duration>,
 }
 
 /// What to count for runtime.

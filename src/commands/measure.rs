@@ -22,7 +22,11 @@ fn request(args: &MeasureArgs) -> Request {
             .chain(std::env::args().skip(1))
             .collect(),
         scope: Scope {
-            flags: CargoFlags::from(&args.cargo),
+            flags: CargoFlags {
+                bench: args.bench.bench.clone(),
+                benches: args.bench.benches,
+                ..CargoFlags::from(&args.cargo)
+            },
             matrix: super::matrix(&args.matrix),
             base_profile: args.matrix.base_profile.clone(),
             no_wait: args.no_wait,
@@ -62,6 +66,8 @@ fn request(args: &MeasureArgs) -> Request {
                 CounterArg::Instructions => CounterChoice::Instructions,
                 CounterArg::IfetchMisses => CounterChoice::FetchMisses,
             },
+            bench_filter: args.bench.bench_filter.clone(),
+            bench_time: args.bench.bench_time,
         },
     }
 }

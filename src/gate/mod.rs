@@ -392,6 +392,7 @@ fn runtime_row(
             Metric::Instructions => Unit::Instructions,
             Metric::FetchMisses => Unit::FetchMisses,
             Metric::Seconds => Unit::Seconds,
+            Metric::NsPerIter => Unit::NsPerIter,
         }),
         change: Some(change),
         outcome: if fail { Outcome::Fail } else { Outcome::Pass },

@@ -115,6 +115,7 @@ impl<'a> Builder<'a> {
             args: self.args.clone(),
             wrapper_log: log_dir.join(format!("{}.{phase}.jsonl", self.config.name())),
             bins: plan.project.bins.clone(),
+            benches: Vec::new(),
             timeout: plan.options.timeout,
             blank_workspace_wrapper: plan.blank_workspace_wrapper,
             env: self

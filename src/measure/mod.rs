@@ -90,6 +90,10 @@ pub struct RuntimeRequest {
     pub ignore_failure: bool,
     /// What to count.
     pub counter: CounterChoice,
+    /// `--bench-filter REGEX`.
+    pub bench_filter: Option<String>,
+    /// `--bench-time`.
+    pub bench_time: Option<Duration>,
 }
 
 /// A whole `measure` request.
@@ -290,6 +294,8 @@ fn sweep_validated(mut plan: MeasurePlan, kind: Kind) -> Result<Outcome> {
         source: machine::source_revision(&project.workspace_root),
         cross_host_times: false,
         earlier_workloads: Vec::new(),
+        benchmarks: Vec::new(),
+        bench_plan: None,
     };
     // Ctrl-C (and SIGTERM) stops the running build; results so far are
     // saved. A second handler cannot be installed (tests run several

@@ -98,6 +98,18 @@ pub struct RuntimeSpec {
     pub plan: super::runtime::schedule::Plan,
     /// What to count.
     pub counter: CounterChoice,
+    /// The project's benchmarks, when bench targets were asked for.
+    pub bench: Option<BenchSpec>,
+}
+
+/// How the benchmarks run (`--bench-filter`, `--bench-time`, the
+/// metadata's `bench-filter`, `bench-time`).
+#[derive(Debug, Clone)]
+pub struct BenchSpec {
+    /// Only benchmarks whose id this matches.
+    pub filter: Option<regex_lite::Regex>,
+    /// The whole phase's budget.
+    pub budget: Duration,
 }
 
 /// One configuration, resolved once.

@@ -36,6 +36,7 @@ fn run(outcome: Outcome, units: Vec<UnitRecord>, exes: &[&str]) -> BuildRun {
             .iter()
             .map(|b| (b.to_string(), PathBuf::from(format!("/t/{b}"))))
             .collect(),
+        bench_executables: Default::default(),
         stderr_tail: "error: boom".into(),
         missing_profile: Vec::new(),
         wrapper_log_written: !units.is_empty(),

@@ -298,6 +298,11 @@ fn resolve(scope: &Scope, asked: &Asked) -> Result<Prepared> {
     let configs = matrix::build(&scope.matrix, &project.metadata)?;
     let build_runs = build_runs(asked, &project)?;
     let (workloads, training) = runs(scope, asked, &project)?;
+    // a bench target whose harness the tool cannot run stops the run
+    // here, before anything is built
+    for b in &project.benches {
+        super::stage::bench::harness::expected(b)?;
+    }
     let rustc = std::env::var_os("RUSTC").map_or_else(|| PathBuf::from("rustc"), PathBuf::from);
     preflight::check(flags, &project, &rustc)?;
     let Base {
@@ -380,8 +385,71 @@ pub fn validate(request: &Request) -> Result<MeasurePlan> {
             retry_busy: request.retry_busy,
         },
         counter: rt.counter,
+        bench: bench_spec(rt, &resolved.project)?,
     };
     Ok(resolved.plan(options, runtime))
+}
+
+/// The benchmarks' filter and budget: the command line's, else the last
+/// metadata table's, else none and 2 minutes; a filter that is not a
+/// regular expression, or one with no bench target to filter, is an error.
+fn bench_spec(
+    rt: &super::RuntimeRequest,
+    project: &Project,
+) -> Result<Option<super::resolved::BenchSpec>> {
+    let from_metadata = |get: &dyn Fn(&crate::metadata::Table) -> Option<String>| {
+        project
+            .metadata
+            .iter()
+            .filter_map(|s| Some((get(&s.table)?, format!("{} ", s.origin))))
+            .next_back()
+    };
+    let filter = match &rt.bench_filter {
+        Some(f) => Some((f.clone(), String::new())),
+        None => from_metadata(&|t| t.bench_filter.clone()),
+    };
+    let budget = match rt.bench_time {
+        Some(t) => Some((t, String::new())),
+        None => project
+            .metadata
+            .iter()
+            .filter_map(|s| Some((s.table.bench_time?, format!("{} ", s.origin))))
+            .next_back()
+            .map(|(secs, origin)| (std::time::Duration::from_secs_f64(secs.max(0.0)), origin)),
+    };
+    if project.benches.is_empty() {
+        if let Some((_, origin)) = filter.as_ref().filter(|(_, o)| o.is_empty()) {
+            return Err(UsageError::Syntax {
+                origin: format!("{origin}--bench-filter"),
+                message: "filters benchmarks, and no bench target is measured: add --bench NAME or --benches".into(),
+            }
+            .into());
+        }
+        return Ok(None);
+    }
+    let filter = match filter {
+        Some((text, origin)) => {
+            Some(
+                regex_lite::Regex::new(&text).map_err(|e| UsageError::Syntax {
+                    origin: format!("{origin}bench-filter `{text}`"),
+                    message: format!("not a regular expression: {e}"),
+                })?,
+            )
+        }
+        None => None,
+    };
+    let budget = match budget {
+        Some((t, origin)) if t.is_zero() => {
+            return Err(UsageError::Syntax {
+                origin: format!("{origin}bench-time"),
+                message: "must be positive".into(),
+            }
+            .into());
+        }
+        Some((t, _)) => t,
+        None => std::time::Duration::from_secs(120),
+    };
+    Ok(Some(super::resolved::BenchSpec { filter, budget }))
 }
 
 /// Resolves a `cargo lto build` request: one configuration built as
@@ -413,6 +481,7 @@ pub fn validate_build(request: &BuildRequest) -> Result<MeasurePlan> {
             retry_busy: 0,
         },
         counter: super::CounterChoice::Time,
+        bench: None,
     };
     Ok(resolved.plan(options, runtime))
 }

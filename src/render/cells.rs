@@ -159,6 +159,13 @@ fn metric_unit(metric: Metric, v: f64) -> (f64, usize, &'static str) {
             v if v < 1.0 => (1e3, 2, " ms"),
             _ => (1.0, 3, " s"),
         },
+        Metric::NsPerIter => match v {
+            v if v < 10.0 => (1.0, 3, " ns"),
+            v if v < 1e3 => (1.0, 1, " ns"),
+            v if v < 1e6 => (1e-3, 3, " µs"),
+            v if v < 1e9 => (1e-6, 3, " ms"),
+            _ => (1e-9, 3, " s"),
+        },
     }
 }
 

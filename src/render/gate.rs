@@ -24,6 +24,12 @@ fn figure(value: Option<f64>, unit: Option<Unit>) -> Cell {
             high: v,
             metric: Metric::FetchMisses,
         },
+        (Some(v), Some(Unit::NsPerIter)) => Cell::MetricCi {
+            value: v,
+            low: v,
+            high: v,
+            metric: Metric::NsPerIter,
+        },
         (Some(v), None) => Cell::Number {
             value: v,
             decimals: 3,
@@ -44,6 +50,7 @@ fn metric(m: Metric) -> &'static str {
         Metric::Seconds => "wall_s",
         Metric::Instructions => "instructions",
         Metric::FetchMisses => "ifetch_misses",
+        Metric::NsPerIter => "ns_per_iter",
     }
 }
 

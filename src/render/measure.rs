@@ -40,6 +40,11 @@ pub fn report(doc: &MeasureDocument, view: View) -> Report {
             .into_iter()
             .map(Block::Table),
     );
+    blocks.extend(
+        super::bench::tables(doc, view)
+            .into_iter()
+            .map(Block::Table),
+    );
     if let Some(units) = units(doc) {
         blocks.push(Block::Table(units));
     }
@@ -274,14 +279,12 @@ fn legend(doc: &MeasureDocument, view: View) -> String {
     {
         lines.push("`pgo`, `bolt`: the whole pipeline (pgo: instrumented build, training, merge, the build with the profile; bolt: the build, then BOLT's instrumentation, training and optimization; the notes have each stage); its link RSS is the largest stage's.".into());
     }
-    lines.extend([
-        link_legend(doc),
-        size_legend(doc),
-        format!(
-            "build ×, size ±, shipped ± (-v: RSS ×): against `baseline` ({} as your files resolve it).",
-            doc.base_profile
-        ),
-    ]);
+    lines.extend([link_legend(doc), size_legend(doc)]);
+    lines.retain(|l| !l.is_empty());
+    lines.extend([format!(
+        "build ×, size ±, shipped ± (-v: RSS ×): against `baseline` ({} as your files resolve it).",
+        doc.base_profile
+    )]);
     let hosts = hosts(doc);
     if hosts.len() > 1 {
         for h in &hosts {
@@ -318,6 +321,7 @@ fn legend(doc: &MeasureDocument, view: View) -> String {
 /// What the link RSS column is.
 fn link_legend(doc: &MeasureDocument) -> String {
     match doc.project.bins.as_slice() {
+        [] => "link RSS, size, shipped: none, as no binary was measured (only benchmarks: their bench binaries are built after the timed build, which compiles the library).".into(),
         [one] => format!(
             "link RSS: peak memory of the final rustc of `{}` (its compile, LTO, the linker).",
             one.name
@@ -330,6 +334,7 @@ fn link_legend(doc: &MeasureDocument) -> String {
 fn size_legend(doc: &MeasureDocument) -> String {
     let what = "size: the file; shipped: the sections loaded at run time, what `strip` keeps";
     match doc.project.bins.len() {
+        0 => String::new(),
         1 => format!("{what}."),
         n => format!(
             "{what};

@@ -7,6 +7,7 @@
 
 pub mod advice;
 pub mod axis;
+pub mod bench;
 pub mod blocks;
 pub mod cells;
 pub mod doctor;

@@ -325,6 +325,23 @@ fn runs(kind: &NoteKind) -> Option<String> {
                 crate::results::statistics::ALPHA
             )
         }
+        NoteKind::NoBenchmarks { bench, filter } => match filter {
+            Some(f) => format!(
+                "bench target `{bench}` lists no benchmark that --bench-filter `{f}` matches: nothing of it was run"
+            ),
+            None => format!("bench target `{bench}` lists no benchmark: nothing of it was run"),
+        },
+        NoteKind::BenchRoundsCut {
+            benchmark,
+            rounds,
+            asked,
+        } => format!(
+            "`{benchmark}`: --bench-time ran out after {rounds} of {asked} rounds; give more time (--bench-time) or fewer benchmarks (--bench-filter) for the rounds asked"
+        ),
+        NoteKind::BenchNotBolted { configurations } => format!(
+            "{}: BOLT rewrites the measured binaries, not the bench binaries; their benchmarks run the bench binary as cargo linked it (with PGO's profile where it has one)",
+            quoted(configurations)
+        ),
         NoteKind::BusyRuns { runs, threshold } => {
             let list: Vec<String> = runs
                 .iter()
@@ -365,6 +382,10 @@ pub fn failure(f: &Failure) -> String {
         Failure::BoltOptimize => "llvm-bolt could not optimize its binary".into(),
         Failure::Strip => "llvm-strip could not strip its BOLT output".into(),
         Failure::RenameSymbols => "llvm-objcopy could not rename its over-long symbols for BOLT (or name them back)".into(),
+        Failure::BenchBuild { benches } => format!(
+            "cargo could not build its bench targets ({}) with its settings",
+            quoted(benches)
+        ),
     }
 }
 

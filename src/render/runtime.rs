@@ -7,7 +7,7 @@ use super::cells::{Cell, Metric};
 use super::{View, own};
 use crate::results::BASELINE;
 use crate::results::measure::{
-    Configuration, Counter, LeftOut, MeasureDocument, Series, Status, Workload,
+    Configuration, Counter, LeftOut, MeasureDocument, Series, SeriesKind, Status, Workload,
 };
 
 /// Per workload: each configuration's median with its CI, the ratio to
@@ -22,7 +22,10 @@ pub(super) fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
         let rows: Vec<(&Configuration, _)> = doc
             .configurations
             .iter()
-            .filter_map(|c| Some((c, c.series.iter().find(|r| r.name == w.name)?)))
+            .filter_map(|c| {
+                let own = |r: &&Series| r.kind == SeriesKind::Workload && r.name == w.name;
+                Some((c, c.series.iter().find(own)?))
+            })
             .collect();
         let Some((_, first)) = rows.first() else {
             continue;
@@ -46,6 +49,7 @@ pub(super) fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
                 Metric::Seconds => "wall time",
                 Metric::Instructions => "instructions",
                 Metric::FetchMisses => "simulated instruction-fetch misses",
+                Metric::NsPerIter => "time per iteration",
             },
             plan.counter_source,
             match &w.carried_from {

@@ -47,6 +47,8 @@ pub enum Unit {
     Instructions,
     /// Simulated instruction-fetch misses.
     FetchMisses,
+    /// Nanoseconds per iteration of a benchmark.
+    NsPerIter,
 }
 
 /// A row's limit, as given.

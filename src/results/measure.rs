@@ -24,8 +24,11 @@ pub use super::status::Status;
 /// `other` section group to `symbols`. 4 made the section groups the
 /// file's bytes, adding up to `size_bytes` (`data` with the dynamic
 /// relocations and without .bss, `other` with the headers and padding). 5
-/// made the notes typed (`kind` and figures, the sentence as `text`).
-pub const MEASURE_SCHEMA_VERSION: u32 = 6;
+/// made the notes typed (`kind` and figures, the sentence as `text`). 6
+/// made runtimes series with a direction and measured several binaries.
+/// 7 added benchmarks (`benchmarks`, `bench_plan`, each configuration's
+/// `benches`, series of kind `benchmark` in `ns_per_iter`).
+pub const MEASURE_SCHEMA_VERSION: u32 = 7;
 
 /// The binary's section groups (`Binary::sections`), in the order a
 /// breakdown lists them; their bytes add up to the file.
@@ -87,6 +90,13 @@ pub struct MeasureDocument {
     /// built again, byte for byte: carried (`--warm`) or left out, and why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub earlier_workloads: Vec<EarlierWorkload>,
+    /// The benchmarks of the project's bench targets run on every
+    /// configuration (`--bench`, `--benches`), each with its A/A floor.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub benchmarks: Vec<super::bench::Benchmark>,
+    /// How they were run, when any were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bench_plan: Option<super::bench::BenchPlan>,
 }
 
 /// A git revision of the measured project.
@@ -234,6 +244,13 @@ pub struct Configuration {
     /// For a PGO configuration: how well its profile fits its build.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pgo_coverage: Option<super::pipeline::Coverage>,
+    /// Its builds of the bench targets run (`measure --bench`), built with
+    /// its settings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub benches: Vec<super::bench::BenchBinary>,
+    /// Its benchmarks against baseline's, summed up (with `--bench`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bench_summary: Option<super::bench::BenchSummary>,
 }
 
 impl Configuration {

@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod advice;
+pub mod bench;
 pub mod binary;
 pub mod build;
 pub mod doctor;

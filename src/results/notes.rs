@@ -338,6 +338,28 @@ pub enum NoteKind {
         /// The A/A ratio.
         ratio: f64,
     },
+    /// A bench target listed no benchmark (that the filter kept).
+    NoBenchmarks {
+        /// The bench target.
+        bench: String,
+        /// `--bench-filter`, when one was given.
+        filter: Option<String>,
+    },
+    /// `--bench-time` ran out before every round of a benchmark ran.
+    BenchRoundsCut {
+        /// The benchmark (its series' name).
+        benchmark: String,
+        /// The rounds run…
+        rounds: usize,
+        /// …of those asked for (`--runs`).
+        asked: usize,
+    },
+    /// Benchmarks of BOLT configurations run the bench binary as cargo
+    /// linked it: BOLT rewrites the measured binaries only.
+    BenchNotBolted {
+        /// The configurations.
+        configurations: Vec<String>,
+    },
     /// Shards merged into one document.
     Merged {
         /// The documents (their ids), baseline's first.
@@ -419,4 +441,9 @@ pub enum Failure {
     /// llvm-objcopy could not shorten over-long symbol names for BOLT, or
     /// give them back.
     RenameSymbols,
+    /// cargo could not build the bench targets with its settings.
+    BenchBuild {
+        /// The bench targets.
+        benches: Vec<String>,
+    },
 }

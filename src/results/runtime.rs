@@ -229,6 +229,10 @@ pub enum Metric {
     /// Simulated first-level instruction-cache misses (`ifetch_misses`).
     #[serde(rename = "ifetch_misses")]
     FetchMisses,
+    /// Nanoseconds per iteration of a benchmark, as its harness estimated
+    /// them in one run (`ns_per_iter`).
+    #[serde(rename = "ns_per_iter")]
+    NsPerIter,
 }
 
 impl Metric {
@@ -238,37 +242,43 @@ impl Metric {
             Metric::Seconds => "s",
             Metric::Instructions => "instructions",
             Metric::FetchMisses => "misses",
+            Metric::NsPerIter => "ns",
         }
     }
 
     /// Which way is better.
     pub fn direction(self) -> Direction {
         match self {
-            Metric::Seconds | Metric::Instructions | Metric::FetchMisses => Direction::Lower,
+            Metric::Seconds | Metric::Instructions | Metric::FetchMisses | Metric::NsPerIter => {
+                Direction::Lower
+            }
         }
     }
 
     /// How its figures vary, and so how a comparison is judged.
     pub fn rule(self) -> Rule {
         match self {
-            Metric::Seconds => Rule::Sampled,
+            Metric::Seconds | Metric::NsPerIter => Rule::Sampled,
             Metric::Instructions | Metric::FetchMisses => Rule::Count,
         }
     }
 
     /// A time (worded faster and slower), else a count (fewer and more).
     pub fn is_time(self) -> bool {
-        self == Metric::Seconds
+        matches!(self, Metric::Seconds | Metric::NsPerIter)
     }
 }
 
 /// What a series measured.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SeriesKind {
     /// A workload: one process run, measured whole.
     #[default]
     Workload,
+    /// A benchmark of the project's bench targets (`measure --bench`):
+    /// one sample per run of its harness, its estimate.
+    Benchmark,
 }
 
 /// One configuration's runs of one thing measured (a workload), in one

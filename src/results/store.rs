@@ -353,6 +353,8 @@ mod tests {
             source: None,
             cross_host_times: false,
             earlier_workloads: Vec::new(),
+            benchmarks: Vec::new(),
+            bench_plan: None,
         }
     }
 
@@ -449,6 +451,8 @@ mod tests {
             identical_to: None,
             machine: None,
             pgo_coverage: None,
+            benches: Vec::new(),
+            bench_summary: None,
             series: vec![Series {
                 samples: vec![1.0, f64::NAN],
                 peak_rss_bytes: vec![1, 1],

@@ -352,3 +352,43 @@ pub fn correct(family: &mut [&mut Comparison]) {
 mod rule_tests;
 #[cfg(test)]
 mod tests;
+
+/// The geometric mean of `ratios` (each with its 95% CI) and its 95% CI,
+/// taking each ratio's CI as a normal interval of its logarithm and the
+/// ratios as independent; None without ratios. A ratio or bound that is
+/// not positive is left out.
+pub fn geomean_ci(ratios: &[(f64, [f64; 2])]) -> Option<(f64, [f64; 2])> {
+    const Z: f64 = 1.959_964;
+    let logs: Vec<(f64, f64)> = ratios
+        .iter()
+        .filter(|(r, [lo, hi])| *r > 0.0 && *lo > 0.0 && *hi > 0.0)
+        .map(|(r, [lo, hi])| (r.ln(), (hi.ln() - lo.ln()).abs() / (2.0 * Z)))
+        .collect();
+    if logs.is_empty() {
+        return None;
+    }
+    let k = logs.len() as f64;
+    let mean = logs.iter().map(|(l, _)| l).sum::<f64>() / k;
+    let se = logs.iter().map(|(_, s)| s * s).sum::<f64>().sqrt() / k;
+    Some((mean.exp(), [(mean - Z * se).exp(), (mean + Z * se).exp()]))
+}
+
+#[cfg(test)]
+mod geomean_tests {
+    use super::geomean_ci;
+
+    #[test]
+    fn geomean_of_ratios_with_their_cis() {
+        assert_eq!(geomean_ci(&[]), None);
+        let (g, [lo, hi]) = geomean_ci(&[(0.5, [0.5, 0.5]), (2.0, [2.0, 2.0])]).unwrap();
+        assert!((g - 1.0).abs() < 1e-12 && (lo - 1.0).abs() < 1e-12 && (hi - 1.0).abs() < 1e-12);
+        // one ratio: its own CI back
+        let (g, [lo, hi]) = geomean_ci(&[(0.8, [0.7, 0.9])]).unwrap();
+        assert!((g - 0.8).abs() < 1e-12);
+        assert!((lo - (0.8f64.ln() - (0.9f64.ln() - 0.7f64.ln()) / 2.0).exp()).abs() < 1e-9);
+        assert!(lo < g && g < hi);
+        // more ratios of the same spread: a narrower CI
+        let four = geomean_ci(&[(0.8, [0.7, 0.9]); 4]).unwrap();
+        assert!(four.1[1] - four.1[0] < hi - lo);
+    }
+}

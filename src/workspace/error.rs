@@ -39,6 +39,20 @@ pub enum Error {
         name: String,
         bins: Vec<String>,
     },
+    /// `--bench NAME` names no bench target of the selected packages.
+    #[error("no bench target `{name}` in {packages}: {}", list_or_none(.benches))]
+    NoSuchBench {
+        name: String,
+        /// the selected packages, quoted
+        packages: String,
+        benches: Vec<String>,
+    },
+    /// `--benches` in packages that have no bench target.
+    #[error("--benches: {packages} has no bench target (a [[bench]], or a file in benches/)")]
+    NoBenches {
+        /// the selected packages, quoted
+        packages: String,
+    },
     /// The package has no binary target.
     #[error("package `{package}` has no binary target: {why}; pass -p with a package that has one")]
     NoBinary {
@@ -64,3 +78,12 @@ pub enum Error {
 }
 
 crate::exit_code!(Error => exit::USAGE);
+
+/// `the bench targets are `a`, `b``, or that there is none.
+fn list_or_none(names: &[String]) -> String {
+    if names.is_empty() {
+        return "they have none".into();
+    }
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    format!("the bench targets are {}", quoted.join(", "))
+}

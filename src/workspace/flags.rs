@@ -15,6 +15,10 @@ pub struct CargoFlags {
     /// `--bins`: every binary of the selected packages (which is also
     /// what neither `--bin` nor `--bins` measures)
     pub bins: bool,
+    /// `--bench`, each given: bench targets whose benchmarks to run
+    pub bench: Vec<String>,
+    /// `--benches`: every bench target of the selected packages
+    pub benches: bool,
     /// `--features` (each as given)
     pub features: Vec<String>,
     /// `--all-features`
@@ -36,6 +40,11 @@ pub struct CargoFlags {
 }
 
 impl CargoFlags {
+    /// True when bench targets were asked for (`--bench`, `--benches`).
+    pub fn wants_benches(&self) -> bool {
+        self.benches || !self.bench.is_empty()
+    }
+
     /// `--locked`, `--offline`, `--frozen` as given.
     pub fn network_args(&self) -> Vec<String> {
         let mut args = Vec::new();
@@ -72,10 +81,16 @@ impl CargoFlags {
         for b in &self.bin {
             pair("--bin", Some(b.clone()));
         }
+        for b in &self.bench {
+            pair("--bench", Some(b.clone()));
+        }
         pair("--target", self.target.clone());
         pair("--jobs", self.jobs.clone());
         if self.bins {
             args.push("--bins".into());
+        }
+        if self.benches {
+            args.push("--benches".into());
         }
         args.extend(self.feature_args());
         args.extend(self.network_args());

@@ -44,6 +44,16 @@ impl BinTarget {
     }
 }
 
+/// A bench target whose benchmarks to run (`measure --bench`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BenchTarget {
+    /// The target, as a binary's.
+    pub target: BinTarget,
+    /// The names of its package's dependencies (dev-dependencies
+    /// included): how its harness is told.
+    pub dependencies: Vec<String>,
+}
+
 /// How the binaries were chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Chosen {
@@ -70,6 +80,9 @@ pub struct Project {
     /// The binary targets to build and measure, in order: every one of
     /// the selected packages', or those `--bin` names.
     pub bins: Vec<BinTarget>,
+    /// The bench targets whose benchmarks to run (`--bench`, `--benches`,
+    /// the metadata's `benches`).
+    pub benches: Vec<BenchTarget>,
     /// How they were chosen.
     pub chosen: Chosen,
     /// The binary a workload's `{bin}` stands for: the only one, or with

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use anyhow::Result;
 use cargo_metadata::{Metadata, Package, PackageId, TargetKind};
 
-use super::{BinTarget, CargoFlags, Chosen, Error, Project, TargetCfg};
+use super::{BenchTarget, BinTarget, CargoFlags, Chosen, Error, Project, TargetCfg};
 use crate::metadata;
 
 fn has_kind(p: &Package, kind: &TargetKind) -> bool {
@@ -21,8 +21,13 @@ fn bins(p: &Package) -> Vec<&cargo_metadata::Target> {
 }
 
 /// The packages to measure: `-p`'s, else the root package, else the
-/// workspace's default members that have a binary.
-fn packages<'m>(metadata: &'m Metadata, flags: &CargoFlags) -> Result<Vec<&'m Package>> {
+/// workspace's default members that have a binary (or, when benchmarks
+/// are asked for, a bench target).
+fn packages<'m>(
+    metadata: &'m Metadata,
+    flags: &CargoFlags,
+    benches: bool,
+) -> Result<Vec<&'m Package>> {
     let members: Vec<&Package> = metadata.workspace_packages();
     if !flags.package.is_empty() {
         let mut chosen: Vec<&Package> = Vec::new();
@@ -47,7 +52,7 @@ fn packages<'m>(metadata: &'m Metadata, flags: &CargoFlags) -> Result<Vec<&'m Pa
         None => metadata
             .workspace_default_packages()
             .into_iter()
-            .filter(|p| !bins(p).is_empty())
+            .filter(|p| !bins(p).is_empty() || (benches && has_kind(p, &TargetKind::Bench)))
             .collect(),
     };
     if chosen.is_empty() {
@@ -69,15 +74,90 @@ fn no_binary(package: &Package) -> Error {
     Error::NoBinary { package, why }
 }
 
-/// The binaries of `packages` to measure, as `cargo build` picks them:
-/// those `--bin` names, and with `--bins` or neither flag every one.
-fn binaries(packages: &[&Package], flags: &CargoFlags) -> Result<(Vec<BinTarget>, Chosen)> {
-    let target = |p: &Package, t: &cargo_metadata::Target| BinTarget {
+/// Target `t` of package `p`, as a binary target.
+fn target(p: &Package, t: &cargo_metadata::Target) -> BinTarget {
+    BinTarget {
         name: t.name.clone(),
         package: p.name.to_string(),
         version: p.version.to_string(),
         manifest: p.manifest_path.clone().into_std_path_buf(),
-    };
+    }
+}
+
+/// The bench targets of `packages` whose benchmarks to run: those
+/// `names` (`--bench`, else the metadata's `benches`), or with `every`
+/// (`--benches`) all of them.
+fn bench_targets(
+    packages: &[&Package],
+    names: &[String],
+    every: bool,
+) -> Result<Vec<BenchTarget>, Error> {
+    let all: Vec<BenchTarget> = packages
+        .iter()
+        .flat_map(|p| {
+            p.targets
+                .iter()
+                .filter(|t| t.kind.contains(&TargetKind::Bench))
+                .map(move |t| BenchTarget {
+                    target: target(p, t),
+                    dependencies: p.dependencies.iter().map(|d| d.name.clone()).collect(),
+                })
+        })
+        .collect();
+    let quoted: Vec<String> = packages.iter().map(|p| format!("`{}`", p.name)).collect();
+    let packages = quoted.join(", ");
+    if every {
+        if all.is_empty() {
+            return Err(Error::NoBenches { packages });
+        }
+        return Ok(all);
+    }
+    let mut out: Vec<BenchTarget> = Vec::new();
+    for name in names {
+        let found =
+            all.iter()
+                .find(|b| b.target.name == *name)
+                .ok_or_else(|| Error::NoSuchBench {
+                    name: name.clone(),
+                    packages: packages.clone(),
+                    benches: all.iter().map(|b| b.target.name.clone()).collect(),
+                })?;
+        if !out.contains(found) {
+            out.push(found.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// The bench targets asked for by name: `--bench`'s, else the workspace
+/// metadata's `benches` (read before the tables are parsed: it decides
+/// which packages are selected).
+fn bench_names(metadata: &Metadata, flags: &CargoFlags) -> Vec<String> {
+    if !flags.bench.is_empty() || flags.benches {
+        return flags.bench.clone();
+    }
+    metadata
+        .workspace_metadata
+        .get("cargo-lto")
+        .and_then(|t| t.get("benches"))
+        .and_then(|b| b.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The binaries of `packages` to measure, as `cargo build` picks them:
+/// those `--bin` names, and with `--bins` or neither flag every one (with
+/// benchmarks asked for and neither flag, a package without a binary is
+/// measured by its benchmarks alone).
+fn binaries(
+    packages: &[&Package],
+    flags: &CargoFlags,
+    benches: bool,
+) -> Result<(Vec<BinTarget>, Chosen)> {
     let all: Vec<BinTarget> = packages
         .iter()
         .flat_map(|p| bins(p).into_iter().map(move |t| target(p, t)))
@@ -109,7 +189,10 @@ fn binaries(packages: &[&Package], flags: &CargoFlags) -> Result<(Vec<BinTarget>
         }
     }
     if flags.bins || flags.bin.is_empty() {
-        if let Some(p) = packages.iter().find(|p| bins(p).is_empty()) {
+        let bench_only = benches && !flags.bins;
+        if let Some(p) = packages.iter().find(|p| bins(p).is_empty())
+            && !(bench_only && has_kind(p, &TargetKind::Bench))
+        {
             return Err(no_binary(p).into());
         }
         for b in &all {
@@ -133,8 +216,14 @@ fn binaries(packages: &[&Package], flags: &CargoFlags) -> Result<(Vec<BinTarget>
 /// Picks the packages and binaries from loaded metadata.
 pub fn select(metadata: &Metadata, flags: &CargoFlags) -> Result<Project> {
     let members: Vec<&Package> = metadata.workspace_packages();
-    let packages = packages(metadata, flags)?;
-    let (bin_targets, chosen) = binaries(&packages, flags)?;
+    let bench_names = bench_names(metadata, flags);
+    let wants_benches = flags.benches || !bench_names.is_empty();
+    let packages = packages(metadata, flags, wants_benches)?;
+    let (bin_targets, chosen) = binaries(&packages, flags, wants_benches)?;
+    let benches = match wants_benches {
+        true => bench_targets(&packages, &bench_names, flags.benches)?,
+        false => Vec::new(),
+    };
     let default_bin = match (bin_targets.as_slice(), packages.as_slice()) {
         ([one], _) => Some(one.name.clone()),
         (_, [one]) => one
@@ -200,6 +289,7 @@ pub fn select(metadata: &Metadata, flags: &CargoFlags) -> Result<Project> {
         target_dir,
         packages: packages.iter().map(|p| p.name.to_string()).collect(),
         bins: bin_targets,
+        benches,
         chosen,
         default_bin,
         metadata: sources,

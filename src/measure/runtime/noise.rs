@@ -16,7 +16,9 @@ use super::counter::Counter;
 use super::schedule::Series;
 use crate::load::BUSY;
 use crate::profile::BASELINE;
-use crate::results::measure::{Comparison, Direction, MeasureDocument, NoiseRule, Rule, Status};
+use crate::results::measure::{
+    Comparison, Direction, MeasureDocument, NoiseRule, Rule, SeriesKind, Status,
+};
 use crate::results::notes::NoteKind;
 use crate::stats;
 
@@ -74,37 +76,43 @@ pub fn floor(series: &mut BTreeMap<String, Series>, counter: Counter) -> Option<
 /// inside the workload's A/A noise floor within noise. Says what it left
 /// unjudged in the notes.
 pub fn judge(doc: &mut MeasureDocument) {
-    let busy_baseline: Vec<String> = doc
+    let busy_baseline: Vec<(SeriesKind, String)> = doc
         .config(BASELINE)
         .map(|b| {
             b.series
                 .iter()
                 .filter(|r| r.busy)
-                .map(|r| r.name.clone())
+                .map(|r| (r.kind, r.name.clone()))
                 .collect()
         })
         .unwrap_or_default();
-    // the workloads on which baseline was not even like itself
-    let too_noisy: Vec<(String, f64)> = doc
+    // each workload's and benchmark's A/A comparison
+    let noises: Vec<((SeriesKind, String), &Comparison)> = doc
         .workloads
         .iter()
-        .filter_map(|w| {
-            Some((
-                w.name.clone(),
-                w.noise.as_ref().filter(|n| n.significant)?.ratio,
-            ))
-        })
+        .filter_map(|w| Some(((SeriesKind::Workload, w.name.clone()), w.noise.as_ref()?)))
+        .chain(
+            doc.benchmarks
+                .iter()
+                .filter_map(|b| Some(((SeriesKind::Benchmark, b.name.clone()), b.noise.as_ref()?))),
+        )
         .collect();
-    let floors: BTreeMap<String, [f64; 2]> = doc
-        .workloads
+    // those on which baseline was not even like itself
+    let too_noisy: Vec<((SeriesKind, String), f64)> = noises
         .iter()
-        .filter_map(|w| Some((w.name.clone(), w.noise.as_ref()?.ratio_ci)))
+        .filter(|(_, n)| n.significant)
+        .map(|(k, n)| (k.clone(), n.ratio))
         .collect();
+    let floors: BTreeMap<(SeriesKind, String), [f64; 2]> = noises
+        .iter()
+        .map(|(k, n)| (k.clone(), n.ratio_ci))
+        .collect();
+    let key = |r: &crate::results::measure::Series| (r.kind, r.name.clone());
     // why a comparison gives no verdict at all, if it gives none
     let unjudged = |r: &crate::results::measure::Series| {
-        if too_noisy.iter().any(|(w, _)| *w == r.name) {
+        if too_noisy.iter().any(|(w, _)| *w == key(r)) {
             Some(NoiseRule::TooNoisy)
-        } else if r.busy || busy_baseline.contains(&r.name) {
+        } else if r.busy || busy_baseline.contains(&key(r)) {
             Some(NoiseRule::Busy)
         } else {
             None
@@ -140,7 +148,8 @@ pub fn judge(doc: &mut MeasureDocument) {
         .iter_mut()
         .flat_map(|c| c.series.iter_mut())
     {
-        if let (Some(v), Some(ci)) = (r.vs_baseline.as_mut(), floors.get(&r.name))
+        let floor = floors.get(&key(r));
+        if let (Some(v), Some(ci)) = (r.vs_baseline.as_mut(), floor)
             && v.significant
             && ci[0] <= v.ratio
             && v.ratio <= ci[1]
@@ -152,11 +161,14 @@ pub fn judge(doc: &mut MeasureDocument) {
     too_few_runs(doc, &floors);
 }
 
+/// A series' key among the A/A floors: what it measured, and its name.
+type Key = (SeriesKind, String);
+
 /// A TOO FEW RUNS note naming the differences that no p-value could
 /// confirm: beyond the minimum effect and with a CI that excludes 1 (as
 /// deterministic counts give), but with so few runs that even wholly
 /// separated samples stay above the adjusted threshold.
-fn too_few_runs(doc: &mut MeasureDocument, floors: &BTreeMap<String, [f64; 2]>) {
+fn too_few_runs(doc: &mut MeasureDocument, floors: &BTreeMap<Key, [f64; 2]>) {
     let judged: Vec<(&str, &crate::results::measure::Series)> = doc
         .configurations
         .iter()
@@ -176,7 +188,7 @@ fn too_few_runs(doc: &mut MeasureDocument, floors: &BTreeMap<String, [f64; 2]>) 
         let n = r.samples.len();
         let excludes_one = !(v.ratio_ci[0] <= 1.0 && 1.0 <= v.ratio_ci[1]);
         let in_floor = floors
-            .get(&r.name)
+            .get(&(r.kind, r.name.clone()))
             .is_some_and(|f| f[0] <= v.ratio && v.ratio <= f[1]);
         if !v.significant
             && !in_floor
@@ -206,7 +218,7 @@ fn too_few_runs(doc: &mut MeasureDocument, floors: &BTreeMap<String, [f64; 2]>) 
 }
 
 /// The notes saying what was left unjudged, and why.
-fn notes(doc: &mut MeasureDocument, too_noisy: &[(String, f64)]) {
+fn notes(doc: &mut MeasureDocument, too_noisy: &[(Key, f64)]) {
     let busy: Vec<(String, String, f64)> = doc
         .configurations
         .iter()
@@ -223,7 +235,7 @@ fn notes(doc: &mut MeasureDocument, too_noisy: &[(String, f64)]) {
             .into(),
         );
     }
-    for (workload, ratio) in too_noisy {
+    for ((_, workload), ratio) in too_noisy {
         doc.notes.push(
             NoteKind::TooNoisy {
                 workload: workload.clone(),

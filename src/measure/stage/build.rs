@@ -53,7 +53,9 @@ impl super::Stage for CleanBuild {
         (entry.status, entry.exit_code, entry.stderr_tail) =
             (clean.status, clean.exit_code, clean.stderr_tail);
         entry.build = Some(build);
-        if clean.executables.is_empty() {
+        // a package measured by its benchmarks alone links no binary here
+        let bench_only = plan.project.bins.is_empty() && entry.status == Status::Ok;
+        if clean.executables.is_empty() && !bench_only {
             if entry.status == Status::Failed {
                 ctx.notes.extend(build::disk::low_space_note(
                     &builder.target_dir,

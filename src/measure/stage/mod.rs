@@ -21,6 +21,7 @@ use crate::progress::{ConfigBar, Progress};
 use crate::results::measure::{self as doc, MeasureDocument, Status};
 use crate::results::notes::{Note, NoteKind, failure_text};
 
+pub mod bench;
 pub mod bolt;
 mod build;
 mod carried;
@@ -110,11 +111,14 @@ pub static REGISTRY: &[&dyn Stage] = &[
     &sections::Sections,
     &twin::Twin,
     &pgo::Slowdown,
+    &bench::BenchBuild,
     &rebuild::Rebuild,
     &rounds::Rounds,
     &carried::CleanBuilds,
     &workloads::Workloads,
+    &bench::Benchmarks,
     &carried::Verdicts,
+    &bench::Summaries,
 ];
 
 /// One configuration's measurement in progress: the plan, the resolved
@@ -238,6 +242,8 @@ pub fn entry(
         machine: None,
         pgo_coverage: None,
         pipeline: Vec::new(),
+        benches: Vec::new(),
+        bench_summary: None,
     }
 }
 

@@ -22,7 +22,10 @@ impl super::Stage for Rebuild {
     }
 
     fn applies(&self, ctx: &Ctx) -> bool {
-        !ctx.plan.options.no_rebuild && ctx.target_dir.is_some() && ctx.entry.build.is_some()
+        !ctx.plan.options.no_rebuild
+            && !ctx.plan.project.bins.is_empty()
+            && ctx.target_dir.is_some()
+            && ctx.entry.build.is_some()
     }
 
     fn run(&self, ctx: &mut Ctx) -> Result<Flow> {
