@@ -5,7 +5,7 @@
 
 use crate::profile::keys::{Explain, KEYS, KeySpec};
 use crate::results::advice::{Explanation, Observed, RuntimeFigure, RuntimePair, ValueMeaning};
-use crate::results::measure::{Configuration, MeasureDocument, Status};
+use crate::results::measure::{Configuration, MeasureDocument, SeriesKind, Status};
 
 /// The settings `explain` knows, in the order it lists them: the key
 /// table's rows with an explain entry.
@@ -51,7 +51,19 @@ pub fn summaries() -> Vec<(&'static str, &'static str)> {
 }
 
 fn usable(c: &Configuration) -> bool {
-    c.status == Status::Ok && c.identical_to.is_none() && c.built() && c.build.is_some()
+    c.status == Status::Ok && c.identical_to.is_none() && c.measured() && c.build.is_some()
+}
+
+/// True when a benchmark's two sides differ: their verdicts against
+/// baseline, or their ratios' CIs do not overlap (or one side failed).
+fn moved(p: &RuntimePair) -> bool {
+    if p.unusable.is_some() {
+        return true;
+    }
+    let ci = |f: &Option<RuntimeFigure>| f.as_ref().map_or([1.0, 1.0], |f| f.ratio_ci);
+    let verdict = |f: &Option<RuntimeFigure>| f.as_ref().map(|f| f.verdict);
+    let ([a0, a1], [b0, b1]) = (ci(&p.from), ci(&p.to));
+    verdict(&p.from) != verdict(&p.to) || a1 < b0 || b1 < a0
 }
 
 /// Pairs of configurations whose settings differ in `key` alone.
@@ -77,12 +89,16 @@ fn observed(doc: &MeasureDocument, key: &str) -> Vec<Observed> {
                 continue;
             }
             // several binaries: their sizes added up
-            let (ba, bb) = (a.sizes(None).unwrap(), b.sizes(None).unwrap());
+            // a package measured by its benchmarks alone has no binary
+            let (ba, bb) = (
+                a.sizes(None).unwrap_or_default(),
+                b.sizes(None).unwrap_or_default(),
+            );
             let (pa, pb) = (a.build.as_ref().unwrap(), b.build.as_ref().unwrap());
-            let figure = |c: &Configuration, w: &str| {
+            let figure = |c: &Configuration, kind: SeriesKind, w: &str| {
                 c.series
                     .iter()
-                    .find(|r| r.name == w)
+                    .find(|r| r.kind == kind && r.name == w)
                     .and_then(|r| Some((r, r.vs_baseline.as_ref()?)))
                     .map(|(r, v)| RuntimeFigure {
                         workload: w.to_string(),
@@ -92,8 +108,37 @@ fn observed(doc: &MeasureDocument, key: &str) -> Vec<Observed> {
                         within_noise: v.within_noise,
                         metric: r.metric,
                         busy: r.busy,
+                        kind,
                     })
             };
+            let pair = |kind: SeriesKind, name: &str| RuntimePair {
+                workload: name.to_string(),
+                kind,
+                from: figure(a, kind, name),
+                to: figure(b, kind, name),
+                unusable: [a, b]
+                    .iter()
+                    .flat_map(|c| c.series.iter().filter(|r| r.kind == kind && r.name == name))
+                    .find_map(|r| {
+                        if r.status != Status::Ok {
+                            Some("failed".to_string())
+                        } else if r.output_differs {
+                            Some("output differs".to_string())
+                        } else {
+                            None
+                        }
+                    }),
+            };
+            let workloads = doc
+                .workloads
+                .iter()
+                .map(|w| pair(SeriesKind::Workload, &w.name));
+            // of the benchmarks, those that moved between the two
+            let benchmarks = doc
+                .benchmarks
+                .iter()
+                .map(|b| pair(SeriesKind::Benchmark, &b.name))
+                .filter(moved);
             out.push(Observed {
                 from: a.name.clone(),
                 from_value: value(a),
@@ -111,27 +156,7 @@ fn observed(doc: &MeasureDocument, key: &str) -> Vec<Observed> {
                     .link
                     .zip(pb.link)
                     .map(|(x, y)| y.peak_rss_bytes as f64 / x.peak_rss_bytes as f64),
-                runtime: doc
-                    .workloads
-                    .iter()
-                    .map(|w| RuntimePair {
-                        workload: w.name.clone(),
-                        from: figure(a, &w.name),
-                        to: figure(b, &w.name),
-                        unusable: [a, b]
-                            .iter()
-                            .flat_map(|c| c.series.iter().filter(|r| r.name == w.name))
-                            .find_map(|r| {
-                                if r.status != Status::Ok {
-                                    Some("failed".to_string())
-                                } else if r.output_differs {
-                                    Some("output differs".to_string())
-                                } else {
-                                    None
-                                }
-                            }),
-                    })
-                    .collect(),
+                runtime: workloads.chain(benchmarks).collect(),
             });
         }
     }

@@ -44,6 +44,23 @@ pub struct AdviceArgs {
     /// (default: all of them, their sizes added up).
     #[arg(long, value_name = "NAME")]
     pub bin: Option<String>,
+    /// No benchmark (`measure --bench`) judged worse than baseline's by
+    /// more than this percentage.
+    #[arg(long, value_name = "PCT", default_value_t = 5.0, value_parser = percent)]
+    pub max_regression: f64,
+}
+
+/// A percentage from 0 up.
+fn percent(text: &str) -> Result<f64, String> {
+    let v: f64 = text
+        .trim()
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("`{text}` is not a percentage: use e.g. 5 or 2.5"))?;
+    if !v.is_finite() || v < 0.0 {
+        return Err(format!("`{text}` must be a percentage from 0 up"));
+    }
+    Ok(v)
 }
 
 /// `cargo lto apply`.

@@ -23,6 +23,7 @@ pub fn decide(found: &super::Found, args: &AdviceArgs) -> Result<Recommendation>
         max_link_memory_bytes: args.max_link_memory,
         needs,
         bin: args.bin.clone(),
+        max_regression: Some(args.max_regression / 100.0),
     };
     recommend::recommend(&found.doc, args.goal.into(), &constraints).map_err(|source| {
         let path = found.path.clone();

@@ -11,7 +11,7 @@
 use crate::results::advice::ADVICE_SCHEMA_VERSION;
 use crate::results::gate::{CheckReport, Limit, Limits, Note, Outcome, ReportNote, Row, Unit};
 use crate::results::measure::{
-    Build, Configuration, Counter, MeasureDocument, Metric, Rule, Status, Verdict,
+    Build, Configuration, Counter, MeasureDocument, Metric, Rule, SeriesKind, Status, Verdict,
 };
 use crate::stats;
 
@@ -76,6 +76,46 @@ fn relative(config: &str, check: &str, unit: Unit, (old, new): (f64, f64), limit
     }
 }
 
+/// Per configuration whose benchmarks were checked, the one that changed
+/// most for the worse, with how many went over the limit.
+fn worst_benchmarks(rows: &[Row]) -> Vec<ReportNote> {
+    let mut out: Vec<ReportNote> = Vec::new();
+    let benches = rows
+        .iter()
+        .filter(|r| r.check.starts_with("bench:") && r.change.is_some());
+    for r in benches {
+        let change = r.change.unwrap_or(0.0);
+        let failed = r.outcome == Outcome::Fail;
+        let name = r.check.trim_start_matches("bench:").to_string();
+        match out.iter_mut().find_map(|n| match n {
+            ReportNote::WorstBenchmark {
+                config,
+                benchmark,
+                change: worst,
+                over,
+                checked,
+            } if *config == r.config => Some((benchmark, worst, over, checked)),
+            _ => None,
+        }) {
+            Some((benchmark, worst, over, checked)) => {
+                *checked += 1;
+                *over += usize::from(failed);
+                if change > *worst {
+                    (*benchmark, *worst) = (name, change);
+                }
+            }
+            None => out.push(ReportNote::WorstBenchmark {
+                config: r.config.clone(),
+                benchmark: name,
+                change,
+                over: usize::from(failed),
+                checked: 1,
+            }),
+        }
+    }
+    out
+}
+
 /// Compares `new` with `baseline` under `limits`.
 pub fn check(baseline: &MeasureDocument, new: &MeasureDocument, limits: &Limits) -> CheckReport {
     let host = same_host(baseline, new);
@@ -134,6 +174,7 @@ pub fn check(baseline: &MeasureDocument, new: &MeasureDocument, limits: &Limits)
         }
     }
     correct_runtimes(&mut rows);
+    notes.extend(worst_benchmarks(&rows));
     let failed = rows.iter().any(|r| r.outcome == Outcome::Fail);
     CheckReport {
         schema_version: ADVICE_SCHEMA_VERSION,
@@ -319,8 +360,12 @@ fn config_rows(
     }
     if let Some(limit) = limits.max_runtime {
         for r in &c.series {
-            let check = format!("runtime:{}", r.name);
-            let Some(o) = old.series.iter().find(|o| o.name == r.name) else {
+            let check = match r.kind {
+                SeriesKind::Workload => format!("runtime:{}", r.name),
+                SeriesKind::Benchmark => format!("bench:{}", r.name),
+            };
+            let same = |o: &&crate::results::measure::Series| o.kind == r.kind && o.name == r.name;
+            let Some(o) = old.series.iter().find(same) else {
                 rows.push(skipped(name, &check, limit, Note::BaselineDidNotRun));
                 continue;
             };

@@ -7,7 +7,7 @@ use super::cells::Cell;
 use super::reasons;
 use crate::results::BASELINE;
 use crate::results::advice::{DoctorReport, Explanation, Recommendation, RuntimeFigure, Severity};
-use crate::results::measure::Verdict;
+use crate::results::measure::{SeriesKind, Verdict};
 
 /// For a recommended configuration with pipeline steps: that its TOML is
 /// only the profile part.
@@ -202,10 +202,15 @@ pub fn explanation(e: &Explanation) -> Report {
                             Some(f) => format!("×{:.3}{}", f.ratio, verdict_mark(f.verdict)),
                             None => "×1".into(),
                         };
+                        let what = match p.kind {
+                            SeriesKind::Workload => "",
+                            SeriesKind::Benchmark => "benchmark ",
+                        };
                         if let Some(why) = &p.unusable {
-                            format!("`{}` {why}", p.workload)
+                            format!("{what}`{}` {why}", p.workload)
                         } else {
-                            format!("`{}` {} → {}", p.workload, side(&p.from), side(&p.to))
+                            let (from, to) = (side(&p.from), side(&p.to));
+                            format!("{what}`{}` {from} → {to}", p.workload)
                         }
                     })
                     .collect();

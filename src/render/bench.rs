@@ -217,7 +217,7 @@ fn rows(doc: &MeasureDocument, view: View) -> Table {
     ));
     if all.len() > shown {
         table.footnotes.push(format!(
-            "{} more rows: -v shows every benchmark of every configuration",
+            "{} more rows: `measure -v` and the JSON show every benchmark of every configuration",
             all.len() - shown
         ));
     }

@@ -169,6 +169,16 @@ pub fn report_note(n: &ReportNote) -> String {
                 "build times and runtimes are not compared (--allow-cross-host compares them)"
             }
         ),
+        ReportNote::WorstBenchmark {
+            config,
+            benchmark,
+            change,
+            over,
+            checked,
+        } => format!(
+            "`{config}`: its worst benchmark is `{benchmark}` ({}); {over} of its {checked} benchmarks are over --max-runtime",
+            units::change(*change)
+        ),
         ReportNote::ToolchainsDiffer { baseline, new } => format!(
             "the toolchains differ ({baseline} against {new}): sizes can change with the compiler alone"
         ),

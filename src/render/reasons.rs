@@ -282,6 +282,27 @@ pub fn why_text(name: &str, why: &Why) -> String {
             Some(code) => format!("workload `{workload}` failed on it (exit {code})"),
             None => format!("workload `{workload}` failed on it"),
         },
+        Why::BenchmarkRegression {
+            benchmark,
+            ratio,
+            ratio_ci,
+            worse_by,
+            limit,
+            count,
+            offered,
+        } => format!(
+            "{}benchmark `{benchmark}` is {:.1}% slower than baseline's (×{ratio:.3} [{:.3}–{:.3}]), beyond --max-regression {:.0}%{}",
+            offer(name, offered),
+            worse_by * 100.0,
+            ratio_ci[0],
+            ratio_ci[1],
+            limit * 100.0,
+            match count {
+                1 => String::new(),
+                2 => " (1 more benchmark is too)".to_string(),
+                n => format!(" ({} more benchmarks are too)", n - 1),
+            }
+        ),
         Why::ExceedsBuildTime {
             build_s,
             limit_s,

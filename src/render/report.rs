@@ -8,7 +8,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use super::blocks::{Align, Block, Report, Table};
 use super::cells::Cell;
 use crate::results::advice::Recommendation;
-use crate::results::measure::{Configuration, Counter, Status};
+use crate::results::measure::{Configuration, Counter, SeriesKind, Status};
 use crate::results::{BASELINE, MeasureDocument};
 
 /// One document and what was recommended from it (or why nothing was).
@@ -172,7 +172,10 @@ fn row(
         super::measure::peak_cell(c),
     ]);
     for w in &doc.workloads {
-        let r = c.series.iter().find(|r| r.name == w.name);
+        let r = c
+            .series
+            .iter()
+            .find(|r| r.kind == SeriesKind::Workload && r.name == w.name);
         row.push(match r {
             None => Cell::Empty,
             Some(r) if r.output_differs => Cell::Text("OUTPUT DIFFERS".into()),
@@ -274,6 +277,12 @@ pub fn report(sections: &[Section]) -> Report {
         blocks.push(Block::Table(t));
         blocks.extend(super::sizes::per_binary(doc).map(Block::Table));
         blocks.extend(super::stages::stages(doc).map(Block::Table));
+        let view = super::View { wide: false };
+        blocks.extend(
+            super::bench::tables(doc, view)
+                .into_iter()
+                .map(Block::Table),
+        );
         match &s.advice {
             Ok(r) => {
                 let goal = super::reasons::goal(r.goal);

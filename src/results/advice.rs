@@ -42,6 +42,10 @@ pub struct Constraints {
     /// their sizes added up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bin: Option<String>,
+    /// `--max-regression`: no benchmark judged worse than baseline's by
+    /// more than this (0.05: 5%); null in answers before benchmarks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_regression: Option<f64>,
 }
 
 /// `cargo lto recommend`'s answer.
@@ -181,6 +185,9 @@ pub struct RuntimeFigure {
     /// The runs (or baseline's) competed for the CPU: no verdict.
     #[serde(default)]
     pub busy: bool,
+    /// A workload, or a benchmark (`measure --bench`).
+    #[serde(default)]
+    pub kind: super::runtime::SeriesKind,
 }
 
 /// `cargo lto explain` without a setting: the settings it knows.
@@ -271,8 +278,12 @@ pub struct Observed {
 /// One workload's runtime on both sides of an [`Observed`] pair.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuntimePair {
-    /// Workload name.
+    /// Workload name (or a benchmark's).
     pub workload: String,
+    /// A workload, or a benchmark (listed only when it moved between the
+    /// two).
+    #[serde(default)]
+    pub kind: super::runtime::SeriesKind,
     /// The first configuration against baseline.
     pub from: Option<RuntimeFigure>,
     /// The second configuration against baseline.

@@ -191,6 +191,19 @@ pub enum ReportNote {
         /// (`--allow-cross-host`).
         times_compared: bool,
     },
+    /// A configuration's benchmark that changed most for the worse.
+    WorstBenchmark {
+        /// The configuration.
+        config: String,
+        /// The benchmark (its series' name).
+        benchmark: String,
+        /// Its change (the ratio of medians − 1).
+        change: f64,
+        /// Its benchmarks over `--max-runtime`.
+        over: usize,
+        /// Its benchmarks checked.
+        checked: usize,
+    },
     /// The toolchains differ: sizes can change with the compiler alone.
     ToolchainsDiffer {
         /// The baseline's `rustc -vV` first line.

@@ -286,6 +286,13 @@ impl Configuration {
         !self.binaries.is_empty()
     }
 
+    /// True when it has something measured to judge it by: its binaries,
+    /// or its bench binaries (a package measured by its benchmarks alone
+    /// has no binary).
+    pub fn measured(&self) -> bool {
+        self.built() || !self.benches.is_empty()
+    }
+
     /// Wall seconds of building it: its timed build, plus the stages of its
     /// pipeline (PGO, BOLT) when it has one.
     pub fn whole_build_s(&self) -> Option<f64> {

@@ -208,6 +208,24 @@ pub enum Why {
         /// The run's exit code, when it exited.
         exit_code: Option<i32>,
     },
+    /// A benchmark was judged worse than baseline's by more than
+    /// `--max-regression` (the worst such benchmark).
+    BenchmarkRegression {
+        /// The benchmark (its series' name).
+        benchmark: String,
+        /// Its ratio to baseline…
+        ratio: f64,
+        /// …with its 95% CI.
+        ratio_ci: [f64; 2],
+        /// How much worse (0.10: 10%).
+        worse_by: f64,
+        /// The limit (0.05: 5%).
+        limit: f64,
+        /// Benchmarks so disqualifying it, the worst first.
+        count: usize,
+        /// What it would have bought.
+        offered: Offer,
+    },
     /// Its clean build took longer than `--max-build-time`.
     ExceedsBuildTime {
         /// Its clean build, seconds.

@@ -4,6 +4,7 @@
 mod apply;
 mod architecture;
 mod bad_input;
+mod benches;
 mod binaries;
 mod build_runs;
 mod check;

@@ -4,7 +4,7 @@
 use super::{BUILD_TIE, MEMORY_TIE};
 use crate::results::BASELINE;
 use crate::results::advice::{Candidate, Difference, RuntimeFigure};
-use crate::results::measure::{Direction, MIN_EFFECT, Metric, Verdict};
+use crate::results::measure::{Direction, MIN_EFFECT, Metric, SeriesKind, Verdict};
 
 /// How `a` compares with `b` on one metric: less, equal (a tie), more.
 pub(super) fn cmp_tol(a: f64, b: f64, tol: f64) -> std::cmp::Ordering {
@@ -164,8 +164,12 @@ pub(super) fn runtime_score(c: &Candidate) -> f64 {
     (logs / c.runtime.len() as f64).exp()
 }
 
+/// A workload judged slower (a benchmark's regression is judged against
+/// `--max-regression` instead, a constraint).
 pub(super) fn any_slower(c: &Candidate) -> bool {
-    c.runtime.iter().any(|r| r.verdict == Verdict::Worse)
+    c.runtime
+        .iter()
+        .any(|r| r.verdict == Verdict::Worse && r.kind == SeriesKind::Workload)
 }
 
 /// How `a` differs from `b`, figure by figure, beyond the noise rules.

@@ -16,7 +16,7 @@ use crate::results::advice::{
     ADVICE_SCHEMA_VERSION, BUILD_CI_MIN_BUILDS, Candidate, Constraints, Goal, Need, Offer, Reason,
     Recommendation, Rejected, RuntimeFigure, Why,
 };
-use crate::results::measure::{Configuration, MeasureDocument, Status, Verdict};
+use crate::results::measure::{Configuration, MeasureDocument, SeriesKind, Status, Verdict};
 use compare::{differences, dominates};
 use pick::pick;
 
@@ -118,7 +118,7 @@ pub fn recommend(
     let mut feasible: Vec<Figures> = Vec::new();
     let base = doc
         .config(BASELINE)
-        .filter(|c| c.status == Status::Ok && c.built() && c.build.is_some())
+        .filter(|c| c.status == Status::Ok && c.measured() && c.build.is_some())
         .ok_or_else(|| Impossible::NoBaseline(id.clone()))?;
     // a workload that fails on baseline judges nothing: left out for all
     let broken_workloads: Vec<&str> = base
@@ -296,7 +296,7 @@ fn broken(c: &Configuration, skip: &[&str]) -> Option<Why> {
         Status::Timeout => return Some(Why::BuildTimedOut),
         Status::Interrupted => return Some(Why::Interrupted),
     }
-    if !c.built() || c.build.is_none() {
+    if !c.measured() || c.build.is_none() {
         return Some(Why::NotMeasured);
     }
     for r in c.series.iter().filter(|r| !skip.contains(&r.name.as_str())) {
@@ -338,6 +338,7 @@ fn figures<'a>(
                 within_noise: cmp.within_noise,
                 metric: r.metric,
                 busy: r.busy || busy_baseline.contains(&r.name.as_str()),
+                kind: r.kind,
             })
         })
         .collect();
@@ -382,6 +383,9 @@ fn violation(
     constraints: &Constraints,
     offered: Offer,
 ) -> Option<Why> {
+    if let Some(why) = regression(f, constraints, &offered) {
+        return Some(why);
+    }
     if let Some(limit_s) = constraints.max_build_time_s
         && f.build_s > limit_s
     {
@@ -434,6 +438,30 @@ fn violation(
         }
     }
     None
+}
+
+/// The benchmarks of `f` judged worse than baseline's by more than
+/// `--max-regression`, named by the worst.
+fn regression(f: &Candidate, constraints: &Constraints, offered: &Offer) -> Option<Why> {
+    let limit = constraints.max_regression?;
+    let mut over: Vec<(&RuntimeFigure, f64)> = f
+        .runtime
+        .iter()
+        .filter(|r| r.kind == SeriesKind::Benchmark && r.verdict == Verdict::Worse)
+        .map(|r| (r, compare::cost(r.ratio, r.metric) - 1.0))
+        .filter(|(_, worse)| *worse > limit)
+        .collect();
+    over.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let (worst, worse_by) = over.first()?;
+    Some(Why::BenchmarkRegression {
+        benchmark: worst.workload.clone(),
+        ratio: worst.ratio,
+        ratio_ci: worst.ratio_ci,
+        worse_by: *worse_by,
+        limit,
+        count: over.len(),
+        offered: offered.clone(),
+    })
 }
 
 /// What `f` would buy against baseline: at least the size goal's gain in

@@ -1,0 +1,330 @@
+//! The project's own benchmarks (`measure --benches`) on the `benches`
+//! fixture: a library-only package `suite` benches `hot` with criterion
+//! (`crit`: per_element, in_dependency, std_only, planted) and divan
+//! (`div`: the first three). One sweep of baseline, fat and `planted`
+//! (fat with debug assertions, under which the `planted` benchmark does
+//! five times the work) serves every test here.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use crate::common::{
+    cargo_lto, config, fingerprint, fixture, measure_json, refused, runtime, succeeded,
+};
+
+const BENCHMARKS: [&str; 7] = [
+    "crit/per_element",
+    "crit/in_dependency",
+    "crit/std_only",
+    "crit/planted",
+    "div/div::in_dependency",
+    "div/div::per_element",
+    "div/div::std_only",
+];
+
+struct Swept {
+    dir: PathBuf,
+    doc: serde_json::Value,
+    before: std::collections::BTreeMap<PathBuf, (String, filetime::FileTime)>,
+}
+
+/// The sweep, once per test binary.
+fn swept() -> &'static Swept {
+    static SWEPT: OnceLock<Swept> = OnceLock::new();
+    SWEPT.get_or_init(|| {
+        let dir = fixture("benches");
+        let before = fingerprint(&dir);
+        let run = measure_json(
+            &dir,
+            &[
+                "--only",
+                "baseline,fat,planted",
+                "--with",
+                "planted:lto=fat,debug-assertions=true",
+                "--benches",
+                "--runs",
+                "7",
+                "--bench-time",
+                "70s",
+                "--no-rebuild",
+            ],
+            &[],
+        );
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        Swept {
+            dir,
+            doc: run.doc,
+            before,
+        }
+    })
+}
+
+/// The verdict of configuration `c` on `bench`; None when its runs or
+/// baseline's competed for the CPU (busy: no verdict is drawn, rightly, as
+/// when other tests build beside this one).
+fn verdict<'a>(doc: &'a serde_json::Value, c: &str, bench: &str) -> Option<&'a str> {
+    let s = runtime(doc, c, bench);
+    if s["busy"] == true || runtime(doc, "baseline", bench)["busy"] == true {
+        eprintln!("{c} on {bench}: busy, not judged");
+        return None;
+    }
+    Some(s["vs_baseline"]["verdict"].as_str().unwrap())
+}
+
+/// The ratio's CI of configuration `c` on `bench`.
+fn ratio_ci(doc: &serde_json::Value, c: &str, bench: &str) -> [f64; 2] {
+    let ci = &runtime(doc, c, bench)["vs_baseline"]["ratio_ci"];
+    [ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap()]
+}
+
+/// Every benchmark of both harnesses has a series in every configuration,
+/// built with that configuration's settings, with an A/A floor; the user's
+/// tree (and its target/criterion) is untouched.
+#[test]
+fn every_benchmark_runs_on_every_configuration() {
+    let Swept { dir, doc, before } = swept();
+    let names: Vec<&str> = doc["benchmarks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["name"].as_str().unwrap())
+        .collect();
+    let mut expected = BENCHMARKS.to_vec();
+    expected.sort();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(sorted, expected);
+    for b in doc["benchmarks"].as_array().unwrap() {
+        assert!(b["noise"]["ratio_ci"].is_array(), "{b}: an A/A floor");
+        let harness = if b["bench"] == "crit" {
+            "criterion"
+        } else {
+            "divan"
+        };
+        assert_eq!(b["harness"], harness);
+    }
+    for c in ["baseline", "fat", "planted"] {
+        for b in BENCHMARKS {
+            let s = runtime(doc, c, b);
+            assert_eq!(s["kind"], "benchmark");
+            assert_eq!(s["metric"], "ns_per_iter");
+            assert_eq!(s["samples"].as_array().unwrap().len(), 7, "{c} {b}");
+        }
+        // each configuration's own bench binaries, built with its profile
+        let benches = config(doc, c)["benches"].as_array().unwrap();
+        assert_eq!(benches.len(), 2);
+        assert!(
+            benches[0]["path"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("cargo-lto/{c}/")),
+            "{}",
+            benches[0]["path"]
+        );
+    }
+    assert_eq!(doc["project"]["bins"].as_array().unwrap().len(), 0);
+    assert_eq!(&fingerprint(dir), before, "the tree is untouched");
+    assert!(!dir.join("target/criterion").exists());
+    let plan = &doc["bench_plan"];
+    assert_eq!(plan["rounds"], 7);
+    assert!(plan["took_s"].as_f64().unwrap() > 0.0);
+}
+
+/// Fat LTO inlines the non-leaf function called once per element across
+/// the crate boundary: both harnesses judge that benchmark faster; the
+/// planted regression is judged slower and named the worst.
+#[test]
+fn the_cross_crate_call_is_faster_under_fat_and_the_worst_is_named() {
+    let doc = &swept().doc;
+    for bench in ["crit/per_element", "div/div::per_element"] {
+        let [_, high] = ratio_ci(doc, "fat", bench);
+        assert!(high < 0.8, "fat on {bench}: ×{high} at most");
+        assert!(matches!(verdict(doc, "fat", bench), Some("better") | None));
+    }
+    let [low, _] = ratio_ci(doc, "planted", "crit/planted");
+    assert!(low > 1.5, "planted: ×{low} at least");
+    assert!(matches!(
+        verdict(doc, "planted", "crit/planted"),
+        Some("worse") | None
+    ));
+    let summary = &config(doc, "planted")["bench_summary"];
+    assert_eq!(summary["worst"]["benchmark"], "crit/planted");
+    let fat = &config(doc, "fat")["bench_summary"];
+    let (g, ci) = (fat["geomean"].as_f64().unwrap(), &fat["geomean_ci"]);
+    assert!(g < 1.0, "fat's geometric mean {g}");
+    assert!(ci[0].as_f64().unwrap() <= g && g <= ci[1].as_f64().unwrap());
+    let counted = ["better", "worse", "within_noise"].map(|k| fat[k].as_u64().unwrap());
+    assert_eq!(counted.iter().sum::<u64>(), 7, "{fat}");
+}
+
+/// The report shows the summary, with each configuration's worst
+/// benchmark, and the benchmark table, worst first: in Markdown and in
+/// the terminal's tables.
+#[test]
+fn the_tables_show_each_benchmark_worst_first() {
+    let Swept { dir, .. } = swept();
+    let md = succeeded(dir, &["report", "--format", "markdown"]);
+    let summary = md
+        .lines()
+        .find(|l| l.starts_with("| planted |"))
+        .unwrap_or_else(|| panic!("no summary row of planted:\n{md}"));
+    assert!(summary.contains("| crit/planted |"), "{summary}");
+    let first = md
+        .lines()
+        .skip_while(|l| !l.starts_with("each benchmark against baseline"))
+        .find(|l| l.starts_with("| crit/") || l.starts_with("| div/"))
+        .unwrap_or_else(|| panic!("no benchmark table:\n{md}"));
+    assert!(
+        first.starts_with("| crit/planted | planted |"),
+        "worst first:\n{md}"
+    );
+    let table = succeeded(dir, &["report", "--format", "table"]);
+    let first = table
+        .lines()
+        .skip_while(|l| !l.starts_with("each benchmark against baseline"))
+        .find(|l| l.starts_with("crit/") || l.starts_with("div/"))
+        .unwrap_or_else(|| panic!("no benchmark table:\n{table}"));
+    assert!(first.starts_with("crit/planted"), "worst first:\n{table}");
+}
+
+/// `recommend --max-regression` disqualifies a configuration for the
+/// benchmark it made slower, naming it.
+#[test]
+fn recommend_names_the_benchmark_that_disqualified_a_configuration() {
+    let Swept { dir, .. } = swept();
+    let out = succeeded(
+        dir,
+        &[
+            "recommend",
+            "--goal",
+            "speed",
+            "--max-regression",
+            "5",
+            "--format",
+            "json",
+        ],
+    );
+    let answer: serde_json::Value = serde_json::from_str(&out).unwrap();
+    if verdict(&swept().doc, "planted", "crit/planted").is_none() {
+        // busy: no verdict to disqualify by; the answer says it was busy
+        assert!(out.contains("busy_measurements"), "{out}");
+        return;
+    }
+    let planted = answer["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "planted")
+        .expect("planted is rejected");
+    assert_eq!(planted["why"]["kind"], "benchmark_regression", "{planted}");
+    assert_eq!(planted["why"]["benchmark"], "crit/planted");
+    let text = succeeded(dir, &["recommend", "--goal", "speed"]);
+    assert!(
+        text.contains("benchmark `crit/planted` is") && text.contains("--max-regression 5%"),
+        "{text}"
+    );
+}
+
+/// `explain lto` lists the benchmarks that moved between baseline and fat.
+#[test]
+fn explain_lists_the_benchmarks_that_moved() {
+    let Swept { dir, .. } = swept();
+    let out = succeeded(dir, &["explain", "lto"]);
+    assert!(out.contains("benchmark `crit/per_element`"), "{out}");
+}
+
+/// `check --max-runtime` judges each benchmark and names the worst.
+#[test]
+fn check_judges_each_benchmark_and_names_the_worst() {
+    let Swept { dir, doc, .. } = swept();
+    // the same results with fat's `crit/std_only` made twice as slow
+    let mut slower = doc.clone();
+    let fat = slower["configurations"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|c| c["name"] == "fat")
+        .unwrap();
+    for s in fat["series"].as_array_mut().unwrap() {
+        if s["name"] == "crit/std_only" {
+            for v in s["samples"].as_array_mut().unwrap() {
+                *v = serde_json::json!(v.as_f64().unwrap() * 2.0);
+            }
+        }
+    }
+    let (old, new) = (dir.join("old.json"), dir.join("new.json"));
+    std::fs::write(&old, doc.to_string()).unwrap();
+    std::fs::write(&new, slower.to_string()).unwrap();
+    let out = cargo_lto()
+        .args(["check", "--baseline"])
+        .arg(&old)
+        .arg(&new)
+        .args(["--max-runtime", "5%"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("bench:crit/std_only"), "{stdout}");
+    assert!(
+        stdout.contains("`fat`: its worst benchmark is `crit/std_only`"),
+        "{stdout}"
+    );
+    std::fs::remove_file(old).unwrap();
+    std::fs::remove_file(new).unwrap();
+}
+
+/// A bench target with `harness = false` and no harness the tool knows:
+/// exit 2 naming it and what is supported, before anything is built.
+#[test]
+fn an_unknown_harness_is_refused_before_building() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::create_dir_all(root.join("benches")).unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"own\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[[bench]]\nname = \"mine\"\nharness = false\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("src/lib.rs"), "pub fn f() {}\n").unwrap();
+    std::fs::write(root.join("benches/mine.rs"), "fn main() {}\n").unwrap();
+    let stderr = refused(root, &["measure", "--bench", "mine"], &[]);
+    assert!(stderr.contains("bench target `mine`"), "{stderr}");
+    assert!(stderr.contains("criterion, divan"), "{stderr}");
+    assert!(crate::common::built(root).is_empty(), "nothing built");
+    let stderr = refused(root, &["measure", "--bench", "yours"], &[]);
+    assert!(
+        stderr.contains("`yours`") && stderr.contains("`mine`"),
+        "{stderr}"
+    );
+}
+
+/// The metadata's `benches`, `bench-filter` and `bench-time` do what the
+/// flags do: only div's per_element runs.
+#[test]
+fn metadata_selects_benches_filter_and_time() {
+    let dir = fixture("benches");
+    let manifest = dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).unwrap();
+    text.push_str(
+        "\n[workspace.metadata.cargo-lto]\nbenches = [\"div\"]\nbench-filter = \"per_elem\"\nbench-time = 10\n",
+    );
+    std::fs::write(&manifest, text).unwrap();
+    let run = measure_json(
+        &dir,
+        &["--only", "baseline", "--runs", "3", "--no-rebuild"],
+        &[],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let names: Vec<&str> = run.doc["benchmarks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["div/div::per_element"]);
+    assert_eq!(run.doc["bench_plan"]["budget_s"], 10.0);
+    assert_eq!(run.doc["bench_plan"]["filter"], "per_elem");
+    let _ = Path::new(&dir);
+}
