@@ -176,7 +176,7 @@ pub fn report_note(n: &ReportNote) -> String {
             over,
             checked,
         } => format!(
-            "`{config}`: its worst benchmark is `{benchmark}` ({}); {over} of its {checked} benchmarks are over --max-runtime",
+            "`{config}`: its worst benchmark is `{benchmark}` ({}); of its {checked} benchmarks, {over} over --max-runtime",
             units::change(*change)
         ),
         ReportNote::ToolchainsDiffer { baseline, new } => format!(

@@ -180,3 +180,53 @@ fn chromium_renders_every_chart() {
         "the screenshot is almost all one colour"
     );
 }
+
+/// A sweep of the project's benchmarks (tests/data/measure-benches.json,
+/// measured on the `benches` fixture): the page has the dot plot of every
+/// benchmark's ratio per configuration, and Chromium draws its dots.
+#[test]
+fn benchmarks_are_a_dot_plot() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("benches.html");
+    let run = cargo_lto()
+        .current_dir(dir.path())
+        .arg("report")
+        .arg(repo().join("tests/data/measure-benches.json"))
+        .args(["--format", "html", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{run:?}");
+    let html = std::fs::read_to_string(&out).unwrap();
+    let figs = figures(&html);
+    // 7 benchmarks, fat and planted: 14 dots, each with its whisker
+    assert!(
+        figs.contains(&("r0-benchmarks".to_string(), 14)),
+        "{figs:?}"
+    );
+    let plot = html.split("id=\"r0-benchmarks\"").nth(1).unwrap();
+    let plot = plot.split("</figure>").next().unwrap();
+    assert_eq!(plot.matches("<line class=\"whisker").count(), 14);
+    assert!(plot.contains("crit/per_element") && plot.contains("div/div::std_only"));
+    // the tables of the terminal are on the page too
+    assert!(html.contains("worst benchmark"), "no summary table");
+    let Some(browser) = chromium() else {
+        crate::common::skip("no Chromium (set CHROMIUM, or install Debian's `chromium`)");
+        return;
+    };
+    let dom = Command::new(&browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom"])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
+        .arg(format!("file://{}", out.display()))
+        .output()
+        .unwrap();
+    assert!(dom.status.success(), "{dom:?}");
+    let dom = String::from_utf8(dom.stdout).unwrap();
+    assert!(
+        figures(&dom).contains(&("r0-benchmarks".to_string(), 14)),
+        "Chromium's DOM lacks the dots"
+    );
+}

@@ -42,6 +42,8 @@ svg .series{fill:none;stroke-width:2}
 svg .s0{stroke:#0969da;fill:#0969da}svg .s1{stroke:#bf3989;fill:#bf3989}svg .s2{stroke:#1a7f37;fill:#1a7f37}svg .s3{stroke:#bc4c00;fill:#bc4c00}
 svg .s4{stroke:#8250df;fill:#8250df}svg .s5{stroke:#1b7c83;fill:#1b7c83}svg .s6{stroke:#9a6700;fill:#9a6700}svg .s7{stroke:#57606a;fill:#57606a}
 svg text.label{fill:var(--fg)}
+svg circle.dot.s0{fill:#0969da;stroke:#0969da}svg circle.dot.s1{fill:#bf3989;stroke:#bf3989}svg circle.dot.s2{fill:#1a7f37;stroke:#1a7f37}svg circle.dot.s3{fill:#bc4c00;stroke:#bc4c00}svg circle.dot.s4{fill:#8250df;stroke:#8250df}svg circle.dot.s5{fill:#1b7c83;stroke:#1b7c83}svg circle.dot.s6{fill:#9a6700;stroke:#9a6700}svg circle.dot.s7{fill:#57606a;stroke:#57606a}
+svg circle.dot.hollow{fill:var(--bg);stroke-width:2}
 @media print{body{font-size:11px}main{max-width:none;padding:0}details{display:none}}
 "#;
 
@@ -266,7 +268,10 @@ fn runtime(doc: &MeasureDocument, id: &str) -> Vec<String> {
     for (i, w) in doc.workloads.iter().enumerate() {
         let bars: Vec<Bar> = built(doc)
             .filter_map(|c| {
-                let r = c.series.iter().find(|r| r.name == w.name)?;
+                let own = |r: &&crate::results::measure::Series| {
+                    r.kind == crate::results::measure::SeriesKind::Workload && r.name == w.name
+                };
+                let r = c.series.iter().find(own)?;
                 let v = r.vs_baseline.as_ref()?;
                 (!r.output_differs && r.status == Status::Ok).then(|| Bar {
                     label: c.name.clone(),
@@ -313,6 +318,78 @@ fn runtime(doc: &MeasureDocument, id: &str) -> Vec<String> {
         out.push(figure(&format!("{id}-runtime-{i}"), &title, svg, data));
     }
     out
+}
+
+/// Each benchmark's ratio to baseline per configuration, with its CI: a
+/// dot plot, filled beyond the noise, hollow within it.
+fn benchmarks(doc: &MeasureDocument, id: &str) -> Option<String> {
+    if doc.benchmarks.is_empty() {
+        return None;
+    }
+    let configs: Vec<&crate::results::measure::Configuration> = doc
+        .configurations
+        .iter()
+        .filter(|c| c.name != crate::results::BASELINE && c.identical_to.is_none())
+        .filter(|c| c.bench_summary.is_some())
+        .collect();
+    let mut data = Table::new(&[
+        ("benchmark", Align::Left),
+        ("config", Align::Left),
+        ("× baseline", Align::Right),
+        ("95% CI", Align::Right),
+        ("verdict", Align::Left),
+    ]);
+    let mut rows = Vec::new();
+    for b in &doc.benchmarks {
+        let mut dots = Vec::new();
+        for (k, c) in configs.iter().enumerate() {
+            let Some(v) = c
+                .series
+                .iter()
+                .find(|r| {
+                    r.kind == crate::results::measure::SeriesKind::Benchmark && r.name == b.name
+                })
+                .and_then(|r| r.vs_baseline.as_ref())
+            else {
+                continue;
+            };
+            let verdict = match v.verdict {
+                Verdict::Better => "better",
+                Verdict::Worse => "worse",
+                Verdict::WithinNoise => "within noise",
+            };
+            data.row(vec![
+                Cell::Text(b.name.clone()),
+                Cell::Text(c.name.clone()),
+                Cell::Number {
+                    value: v.ratio,
+                    decimals: 3,
+                },
+                Cell::Text(format!("{:.3}–{:.3}", v.ratio_ci[0], v.ratio_ci[1])),
+                Cell::Text(verdict.into()),
+            ]);
+            dots.push(svg::Dot {
+                series: k,
+                value: v.ratio,
+                low: v.ratio_ci[0],
+                high: v.ratio_ci[1],
+                judged: v.verdict != Verdict::WithinNoise,
+                tip: format!("{} ({verdict})", c.name),
+            });
+        }
+        rows.push((b.name.clone(), dots));
+    }
+    let names: Vec<String> = configs.iter().map(|c| c.name.clone()).collect();
+    let title = "Each benchmark against baseline";
+    let svg = svg::dots(
+        title,
+        "Ratio of each benchmark's median to baseline's, per configuration, with its 95% CI; below 1 is faster. Filled: beyond the noise (Holm over every comparison, outside the A/A floor); hollow: within it",
+        &names,
+        &rows,
+        1.0,
+        (Unit::Ratio, &|v| format!("×{v:.3}")),
+    );
+    Some(figure(&format!("{id}-benchmarks"), title, svg, data))
 }
 
 /// Each configuration's link peak memory, with the limit when given.
@@ -409,6 +486,9 @@ fn page(report: &Report, c: &Charts) -> String {
             charts.push_str(&f);
         }
         for f in runtime(s.doc, &id) {
+            charts.push_str(&f);
+        }
+        if let Some(f) = benchmarks(s.doc, &id) {
             charts.push_str(&f);
         }
         if let Some(f) = link_memory(s.doc, &id, c.link_limit) {
