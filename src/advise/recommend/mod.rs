@@ -23,6 +23,8 @@ use pick::pick;
 #[cfg(test)]
 mod answer_tests;
 #[cfg(test)]
+mod bench_tests;
+#[cfg(test)]
 mod build_tests;
 mod compare;
 mod evidence;

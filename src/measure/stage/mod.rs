@@ -118,7 +118,7 @@ pub static REGISTRY: &[&dyn Stage] = &[
     &workloads::Workloads,
     &bench::Benchmarks,
     &carried::Verdicts,
-    &bench::Summaries,
+    &bench::SUMMARIES,
 ];
 
 /// One configuration's measurement in progress: the plan, the resolved

@@ -16,6 +16,7 @@ use super::report::Section;
 use super::svg::{self, Bar, Point, esc};
 use crate::results::{BASELINE, InspectDocument};
 
+mod bench;
 mod inspect;
 use crate::results::measure::{MeasureDocument, Status, Verdict};
 
@@ -320,78 +321,6 @@ fn runtime(doc: &MeasureDocument, id: &str) -> Vec<String> {
     out
 }
 
-/// Each benchmark's ratio to baseline per configuration, with its CI: a
-/// dot plot, filled beyond the noise, hollow within it.
-fn benchmarks(doc: &MeasureDocument, id: &str) -> Option<String> {
-    if doc.benchmarks.is_empty() {
-        return None;
-    }
-    let configs: Vec<&crate::results::measure::Configuration> = doc
-        .configurations
-        .iter()
-        .filter(|c| c.name != crate::results::BASELINE && c.identical_to.is_none())
-        .filter(|c| c.bench_summary.is_some())
-        .collect();
-    let mut data = Table::new(&[
-        ("benchmark", Align::Left),
-        ("config", Align::Left),
-        ("× baseline", Align::Right),
-        ("95% CI", Align::Right),
-        ("verdict", Align::Left),
-    ]);
-    let mut rows = Vec::new();
-    for b in &doc.benchmarks {
-        let mut dots = Vec::new();
-        for (k, c) in configs.iter().enumerate() {
-            let Some(v) = c
-                .series
-                .iter()
-                .find(|r| {
-                    r.kind == crate::results::measure::SeriesKind::Benchmark && r.name == b.name
-                })
-                .and_then(|r| r.vs_baseline.as_ref())
-            else {
-                continue;
-            };
-            let verdict = match v.verdict {
-                Verdict::Better => "better",
-                Verdict::Worse => "worse",
-                Verdict::WithinNoise => "within noise",
-            };
-            data.row(vec![
-                Cell::Text(b.name.clone()),
-                Cell::Text(c.name.clone()),
-                Cell::Number {
-                    value: v.ratio,
-                    decimals: 3,
-                },
-                Cell::Text(format!("{:.3}–{:.3}", v.ratio_ci[0], v.ratio_ci[1])),
-                Cell::Text(verdict.into()),
-            ]);
-            dots.push(svg::Dot {
-                series: k,
-                value: v.ratio,
-                low: v.ratio_ci[0],
-                high: v.ratio_ci[1],
-                judged: v.verdict != Verdict::WithinNoise,
-                tip: format!("{} ({verdict})", c.name),
-            });
-        }
-        rows.push((b.name.clone(), dots));
-    }
-    let names: Vec<String> = configs.iter().map(|c| c.name.clone()).collect();
-    let title = "Each benchmark against baseline";
-    let svg = svg::dots(
-        title,
-        "Ratio of each benchmark's median to baseline's, per configuration, with its 95% CI; below 1 is faster. Filled: beyond the noise (Holm over every comparison, outside the A/A floor); hollow: within it",
-        &names,
-        &rows,
-        1.0,
-        (Unit::Ratio, &|v| format!("×{v:.3}")),
-    );
-    Some(figure(&format!("{id}-benchmarks"), title, svg, data))
-}
-
 /// Each configuration's link peak memory, with the limit when given.
 fn link_memory(doc: &MeasureDocument, id: &str, limit: Option<u64>) -> Option<String> {
     let bars: Vec<Bar> = built(doc)
@@ -488,7 +417,7 @@ fn page(report: &Report, c: &Charts) -> String {
         for f in runtime(s.doc, &id) {
             charts.push_str(&f);
         }
-        if let Some(f) = benchmarks(s.doc, &id) {
+        if let Some(f) = bench::benchmarks(s.doc, &id) {
             charts.push_str(&f);
         }
         if let Some(f) = link_memory(s.doc, &id, c.link_limit) {
