@@ -63,6 +63,9 @@ pub struct WorkloadSpec {
     pub args: Option<String>,
     /// A whole command with `{bin}` for the binary.
     pub command: Option<String>,
+    /// In a `train` table only: train with this bench target's
+    /// benchmarks (its harness run briefly over each) instead of a command.
+    pub bench: Option<String>,
     /// Run through `sh -c`.
     #[serde(default)]
     pub shell: bool,

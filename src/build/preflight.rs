@@ -251,6 +251,7 @@ mod tests {
             packages: vec!["app".into()],
             bins: vec![],
             benches: vec![],
+            bench_targets: vec![],
             chosen: crate::workspace::Chosen::Default,
             default_bin: None,
             metadata: vec![],

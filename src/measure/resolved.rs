@@ -52,6 +52,9 @@ pub struct MeasurePlan {
     pub training: Vec<Workload>,
     /// True when the training runs were given (not the workloads).
     pub training_given: bool,
+    /// The bench targets whose benchmarks train the pipeline
+    /// configurations too (the metadata's `train = { bench = "NAME" }`).
+    pub train_benches: Vec<crate::workspace::BenchTarget>,
     /// llvm-profdata of rustc's LLVM version, when a configuration has
     /// `pgo = "on"`.
     pub profdata: Option<PathBuf>,

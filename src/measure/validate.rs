@@ -58,7 +58,11 @@ fn build_runs(asked: &Asked, project: &Project) -> Result<usize, UsageError> {
 /// checked before anything is built: llvm-profdata when one has `pgo =
 /// "on"`, llvm-bolt, merge-fdata and llvm-strip when one has `bolt = "on"`.
 /// Then either needs a training run.
-fn pipeline_tools(configs: &[Configuration], training: &[Workload]) -> Result<Tools> {
+fn pipeline_tools(
+    configs: &[Configuration],
+    training: &[Workload],
+    by_benches: bool,
+) -> Result<Tools> {
     let on = |c: &Configuration, key: Key| c.settings.step_on(key);
     let stepped: Vec<&Configuration> = configs
         .iter()
@@ -88,7 +92,7 @@ fn pipeline_tools(configs: &[Configuration], training: &[Workload]) -> Result<To
             });
         }
     }
-    if training.is_empty() {
+    if training.is_empty() && !by_benches {
         let list: Vec<String> = stepped.iter().map(|c| format!("`{}`", c.name)).collect();
         let names = list.join(", ");
         return Err(super::Error::NothingToTrain { names }.into());
@@ -151,6 +155,7 @@ impl Prepared {
             runtime,
             training: self.training.runs,
             training_given: self.training.given,
+            train_benches: self.training.benches,
             profdata: self.tools.profdata,
             bolt: self.tools.bolt,
             notes: self.notes,
@@ -168,6 +173,8 @@ struct Training {
     asked: bool,
     /// The metadata has a `train` table.
     in_metadata: bool,
+    /// The bench targets it trains with.
+    benches: Vec<crate::workspace::BenchTarget>,
 }
 
 /// The workloads and the training, checked runnable; the workloads'
@@ -180,7 +187,11 @@ fn runs(scope: &Scope, asked: &Asked, project: &Project) -> Result<(Vec<Workload
     );
     let train_cli = workload::training_from_cli(&scope.train, &scope.train_cmd, options)?;
     let train_metadata = workload::training_from_metadata(&project.metadata)?;
-    let (train_asked, in_metadata) = (!train_cli.is_empty(), !train_metadata.is_empty());
+    let benches = training_benches(project)?;
+    let (train_asked, in_metadata) = (
+        !train_cli.is_empty(),
+        !train_metadata.is_empty() || !benches.is_empty(),
+    );
     let given = workload::collect(train_cli, train_metadata);
     let mut given = given;
     let bins = project.bin_names();
@@ -191,17 +202,51 @@ fn runs(scope: &Scope, asked: &Asked, project: &Project) -> Result<(Vec<Workload
     for w in &mut workloads {
         w.input_sha256 = workload::input_hash(w)?;
     }
+    let trained_by_benches = !benches.is_empty();
     let training = Training {
-        given: !given.is_empty(),
-        runs: if given.is_empty() {
+        given: !given.is_empty() || trained_by_benches,
+        runs: if given.is_empty() && !trained_by_benches {
             workloads.clone()
         } else {
             given
         },
         asked: train_asked,
         in_metadata,
+        benches,
     };
     Ok((workloads, training))
+}
+
+/// The bench targets the metadata's `train` tables name, each a bench
+/// target of the selected packages with a harness the tool can run.
+fn training_benches(project: &Project) -> Result<Vec<crate::workspace::BenchTarget>> {
+    let mut out: Vec<crate::workspace::BenchTarget> = Vec::new();
+    for (name, origin) in workload::bench_training_from_metadata(&project.metadata) {
+        let Some(b) = project.bench_targets.iter().find(|b| b.target.name == name) else {
+            let names: Vec<String> = project
+                .bench_targets
+                .iter()
+                .map(|b| format!("`{}`", b.target.name))
+                .collect();
+            return Err(UsageError::Syntax {
+                origin,
+                message: format!(
+                    "`bench = \"{name}\"` names no bench target of the measured packages ({})",
+                    if names.is_empty() {
+                        "they have none".to_string()
+                    } else {
+                        names.join(", ")
+                    }
+                ),
+            }
+            .into());
+        };
+        super::stage::bench::harness::expected(b)?;
+        if !out.contains(b) {
+            out.push(b.clone());
+        }
+    }
+    Ok(out)
 }
 
 /// The note saying several binaries are measured because neither `--bin`
@@ -311,7 +356,7 @@ fn resolve(scope: &Scope, asked: &Asked) -> Result<Prepared> {
         user_flags,
     } = resolve_base(&project, &cwd, &scope.base_profile)?;
     let (configs, shard_note) = sharded(configs, &base, asked.shard);
-    let tools = pipeline_tools(&configs, &training.runs)?;
+    let tools = pipeline_tools(&configs, &training.runs, !training.benches.is_empty())?;
     let training_note = unused_training(&training, &tools, &configs)?;
     let configs = plan_configs(configs, &base);
     let gold_note = check_keys(&configs, &project)?;

@@ -83,6 +83,9 @@ pub struct Project {
     /// The bench targets whose benchmarks to run (`--bench`, `--benches`,
     /// the metadata's `benches`).
     pub benches: Vec<BenchTarget>,
+    /// Every bench target of the selected packages (what a PGO training
+    /// may name: `train = { bench = "NAME" }`).
+    pub bench_targets: Vec<BenchTarget>,
     /// How they were chosen.
     pub chosen: Chosen,
     /// The binary a workload's `{bin}` stands for: the only one, or with

@@ -290,6 +290,7 @@ pub fn select(metadata: &Metadata, flags: &CargoFlags) -> Result<Project> {
         packages: packages.iter().map(|p| p.name.to_string()).collect(),
         bins: bin_targets,
         benches,
+        bench_targets: bench_targets(&packages, &[], true).unwrap_or_default(),
         chosen,
         default_bin,
         metadata: sources,

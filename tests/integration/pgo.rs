@@ -7,7 +7,7 @@ use crate::common::{config, fingerprint, fixture, measure_json, runtime};
 
 /// True when an llvm-profdata of rustc's LLVM major version is found the
 /// way cargo-lto looks (distribution packages here).
-fn profdata_here() -> bool {
+pub fn profdata_here() -> bool {
     let found = ["llvm-profdata-22", "/usr/lib/llvm-22/bin/llvm-profdata"]
         .iter()
         .any(|p| {

@@ -171,6 +171,20 @@ pub fn training_from_metadata(sources: &[metadata::Source]) -> Result<Vec<Worklo
     from_table(sources, CompareOutput::Exact, "train", |t| &t.train)
 }
 
+/// The bench targets the metadata's `train` tables train PGO with
+/// (`train.NAME = { bench = "TARGET" }`), each with where it was written.
+pub fn bench_training_from_metadata(sources: &[metadata::Source]) -> Vec<(String, String)> {
+    sources
+        .iter()
+        .flat_map(|s| {
+            s.table.train.iter().filter_map(move |(name, spec)| {
+                let origin = format!("{} train.{name}", s.origin);
+                Some((spec.bench.clone()?, origin))
+            })
+        })
+        .collect()
+}
+
 fn from_table(
     sources: &[metadata::Source],
     compare: CompareOutput,
@@ -188,6 +202,18 @@ fn from_table(
                         "workload name `{name}` must be 1–64 letters, digits, `-` or `_`"
                     ),
                 });
+            }
+            if let Some(bench) = &spec.bench {
+                let only = table == "train" && spec.args.is_none() && spec.command.is_none();
+                if !only {
+                    return Err(UsageError::Syntax {
+                        origin,
+                        message: format!(
+                            "`bench = \"{bench}\"` trains PGO with a bench target's benchmarks: only in a `train` table, and without `args` or `command`"
+                        ),
+                    });
+                }
+                continue;
             }
             let body = match (&spec.args, &spec.command) {
                 (Some(a), None) => Body::Args(a),

@@ -73,7 +73,8 @@ impl super::Stage for Slowdown {
     }
 
     fn applies(&self, ctx: &Ctx) -> bool {
-        ctx.instrumented.is_some() && !ctx.binaries.is_empty()
+        // a training by benchmarks alone has no runs of the binary to time
+        ctx.instrumented.is_some() && !ctx.binaries.is_empty() && !ctx.plan.training.is_empty()
     }
 
     fn run(&self, ctx: &mut Ctx) -> Result<Flow> {
@@ -215,7 +216,18 @@ pub fn train(
         Err(message) => return Ok(Err(message)),
     };
     bar.phase("training (pgo)");
-    let files = match training(plan, config, &exe, &raw, &mut stages)? {
+    let benches = (!plan.train_benches.is_empty()).then(|| {
+        let generate = vec![format!("-Cprofile-generate={}", raw.display())];
+        (format!("{}.pgo-instrumented", config.name()), generate)
+    });
+    let files = match training(
+        plan,
+        config,
+        &exe,
+        &raw,
+        &mut stages,
+        (benches.as_ref(), echo),
+    )? {
         Ok(files) => files,
         Err(failed) => return Ok(Err(failed)),
     };
@@ -294,8 +306,23 @@ fn training(
     exe: &Binaries,
     raw: &Path,
     stages: &mut Vec<Stage>,
+    (benches, echo): (Option<&(String, Vec<String>)>, &(dyn Fn(&str) + Sync)),
 ) -> Result<Result<Vec<PathBuf>, Failed>> {
-    let (mut training, failed) = run_training(plan, config, exe, StageName::Training)?;
+    let (mut training, mut failed) = run_training(plan, config, exe, StageName::Training)?;
+    // the project's benchmarks train it too (its bench targets built
+    // instrumented beside the binaries)
+    if let (None, Some((dir, flags))) = (&failed, benches) {
+        match super::bench::train(plan, config, (dir, flags), echo)? {
+            Ok(usages) => {
+                for u in usages {
+                    training.wall_s += u.wall_s;
+                    training.cpu_s += u.cpu_s;
+                    training.peak_rss_bytes = training.peak_rss_bytes.max(u.peak_rss_bytes);
+                }
+            }
+            Err(f) => failed = Some(f),
+        }
+    }
     if let Some((name, code, stderr_tail)) = failed {
         stages.push(training);
         return Ok(Err(Failed {

@@ -142,6 +142,18 @@ pub fn run_args(harness: Harness, id: &str, seconds: f64) -> Vec<String> {
     args
 }
 
+/// The arguments that run every benchmark once, briefly, for PGO's
+/// training: criterion's `--profile-time` (no analysis, nothing saved),
+/// divan's `--max-time`.
+pub fn train_args(harness: Harness) -> Vec<String> {
+    let words: &[&str] = match harness {
+        Harness::Criterion => &["--bench", "--profile-time", "1"],
+        Harness::Divan => &["--bench", "--max-time", "0.5"],
+        Harness::Libtest | Harness::IaiCallgrind => &["--bench"],
+    };
+    words.iter().map(|w| w.to_string()).collect()
+}
+
 /// The arguments that list the benchmarks.
 pub fn list_args(harness: Harness) -> Vec<String> {
     match harness {
