@@ -170,6 +170,10 @@ pub fn stage(name: StageName, usages: &[crate::process::Usage]) -> Stage {
     )
 }
 
+/// The instrumented build's directory and its rustflags
+/// (`-Cprofile-generate`), for building the bench targets beside it.
+type Instrumented = (String, Vec<String>);
+
 /// A training run that failed: its workload's name, exit code and stderr.
 pub type FailedRun = (String, i32, String);
 
@@ -306,7 +310,7 @@ fn training(
     exe: &Binaries,
     raw: &Path,
     stages: &mut Vec<Stage>,
-    (benches, echo): (Option<&(String, Vec<String>)>, &(dyn Fn(&str) + Sync)),
+    (benches, echo): (Option<&Instrumented>, &(dyn Fn(&str) + Sync)),
 ) -> Result<Result<Vec<PathBuf>, Failed>> {
     let (mut training, mut failed) = run_training(plan, config, exe, StageName::Training)?;
     // the project's benchmarks train it too (its bench targets built
