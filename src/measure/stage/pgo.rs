@@ -174,6 +174,9 @@ pub fn stage(name: StageName, usages: &[crate::process::Usage]) -> Stage {
 /// (`-Cprofile-generate`), for building the bench targets beside it.
 type Instrumented = (String, Vec<String>);
 
+/// What echoes cargo's output.
+type Echo = dyn Fn(&str) + Sync;
+
 /// A training run that failed: its workload's name, exit code and stderr.
 pub type FailedRun = (String, i32, String);
 
@@ -310,12 +313,12 @@ fn training(
     exe: &Binaries,
     raw: &Path,
     stages: &mut Vec<Stage>,
-    (benches, echo): (Option<&Instrumented>, &(dyn Fn(&str) + Sync)),
+    benches: Option<(&Instrumented, &Echo)>,
 ) -> Result<Result<Vec<PathBuf>, Failed>> {
     let (mut training, mut failed) = run_training(plan, config, exe, StageName::Training)?;
     // the project's benchmarks train it too (its bench targets built
     // instrumented beside the binaries)
-    if let (None, Some((dir, flags))) = (&failed, benches) {
+    if let (None, Some(((dir, flags), echo))) = (&failed, benches) {
         match super::bench::train(plan, config, (dir, flags), echo)? {
             Ok(usages) => {
                 for u in usages {
