@@ -233,7 +233,7 @@ pub fn train(
         &exe,
         &raw,
         &mut stages,
-        (benches.as_ref(), echo),
+        benches.as_ref().map(|b| (b, echo)),
     )? {
         Ok(files) => files,
         Err(failed) => return Ok(Err(failed)),
