@@ -175,7 +175,7 @@ pub fn stage(name: StageName, usages: &[crate::process::Usage]) -> Stage {
 type Instrumented = (String, Vec<String>);
 
 /// What echoes cargo's output.
-type Echo = dyn Fn(&str) + Sync;
+type Echo<'a> = dyn Fn(&str) + Sync + 'a;
 
 /// A training run that failed: its workload's name, exit code and stderr.
 pub type FailedRun = (String, i32, String);
@@ -313,7 +313,7 @@ fn training(
     exe: &Binaries,
     raw: &Path,
     stages: &mut Vec<Stage>,
-    benches: Option<(&Instrumented, &Echo)>,
+    benches: Option<(&Instrumented, &Echo<'_>)>,
 ) -> Result<Result<Vec<PathBuf>, Failed>> {
     let (mut training, mut failed) = run_training(plan, config, exe, StageName::Training)?;
     // the project's benchmarks train it too (its bench targets built
