@@ -51,7 +51,12 @@ pub fn summaries() -> Vec<(&'static str, &'static str)> {
 }
 
 fn usable(c: &Configuration) -> bool {
-    c.status == Status::Ok && c.identical_to.is_none() && c.measured() && c.build.is_some()
+    // a twin on --bench-profile is compared in the measure report only
+    c.status == Status::Ok
+        && c.identical_to.is_none()
+        && c.twin.is_none()
+        && c.measured()
+        && c.build.is_some()
 }
 
 /// True when a benchmark's two sides differ: their verdicts against

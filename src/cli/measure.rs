@@ -87,6 +87,12 @@ pub struct BenchArgs {
     /// (default 2m, or the metadata's `bench-time`).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub bench_time: Option<Duration>,
+    /// A profile the project benchmarks with (a cheaper `bench` or
+    /// `profiling`): every configuration is also built on it, and each
+    /// benchmark says whether it ranks the configurations as the shipped
+    /// profile does.
+    #[arg(long, value_name = "NAME")]
+    pub bench_profile: Option<String>,
 }
 
 /// What to count for runtime.

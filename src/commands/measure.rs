@@ -68,6 +68,7 @@ fn request(args: &MeasureArgs) -> Request {
             },
             bench_filter: args.bench.bench_filter.clone(),
             bench_time: args.bench.bench_time,
+            bench_profile: args.bench.bench_profile.clone(),
         },
     }
 }

@@ -71,7 +71,10 @@ pub fn cargo_command(plan: &MeasurePlan, config: &Planned, target_dir: &Path) ->
         args.extend(["--color".into(), color.clone()]);
     }
     args.extend(["--target-dir".into(), target_dir.display().to_string()]);
-    args.extend(cargo_args(&config.built, &plan.options.base_profile));
+    args.extend(cargo_args(
+        &config.built,
+        config.base_profile(&plan.options.base_profile),
+    ));
     args
 }
 

@@ -4,6 +4,7 @@
 //! user's workloads (statistics from `crate::stats`), and `record` converts
 //! every figure into the measure document, saved after each configuration.
 
+mod bench_plan;
 mod builder;
 pub mod carry;
 pub mod machine;
@@ -94,6 +95,8 @@ pub struct RuntimeRequest {
     pub bench_filter: Option<String>,
     /// `--bench-time`.
     pub bench_time: Option<Duration>,
+    /// `--bench-profile NAME`.
+    pub bench_profile: Option<String>,
 }
 
 /// A whole `measure` request.
@@ -296,6 +299,7 @@ fn sweep_validated(mut plan: MeasurePlan, kind: Kind) -> Result<Outcome> {
         earlier_workloads: Vec::new(),
         benchmarks: Vec::new(),
         bench_plan: None,
+        bench_profile: None,
     };
     // Ctrl-C (and SIGTERM) stops the running build; results so far are
     // saved. A second handler cannot be installed (tests run several

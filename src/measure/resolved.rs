@@ -134,6 +134,9 @@ pub struct Planned {
     /// The configuration measured before it with the same effective
     /// settings: it is not built, and its figures are that one's.
     pub identical_to: Option<String>,
+    /// For a twin built on `--bench-profile`: the configuration it is the
+    /// twin of, and that profile (its base instead of the base profile).
+    pub twin: Option<(String, String)>,
 }
 
 impl Planned {
@@ -203,7 +206,51 @@ pub fn plan_configs(configs: Vec<Configuration>, base: &Resolved) -> Vec<Planned
             link_flags,
             strip,
             identical_to,
+            twin: None,
         });
     }
     out
+}
+
+/// The twin of each of `originals` built on `profile` (resolved as
+/// `base`) instead of the base profile, for `--bench-profile`: named
+/// `<name>-on-<profile>`, identical to an earlier configuration (an
+/// original among them) when its effective settings are the same.
+pub fn plan_twins(originals: &[Planned], profile: &str, base: &Resolved) -> Vec<Planned> {
+    let mut out: Vec<Planned> = Vec::new();
+    for o in originals.iter().filter(|o| o.twin.is_none()) {
+        let mut config = o.config.clone();
+        config.name = twin_name(o.name(), profile);
+        let effective = effective(&o.config, base);
+        let identical_to = originals
+            .iter()
+            .chain(&out)
+            .find(|p| p.identical_to.is_none() && values(&p.effective) == values(&effective))
+            .map(|p| p.name().to_string());
+        let mut built = o.built.clone();
+        built.name = config.name.clone();
+        out.push(Planned {
+            config,
+            effective,
+            steps: o.steps.clone(),
+            built,
+            link_flags: o.link_flags.clone(),
+            strip: o.strip,
+            identical_to,
+            twin: Some((o.name().to_string(), profile.to_string())),
+        });
+    }
+    out
+}
+
+/// The name of `name`'s twin on `profile`.
+pub fn twin_name(name: &str, profile: &str) -> String {
+    format!("{name}-on-{profile}")
+}
+
+impl Planned {
+    /// The profile it builds on: its twin's profile, else `base`.
+    pub fn base_profile<'a>(&'a self, base: &'a str) -> &'a str {
+        self.twin.as_ref().map_or(base, |(_, p)| p.as_str())
+    }
 }

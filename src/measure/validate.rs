@@ -116,6 +116,8 @@ struct Asked<'a> {
     build_runs: Option<usize>,
     run: &'a [String],
     run_cmd: &'a [String],
+    /// `--bench-profile`.
+    bench_profile: Option<&'a str>,
 }
 
 /// Everything resolved, but how to measure and what to run.
@@ -187,7 +189,7 @@ fn runs(scope: &Scope, asked: &Asked, project: &Project) -> Result<(Vec<Workload
     );
     let train_cli = workload::training_from_cli(&scope.train, &scope.train_cmd, options)?;
     let train_metadata = workload::training_from_metadata(&project.metadata)?;
-    let benches = training_benches(project)?;
+    let benches = super::bench_plan::training_benches(project)?;
     let (train_asked, in_metadata) = (
         !train_cli.is_empty(),
         !train_metadata.is_empty() || !benches.is_empty(),
@@ -215,38 +217,6 @@ fn runs(scope: &Scope, asked: &Asked, project: &Project) -> Result<(Vec<Workload
         benches,
     };
     Ok((workloads, training))
-}
-
-/// The bench targets the metadata's `train` tables name, each a bench
-/// target of the selected packages with a harness the tool can run.
-fn training_benches(project: &Project) -> Result<Vec<crate::workspace::BenchTarget>> {
-    let mut out: Vec<crate::workspace::BenchTarget> = Vec::new();
-    for (name, origin) in workload::bench_training_from_metadata(&project.metadata) {
-        let Some(b) = project.bench_targets.iter().find(|b| b.target.name == name) else {
-            let names: Vec<String> = project
-                .bench_targets
-                .iter()
-                .map(|b| format!("`{}`", b.target.name))
-                .collect();
-            return Err(UsageError::Syntax {
-                origin,
-                message: format!(
-                    "`bench = \"{name}\"` names no bench target of the measured packages ({})",
-                    if names.is_empty() {
-                        "they have none".to_string()
-                    } else {
-                        names.join(", ")
-                    }
-                ),
-            }
-            .into());
-        };
-        super::stage::bench::harness::expected(b)?;
-        if !out.contains(b) {
-            out.push(b.clone());
-        }
-    }
-    Ok(out)
 }
 
 /// The note saying several binaries are measured because neither `--bin`
@@ -358,7 +328,16 @@ fn resolve(scope: &Scope, asked: &Asked) -> Result<Prepared> {
     let (configs, shard_note) = sharded(configs, &base, asked.shard);
     let tools = pipeline_tools(&configs, &training.runs, !training.benches.is_empty())?;
     let training_note = unused_training(&training, &tools, &configs)?;
-    let configs = plan_configs(configs, &base);
+    let mut configs = plan_configs(configs, &base);
+    if let Some(profile) = asked.bench_profile {
+        configs.extend(super::bench_plan::twins(
+            &project,
+            &cwd,
+            &configs,
+            profile,
+            &scope.base_profile,
+        )?);
+    }
     let gold_note = check_keys(&configs, &project)?;
     let wrappers = user_wrappers(&config_files);
     let mut notes = wrappers.notes();
@@ -404,6 +383,7 @@ pub fn validate(request: &Request) -> Result<MeasurePlan> {
         build_runs: request.build_runs,
         run: &rt.run,
         run_cmd: &rt.run_cmd,
+        bench_profile: rt.bench_profile.as_deref(),
     };
     let resolved = resolve(&request.scope, &asked)?;
     let options = Options {
@@ -430,71 +410,9 @@ pub fn validate(request: &Request) -> Result<MeasurePlan> {
             retry_busy: request.retry_busy,
         },
         counter: rt.counter,
-        bench: bench_spec(rt, &resolved.project)?,
+        bench: super::bench_plan::bench_spec(rt, &resolved.project)?,
     };
     Ok(resolved.plan(options, runtime))
-}
-
-/// The benchmarks' filter and budget: the command line's, else the last
-/// metadata table's, else none and 2 minutes; a filter that is not a
-/// regular expression, or one with no bench target to filter, is an error.
-fn bench_spec(
-    rt: &super::RuntimeRequest,
-    project: &Project,
-) -> Result<Option<super::resolved::BenchSpec>> {
-    let from_metadata = |get: &dyn Fn(&crate::metadata::Table) -> Option<String>| {
-        project
-            .metadata
-            .iter()
-            .filter_map(|s| Some((get(&s.table)?, format!("{} ", s.origin))))
-            .next_back()
-    };
-    let filter = match &rt.bench_filter {
-        Some(f) => Some((f.clone(), String::new())),
-        None => from_metadata(&|t| t.bench_filter.clone()),
-    };
-    let budget = match rt.bench_time {
-        Some(t) => Some((t, String::new())),
-        None => project
-            .metadata
-            .iter()
-            .filter_map(|s| Some((s.table.bench_time?, format!("{} ", s.origin))))
-            .next_back()
-            .map(|(secs, origin)| (std::time::Duration::from_secs_f64(secs.max(0.0)), origin)),
-    };
-    if project.benches.is_empty() {
-        if let Some((_, origin)) = filter.as_ref().filter(|(_, o)| o.is_empty()) {
-            return Err(UsageError::Syntax {
-                origin: format!("{origin}--bench-filter"),
-                message: "filters benchmarks, and no bench target is measured: add --bench NAME or --benches".into(),
-            }
-            .into());
-        }
-        return Ok(None);
-    }
-    let filter = match filter {
-        Some((text, origin)) => {
-            Some(
-                regex_lite::Regex::new(&text).map_err(|e| UsageError::Syntax {
-                    origin: format!("{origin}bench-filter `{text}`"),
-                    message: format!("not a regular expression: {e}"),
-                })?,
-            )
-        }
-        None => None,
-    };
-    let budget = match budget {
-        Some((t, origin)) if t.is_zero() => {
-            return Err(UsageError::Syntax {
-                origin: format!("{origin}bench-time"),
-                message: "must be positive".into(),
-            }
-            .into());
-        }
-        Some((t, _)) => t,
-        None => std::time::Duration::from_secs(120),
-    };
-    Ok(Some(super::resolved::BenchSpec { filter, budget }))
 }
 
 /// Resolves a `cargo lto build` request: one configuration built as

@@ -9,7 +9,7 @@ use super::cells::Cell;
 use super::{View, own};
 use crate::results::BASELINE;
 use crate::results::bench::Benchmark;
-use crate::results::measure::{Configuration, MeasureDocument, Series, SeriesKind, Status};
+use crate::results::measure::{Configuration, MeasureDocument, Metric, Series, SeriesKind, Status};
 
 /// Rows of the benchmark table shown without `-v`.
 const TOP_ROWS: usize = 12;
@@ -19,7 +19,89 @@ pub(super) fn tables(doc: &MeasureDocument, view: View) -> Vec<Table> {
     if doc.benchmarks.is_empty() {
         return Vec::new();
     }
-    vec![summary(doc), rows(doc, view)]
+    let mut out = vec![summary(doc), rows(doc, view)];
+    out.extend(agreement(doc, view));
+    out
+}
+
+/// With `--bench-profile`: per benchmark, each configuration's ratio on
+/// the shipped profile and on the bench profile, the flips first.
+fn agreement(doc: &MeasureDocument, view: View) -> Option<Table> {
+    let a = doc.bench_profile.as_ref()?;
+    let p = &a.profile;
+    let ratio = |r: &Option<crate::results::measure::Comparison>| match r {
+        Some(v) => Cell::RatioCi {
+            ratio: v.ratio,
+            low: v.ratio_ci[0],
+            high: v.ratio_ci[1],
+        },
+        None => Cell::Text("reference".into()),
+    };
+    let verdict = |r: &Option<crate::results::measure::Comparison>| {
+        r.as_ref().map_or(String::new(), |v| {
+            super::figures::verdict_word(v.verdict, Metric::NsPerIter, v.ratio).to_string()
+        })
+    };
+    let headers = [
+        ("benchmark", Align::Left),
+        ("config", Align::Left),
+        ("shipped × base", Align::Right),
+        ("verdict", Align::Left),
+        ("bench profile × base", Align::Right),
+        ("verdict", Align::Left),
+        ("tau", Align::Right),
+    ];
+    let mut table = Table::new(&headers).titled(format!(
+        "profile `{p}` against the shipped one: each configuration's ratio to baseline on both (on `{p}`, to baseline's twin there), the benchmarks where a change flips sign first"
+    ));
+    let mut benches: Vec<&crate::results::bench::BenchmarkAgreement> =
+        a.benchmarks.iter().collect();
+    benches.sort_by(|x, y| {
+        y.flips
+            .len()
+            .cmp(&x.flips.len())
+            .then(x.tau.unwrap_or(1.0).total_cmp(&y.tau.unwrap_or(1.0)))
+    });
+    let shown = if view.wide {
+        benches.len()
+    } else {
+        TOP_ROWS.min(benches.len())
+    };
+    for b in &benches[..shown] {
+        for r in b.configurations.iter().filter(|r| r.config != BASELINE) {
+            let flip = b.flips.contains(&r.config);
+            table.row(vec![
+                Cell::Text(b.benchmark.clone()),
+                Cell::Text(if flip {
+                    format!("{} FLIPS", r.config)
+                } else {
+                    r.config.clone()
+                }),
+                ratio(&r.shipped),
+                Cell::Text(verdict(&r.shipped)),
+                ratio(&r.bench_profile),
+                Cell::Text(verdict(&r.bench_profile)),
+                b.tau.map_or(Cell::Empty, |t| Cell::Number {
+                    value: t,
+                    decimals: 2,
+                }),
+            ]);
+        }
+    }
+    if benches.len() > shown {
+        table.footnotes.push(format!(
+            "{} more benchmarks: `measure -v` and the JSON show every one",
+            benches.len() - shown
+        ));
+    }
+    table.footnotes.push(format!(
+        "tau: Kendall's tau-b between the configurations' order on the shipped profile and on `{p}` (1: the same order){}",
+        match a.mean_tau {
+            Some(t) => format!("; mean over the benchmarks {t:.2}"),
+            None => String::new(),
+        }
+    ));
+    Some(table)
 }
 
 fn series<'a>(c: &'a Configuration, name: &str) -> Option<&'a Series> {
@@ -52,7 +134,11 @@ fn summary(doc: &MeasureDocument) -> Table {
         doc.benchmarks.len(),
         targets.join(", ")
     ));
-    for c in doc.configurations.iter().filter(|c| c.name != BASELINE) {
+    for c in doc
+        .configurations
+        .iter()
+        .filter(|c| c.name != BASELINE && c.twin.is_none())
+    {
         let Some(s) = &c.bench_summary else {
             if c.status != Status::Ok {
                 let mut row = vec![Cell::Text(c.name.clone()), Cell::Text("failed".into())];
@@ -146,7 +232,7 @@ fn rows(doc: &MeasureDocument, view: View) -> Table {
             .configurations
             .iter()
             .filter(own)
-            .filter(|c| c.name != BASELINE)
+            .filter(|c| c.name != BASELINE && c.twin.is_none())
         {
             if let Some(s) = series(c, &b.name) {
                 let worse = s

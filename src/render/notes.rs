@@ -338,6 +338,30 @@ fn runs(kind: &NoteKind) -> Option<String> {
         } => format!(
             "`{benchmark}`: --bench-time ran out after {rounds} of {asked} rounds; give more time (--bench-time) or fewer benchmarks (--bench-filter) for the rounds asked"
         ),
+        NoteKind::BenchProfileMisleads {
+            profile,
+            flips,
+            mean_tau,
+            threshold,
+        } => {
+            let listed: Vec<String> = flips
+                .iter()
+                .map(|(b, c)| format!("`{c}` on `{b}`"))
+                .collect();
+            let tau = match mean_tau {
+                Some(t) => format!("the rankings agree at a mean Kendall tau of {t:.2}"),
+                None => "the rankings cannot be compared".into(),
+            };
+            match listed.is_empty() {
+                true => format!(
+                    "BENCH PROFILE MISLEADS: profile `{profile}` ranks the configurations otherwise than the shipped one ({tau}, under {threshold}): benchmarks run on it do not predict what ships"
+                ),
+                false => format!(
+                    "BENCH PROFILE MISLEADS: on profile `{profile}` the change flips sign for {} (better on one profile, worse on the other; {tau}): benchmarks run on it do not predict what ships",
+                    listed.join(", ")
+                ),
+            }
+        }
         NoteKind::BenchNotBolted { configurations } => format!(
             "{}: BOLT rewrites the measured binaries, not the bench binaries; their benchmarks run the bench binary as cargo linked it (with PGO's profile where it has one)",
             quoted(configurations)

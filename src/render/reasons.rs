@@ -282,6 +282,9 @@ pub fn why_text(name: &str, why: &Why) -> String {
             Some(code) => format!("workload `{workload}` failed on it (exit {code})"),
             None => format!("workload `{workload}` failed on it"),
         },
+        Why::BenchProfileTwin { of, profile } => format!(
+            "`{of}` built on --bench-profile {profile}, to compare how that profile ranks the configurations: not a profile to ship"
+        ),
         Why::BenchmarkRegression {
             benchmark,
             ratio,

@@ -140,3 +140,53 @@ pub struct Worst {
     /// Against baseline.
     pub comparison: Comparison,
 }
+
+/// A configuration built on `--bench-profile` instead of the base profile:
+/// the twin of a shipped one, measured to compare rankings, never to ship.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileTwin {
+    /// The configuration it is the twin of.
+    pub of: String,
+    /// The profile it is built on.
+    pub profile: String,
+}
+
+/// Does the profile the project benchmarks with rank the configurations
+/// as the shipped profile does? (`--bench-profile`)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfileAgreement {
+    /// The bench profile.
+    pub profile: String,
+    /// Per benchmark.
+    pub benchmarks: Vec<BenchmarkAgreement>,
+    /// The mean of the benchmarks' Kendall tau (null without any).
+    pub mean_tau: Option<f64>,
+}
+
+/// One benchmark's ranking of the configurations on both profiles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchmarkAgreement {
+    /// The benchmark (its series' name).
+    pub benchmark: String,
+    /// Each configuration (baseline included, at 1): its ratio to
+    /// baseline on the shipped profile and on the bench profile (to
+    /// baseline's twin there), with each side's verdict.
+    pub configurations: Vec<Ranked>,
+    /// Kendall's tau-b between the two rankings (1: the same order; null
+    /// with fewer than two configurations, or no order on one side).
+    pub tau: Option<f64>,
+    /// The configurations whose change from baseline is judged better on
+    /// one profile and worse on the other.
+    pub flips: Vec<String>,
+}
+
+/// One configuration's ratio to baseline on both profiles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ranked {
+    /// The configuration.
+    pub config: String,
+    /// On the shipped profile: its ratio and verdict.
+    pub shipped: Option<Comparison>,
+    /// On the bench profile.
+    pub bench_profile: Option<Comparison>,
+}

@@ -97,6 +97,10 @@ pub struct MeasureDocument {
     /// How they were run, when any were.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bench_plan: Option<super::bench::BenchPlan>,
+    /// With `--bench-profile`: whether that profile ranks the
+    /// configurations as the shipped one does, benchmark by benchmark.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bench_profile: Option<super::bench::ProfileAgreement>,
 }
 
 /// A git revision of the measured project.
@@ -251,6 +255,9 @@ pub struct Configuration {
     /// Its benchmarks against baseline's, summed up (with `--bench`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bench_summary: Option<super::bench::BenchSummary>,
+    /// For a configuration built on `--bench-profile`: whose twin it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub twin: Option<super::bench::ProfileTwin>,
 }
 
 impl Configuration {

@@ -354,6 +354,19 @@ pub enum NoteKind {
         /// …of those asked for (`--runs`).
         asked: usize,
     },
+    /// The bench profile ranks the configurations otherwise than the
+    /// shipped one (`--bench-profile`).
+    BenchProfileMisleads {
+        /// The bench profile.
+        profile: String,
+        /// Each (benchmark, configuration) judged better on one profile
+        /// and worse on the other.
+        flips: Vec<(String, String)>,
+        /// The mean Kendall tau of the benchmarks' rankings.
+        mean_tau: Option<f64>,
+        /// Below it the rankings are said to disagree.
+        threshold: f64,
+    },
     /// Benchmarks of BOLT configurations run the bench binary as cargo
     /// linked it: BOLT rewrites the measured binaries only.
     BenchNotBolted {

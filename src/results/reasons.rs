@@ -208,6 +208,13 @@ pub enum Why {
         /// The run's exit code, when it exited.
         exit_code: Option<i32>,
     },
+    /// Built on `--bench-profile` to compare rankings: never a candidate.
+    BenchProfileTwin {
+        /// The configuration it is the twin of.
+        of: String,
+        /// The bench profile.
+        profile: String,
+    },
     /// A benchmark was judged worse than baseline's by more than
     /// `--max-regression` (the worst such benchmark).
     BenchmarkRegression {

@@ -355,6 +355,7 @@ mod tests {
             earlier_workloads: Vec::new(),
             benchmarks: Vec::new(),
             bench_plan: None,
+            bench_profile: None,
         }
     }
 
@@ -453,6 +454,7 @@ mod tests {
             pgo_coverage: None,
             benches: Vec::new(),
             bench_summary: None,
+            twin: None,
             series: vec![Series {
                 samples: vec![1.0, f64::NAN],
                 peak_rss_bytes: vec![1, 1],

@@ -392,3 +392,46 @@ mod geomean_tests {
         assert!(four.1[1] - four.1[0] < hi - lo);
     }
 }
+
+/// Kendall's tau-b between two rankings of the same items (`x[i]` and
+/// `y[i]` are item i's values): 1 for the same order, −1 reversed; None
+/// with fewer than two items, or when one side has every value tied.
+pub fn kendall_tau(x: &[f64], y: &[f64]) -> Option<f64> {
+    let n = x.len().min(y.len());
+    let (mut concordant, mut discordant, mut tied_x, mut tied_y) = (0i64, 0i64, 0i64, 0i64);
+    for i in 0..n {
+        for j in i + 1..n {
+            let (a, b) = (x[i] - x[j], y[i] - y[j]);
+            match (a == 0.0, b == 0.0) {
+                (true, true) => {}
+                (true, false) => tied_x += 1,
+                (false, true) => tied_y += 1,
+                (false, false) if (a > 0.0) == (b > 0.0) => concordant += 1,
+                _ => discordant += 1,
+            }
+        }
+    }
+    let pairs_x = (concordant + discordant + tied_y) as f64;
+    let pairs_y = (concordant + discordant + tied_x) as f64;
+    (pairs_x > 0.0 && pairs_y > 0.0)
+        .then(|| (concordant - discordant) as f64 / (pairs_x * pairs_y).sqrt())
+}
+
+#[cfg(test)]
+mod kendall_tests {
+    use super::kendall_tau;
+
+    #[test]
+    fn kendall_tau_of_orders() {
+        assert_eq!(
+            kendall_tau(&[1.0, 2.0, 3.0], &[10.0, 20.0, 30.0]),
+            Some(1.0)
+        );
+        assert_eq!(kendall_tau(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]), Some(-1.0));
+        assert_eq!(kendall_tau(&[1.0], &[1.0]), None);
+        assert_eq!(kendall_tau(&[1.0, 1.0], &[1.0, 2.0]), None);
+        // one swapped pair of three: (2 − 1) / 3
+        let t = kendall_tau(&[1.0, 2.0, 3.0], &[1.0, 3.0, 2.0]).unwrap();
+        assert!((t - 1.0 / 3.0).abs() < 1e-12);
+    }
+}

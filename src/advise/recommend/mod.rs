@@ -143,6 +143,13 @@ pub fn recommend(
             name: c.name.clone(),
             why,
         };
+        if let Some(t) = &c.twin {
+            rejected.push(reject(Why::BenchProfileTwin {
+                of: t.of.clone(),
+                profile: t.profile.clone(),
+            }));
+            continue;
+        }
         if let Some(original) = &c.identical_to {
             rejected.push(reject(Why::Identical {
                 to: original.clone(),

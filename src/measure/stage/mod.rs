@@ -121,6 +121,18 @@ pub static REGISTRY: &[&dyn Stage] = &[
     &bench::SUMMARIES,
 ];
 
+/// A stage that failed: the configuration fails, with this first.
+#[derive(Debug)]
+pub struct Failed {
+    /// What failed.
+    pub failure: crate::results::notes::Failure,
+    pub exit_code: Option<i32>,
+    /// The failing program's last lines.
+    pub stderr_tail: Option<String>,
+    /// The stages run, the failed one last.
+    pub stages: Vec<crate::results::pipeline::Stage>,
+}
+
 /// One configuration's measurement in progress: the plan, the resolved
 /// configuration, its entry in the document as the stages fill it, its
 /// progress bar and notes, and what one stage hands the next.
@@ -199,7 +211,7 @@ impl<'p> Ctx<'p> {
 
     /// A stage failed: the configuration fails with its sentence first and
     /// the tool's last lines after, the stages so far recorded.
-    pub fn failed(&mut self, failed: pgo::Failed) -> Flow {
+    pub fn failed(&mut self, failed: Failed) -> Flow {
         let message = failure_text(&failed.failure);
         self.notes.push(
             NoteKind::StageFailed {
@@ -244,6 +256,13 @@ pub fn entry(
         pipeline: Vec::new(),
         benches: Vec::new(),
         bench_summary: None,
+        twin: config
+            .twin
+            .as_ref()
+            .map(|(of, profile)| crate::results::bench::ProfileTwin {
+                of: of.clone(),
+                profile: profile.clone(),
+            }),
     }
 }
 

@@ -104,17 +104,7 @@ impl super::Stage for Slowdown {
     }
 }
 
-/// A stage that failed: the configuration fails, with this first.
-#[derive(Debug)]
-pub struct Failed {
-    /// What failed.
-    pub failure: Failure,
-    pub exit_code: Option<i32>,
-    /// The failing program's last lines.
-    pub stderr_tail: Option<String>,
-    /// The stages run, the failed one last.
-    pub stages: Vec<Stage>,
-}
+pub use super::Failed;
 
 /// A trained profile and what producing it took.
 pub struct Trained {

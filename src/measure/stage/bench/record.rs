@@ -8,6 +8,7 @@ use anyhow::Result;
 
 use super::rounds::{Job, Runs};
 use super::{AA, harness};
+use crate::measure::resolved::twin_name;
 use crate::measure::stage::{Phase, Sweep};
 use crate::profile::BASELINE;
 use crate::results::bench::{BenchSummary, Benchmark, Harness, Worst};
@@ -70,12 +71,38 @@ pub(super) fn record(
             .into(),
         );
     }
+    // a twin on --bench-profile is compared with baseline's twin there
+    // (or with what that twin is identical to)
+    let references: BTreeMap<String, Option<Vec<f64>>> = sweep
+        .doc
+        .configurations
+        .iter()
+        .map(|c| {
+            let reference = match &c.twin {
+                None => baseline.clone(),
+                Some(t) => {
+                    let twin = twin_name(BASELINE, &t.profile);
+                    let arm = sweep
+                        .doc
+                        .config(&twin)
+                        .and_then(|b| b.identical_to.clone())
+                        .unwrap_or(twin);
+                    runs.get(&arm).filter(|r| clean(r)).map(samples)
+                }
+            };
+            (c.name.clone(), reference)
+        })
+        .collect();
     for config in sweep.doc.configurations.iter_mut() {
         let Some(r) = runs.get(&config.name) else {
             continue;
         };
         let values = samples(r);
-        let is_baseline = config.name == BASELINE;
+        let is_baseline = match &config.twin {
+            None => config.name == BASELINE,
+            Some(t) => config.name == twin_name(BASELINE, &t.profile),
+        };
+        let baseline = references.get(&config.name).cloned().flatten();
         config.series.push(Series {
             status: if r.failure.is_some() {
                 Status::Failed
@@ -123,13 +150,36 @@ impl crate::measure::stage::Stage for Summaries {
 
     fn run_sweep(&self, sweep: &mut Sweep) -> Result<()> {
         for config in sweep.doc.configurations.iter_mut() {
-            if config.name != BASELINE {
+            // a twin on --bench-profile is compared below, not summed up
+            if config.name != BASELINE && config.twin.is_none() {
                 config.bench_summary = summary(&config.series);
+            }
+        }
+        sweep.doc.bench_profile = super::agreement::agreement(sweep.doc);
+        if let Some(a) = &sweep.doc.bench_profile {
+            let flips: Vec<(String, String)> = a
+                .benchmarks
+                .iter()
+                .flat_map(|b| b.flips.iter().map(|c| (b.benchmark.clone(), c.clone())))
+                .collect();
+            if !flips.is_empty() || a.mean_tau.is_some_and(|t| t < MISLEADS_TAU) {
+                sweep.doc.notes.push(
+                    NoteKind::BenchProfileMisleads {
+                        profile: a.profile.clone(),
+                        flips,
+                        mean_tau: a.mean_tau,
+                        threshold: MISLEADS_TAU,
+                    }
+                    .into(),
+                );
             }
         }
         (sweep.save)(sweep.doc)
     }
 }
+
+/// Below this mean Kendall tau the bench profile misleads (a note says so).
+const MISLEADS_TAU: f64 = 0.5;
 
 /// The summary of a configuration's benchmark `series` (None without any).
 pub fn summary(series: &[Series]) -> Option<BenchSummary> {
