@@ -37,7 +37,16 @@ pub(super) fn twins(
     if !crate::metadata::valid_name(profile) {
         return Err(bad("is not a profile name".into()).into());
     }
-    let resolved = super::resolve_base(project, cwd, profile)?.resolved;
+    let resolved = match super::resolve_base(project, cwd, profile) {
+        Ok(base) => base.resolved,
+        Err(e) => match e.downcast::<super::Error>() {
+            Ok(super::Error::BaseProfile { source, .. }) => {
+                return Err(bad(source.to_string()).into());
+            }
+            Ok(other) => return Err(other.into()),
+            Err(e) => return Err(e),
+        },
+    };
     Ok(super::resolved::plan_twins(configs, profile, &resolved))
 }
 

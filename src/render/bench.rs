@@ -38,8 +38,9 @@ fn agreement(doc: &MeasureDocument, view: View) -> Option<Table> {
         None => Cell::Text("reference".into()),
     };
     let verdict = |r: &Option<crate::results::measure::Comparison>| {
-        r.as_ref().map_or(String::new(), |v| {
-            super::figures::verdict_word(v.verdict, Metric::NsPerIter, v.ratio).to_string()
+        r.as_ref().map_or(String::new(), |v| match v.verdict {
+            crate::results::measure::Verdict::WithinNoise => "within noise".to_string(),
+            _ => super::figures::verdict_word(v.verdict, Metric::NsPerIter, v.ratio).to_string(),
         })
     };
     let headers = [

@@ -406,3 +406,83 @@ fn pgo_is_trained_by_the_benchmarks() {
     // no workload trained it: nothing else ran
     assert!(run.doc["training"].as_array().is_none_or(|t| t.is_empty()));
 }
+
+/// `--bench-profile cheap`: every configuration is also built on the
+/// profile the project benchmarks with, each twin compared with
+/// baseline's twin, and each benchmark ranks the configurations on both
+/// profiles; the twins are never recommended.
+#[test]
+fn the_bench_profile_is_compared_with_the_shipped_one() {
+    let dir = fixture("benches");
+    let manifest = dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).unwrap();
+    text.push_str("\n[profile.cheap]\ninherits = \"release\"\nopt-level = 1\n");
+    std::fs::write(&manifest, text).unwrap();
+    let run = measure_json(
+        &dir,
+        &[
+            "--only",
+            "baseline,fat",
+            "--bench",
+            "div",
+            "--bench-filter",
+            "per_element",
+            "--bench-profile",
+            "cheap",
+            "--runs",
+            "3",
+            "--bench-time",
+            "10s",
+            "--no-rebuild",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let doc = &run.doc;
+    for (twin, of) in [("baseline-on-cheap", "baseline"), ("fat-on-cheap", "fat")] {
+        let c = config(doc, twin);
+        assert_eq!(c["twin"]["of"], of);
+        assert_eq!(c["twin"]["profile"], "cheap");
+        let command = c["command"].to_string();
+        assert!(command.contains("inherits=\\\"cheap\\\""), "{command}");
+        assert!(c["bench_summary"].is_null(), "twins are not summed up");
+    }
+    // fat's twin is compared with baseline's twin, not with baseline
+    let b = &doc["bench_profile"]["benchmarks"][0];
+    assert_eq!(b["benchmark"], "div/div::per_element");
+    let ranked = b["configurations"].as_array().unwrap();
+    assert_eq!(ranked.len(), 2, "{b}");
+    let fat = ranked.iter().find(|r| r["config"] == "fat").unwrap();
+    let (shipped, cheap) = (
+        fat["shipped"]["ratio"].as_f64().unwrap(),
+        fat["bench_profile"]["ratio"].as_f64().unwrap(),
+    );
+    let own = runtime(doc, "fat-on-cheap", "div/div::per_element")["vs_baseline"]["ratio"]
+        .as_f64()
+        .unwrap();
+    assert_eq!(cheap, own);
+    assert!(
+        shipped > 0.0 && b["tau"].as_f64().is_some_and(|t| t.abs() == 1.0),
+        "{b}"
+    );
+    let answer: serde_json::Value =
+        serde_json::from_str(&succeeded(&dir, &["recommend", "--format", "json"])).unwrap();
+    for twin in ["baseline-on-cheap", "fat-on-cheap"] {
+        let r = answer["rejected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == twin)
+            .unwrap_or_else(|| panic!("{twin} not rejected: {answer}"));
+        assert_eq!(r["why"]["kind"], "bench_profile_twin");
+    }
+    // a profile that does not exist is refused before anything is built
+    let dir = fixture("benches");
+    let stderr = refused(
+        &dir,
+        &["measure", "--benches", "--bench-profile", "nosuch"],
+        &[],
+    );
+    assert!(stderr.contains("nosuch"), "{stderr}");
+    assert!(crate::common::built(&dir).is_empty());
+}

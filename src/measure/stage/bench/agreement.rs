@@ -90,3 +90,63 @@ pub fn agreement(doc: &MeasureDocument) -> Option<ProfileAgreement> {
         benchmarks,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::bench::{Benchmark, Harness, ProfileTwin};
+    use crate::results::test_docs::{doc, spec};
+
+    /// Shipped: fat ×0.5 and thin ×0.8 (better); on the bench profile fat
+    /// ×1.2 (worse) and thin ×0.9: fat flips, and the order of the three
+    /// (baseline at 1) is reversed for fat against thin.
+    #[test]
+    fn flips_and_rank_agreement() {
+        let mut d = doc(&[
+            spec("baseline", 1, 1.0, 1).run(1.0, 1.0, 1.0),
+            spec("fat", 1, 1.0, 1).run(0.5, 0.45, 0.55),
+            spec("thin", 1, 1.0, 1).run(0.8, 0.75, 0.85),
+            spec("baseline-on-cheap", 1, 1.0, 1).run(1.0, 1.0, 1.0),
+            spec("fat-on-cheap", 1, 1.0, 1).run(1.2, 1.15, 1.25),
+            spec("thin-on-cheap", 1, 1.0, 1).run(0.9, 0.85, 0.95),
+        ]);
+        for c in d.configurations.iter_mut() {
+            if let Some(of) = c.name.strip_suffix("-on-cheap") {
+                c.twin = Some(ProfileTwin {
+                    of: of.to_string(),
+                    profile: "cheap".into(),
+                });
+            }
+            for s in c.series.iter_mut() {
+                s.kind = SeriesKind::Benchmark;
+                s.name = "b/x".into();
+            }
+            if c.name.starts_with("baseline") {
+                for s in c.series.iter_mut() {
+                    s.vs_baseline = None;
+                }
+            }
+        }
+        d.benchmarks = vec![Benchmark {
+            name: "b/x".into(),
+            bench: "b".into(),
+            id: "x".into(),
+            harness: Harness::Criterion,
+            sample: String::new(),
+            harness_samples: None,
+            noise: None,
+        }];
+        let a = agreement(&d).unwrap();
+        assert_eq!(a.profile, "cheap");
+        let b = &a.benchmarks[0];
+        assert_eq!(b.flips, ["fat"]);
+        // shipped order: fat < thin < baseline; cheap: thin < baseline < fat
+        let tau = b.tau.unwrap();
+        assert!((tau - (-1.0 / 3.0)).abs() < 1e-12, "{tau}");
+        assert_eq!(a.mean_tau, Some(tau));
+        assert_eq!(b.configurations.len(), 3);
+        // no twins: nothing to compare
+        d.configurations.retain(|c| c.twin.is_none());
+        assert_eq!(agreement(&d), None);
+    }
+}
