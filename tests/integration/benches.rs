@@ -45,9 +45,9 @@ fn swept() -> &'static Swept {
                 "planted:lto=fat,debug-assertions=true",
                 "--benches",
                 "--runs",
-                "7",
+                "10",
                 "--bench-time",
-                "70s",
+                "90s",
                 "--no-rebuild",
             ],
             &[],
@@ -66,16 +66,18 @@ fn swept() -> &'static Swept {
     swept
 }
 
-/// The verdict of configuration `c` on `bench`; None when its runs or
-/// baseline's competed for the CPU (busy: no verdict is drawn, rightly, as
-/// when other tests build beside this one).
+/// The verdict of configuration `c` on `bench`; None when the machine
+/// kept it from being judged, as the document says: its runs or
+/// baseline's competed for the CPU (busy), or baseline differed from its
+/// own copy (too noisy) — as when other tests build beside this one.
 fn verdict<'a>(doc: &'a serde_json::Value, c: &str, bench: &str) -> Option<&'a str> {
-    let s = runtime(doc, c, bench);
-    if s["busy"] == true || runtime(doc, "baseline", bench)["busy"] == true {
-        eprintln!("{c} on {bench}: busy, not judged");
+    let v = &runtime(doc, c, bench)["vs_baseline"];
+    let rule = v["within_noise"].as_str();
+    if matches!(rule, Some("busy" | "too_noisy")) {
+        eprintln!("{c} on {bench}: not judged ({rule:?})");
         return None;
     }
-    Some(s["vs_baseline"]["verdict"].as_str().unwrap())
+    Some(v["verdict"].as_str().unwrap())
 }
 
 /// The ratio's CI of configuration `c` on `bench`.
@@ -117,7 +119,7 @@ fn every_benchmark_runs_on_every_configuration() {
             let s = runtime(doc, c, b);
             assert_eq!(s["kind"], "benchmark");
             assert_eq!(s["metric"], "ns_per_iter");
-            assert_eq!(s["samples"].as_array().unwrap().len(), 7, "{c} {b}");
+            assert_eq!(s["samples"].as_array().unwrap().len(), 10, "{c} {b}");
         }
         // each configuration's own bench binaries, built with its profile
         let benches = config(doc, c)["benches"].as_array().unwrap();
@@ -135,7 +137,7 @@ fn every_benchmark_runs_on_every_configuration() {
     assert_eq!(&fingerprint(dir), before, "the tree is untouched");
     assert!(!dir.join("target/criterion").exists());
     let plan = &doc["bench_plan"];
-    assert_eq!(plan["rounds"], 7);
+    assert_eq!(plan["rounds"], 10);
     assert!(plan["took_s"].as_f64().unwrap() > 0.0);
 }
 
@@ -224,8 +226,9 @@ fn recommend_names_the_benchmark_that_disqualified_a_configuration() {
     );
     let answer: serde_json::Value = serde_json::from_str(&out).unwrap();
     if verdict(&swept().doc, "planted", "crit/planted").is_none() {
-        // busy: no verdict to disqualify by; the answer says it was busy
-        assert!(out.contains("busy_measurements"), "{out}");
+        // the machine kept the regression from being judged (the document
+        // says why): nothing to disqualify by (the unit test
+        // `max_regression_names_the_benchmark_that_disqualifies` covers it)
         return;
     }
     let planted = answer["rejected"]
@@ -461,10 +464,13 @@ fn the_bench_profile_is_compared_with_the_shipped_one() {
         .as_f64()
         .unwrap();
     assert_eq!(cheap, own);
-    assert!(
-        shipped > 0.0 && b["tau"].as_f64().is_some_and(|t| t.abs() == 1.0),
-        "{b}"
-    );
+    // two configurations, baseline at 1: the same order or the reverse,
+    // unless a ratio is exactly 1 (a tie: no order)
+    assert!(shipped > 0.0, "{b}");
+    match b["tau"].as_f64() {
+        Some(t) => assert_eq!(t.abs(), 1.0, "{b}"),
+        None => assert!(shipped == 1.0 || cheap == 1.0, "{b}"),
+    }
     let answer: serde_json::Value =
         serde_json::from_str(&succeeded(&dir, &["recommend", "--format", "json"])).unwrap();
     for twin in ["baseline-on-cheap", "fat-on-cheap"] {
