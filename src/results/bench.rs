@@ -108,6 +108,10 @@ pub struct BenchTarget {
     pub harness: Harness,
     /// How the harness was detected (the dependency, the `--help` text).
     pub detected_by: String,
+    /// Its binary takes `--exact` (its `--help` lists it); else one
+    /// benchmark is selected by the filter `^id$` (criterion before 0.5).
+    #[serde(default)]
+    pub exact: bool,
 }
 
 /// A configuration's benchmarks against baseline's, in a few figures.

@@ -180,7 +180,7 @@ impl super::Stage for Benchmarks {
             if sweep.stopped() {
                 break;
             }
-            let harness = targets[target].harness;
+            let (harness, exact) = (targets[target].harness, targets[target].exact);
             let name = format!("{target}/{id}");
             let bar = sweep.progress.start_config(
                 &format!("benchmark {} of {}: {name}", i + 1, listed.len()),
@@ -189,7 +189,7 @@ impl super::Stage for Benchmarks {
             let job = Job {
                 harness,
                 id,
-                args: harness::run_args(harness, id, run_time),
+                args: harness::run_args(harness, id, run_time, exact),
                 rounds,
                 budget: Duration::from_secs_f64(share),
                 retry_busy: sweep.plan.runtime.plan.retry_busy,
@@ -262,12 +262,14 @@ fn harnesses(
         let Some(exe) = exes.get(&t.name) else {
             continue;
         };
+        // what the binary says of itself: which harness, whether it takes
+        // --exact
+        let help = output(exe, &["--help".to_string()], None)
+            .map(|r| format!("{}{}", r.stdout, r.stderr_tail))
+            .unwrap_or_default();
         let (harness, detected_by) = match harness::expected(b)? {
             Expected::Known(h, how) => (h, how),
             Expected::OneOf(choices) => {
-                let help = output(exe, &["--help".to_string()], None)
-                    .map(|r| format!("{}{}", r.stdout, r.stderr_tail))
-                    .unwrap_or_default();
                 match harness::from_help(&help).filter(|h| choices.contains(h)) {
                     Some(h) => (h, format!("its --help names {}", h.label())),
                     None => {
@@ -293,6 +295,7 @@ fn harnesses(
                 package: t.package.clone(),
                 harness,
                 detected_by,
+                exact: help.contains("--exact"),
             },
         );
     }

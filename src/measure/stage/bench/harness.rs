@@ -108,15 +108,23 @@ pub fn from_help(help: &str) -> Option<Harness> {
 
 /// The arguments that run benchmark `id` alone, measuring it for about
 /// `seconds` where the harness takes a time.
-pub fn run_args(harness: Harness, id: &str, seconds: f64) -> Vec<String> {
+///
+/// `exact`: the binary takes `--exact` (its `--help` lists it); criterion
+/// before 0.5 does not, and its filter is a regular expression, so the id
+/// is matched whole as `^id$`, escaped.
+pub fn run_args(harness: Harness, id: &str, seconds: f64, exact: bool) -> Vec<String> {
     let s = |v: f64| format!("{v:.3}");
     let mut args: Vec<String> = vec!["--bench".into()];
+    let only = if exact {
+        vec!["--exact".to_string(), id.to_string()]
+    } else {
+        vec![format!("^{}$", regex_lite::escape(id))]
+    };
     match harness {
         Harness::Criterion => {
+            args.extend(only);
             args.extend(
                 [
-                    "--exact",
-                    id,
                     "--noplot",
                     "--discard-baseline",
                     "--color",
@@ -132,11 +140,12 @@ pub fn run_args(harness: Harness, id: &str, seconds: f64) -> Vec<String> {
             args.extend(["--measurement-time".into(), s(seconds.max(0.05))]);
         }
         Harness::Divan => {
-            args.extend(["--exact", id, "--color", "never"].map(String::from));
+            args.extend(only);
+            args.extend(["--color", "never"].map(String::from));
             let t = s(seconds.max(0.05));
             args.extend(["--min-time".into(), t.clone(), "--max-time".into(), t]);
         }
-        Harness::Libtest => args.extend(["--exact", id].map(String::from)),
+        Harness::Libtest => args.extend(only),
         Harness::IaiCallgrind => args.push(id.to_string()),
     }
     args
@@ -216,6 +225,18 @@ mod tests {
         let none = target(dir.path(), off, &["serde"]);
         let e = expected(&none).unwrap_err().to_string();
         assert!(e.contains("`b`") && e.contains("criterion, divan"), "{e}");
+    }
+
+    #[test]
+    fn one_benchmark_is_selected_with_or_without_exact() {
+        let with = run_args(Harness::Criterion, "g/f/3", 0.2, true);
+        assert_eq!(with[1..3], ["--exact", "g/f/3"]);
+        // criterion 0.4: no --exact, a regular expression matched whole
+        let without = run_args(Harness::Criterion, "g/f(x)/3.5", 0.2, false);
+        assert_eq!(without[1], r"^g/f\(x\)/3\.5$");
+        assert!(!without.contains(&"--exact".to_string()));
+        let re = regex_lite::Regex::new(&without[1]).unwrap();
+        assert!(re.is_match("g/f(x)/3.5") && !re.is_match("g/f(x)/3.55"));
     }
 
     #[test]
