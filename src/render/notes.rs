@@ -332,11 +332,16 @@ fn runs(kind: &NoteKind) -> Option<String> {
             None => format!("bench target `{bench}` lists no benchmark: nothing of it was run"),
         },
         NoteKind::BenchRoundsCut {
-            benchmark,
-            rounds,
+            benchmarks,
+            of,
+            fewest,
             asked,
+            run_s,
+            needed_s,
         } => format!(
-            "`{benchmark}`: --bench-time ran out after {rounds} of {asked} rounds; give more time (--bench-time) or fewer benchmarks (--bench-filter) for the rounds asked"
+            "BENCH TIME: {benchmarks} of {of} benchmarks ran fewer rounds than the {asked} asked (down to {fewest}: too few to judge much), as --bench-time ran out: a run of a bench binary took {run_s:.2} s (the median; a benchmark's own code may set its harness's warm-up and measuring time), so every round of every benchmark needs about {:.0} min: give --bench-time {:.0}m, or fewer benchmarks with --bench-filter",
+            needed_s / 60.0,
+            (needed_s / 60.0).ceil()
         ),
         NoteKind::BenchProfileMisleads {
             profile,

@@ -345,14 +345,22 @@ pub enum NoteKind {
         /// `--bench-filter`, when one was given.
         filter: Option<String>,
     },
-    /// `--bench-time` ran out before every round of a benchmark ran.
+    /// `--bench-time` ran out before every round of some benchmarks ran.
     BenchRoundsCut {
-        /// The benchmark (its series' name).
-        benchmark: String,
-        /// The rounds run…
-        rounds: usize,
+        /// The benchmarks cut short…
+        benchmarks: usize,
+        /// …of those run.
+        of: usize,
+        /// The fewest rounds one of them ran…
+        fewest: usize,
         /// …of those asked for (`--runs`).
         asked: usize,
+        /// The median wall seconds of a run of a bench binary (the
+        /// harness's own warm-up, measuring and analysis: a project's code
+        /// may set longer ones than the tool asks for).
+        run_s: f64,
+        /// About what every round of every benchmark would take, seconds.
+        needed_s: f64,
     },
     /// The bench profile ranks the configurations otherwise than the
     /// shipped one (`--bench-profile`).

@@ -176,6 +176,7 @@ impl super::Stage for Benchmarks {
         });
         bolted_note(sweep);
         let mut runner = RealRunner::new(sweep)?;
+        let (mut cut, mut run_walls): (Vec<usize>, Vec<f64>) = (Vec::new(), Vec::new());
         for (i, (target, id)) in listed.iter().enumerate() {
             if sweep.stopped() {
                 break;
@@ -203,10 +204,28 @@ impl super::Stage for Benchmarks {
                 bar.phase(&format!("round {round} of {rounds}: {arm}"));
             })?;
             bar.finish("done");
-            record::record(sweep, &name, target, &job, runs);
+            let (ran, walls) = record::record(sweep, &name, target, &job, runs);
+            cut.push(ran);
+            run_walls.extend(walls);
             if let Some(plan) = sweep.doc.bench_plan.as_mut() {
                 plan.took_s = started.elapsed().as_secs_f64();
             }
+            (sweep.save)(sweep.doc)?;
+        }
+        let short: Vec<usize> = cut.iter().copied().filter(|r| *r < rounds).collect();
+        if let Some(fewest) = short.iter().min() {
+            let run_s = crate::stats::median(&run_walls);
+            sweep.doc.notes.push(
+                NoteKind::BenchRoundsCut {
+                    benchmarks: short.len(),
+                    of: cut.len(),
+                    fewest: *fewest,
+                    asked: rounds,
+                    run_s,
+                    needed_s: run_s * (rounds * arms.len() * cut.len()) as f64,
+                }
+                .into(),
+            );
             (sweep.save)(sweep.doc)?;
         }
         Ok(())
@@ -426,6 +445,7 @@ fn run_command(cmd: &mut Command, exe: &Path) -> Result<Ran> {
         exit_code: done.outcome.exit_code(),
         stderr_tail: lines[lines.len().saturating_sub(10)..].join("\n"),
         load: done.usage.load,
+        wall_s: done.usage.wall_s,
     })
 }
 

@@ -18,14 +18,18 @@ use crate::stats;
 
 /// One benchmark's runs recorded: its A/A floor in its `Benchmark`, each
 /// configuration's series (an identical configuration's are copied by
-/// `runtime::finish`), and a note when its rounds were cut short.
+/// `runtime::finish`). Returns the rounds it ran and its runs' wall
+/// seconds, for the note on rounds the budget cut.
 pub(super) fn record(
     sweep: &mut Sweep,
     name: &str,
     target: &str,
     job: &Job,
     mut runs: BTreeMap<String, Runs>,
-) {
+) -> (usize, Vec<f64>) {
+    let rounds = runs.values().map(|r| r.estimates.len()).max().unwrap_or(0);
+    let cut = !runs.values().any(|r| r.failure.is_some());
+    let walls: Vec<f64> = runs.values().flat_map(|r| r.wall_s.iter().copied()).collect();
     let metric = match job.harness {
         Harness::IaiCallgrind => Metric::Instructions,
         _ => Metric::NsPerIter,
@@ -60,17 +64,6 @@ pub(super) fn record(
         harness_samples,
         noise,
     });
-    let most = runs.values().map(|r| r.estimates.len()).max().unwrap_or(0);
-    if most < job.rounds && !runs.values().any(|r| r.failure.is_some()) {
-        sweep.doc.notes.push(
-            NoteKind::BenchRoundsCut {
-                benchmark: name.to_string(),
-                rounds: most,
-                asked: job.rounds,
-            }
-            .into(),
-        );
-    }
     // a twin on --bench-profile is compared with baseline's twin there
     // (or with what that twin is identical to)
     let references: BTreeMap<String, Option<Vec<f64>>> = sweep
@@ -129,6 +122,7 @@ pub(super) fn record(
             ..Series::new(SeriesKind::Benchmark, name, metric)
         });
     }
+    (if cut { rounds } else { job.rounds }, walls)
 }
 
 /// Each configuration's benchmarks summed up, once their verdicts are

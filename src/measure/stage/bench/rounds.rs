@@ -23,6 +23,8 @@ pub struct Ran {
     pub stderr_tail: String,
     /// What other processes used of the machine meanwhile.
     pub load: Option<Load>,
+    /// How long the run took, start to exit.
+    pub wall_s: f64,
 }
 
 /// Runs a bench binary; tests substitute one.
@@ -43,6 +45,8 @@ pub struct Runs {
     pub load: Option<Load>,
     /// Runs made again for being busy.
     pub retried: usize,
+    /// Every run's wall seconds (retried ones too): what a round costs.
+    pub wall_s: Vec<f64>,
 }
 
 /// What to run, and how long.
@@ -88,12 +92,14 @@ pub fn run(
             }
             log(name, round + 1);
             let mut ran = runner.run(name, exe, &job.args)?;
+            arm.wall_s.push(ran.wall_s);
             while ran.exit_code == 0
                 && ran.load.is_some_and(|l| l.contention() > BUSY)
                 && arm.retried < job.retry_busy
             {
                 arm.retried += 1;
                 ran = runner.run(name, exe, &job.args)?;
+                arm.wall_s.push(ran.wall_s);
             }
             record(arm, &ran, job);
         }
@@ -163,6 +169,7 @@ mod tests {
                 exit_code: if arm == "broken" { 101 } else { 0 },
                 stderr_tail: "thread 'main' panicked".into(),
                 load: Some(load),
+                wall_s: 0.1,
             })
         }
     }
