@@ -11,7 +11,7 @@ Prints each sweep's false verdicts and the totals; with --quiet-machine no
 burner runs, and a second configuration `o1` (opt-level = 1, a real
 difference) shows the smallest effect still found.
 
-Usage: python3 bench/bench_false_verdicts.py TOOL [--sweeps N] [--burst-ms MS] [--quiet-machine]
+Usage: python3 bench/bench_false_verdicts.py TOOL [--sweeps N] [--burst-ms MS] [--retry-busy N] [--quiet-machine]
 """
 
 import argparse
@@ -36,7 +36,10 @@ def main():
     ap.add_argument("--sweeps", type=int, default=20)
     ap.add_argument("--burst-ms", type=int, default=50)
     ap.add_argument("--quiet-machine", action="store_true")
-    ap.add_argument("--bench-time", default="30s")
+    ap.add_argument("--bench-time", default="60s")
+    ap.add_argument("--filter", default=r"per_element$|std_only$")
+    ap.add_argument("--runs", default="6")
+    ap.add_argument("--retry-busy", default="0")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="bfv-")
     fixture = os.path.join(work, "benches")
@@ -58,7 +61,8 @@ def main():
         for sweep in range(1, args.sweeps + 1):
             out = subprocess.run(
                 [args.tool, "lto", "measure", "-q", "--format", "json", "--warm", "--no-rebuild",
-                 "--only", only, *configs, "--benches", "--runs", "7", "--bench-time", args.bench_time],
+                 "--only", only, *configs, "--benches", "--bench-filter", args.filter,
+                 "--runs", args.runs, "--bench-time", args.bench_time, "--retry-busy", args.retry_busy],
                 cwd=fixture, capture_output=True, text=True)
             if out.returncode != 0:
                 print(f"sweep {sweep}: exit {out.returncode}: {out.stderr[-500:]}")
