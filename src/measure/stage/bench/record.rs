@@ -29,7 +29,10 @@ pub(super) fn record(
 ) -> (usize, Vec<f64>) {
     let rounds = runs.values().map(|r| r.estimates.len()).max().unwrap_or(0);
     let cut = !runs.values().any(|r| r.failure.is_some());
-    let walls: Vec<f64> = runs.values().flat_map(|r| r.wall_s.iter().copied()).collect();
+    let walls: Vec<f64> = runs
+        .values()
+        .flat_map(|r| r.wall_s.iter().copied())
+        .collect();
     let metric = match job.harness {
         Harness::IaiCallgrind => Metric::Instructions,
         _ => Metric::NsPerIter,
