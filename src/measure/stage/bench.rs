@@ -414,7 +414,12 @@ impl RealRunner {
 impl Runner for RealRunner {
     fn run(&mut self, _arm: &str, exe: &Path, args: &[String]) -> Result<Ran> {
         let mut cmd = Command::new(exe);
-        cmd.args(args).env("CRITERION_HOME", &self.criterion_home);
+        cmd.args(args)
+            .env("CRITERION_HOME", &self.criterion_home)
+            .env(
+                "IAI_CALLGRIND_HOME",
+                self.criterion_home.with_file_name("iai"),
+            );
         if let Some(dir) = &self.dir {
             cmd.current_dir(dir);
         }

@@ -109,10 +109,22 @@ fn bencher(id: &str, text: &str) -> Option<Estimate> {
     })
 }
 
+/// The id `--list` gives a benchmark whose header line in iai-callgrind's
+/// output is `path::function name:args`: `path::function::name`.
+fn iai_header(line: &str) -> Option<String> {
+    let (path, rest) = line.split_once(' ')?;
+    let name = rest.split(':').next()?;
+    Some(format!("{path}::{name}"))
+}
+
 /// iai-callgrind's (and gungraun's) `Instructions:  N|…` line under the
-/// benchmark's header line (which starts with its id).
+/// benchmark's header line (`path::function name:args`, which `--list`
+/// names `path::function::name`).
 fn iai(id: &str, text: &str) -> Option<Estimate> {
-    let mut lines = text.lines().skip_while(|l| !l.trim_start().starts_with(id));
+    let header = |l: &str| {
+        !l.starts_with(' ') && (l.starts_with(id) || iai_header(l).as_deref() == Some(id))
+    };
+    let mut lines = text.lines().skip_while(|l| !header(l));
     lines.next()?;
     for l in lines {
         let t = l.trim();
@@ -303,6 +315,18 @@ mod tests {
             ),
             ["per_element", "planted"]
         );
+    }
+
+    /// iai-callgrind 0.14.2's output of a whole bench binary, as measured
+    /// on a crate with two `#[bench::…]` cases; `--list` names them
+    /// `counted::fibs::bench_fib::short` and `…::long`.
+    #[test]
+    fn iai_callgrind_headers_map_to_listed_ids() {
+        let text = "counted::fibs::bench_fib short:10\n  Instructions:                        1802|N/A                  (*********)\n  L1 Hits:                             2573|N/A                  (*********)\ncounted::fibs::bench_fib long:20\n  Instructions:                      221505|N/A                  (*********)\n\nIai-Callgrind result: Ok. 2 without regressions; 0 regressed; 2 benchmarks finished in 0.76303s\n";
+        let e = |id| estimate(Harness::IaiCallgrind, id, text).map(|e| e.value);
+        assert_eq!(e("counted::fibs::bench_fib::short"), Some(1802.0));
+        assert_eq!(e("counted::fibs::bench_fib::long"), Some(221505.0));
+        assert_eq!(e("counted::fibs::bench_fib::other"), None);
     }
 
     #[test]

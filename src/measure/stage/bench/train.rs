@@ -63,7 +63,8 @@ pub fn train(
         };
         let mut cmd = Command::new(exe);
         cmd.args(harness::train_args(harness))
-            .env("CRITERION_HOME", &home);
+            .env("CRITERION_HOME", &home)
+            .env("IAI_CALLGRIND_HOME", home.with_file_name("iai"));
         if let Some(dir) = b.target.manifest.parent() {
             cmd.current_dir(dir);
         }
