@@ -205,6 +205,20 @@ fn axes_svg(
     );
 }
 
+/// The vertical grid lines of the x axis `xs` from `top` to `bottom`,
+/// each with its tick label below.
+fn vertical_grid(s: &mut String, xs: &Scale, unit: Unit, top: f64, bottom: f64) {
+    for (t, label) in axis::ticks(unit, xs.lo, xs.hi) {
+        let x = xs.at(t);
+        let _ = write!(
+            s,
+            r#"<line class="grid" x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{bottom:.1}"/><text class="tick" x="{x:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            bottom + 16.0,
+            esc(&label)
+        );
+    }
+}
+
 /// A bar: label, value, and an optional interval drawn as a whisker.
 pub struct Bar {
     pub label: String,
@@ -247,16 +261,7 @@ pub fn bars(
         .chain(limit.map(|l| l.0));
     let xs = Scale::new(values, left, w - right, origin == 0.0);
     let mut s = open(w, h, title, desc);
-    for (t, label) in axis::ticks(unit, xs.lo, xs.hi) {
-        let x = xs.at(t);
-        let _ = write!(
-            s,
-            r#"<line class="grid" x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{:.1}"/><text class="tick" x="{x:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-            h - bottom,
-            h - bottom + 16.0,
-            esc(&label)
-        );
-    }
+    vertical_grid(&mut s, &xs, unit, top, h - bottom);
     let x0 = xs.at(origin);
     for (i, b) in bars.iter().enumerate() {
         let y = top + row * i as f64 + 5.0;

@@ -66,6 +66,16 @@ fn swept() -> &'static Swept {
     swept
 }
 
+/// The benches fixture, copied, with `more` added to its Cargo.toml.
+fn fixture_with(more: &str) -> PathBuf {
+    let dir = fixture("benches");
+    let manifest = dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).unwrap();
+    text.push_str(more);
+    std::fs::write(&manifest, text).unwrap();
+    dir
+}
+
 /// The verdict of configuration `c` on `bench`; None when the machine
 /// kept it from being judged, as the document says: its runs or
 /// baseline's competed for the CPU (busy), or baseline differed from its
@@ -331,13 +341,9 @@ fn an_unknown_harness_is_refused_before_building() {
 /// flags do: only div's per_element runs.
 #[test]
 fn metadata_selects_benches_filter_and_time() {
-    let dir = fixture("benches");
-    let manifest = dir.join("Cargo.toml");
-    let mut text = std::fs::read_to_string(&manifest).unwrap();
-    text.push_str(
+    let dir = fixture_with(
         "\n[workspace.metadata.cargo-lto]\nbenches = [\"div\"]\nbench-filter = \"per_elem\"\nbench-time = 10\n",
     );
-    std::fs::write(&manifest, text).unwrap();
     let run = measure_json(
         &dir,
         &["--only", "baseline", "--runs", "3", "--no-rebuild"],
@@ -365,11 +371,7 @@ fn pgo_is_trained_by_the_benchmarks() {
     if !crate::pgo::profdata_here() {
         return;
     }
-    let dir = fixture("benches");
-    let manifest = dir.join("Cargo.toml");
-    let mut text = std::fs::read_to_string(&manifest).unwrap();
-    text.push_str("\n[workspace.metadata.cargo-lto.train.suite]\nbench = \"div\"\n");
-    std::fs::write(&manifest, text).unwrap();
+    let dir = fixture_with("\n[workspace.metadata.cargo-lto.train.suite]\nbench = \"div\"\n");
     let run = measure_json(
         &dir,
         &[
@@ -416,11 +418,7 @@ fn pgo_is_trained_by_the_benchmarks() {
 /// profiles; the twins are never recommended.
 #[test]
 fn the_bench_profile_is_compared_with_the_shipped_one() {
-    let dir = fixture("benches");
-    let manifest = dir.join("Cargo.toml");
-    let mut text = std::fs::read_to_string(&manifest).unwrap();
-    text.push_str("\n[profile.cheap]\ninherits = \"release\"\nopt-level = 1\n");
-    std::fs::write(&manifest, text).unwrap();
+    let dir = fixture_with("\n[profile.cheap]\ninherits = \"release\"\nopt-level = 1\n");
     let run = measure_json(
         &dir,
         &[

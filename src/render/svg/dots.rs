@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{Scale, Unit, axis, esc, open};
+use super::{Scale, Unit, esc, open, vertical_grid};
 
 /// One dot of a dot plot: a series' value on a row, with its interval.
 pub struct Dot {
@@ -56,16 +56,7 @@ pub fn dots(
             esc(name)
         );
     }
-    for (t, label) in axis::ticks(unit, xs.lo, xs.hi) {
-        let x = xs.at(t);
-        let _ = write!(
-            s,
-            r#"<line class="grid" x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{:.1}"/><text class="tick" x="{x:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-            h - bottom,
-            h - bottom + 16.0,
-            esc(&label)
-        );
-    }
+    vertical_grid(&mut s, &xs, unit, top, h - bottom);
     for (r, (label, dots)) in rows.iter().enumerate() {
         let y = top + row * r as f64;
         let _ = write!(
