@@ -289,7 +289,9 @@ fn check_judges_each_benchmark_and_names_the_worst() {
             }
         }
     }
-    let (old, new) = (dir.join("old.json"), dir.join("new.json"));
+    // (outside the project: another test checks its tree is untouched)
+    let files = tempfile::tempdir().unwrap();
+    let (old, new) = (files.path().join("old.json"), files.path().join("new.json"));
     std::fs::write(&old, doc.to_string()).unwrap();
     std::fs::write(&new, slower.to_string()).unwrap();
     let out = cargo_lto()
@@ -307,8 +309,6 @@ fn check_judges_each_benchmark_and_names_the_worst() {
         stdout.contains("`fat`: its worst benchmark is `crit/std_only`"),
         "{stdout}"
     );
-    std::fs::remove_file(old).unwrap();
-    std::fs::remove_file(new).unwrap();
 }
 
 /// A bench target with `harness = false` and no harness the tool knows:
