@@ -53,6 +53,36 @@ pub struct Table {
     /// (`--bench-time`).
     #[serde(rename = "bench-time")]
     pub bench_time: Option<f64>,
+    /// `server`: the binary as a server under load (`--serve` and its
+    /// options, as keys).
+    pub server: Option<ServerSpec>,
+}
+
+/// `server`: how to start the binary as a server and load it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSpec {
+    /// Arguments to the binary (`--serve`), `{port}` for its port.
+    pub args: Option<String>,
+    /// A whole command with `{bin}` and `{port}` (`--serve-cmd`).
+    pub command: Option<String>,
+    /// `tcp`, `http:/PATH` or `line:REGEX` (`--ready`).
+    pub ready: Option<String>,
+    /// Seconds to become ready (`--ready-timeout`).
+    #[serde(rename = "ready-timeout")]
+    pub ready_timeout: Option<f64>,
+    /// Seconds between SIGTERM and SIGKILL (`--stop-timeout`).
+    #[serde(rename = "stop-timeout")]
+    pub stop_timeout: Option<f64>,
+    /// A fixed port (`--port`).
+    pub port: Option<u16>,
+    /// `loads.NAME = "CMD"`: the load commands (`--load NAME=CMD`), with
+    /// `{port}` and `{url}`.
+    #[serde(default)]
+    pub loads: BTreeMap<String, String>,
+    /// The load that trains PGO and BOLT configurations (`--train-load`).
+    #[serde(rename = "train-load")]
+    pub train_load: Option<String>,
 }
 
 /// `workloads.NAME`: the `--run`/`--run-cmd` options, as keys.

@@ -66,6 +66,52 @@ pub struct MeasureArgs {
     /// The project's own benchmarks.
     #[command(flatten)]
     pub bench: BenchArgs,
+    /// The binary as a server under load.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+/// `--serve` and friends.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Servers")]
+pub struct ServeArgs {
+    /// Start each configuration's binary as a server with these arguments
+    /// (`{port}` for the port the tool picks; `PORT` is set too), once per
+    /// configuration and round, and measure it under each --load.
+    #[arg(
+        long,
+        value_name = "ARGS",
+        conflicts_with = "serve_cmd",
+        allow_hyphen_values = true
+    )]
+    pub serve: Option<String>,
+    /// Start the server with this command instead, `{bin}` standing for
+    /// the configuration's binary.
+    #[arg(long, value_name = "CMD")]
+    pub serve_cmd: Option<String>,
+    /// A load command run against the server, `{port}` and `{url}`
+    /// (`http://127.0.0.1:PORT`) substituted: oha, wrk, h2load, hey and ab
+    /// are read (requests per second, latency percentiles, the request
+    /// count); any other is timed. Repeatable.
+    #[arg(long = "load", value_name = "[NAME=]CMD")]
+    pub load: Vec<String>,
+    /// The load that trains PGO and BOLT configurations (default: the
+    /// loads). Repeatable.
+    #[arg(long = "train-load", value_name = "[NAME=]CMD")]
+    pub train_load: Vec<String>,
+    /// When the server is ready: `tcp` (its port accepts; the default),
+    /// `http:/PATH` (a 2xx answer), `line:REGEX` (a line it prints).
+    #[arg(long, value_name = "HOW")]
+    pub ready: Option<String>,
+    /// How long a server may take to become ready (default 30s).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub ready_timeout: Option<Duration>,
+    /// After SIGTERM, how long before SIGKILL (default 5s).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub stop_timeout: Option<Duration>,
+    /// Give every server start this port instead of a free one.
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u16>,
 }
 
 /// `--bench` and friends.

@@ -16,6 +16,17 @@ use crate::workspace::CargoFlags;
 fn request(args: &MeasureArgs) -> Request {
     let rt = &args.runtime;
     Request {
+        serve: measure::serve_plan::ServeRequest {
+            serve: args.serve.serve.clone(),
+            serve_cmd: args.serve.serve_cmd.clone(),
+            load: args.serve.load.clone(),
+            train_load: args.serve.train_load.clone(),
+            ready: args.serve.ready.clone(),
+            ready_timeout: args.serve.ready_timeout,
+            stop_timeout: args.serve.stop_timeout,
+            port: args.serve.port,
+            dir: rt.run_dir.clone(),
+        },
         // as the user typed it: `cargo lto measure …` (cargo runs us as
         // `cargo-lto lto measure …`)
         invocation: std::iter::once("cargo".to_string())

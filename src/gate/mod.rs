@@ -363,6 +363,7 @@ fn config_rows(
             let check = match r.kind {
                 SeriesKind::Workload => format!("runtime:{}", r.name),
                 SeriesKind::Benchmark => format!("bench:{}", r.name),
+                SeriesKind::Load => format!("load:{}", r.name),
             };
             let same = |o: &&crate::results::measure::Series| o.kind == r.kind && o.name == r.name;
             let Some(o) = old.series.iter().find(same) else {
@@ -438,6 +439,10 @@ fn runtime_row(
             Metric::FetchMisses => Unit::FetchMisses,
             Metric::Seconds => Unit::Seconds,
             Metric::NsPerIter => Unit::NsPerIter,
+            Metric::RequestsPerSecond => Unit::RequestsPerSecond,
+            Metric::CpuPerRequest => Unit::CpuPerRequest,
+            Metric::CpuSeconds => Unit::CpuSeconds,
+            Metric::InstructionsPerRequest => Unit::InstructionsPerRequest,
         }),
         change: Some(change),
         outcome: if fail { Outcome::Fail } else { Outcome::Pass },

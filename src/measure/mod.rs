@@ -12,6 +12,7 @@ pub mod plan;
 pub mod record;
 pub mod resolved;
 pub mod runtime;
+pub mod serve_plan;
 pub mod shard;
 mod stage;
 pub mod steps;
@@ -102,6 +103,8 @@ pub struct RuntimeRequest {
 /// A whole `measure` request.
 #[derive(Debug, Clone)]
 pub struct Request {
+    /// `--serve` and friends.
+    pub serve: serve_plan::ServeRequest,
     /// The project, the matrix, the training.
     pub scope: Scope,
     /// Reuse build directories.
@@ -298,6 +301,7 @@ fn sweep_validated(mut plan: MeasurePlan, kind: Kind) -> Result<Outcome> {
         cross_host_times: false,
         earlier_workloads: Vec::new(),
         benchmarks: Vec::new(),
+        server: None,
         bench_plan: None,
         bench_profile: None,
     };

@@ -62,6 +62,10 @@ pub struct MeasurePlan {
     pub bolt: Option<bolt::Tools>,
     /// What the document's notes start with.
     pub notes: Vec<crate::results::notes::Note>,
+    /// The binary as a server under load (`--serve`, the metadata's
+    /// `server` table): measured at run time, and what trains a pipeline
+    /// configuration when no run is given.
+    pub serve: Option<super::serve_plan::ServeSpec>,
 }
 
 /// How to measure: the options of the command line, checked.

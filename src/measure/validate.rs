@@ -118,6 +118,8 @@ struct Asked<'a> {
     run_cmd: &'a [String],
     /// `--bench-profile`.
     bench_profile: Option<&'a str>,
+    /// `--serve` and friends.
+    serve: Option<&'a super::serve_plan::ServeRequest>,
 }
 
 /// Everything resolved, but how to measure and what to run.
@@ -137,6 +139,7 @@ struct Prepared {
     tools: Tools,
     build_runs: usize,
     notes: Vec<Note>,
+    serve: Option<super::serve_plan::ServeSpec>,
 }
 
 impl Prepared {
@@ -161,6 +164,7 @@ impl Prepared {
             profdata: self.tools.profdata,
             bolt: self.tools.bolt,
             notes: self.notes,
+            serve: self.serve,
         }
     }
 }
@@ -313,6 +317,14 @@ fn resolve(scope: &Scope, asked: &Asked) -> Result<Prepared> {
     let configs = matrix::build(&scope.matrix, &project.metadata)?;
     let build_runs = build_runs(asked, &project)?;
     let (workloads, training) = runs(scope, asked, &project)?;
+    let default_serve = super::serve_plan::ServeRequest {
+        dir: scope.options.dir.clone(),
+        ..Default::default()
+    };
+    let serve = super::serve_plan::serve_spec(asked.serve.unwrap_or(&default_serve), &project)?;
+    if let Some(s) = &serve {
+        super::serve_plan::check_bins(s, &project)?;
+    }
     // a bench target whose harness the tool cannot run stops the run
     // here, before anything is built
     for b in &project.benches {
@@ -326,7 +338,11 @@ fn resolve(scope: &Scope, asked: &Asked) -> Result<Prepared> {
         user_flags,
     } = resolve_base(&project, &cwd, &scope.base_profile)?;
     let (configs, shard_note) = sharded(configs, &base, asked.shard);
-    let tools = pipeline_tools(&configs, &training.runs, !training.benches.is_empty())?;
+    let tools = pipeline_tools(
+        &configs,
+        &training.runs,
+        !training.benches.is_empty() || serve.is_some(),
+    )?;
     let training_note = unused_training(&training, &tools, &configs)?;
     let mut configs = plan_configs(configs, &base);
     if let Some(profile) = asked.bench_profile {
@@ -362,6 +378,7 @@ fn resolve(scope: &Scope, asked: &Asked) -> Result<Prepared> {
         tools,
         build_runs,
         notes,
+        serve,
     })
 }
 
@@ -384,6 +401,7 @@ pub fn validate(request: &Request) -> Result<MeasurePlan> {
         run: &rt.run,
         run_cmd: &rt.run_cmd,
         bench_profile: rt.bench_profile.as_deref(),
+        serve: Some(&request.serve),
     };
     let resolved = resolve(&request.scope, &asked)?;
     let options = Options {

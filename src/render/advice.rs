@@ -205,6 +205,7 @@ pub fn explanation(e: &Explanation) -> Report {
                         let what = match p.kind {
                             SeriesKind::Workload => "",
                             SeriesKind::Benchmark => "benchmark ",
+                            SeriesKind::Load => "server ",
                         };
                         if let Some(why) = &p.unusable {
                             format!("{what}`{}` {why}", p.workload)

@@ -148,13 +148,19 @@ pub fn within_noise(c: &Comparison, floor: Option<[f64; 2]>) -> String {
 /// µs, ms or s; k, M or G instructions.
 fn metric_unit(metric: Metric, v: f64) -> (f64, usize, &'static str) {
     match metric {
-        Metric::Instructions | Metric::FetchMisses => match v {
+        Metric::Instructions | Metric::FetchMisses | Metric::InstructionsPerRequest => match v {
             v if v >= 1e9 => (1e-9, 3, " G"),
             v if v >= 1e6 => (1e-6, 3, " M"),
             v if v >= 1e3 => (1e-3, 3, " k"),
             _ => (1.0, 0, ""),
         },
-        Metric::Seconds => match v {
+        Metric::RequestsPerSecond => match v {
+            v if v >= 1e6 => (1e-6, 3, "M rps"),
+            v if v >= 1e4 => (1e-3, 2, "k rps"),
+            _ => (1.0, 1, " rps"),
+        },
+        Metric::Seconds | Metric::CpuPerRequest | Metric::CpuSeconds => match v {
+            v if v < 1e-5 => (1e6, 2, " µs"),
             v if v < 1e-3 => (1e6, 0, " µs"),
             v if v < 1.0 => (1e3, 2, " ms"),
             _ => (1.0, 3, " s"),

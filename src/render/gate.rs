@@ -18,18 +18,23 @@ fn figure(value: Option<f64>, unit: Option<Unit>) -> Cell {
             high: v,
             metric: Metric::Instructions,
         },
-        (Some(v), Some(Unit::FetchMisses)) => Cell::MetricCi {
-            value: v,
-            low: v,
-            high: v,
-            metric: Metric::FetchMisses,
-        },
-        (Some(v), Some(Unit::NsPerIter)) => Cell::MetricCi {
-            value: v,
-            low: v,
-            high: v,
-            metric: Metric::NsPerIter,
-        },
+        (Some(v), Some(unit)) => {
+            let metric = match unit {
+                Unit::FetchMisses => Metric::FetchMisses,
+                Unit::NsPerIter => Metric::NsPerIter,
+                Unit::RequestsPerSecond => Metric::RequestsPerSecond,
+                Unit::CpuPerRequest => Metric::CpuPerRequest,
+                Unit::CpuSeconds => Metric::CpuSeconds,
+                Unit::InstructionsPerRequest => Metric::InstructionsPerRequest,
+                Unit::Bytes | Unit::Seconds | Unit::Instructions => Metric::Instructions,
+            };
+            Cell::MetricCi {
+                value: v,
+                low: v,
+                high: v,
+                metric,
+            }
+        }
         (Some(v), None) => Cell::Number {
             value: v,
             decimals: 3,
@@ -51,6 +56,10 @@ fn metric(m: Metric) -> &'static str {
         Metric::Instructions => "instructions",
         Metric::FetchMisses => "ifetch_misses",
         Metric::NsPerIter => "ns_per_iter",
+        Metric::RequestsPerSecond => "requests_per_s",
+        Metric::CpuPerRequest => "cpu_s_per_request",
+        Metric::CpuSeconds => "cpu_s",
+        Metric::InstructionsPerRequest => "instructions_per_request",
     }
 }
 

@@ -371,6 +371,15 @@ fn runs(kind: &NoteKind) -> Option<String> {
             "{}: BOLT rewrites the measured binaries, not the bench binaries; their benchmarks run the bench binary as cargo linked it (with PGO's profile where it has one)",
             quoted(configurations)
         ),
+        NoteKind::ServerKilled {
+            configurations,
+            stop_timeout_s,
+        } => format!(
+            "{}: the server ignored SIGTERM for {} and was killed (SIGKILL); its load runs count, since the stop came after them",
+            quoted(configurations),
+            crate::units::seconds(*stop_timeout_s)
+        ),
+        NoteKind::ServerUncounted { reason } => format!("no instructions per request: {reason}"),
         NoteKind::BusyRuns { runs, threshold } => {
             let list: Vec<String> = runs
                 .iter()

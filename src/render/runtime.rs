@@ -50,6 +50,10 @@ pub(super) fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
                 Metric::Instructions => "instructions",
                 Metric::FetchMisses => "simulated instruction-fetch misses",
                 Metric::NsPerIter => "time per iteration",
+                Metric::RequestsPerSecond => "requests per second",
+                Metric::CpuPerRequest => "CPU time per request",
+                Metric::CpuSeconds => "CPU time",
+                Metric::InstructionsPerRequest => "instructions per request",
             },
             plan.counter_source,
             match &w.carried_from {

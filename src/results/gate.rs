@@ -49,6 +49,14 @@ pub enum Unit {
     FetchMisses,
     /// Nanoseconds per iteration of a benchmark.
     NsPerIter,
+    /// Requests per second a load generator reported.
+    RequestsPerSecond,
+    /// A server's CPU seconds per request.
+    CpuPerRequest,
+    /// A server's CPU seconds over a load run.
+    CpuSeconds,
+    /// A server's instructions per request.
+    InstructionsPerRequest,
 }
 
 /// A row's limit, as given.

@@ -28,7 +28,7 @@ pub use super::status::Status;
 /// made runtimes series with a direction and measured several binaries.
 /// 7 added benchmarks (`benchmarks`, `bench_plan`, each configuration's
 /// `benches`, series of kind `benchmark` in `ns_per_iter`).
-pub const MEASURE_SCHEMA_VERSION: u32 = 7;
+pub const MEASURE_SCHEMA_VERSION: u32 = 8;
 
 /// The binary's section groups (`Binary::sections`), in the order a
 /// breakdown lists them; their bytes add up to the file.
@@ -101,6 +101,9 @@ pub struct MeasureDocument {
     /// configurations as the shipped one does, benchmark by benchmark.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bench_profile: Option<super::bench::ProfileAgreement>,
+    /// The server measured under load (`--serve`), with its loads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<super::serve::Server>,
 }
 
 /// A git revision of the measured project.

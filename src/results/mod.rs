@@ -24,6 +24,7 @@ pub mod plan;
 pub mod reasons;
 pub mod report;
 pub mod runtime;
+pub mod serve;
 pub mod statistics;
 pub mod status;
 pub mod store;

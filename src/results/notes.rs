@@ -381,6 +381,20 @@ pub enum NoteKind {
         /// The configurations.
         configurations: Vec<String>,
     },
+    /// Servers that ignored SIGTERM for the stop timeout and were killed
+    /// (SIGKILL); their load runs still count.
+    ServerKilled {
+        /// The configurations (or the A/A copy).
+        configurations: Vec<String>,
+        /// The stop timeout, seconds.
+        stop_timeout_s: f64,
+    },
+    /// Instructions per request were asked for (`--counter instructions`)
+    /// and cannot be counted for the server: why.
+    ServerUncounted {
+        /// Why.
+        reason: String,
+    },
     /// Shards merged into one document.
     Merged {
         /// The documents (their ids), baseline's first.

@@ -233,6 +233,20 @@ pub enum Metric {
     /// them in one run (`ns_per_iter`).
     #[serde(rename = "ns_per_iter")]
     NsPerIter,
+    /// Requests a load generator reported per second (`requests_per_s`):
+    /// more is better.
+    #[serde(rename = "requests_per_s")]
+    RequestsPerSecond,
+    /// A server's CPU seconds per request answered (`cpu_s_per_request`).
+    #[serde(rename = "cpu_s_per_request")]
+    CpuPerRequest,
+    /// A server's CPU seconds over a load run (`cpu_s`).
+    #[serde(rename = "cpu_s")]
+    CpuSeconds,
+    /// Instructions a server executed per request, under cachegrind
+    /// (`instructions_per_request`).
+    #[serde(rename = "instructions_per_request")]
+    InstructionsPerRequest,
 }
 
 impl Metric {
@@ -243,29 +257,50 @@ impl Metric {
             Metric::Instructions => "instructions",
             Metric::FetchMisses => "misses",
             Metric::NsPerIter => "ns",
+            Metric::RequestsPerSecond => "requests/s",
+            Metric::CpuPerRequest | Metric::CpuSeconds => "s",
+            Metric::InstructionsPerRequest => "instructions",
         }
     }
 
     /// Which way is better.
     pub fn direction(self) -> Direction {
         match self {
-            Metric::Seconds | Metric::Instructions | Metric::FetchMisses | Metric::NsPerIter => {
-                Direction::Lower
-            }
+            Metric::RequestsPerSecond => Direction::Higher,
+            Metric::Seconds
+            | Metric::Instructions
+            | Metric::FetchMisses
+            | Metric::NsPerIter
+            | Metric::CpuPerRequest
+            | Metric::CpuSeconds
+            | Metric::InstructionsPerRequest => Direction::Lower,
         }
     }
 
     /// How its figures vary, and so how a comparison is judged.
     pub fn rule(self) -> Rule {
         match self {
-            Metric::Seconds | Metric::NsPerIter => Rule::Sampled,
-            Metric::Instructions | Metric::FetchMisses => Rule::Count,
+            Metric::Seconds
+            | Metric::NsPerIter
+            | Metric::RequestsPerSecond
+            | Metric::CpuPerRequest
+            | Metric::CpuSeconds => Rule::Sampled,
+            Metric::Instructions | Metric::FetchMisses | Metric::InstructionsPerRequest => {
+                Rule::Count
+            }
         }
     }
 
     /// A time (worded faster and slower), else a count (fewer and more).
     pub fn is_time(self) -> bool {
-        matches!(self, Metric::Seconds | Metric::NsPerIter)
+        matches!(
+            self,
+            Metric::Seconds
+                | Metric::NsPerIter
+                | Metric::RequestsPerSecond
+                | Metric::CpuPerRequest
+                | Metric::CpuSeconds
+        )
     }
 }
 
@@ -279,6 +314,10 @@ pub enum SeriesKind {
     /// A benchmark of the project's bench targets (`measure --bench`):
     /// one sample per run of its harness, its estimate.
     Benchmark,
+    /// A server under one load (`measure --serve`): one sample per load
+    /// run, one series per load and measure (`<load> <measure>`,
+    /// `results::serve`).
+    Load,
 }
 
 /// One configuration's runs of one thing measured (a workload), in one

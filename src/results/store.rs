@@ -354,6 +354,7 @@ mod tests {
             cross_host_times: false,
             earlier_workloads: Vec::new(),
             benchmarks: Vec::new(),
+            server: None,
             bench_plan: None,
             bench_profile: None,
         }

@@ -7,7 +7,7 @@
 
 pub mod counter;
 pub mod executor;
-mod noise;
+pub mod noise;
 pub mod outputs;
 pub mod schedule;
 mod syntax;

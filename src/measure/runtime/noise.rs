@@ -96,6 +96,13 @@ pub fn judge(doc: &mut MeasureDocument) {
                 .iter()
                 .filter_map(|b| Some(((SeriesKind::Benchmark, b.name.clone()), b.noise.as_ref()?))),
         )
+        .chain(doc.server.iter().flat_map(|s| {
+            s.loads.iter().flat_map(|l| {
+                l.noise
+                    .iter()
+                    .map(|f| ((SeriesKind::Load, f.series.clone()), &f.noise))
+            })
+        }))
         .collect();
     // those on which baseline was not even like itself
     let too_noisy: Vec<((SeriesKind, String), f64)> = noises

@@ -30,6 +30,7 @@ pub mod pgo;
 mod rebuild;
 mod rounds;
 mod sections;
+pub mod serve;
 mod twin;
 mod workloads;
 
@@ -117,6 +118,7 @@ pub static REGISTRY: &[&dyn Stage] = &[
     &carried::CleanBuilds,
     &workloads::Workloads,
     &bench::Benchmarks,
+    &serve::Servers,
     &carried::Verdicts,
     &bench::SUMMARIES,
 ];

@@ -189,6 +189,15 @@ pub fn run_training(
             return Ok((training, Some((w.name.clone(), r.exit_code, r.stderr_tail))));
         }
     }
+    // a server is trained by its training loads
+    match super::serve::train(plan, exe)? {
+        Ok(t) => {
+            training.wall_s += t.wall_s;
+            training.cpu_s += t.cpu_s;
+            training.peak_rss_bytes = training.peak_rss_bytes.max(t.peak_rss_bytes);
+        }
+        Err(failed) => return Ok((training, Some(failed))),
+    }
     Ok((training, None))
 }
 
