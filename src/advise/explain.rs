@@ -144,6 +144,19 @@ fn observed(doc: &MeasureDocument, key: &str) -> Vec<Observed> {
                 .iter()
                 .map(|b| pair(SeriesKind::Benchmark, &b.name))
                 .filter(moved);
+            // a server's series, each load's measures
+            let mut load_names: Vec<&str> = doc
+                .configurations
+                .iter()
+                .flat_map(|c| &c.series)
+                .filter(|r| r.kind == SeriesKind::Load)
+                .map(|r| r.name.as_str())
+                .collect();
+            load_names.dedup();
+            let loads: Vec<RuntimePair> = load_names
+                .iter()
+                .map(|n| pair(SeriesKind::Load, n))
+                .collect();
             out.push(Observed {
                 from: a.name.clone(),
                 from_value: value(a),
@@ -161,7 +174,7 @@ fn observed(doc: &MeasureDocument, key: &str) -> Vec<Observed> {
                     .link
                     .zip(pb.link)
                     .map(|(x, y)| y.peak_rss_bytes as f64 / x.peak_rss_bytes as f64),
-                runtime: workloads.chain(benchmarks).collect(),
+                runtime: workloads.chain(benchmarks).chain(loads).collect(),
             });
         }
     }

@@ -100,7 +100,7 @@ pub fn run(args: &MeasureArgs) -> Result<i32> {
         writeln!(out, "\nresults: {}", path.display())?;
     }
     out.flush()?;
-    Ok(if doc.interrupted() {
+    Ok(if doc.interrupted() || measure::interrupted() {
         exit::INTERRUPTED
     } else if doc.any_failed() {
         exit::CONFIG_FAILED

@@ -23,6 +23,12 @@ pub use resolved::MeasurePlan;
 pub use stage::bolt;
 pub use validate::validate;
 
+/// True once Ctrl-C (or SIGTERM) stopped this sweep, whatever it was
+/// doing then (a build, a run, a server under load).
+pub fn interrupted() -> bool {
+    crate::process::interrupted()
+}
+
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};

@@ -63,11 +63,13 @@ pub fn describe(c: &Candidate, base: &Candidate) -> String {
 /// The word for a change of `metric` by `ratio`: `faster` or `slower` for
 /// a time, `fewer` or `more` for a count (of instructions, of misses).
 pub fn change_word(metric: Metric, ratio: f64) -> &'static str {
-    match (metric.is_time(), ratio < 1.0) {
-        (true, true) => "faster",
-        (true, false) => "slower",
-        (false, true) => "fewer",
-        (false, false) => "more",
+    // a throughput is faster when it grows
+    let better = (ratio < 1.0) == (metric.direction() == Direction::Lower);
+    match (metric.is_time(), better, ratio < 1.0) {
+        (true, true, _) => "faster",
+        (true, false, _) => "slower",
+        (false, _, true) => "fewer",
+        (false, _, false) => "more",
     }
 }
 

@@ -45,6 +45,11 @@ pub fn report(doc: &MeasureDocument, view: View) -> Report {
             .into_iter()
             .map(Block::Table),
     );
+    blocks.extend(
+        super::serve::tables(doc, view.wide)
+            .into_iter()
+            .map(Block::Table),
+    );
     if let Some(units) = units(doc) {
         blocks.push(Block::Table(units));
     }

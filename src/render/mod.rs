@@ -23,6 +23,7 @@ pub mod notes;
 pub mod reasons;
 pub mod report;
 pub mod runtime;
+pub mod serve;
 pub mod sizes;
 pub mod stages;
 pub mod svg;

@@ -283,6 +283,11 @@ pub fn report(sections: &[Section]) -> Report {
                 .into_iter()
                 .map(Block::Table),
         );
+        blocks.extend(
+            super::serve::tables(doc, false)
+                .into_iter()
+                .map(Block::Table),
+        );
         match &s.advice {
             Ok(r) => {
                 let goal = super::reasons::goal(r.goal);

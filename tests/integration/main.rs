@@ -22,6 +22,7 @@ mod measure_example;
 mod pgo;
 mod report;
 mod runtime;
+mod servers;
 mod shards;
 mod stripped;
 mod warm;

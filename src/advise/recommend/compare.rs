@@ -164,12 +164,13 @@ pub(super) fn runtime_score(c: &Candidate) -> f64 {
     (logs / c.runtime.len() as f64).exp()
 }
 
-/// A workload judged slower (a benchmark's regression is judged against
-/// `--max-regression` instead, a constraint).
+/// A workload or a server's measure judged worse (a benchmark's
+/// regression is judged against `--max-regression` instead, a
+/// constraint).
 pub(super) fn any_slower(c: &Candidate) -> bool {
     c.runtime
         .iter()
-        .any(|r| r.verdict == Verdict::Worse && r.kind == SeriesKind::Workload)
+        .any(|r| r.verdict == Verdict::Worse && r.kind != SeriesKind::Benchmark)
 }
 
 /// How `a` differs from `b`, figure by figure, beyond the noise rules.

@@ -270,7 +270,7 @@ impl Runner for RealRunner<'_> {
                     started,
                     format!(
                         "the server was not ready within the ready timeout of {} (--ready {} on port {port}); its last lines:",
-                        crate::units::seconds(spec.ready_timeout.as_secs_f64()),
+                        format_args!("{} s", spec.ready_timeout.as_secs_f64()),
                         spec.ready.text()
                     ),
                     &tail,

@@ -126,15 +126,23 @@ pub(super) fn record(doc: &mut MeasureDocument, spec: &ServeSpec, rounds: usize,
         if let Some(config) = doc.configurations.iter_mut().find(|c| c.name == arm)
             && !config.series.iter().any(|s| s.kind == SeriesKind::Load)
         {
-            let first = spec.loads.first().map_or("load", |l| l.name.as_str());
+            // the first load's first measure: its throughput, or its wall
+            // time when its generator is not one the tool reads
+            let Some(first) = spec.loads.first() else {
+                continue;
+            };
+            let measure = match first.generator {
+                Some(_) => Measure::Throughput,
+                None => Measure::LoadWall,
+            };
             config.series.push(Series {
                 status: Status::Failed,
                 exit_code: Some(code),
                 stderr_tail: Some(sentence),
                 ..Series::new(
                     SeriesKind::Load,
-                    &series_name(first, Measure::Throughput),
-                    Measure::Throughput.metric(),
+                    &series_name(&first.name, measure),
+                    measure.metric(),
                 )
             });
         }
