@@ -79,6 +79,8 @@ pub struct ServeSpec {
     /// The loads that train pipeline configurations (`--train-load`, else
     /// the loads).
     pub train_loads: Vec<LoadSpec>,
+    /// They were given (`--train-load`, the metadata's `train-load`).
+    pub train_given: bool,
     /// How readiness is told.
     pub ready: Ready,
     /// At most this long to become ready.
@@ -97,11 +99,13 @@ pub(super) fn serve_spec(
     asked: &ServeRequest,
     project: &Project,
 ) -> Result<Option<ServeSpec>, UsageError> {
-    let meta: ServerSpec = project
-        .metadata
-        .iter()
-        .find_map(|s| s.table.server.clone())
+    let source = project.metadata.iter().find(|s| s.table.server.is_some());
+    let meta: ServerSpec = source
+        .and_then(|s| s.table.server.clone())
         .unwrap_or_default();
+    // the metadata's commands run from its manifest's directory (a load's
+    // relative file is the project's), unless --run-dir says otherwise
+    let meta_dir = source.map(|s| s.dir.clone());
     let bad = |origin: &str, message: String| UsageError::Syntax {
         origin: origin.to_string(),
         message,
@@ -130,6 +134,12 @@ pub(super) fn serve_spec(
         }
         return Ok(None);
     };
+    if command.is_empty() || !command.iter().any(|w| w.contains("{bin")) {
+        return Err(bad(
+            "the server's command",
+            "must hold {bin}, the configuration's binary".into(),
+        ));
+    }
     let loads = if asked.load.is_empty() {
         let mut out = Vec::new();
         for (name, cmd) in &meta.loads {
@@ -151,6 +161,7 @@ pub(super) fn serve_spec(
                 .into(),
         ));
     }
+    let train_given = !asked.train_load.is_empty() || meta.train_load.is_some();
     let train_loads = if !asked.train_load.is_empty() {
         loads_named(&asked.train_load, "--train-load", "train")?
     } else if let Some(cmd) = &meta.train_load {
@@ -175,6 +186,7 @@ pub(super) fn serve_spec(
         command,
         loads,
         train_loads,
+        train_given,
         ready,
         ready_timeout: asked
             .ready_timeout
@@ -185,7 +197,11 @@ pub(super) fn serve_spec(
             .or(seconds(meta.stop_timeout, "server.stop-timeout")?)
             .unwrap_or(Duration::from_secs(5)),
         port: asked.port.or(meta.port),
-        dir: asked.dir.clone(),
+        dir: asked.dir.clone().or(if asked.load.is_empty() {
+            meta_dir
+        } else {
+            None
+        }),
     }))
 }
 

@@ -260,8 +260,22 @@ fn unused_training(
     training: &Training,
     tools: &Tools,
     configs: &[Configuration],
+    serve: Option<&super::serve_plan::ServeSpec>,
 ) -> Result<Option<Note>> {
     if tools.profdata.is_some() || tools.bolt.is_some() {
+        // a server is trained by its --train-load, else by the loads it
+        // is measured with
+        if let Some(s) = serve {
+            let self_trained = !s.train_given;
+            let workloads = !training.given && !training.runs.is_empty();
+            return Ok((self_trained || workloads).then(|| {
+                if self_trained {
+                    NoteKind::ServerTrainedOnLoads.into()
+                } else {
+                    NoteKind::TrainedOnWorkloads.into()
+                }
+            }));
+        }
         return Ok((!training.given).then(|| NoteKind::TrainedOnWorkloads.into()));
     }
     if training.asked {
@@ -343,7 +357,7 @@ fn resolve(scope: &Scope, asked: &Asked) -> Result<Prepared> {
         &training.runs,
         !training.benches.is_empty() || serve.is_some(),
     )?;
-    let training_note = unused_training(&training, &tools, &configs)?;
+    let training_note = unused_training(&training, &tools, &configs, serve.as_ref())?;
     let mut configs = plan_configs(configs, &base);
     if let Some(profile) = asked.bench_profile {
         configs.extend(super::bench_plan::twins(

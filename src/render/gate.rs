@@ -11,6 +11,13 @@ fn figure(value: Option<f64>, unit: Option<Unit>) -> Cell {
     match (value, unit) {
         (None, _) => Cell::Empty,
         (Some(v), Some(Unit::Bytes)) => Cell::Bytes(v as u64),
+        // a request's latency, a fast workload: in µs or ms
+        (Some(v), Some(Unit::Seconds)) if v < 0.1 => Cell::MetricCi {
+            value: v,
+            low: v,
+            high: v,
+            metric: Metric::Seconds,
+        },
         (Some(v), Some(Unit::Seconds)) => Cell::Seconds(v),
         (Some(v), Some(Unit::Instructions)) => Cell::MetricCi {
             value: v,

@@ -50,6 +50,7 @@ fn setup(kind: &NoteKind) -> Option<String> {
                 if list.len() == 1 { "it" } else { "them" }
             )
         }
+        NoteKind::ServerTrainedOnLoads => "PGO and BOLT configurations are trained by the server under the loads it is measured with (no --train-load): their runtime gain is an upper bound (trained and measured on the same requests)".into(),
         NoteKind::TrainedOnWorkloads => "PGO and BOLT configurations are trained with the measured workloads themselves (no --train): their runtime gain is an upper bound (trained and measured on the same input)".into(),
         NoteKind::TrainTableUnused => "the metadata's `train` table trains PGO and BOLT configurations, and none is in this run (`--preset pgo`, or a configuration with pgo = \"on\" or bolt = \"on\"): it was not used".into(),
         NoteKind::Shard { k, n, configurations } => format!(

@@ -76,6 +76,9 @@ pub enum NoteKind {
     /// The pipeline configurations were trained with the measured
     /// workloads: their gain is an upper bound.
     TrainedOnWorkloads,
+    /// PGO and BOLT configurations of a server are trained with the loads
+    /// they are measured with (no `--train-load`).
+    ServerTrainedOnLoads,
     /// The metadata's `train` table trained nothing: no pipeline
     /// configuration ran.
     TrainTableUnused,

@@ -143,6 +143,26 @@ fn every_configuration_gets_throughput_latency_and_cpu_per_request() {
                 .is_empty()
         );
     }
+    // a verdict beyond the noise lies outside the A/A floor of its series
+    let floors = s.doc["server"]["loads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|l| l["noise"].as_array().unwrap().iter());
+    for f in floors {
+        let ci = &f["noise"]["ratio_ci"];
+        for c in ["fat", "off"] {
+            let v = &series(&s.doc, c, f["series"].as_str().unwrap())["vs_baseline"];
+            if v["verdict"] != "within_noise" {
+                let r = v["ratio"].as_f64().unwrap();
+                assert!(
+                    r < ci[0].as_f64().unwrap() || r > ci[1].as_f64().unwrap(),
+                    "{c} {}: {v} inside its floor {ci}",
+                    f["series"]
+                );
+            }
+        }
+    }
     let server = &s.doc["server"];
     assert_eq!(server["loads"][0]["generator"], "wrk");
     assert_eq!(server["loads"][1]["generator"], "hey");

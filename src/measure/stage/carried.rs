@@ -49,7 +49,10 @@ impl super::Stage for Verdicts {
         if !sweep.stopped() {
             carry::runtime(sweep.doc, sweep.earlier);
         }
-        if sweep.doc.runtime_plan.is_some() || sweep.doc.bench_plan.is_some() {
+        if sweep.doc.runtime_plan.is_some()
+            || sweep.doc.bench_plan.is_some()
+            || sweep.doc.server.is_some()
+        {
             runtime::finish(sweep.doc);
         }
         (sweep.save)(sweep.doc)

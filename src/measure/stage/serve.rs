@@ -283,6 +283,7 @@ impl Runner for RealRunner<'_> {
                 continue;
             };
             match self.load(&mut server, load, port)? {
+                Ok(_) if crate::process::interrupted() => break,
                 Ok(run) => {
                     started.runs.insert(name.clone(), run);
                 }
@@ -369,6 +370,24 @@ impl RealRunner<'_> {
                 server.tail(),
                 code,
             )));
+        }
+        match done.outcome {
+            // Ctrl-C: the sweep stops; nothing failed
+            crate::process::Outcome::Interrupted => {
+                return Ok(Ok(LoadRun::default()));
+            }
+            crate::process::Outcome::TimedOut => {
+                return Ok(Err((
+                    format!(
+                        "load `{}` ran longer than --timeout ({} s) and was stopped; its output ended:",
+                        load.name,
+                        self.timeout.map_or(0.0, |t| t.as_secs_f64())
+                    ),
+                    format!("{}\n{}", last(&stdout), last(&stderr)),
+                    done.outcome.exit_code(),
+                )));
+            }
+            _ => {}
         }
         if !done.outcome.success() {
             let code = done.outcome.exit_code();
