@@ -230,3 +230,52 @@ fn benchmarks_are_a_dot_plot() {
         "Chromium's DOM lacks the dots"
     );
 }
+
+/// A server measured under load (tests/data/measure-server.json, measured
+/// on the `server` fixture: baseline, fat and `off`, a wrk load and a
+/// counted hey load): the page has its table per load and a dot plot of
+/// every load measure per configuration, which Chromium draws.
+#[test]
+fn a_server_under_load_is_a_table_and_a_dot_plot() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("server.html");
+    let run = cargo_lto()
+        .current_dir(dir.path())
+        .arg("report")
+        .arg(repo().join("tests/data/measure-server.json"))
+        .args(["--format", "html", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{run:?}");
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        html.contains("server under load `api`"),
+        "no table of the load"
+    );
+    // fat and off, each on api's rps, p50, p99, cpu/req, instr/req and
+    // count's five: 20 dots
+    let figs = figures(&html);
+    assert!(figs.contains(&("r0-server".to_string(), 20)), "{figs:?}");
+    let plot = html.split("id=\"r0-server\"").nth(1).unwrap();
+    assert!(plot.contains("api rps") && plot.contains("count instr/req"));
+    let Some(browser) = chromium() else {
+        crate::common::skip("no Chromium (set CHROMIUM, or install Debian's `chromium`)");
+        return;
+    };
+    let dom = Command::new(&browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom"])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
+        .arg(format!("file://{}", out.display()))
+        .output()
+        .unwrap();
+    assert!(dom.status.success(), "{dom:?}");
+    let dom = String::from_utf8(dom.stdout).unwrap();
+    assert!(
+        figures(&dom).contains(&("r0-server".to_string(), 20)),
+        "Chromium's DOM lacks the dots"
+    );
+}

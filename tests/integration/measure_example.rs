@@ -10,7 +10,7 @@ const CONFIGS: [&str; 5] = ["baseline", "off", "thin", "fat", "fat-cgu1"];
 fn every_configuration_is_measured() {
     let sweep = example_sweep();
     assert_eq!(sweep.code, 0, "{:#}", sweep.json);
-    assert_eq!(sweep.json["schema_version"], 7);
+    assert_eq!(sweep.json["schema_version"], 8);
     for name in CONFIGS {
         let c = config(&sweep.json, name);
         assert_eq!(c["status"], "ok", "{name}: {c:#}");

@@ -464,3 +464,36 @@ fn pgo_trains_a_server_that_does_not_handle_sigterm() {
     assert_eq!(samples(series(&run.doc, "trained", "api rps")).len(), 2);
     assert_eq!(survivors(&dir), Vec::<String>::new());
 }
+
+#[test]
+fn a_load_over_the_timeout_is_stopped_and_named() {
+    if !generators() {
+        return;
+    }
+    let dir = fixture("server");
+    let start = Instant::now();
+    let run = measure_json(
+        &dir,
+        &[
+            "--only",
+            "baseline",
+            "--no-rebuild",
+            "--runs",
+            "1",
+            "--timeout",
+            "8s",
+            "--serve=--port {port}",
+            "--load",
+            "long=wrk -t1 -c1 -d60s {url}/sum?n=10",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let tail = series(&run.doc, "baseline", "long rps")["stderr_tail"].to_string();
+    assert!(tail.contains("ran longer than --timeout (8 s)"), "{tail}");
+    assert!(
+        start.elapsed() < Duration::from_secs(50),
+        "the 60 s load was cut short"
+    );
+    assert_eq!(survivors(&dir), Vec::<String>::new());
+}

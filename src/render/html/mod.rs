@@ -420,6 +420,9 @@ fn page(report: &Report, c: &Charts) -> String {
         if let Some(f) = bench::benchmarks(s.doc, &id) {
             charts.push_str(&f);
         }
+        if let Some(f) = bench::servers(s.doc, &id) {
+            charts.push_str(&f);
+        }
         if let Some(f) = link_memory(s.doc, &id, c.link_limit) {
             charts.push_str(&f);
         }
