@@ -360,7 +360,7 @@ fn ctrl_c_leaves_no_server_and_no_load_generator() {
             "--no-rebuild",
             "--serve=--port {port}",
             "--load",
-            "long=wrk -t1 -c1 -d60s {url}/sum?n=10",
+            "long=wrk -t1 -c1 -d61s {url}/sum?n=10",
         ])
         .current_dir(&dir)
         .env_remove("CARGO_TARGET_DIR")
@@ -392,7 +392,8 @@ fn ctrl_c_leaves_no_server_and_no_load_generator() {
         .flatten()
         .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
         .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
-        .filter(|c| c.contains("wrk") && c.contains("-d60s"))
+        // -d61s: this test's load alone (another test runs -d60s)
+        .filter(|c| c.contains("wrk") && c.contains("-d61s"))
         .count();
     assert_eq!(wrk_left, 0, "the load generator was stopped");
     assert_eq!(survivors(&dir), Vec::<String>::new());

@@ -19,14 +19,22 @@ pub struct Figures {
     pub requests: Option<u64>,
 }
 
-/// The figures in `output` of `generator`.
+/// The figures in `output` of `generator`. A latency printed as 0 is
+/// below the generator's resolution (hey's 0.1 ms, ab's 1 ms): no figure.
 pub fn figures(generator: Generator, output: &str) -> Figures {
-    match generator {
+    let f = match generator {
         Generator::Hey => hey(output),
         Generator::Wrk => wrk(output),
         Generator::Ab => ab(output),
         Generator::H2load => h2load(output),
         Generator::Oha => oha(output),
+    };
+    let positive = |v: Option<f64>| v.filter(|x| *x > 0.0 && x.is_finite());
+    Figures {
+        rps: positive(f.rps),
+        p50_s: positive(f.p50_s),
+        p99_s: positive(f.p99_s),
+        requests: f.requests,
     }
 }
 
@@ -241,6 +249,9 @@ mod tests {
             (Some(1234.5), Some(0.0002), Some(0.003), Some(1000))
         );
         assert_eq!(figures(Generator::Wrk, "nothing here"), Figures::default());
+        // hey's 0.0000 secs is under its resolution, not a latency
+        let zero = HEY.replace("50% in 0.0001", "50% in 0.0000");
+        assert_eq!(figures(Generator::Hey, &zero).p50_s, None);
     }
 
     #[test]

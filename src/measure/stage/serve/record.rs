@@ -66,7 +66,10 @@ pub(super) fn record(doc: &mut MeasureDocument, spec: &ServeSpec, rounds: usize,
             let metric = measure.metric();
             let (base, _) = of(BASELINE);
             let (copy, copy_runs) = of(BASELINE_COPY);
-            if !base.is_empty() && !copy.is_empty() && !arms.failed.contains_key(BASELINE_COPY) {
+            if stats::median(&base) > 0.0
+                && !copy.is_empty()
+                && !arms.failed.contains_key(BASELINE_COPY)
+            {
                 let mut noise = stats::compare_by(&copy, &base, metric.direction(), metric.rule());
                 if metric.rule() == Rule::Sampled && copy_runs.is_some_and(|r| busy(&r.runs)) {
                     stats::no_verdict(&mut noise, NoiseRule::Busy);
@@ -101,11 +104,15 @@ pub(super) fn record(doc: &mut MeasureDocument, spec: &ServeSpec, rounds: usize,
                     contention: load_sum.map(|l| l.contention()),
                     steal: load_sum.map(|l| l.steal()),
                     busy: is_sampled && runs.is_some_and(|r| busy(&r.runs)),
+                    // a comparison needs a baseline median above 0 to
+                    // take a ratio of
                     vs_baseline: (config.name != BASELINE
                         && failure.is_none()
                         && !values.is_empty()
-                        && !base.is_empty())
-                    .then(|| stats::compare_by(&values, &base, metric.direction(), metric.rule())),
+                        && stats::median(&base) > 0.0)
+                        .then(|| {
+                            stats::compare_by(&values, &base, metric.direction(), metric.rule())
+                        }),
                     exit_code: failure.map(|f| f.1),
                     stderr_tail: failure.map(|f| f.0.clone()),
                     samples: values,
