@@ -75,36 +75,11 @@ pub(super) fn runtime(doc: &MeasureDocument, view: View) -> Vec<Table> {
                 high: s.median_ci[1],
                 metric,
             }));
-            let too_noisy = w.noise.as_ref().filter(|n| n.significant);
-            match &r.vs_baseline {
-                Some(_) if let Some(n) = too_noisy => row.extend([
-                    Cell::Mark("-"),
-                    Cell::Text(format!("too noisy (A/A ×{:.2})", n.ratio)),
-                ]),
-                Some(_) if r.busy => row.extend([
-                    Cell::Mark("busy"),
-                    Cell::Text(format!(
-                        "busy ({:.0}% used by others): not judged",
-                        r.contention.unwrap_or(0.0) * 100.0
-                    )),
-                ]),
-                Some(cmp) => row.extend([
-                    Cell::RatioCi {
-                        ratio: cmp.ratio,
-                        low: cmp.ratio_ci[0],
-                        high: cmp.ratio_ci[1],
-                    },
-                    Cell::Verdict {
-                        comparison: cmp.clone(),
-                        floor: w.noise.as_ref().map(|n| n.ratio_ci),
-                        metric,
-                    },
-                ]),
-                None if c.name == BASELINE && r.summary.is_some() => {
-                    row.extend([Cell::Text("reference".into()), Cell::Empty])
-                }
-                None => row.extend([Cell::Empty, Cell::Empty]),
-            }
+            row.extend(comparison_cells(
+                r,
+                w.noise.as_ref(),
+                c.name == BASELINE && r.summary.is_some(),
+            ));
             row.push(Cell::Count(r.samples.len() as u64));
             if view.wide {
                 row.push(
@@ -325,6 +300,44 @@ fn meaningful(stderr: &str) -> Vec<String> {
         })
         .collect();
     lines[lines.len().saturating_sub(3)..].to_vec()
+}
+
+/// A series' two cells against baseline: its ratio with CI and its
+/// verdict (judged against `floor`, its A/A comparison); `too noisy` or
+/// `busy` where no verdict could be drawn; `reference` for baseline's own.
+pub(super) fn comparison_cells(
+    r: &Series,
+    floor: Option<&crate::results::measure::Comparison>,
+    reference: bool,
+) -> [Cell; 2] {
+    let too_noisy = floor.filter(|n| n.significant);
+    match &r.vs_baseline {
+        Some(_) if let Some(n) = too_noisy => [
+            Cell::Mark("-"),
+            Cell::Text(format!("too noisy (A/A ×{:.2})", n.ratio)),
+        ],
+        Some(_) if r.busy => [
+            Cell::Mark("busy"),
+            Cell::Text(format!(
+                "busy ({:.0}% used by others): not judged",
+                r.contention.unwrap_or(0.0) * 100.0
+            )),
+        ],
+        Some(cmp) => [
+            Cell::RatioCi {
+                ratio: cmp.ratio,
+                low: cmp.ratio_ci[0],
+                high: cmp.ratio_ci[1],
+            },
+            Cell::Verdict {
+                comparison: cmp.clone(),
+                floor: floor.map(|n| n.ratio_ci),
+                metric: r.metric,
+            },
+        ],
+        None if reference => [Cell::Text("reference".into()), Cell::Empty],
+        None => [Cell::Empty, Cell::Empty],
+    }
 }
 
 #[cfg(test)]

@@ -72,36 +72,11 @@ pub(super) fn tables(doc: &MeasureDocument, wide: bool) -> Vec<Table> {
                         metric,
                     }),
                 ];
-                let too_noisy = floor.as_ref().filter(|n| n.significant);
-                match &r.vs_baseline {
-                    Some(_) if let Some(n) = too_noisy => row.extend([
-                        Cell::Mark("-"),
-                        Cell::Text(format!("too noisy (A/A ×{:.2})", n.ratio)),
-                    ]),
-                    Some(_) if r.busy => row.extend([
-                        Cell::Mark("busy"),
-                        Cell::Text(format!(
-                            "busy ({:.0}% used by others): not judged",
-                            r.contention.unwrap_or(0.0) * 100.0
-                        )),
-                    ]),
-                    Some(cmp) => row.extend([
-                        Cell::RatioCi {
-                            ratio: cmp.ratio,
-                            low: cmp.ratio_ci[0],
-                            high: cmp.ratio_ci[1],
-                        },
-                        Cell::Verdict {
-                            comparison: cmp.clone(),
-                            floor: floor.as_ref().map(|n| n.ratio_ci),
-                            metric,
-                        },
-                    ]),
-                    None if c.name == BASELINE => {
-                        row.extend([Cell::Text("reference".into()), Cell::Empty])
-                    }
-                    None => row.extend([Cell::Empty, Cell::Empty]),
-                }
+                row.extend(super::runtime::comparison_cells(
+                    r,
+                    floor.as_ref(),
+                    c.name == BASELINE,
+                ));
                 row.push(Cell::Count(r.samples.len() as u64));
                 if wide {
                     let peak = r.peak_rss_bytes.iter().max().copied();

@@ -210,21 +210,9 @@ fn benchmarks_are_a_dot_plot() {
     assert!(plot.contains("crit/per_element") && plot.contains("div/div::std_only"));
     // the tables of the terminal are on the page too
     assert!(html.contains("worst benchmark"), "no summary table");
-    let Some(browser) = chromium() else {
-        crate::common::skip("no Chromium (set CHROMIUM, or install Debian's `chromium`)");
+    let Some(dom) = dom_of(dir.path(), &out) else {
         return;
     };
-    let dom = Command::new(&browser)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom"])
-        .arg(format!(
-            "--user-data-dir={}",
-            dir.path().join("profile").display()
-        ))
-        .arg(format!("file://{}", out.display()))
-        .output()
-        .unwrap();
-    assert!(dom.status.success(), "{dom:?}");
-    let dom = String::from_utf8(dom.stdout).unwrap();
     assert!(
         figures(&dom).contains(&("r0-benchmarks".to_string(), 14)),
         "Chromium's DOM lacks the dots"
@@ -259,23 +247,28 @@ fn a_server_under_load_is_a_table_and_a_dot_plot() {
     assert!(figs.contains(&("r0-server".to_string(), 20)), "{figs:?}");
     let plot = html.split("id=\"r0-server\"").nth(1).unwrap();
     assert!(plot.contains("api rps") && plot.contains("count instr/req"));
-    let Some(browser) = chromium() else {
-        crate::common::skip("no Chromium (set CHROMIUM, or install Debian's `chromium`)");
+    let Some(dom) = dom_of(dir.path(), &out) else {
         return;
     };
-    let dom = Command::new(&browser)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom"])
-        .arg(format!(
-            "--user-data-dir={}",
-            dir.path().join("profile").display()
-        ))
-        .arg(format!("file://{}", out.display()))
-        .output()
-        .unwrap();
-    assert!(dom.status.success(), "{dom:?}");
-    let dom = String::from_utf8(dom.stdout).unwrap();
     assert!(
         figures(&dom).contains(&("r0-server".to_string(), 20)),
         "Chromium's DOM lacks the dots"
     );
+}
+
+/// The DOM Chromium builds of the page `out` (a profile in `dir`); None,
+/// said, where Chromium is not installed.
+fn dom_of(dir: &std::path::Path, out: &std::path::Path) -> Option<String> {
+    let Some(browser) = chromium() else {
+        crate::common::skip("no Chromium (set CHROMIUM, or install Debian's `chromium`)");
+        return None;
+    };
+    let dom = Command::new(&browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom"])
+        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
+        .arg(format!("file://{}", out.display()))
+        .output()
+        .unwrap();
+    assert!(dom.status.success(), "{dom:?}");
+    Some(String::from_utf8(dom.stdout).unwrap())
 }

@@ -247,36 +247,30 @@ fn failing_servers_fail_their_configuration_alone() {
     assert_eq!(rps("baseline")["status"], "ok");
     assert_eq!(samples(rps("baseline")).len(), 2);
     let why = |c: &str| rps(c)["stderr_tail"].as_str().unwrap_or("").to_string();
-    assert!(
-        why("never").contains("not ready within the ready timeout of 3"),
-        "{}",
-        why("never")
-    );
-    assert!(
-        why("never").contains("waiting for a lock"),
-        "its stderr follows: {}",
-        why("never")
-    );
-    assert!(
-        why("exits").starts_with("the server exited with 3 before it was ready"),
-        "{}",
-        why("exits")
-    );
-    assert!(
-        why("exits").contains("cannot open the database"),
-        "{}",
-        why("exits")
-    );
-    assert!(
-        why("dies").contains("the server exited with 101 during load `api`"),
-        "{}",
-        why("dies")
-    );
-    assert!(
-        why("dies").contains("out of memory after 50"),
-        "{}",
-        why("dies")
-    );
+    // each failure's sentence first, the server's own last lines after
+    for (c, sentence, stderr) in [
+        (
+            "never",
+            "the server was not ready within the ready timeout of 3",
+            "waiting for a lock",
+        ),
+        (
+            "exits",
+            "the server exited with 3 before it was ready",
+            "cannot open the database",
+        ),
+        (
+            "dies",
+            "the server exited with 101 during load `api`",
+            "out of memory after 50",
+        ),
+    ] {
+        let why = why(c);
+        assert!(
+            why.starts_with(sentence) && why.contains(stderr),
+            "{c}: {why}"
+        );
+    }
     // ignoring SIGTERM is not a failure: killed, counted, said
     assert_eq!(rps("stubborn")["status"], "ok");
     assert_eq!(samples(rps("stubborn")).len(), 2);
@@ -288,6 +282,21 @@ fn failing_servers_fail_their_configuration_alone() {
     assert_eq!(survivors(&dir), Vec::<String>::new());
 }
 
+/// One load run of baseline's server (`--serve=--port {port}`) with
+/// `more` arguments.
+fn baseline_once(dir: &Path, more: &[&str]) -> crate::common::Run {
+    let mut args = vec![
+        "--only",
+        "baseline",
+        "--no-rebuild",
+        "--runs",
+        "1",
+        "--serve=--port {port}",
+    ];
+    args.extend_from_slice(more);
+    measure_json(dir, &args, &[])
+}
+
 #[test]
 fn a_taken_port_and_a_failing_load_are_named() {
     if !generators() {
@@ -296,39 +305,14 @@ fn a_taken_port_and_a_failing_load_are_named() {
     let dir = fixture("server");
     let taken = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
-    let run = measure_json(
-        &dir,
-        &[
-            "--only",
-            "baseline",
-            "--no-rebuild",
-            "--runs",
-            "1",
-            "--serve=--port {port}",
-            "--port",
-            &port,
-            "--load",
-            "hey -n 10 {url}/health",
-        ],
-        &[],
-    );
+    let run = baseline_once(&dir, &["--port", &port, "--load", "hey -n 10 {url}/health"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     let tail = series(&run.doc, "baseline", "load1 rps")["stderr_tail"].to_string();
     assert!(tail.contains(&format!("port {port} is in use")), "{tail}");
     drop(taken);
-    let run = measure_json(
+    let run = baseline_once(
         &dir,
-        &[
-            "--only",
-            "baseline",
-            "--no-rebuild",
-            "--runs",
-            "1",
-            "--serve=--port {port}",
-            "--load",
-            "bad=sh -c 'echo connection refused; exit 4'",
-        ],
-        &[],
+        &["--load", "bad=sh -c 'echo connection refused; exit 4'"],
     );
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     let failed = series(&run.doc, "baseline", "bad wall");
@@ -473,21 +457,14 @@ fn a_load_over_the_timeout_is_stopped_and_named() {
     }
     let dir = fixture("server");
     let start = Instant::now();
-    let run = measure_json(
+    let run = baseline_once(
         &dir,
         &[
-            "--only",
-            "baseline",
-            "--no-rebuild",
-            "--runs",
-            "1",
             "--timeout",
             "8s",
-            "--serve=--port {port}",
             "--load",
             "long=wrk -t1 -c1 -d60s {url}/sum?n=10",
         ],
-        &[],
     );
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     let tail = series(&run.doc, "baseline", "long rps")["stderr_tail"].to_string();
