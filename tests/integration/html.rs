@@ -186,18 +186,7 @@ fn chromium_renders_every_chart() {
 /// benchmark's ratio per configuration, and Chromium draws its dots.
 #[test]
 fn benchmarks_are_a_dot_plot() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("benches.html");
-    let run = cargo_lto()
-        .current_dir(dir.path())
-        .arg("report")
-        .arg(repo().join("tests/data/measure-benches.json"))
-        .args(["--format", "html", "-o"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{run:?}");
-    let html = std::fs::read_to_string(&out).unwrap();
+    let (dir, out, html) = report_of("measure-benches.json");
     let figs = figures(&html);
     // 7 benchmarks, fat and planted: 14 dots, each with its whisker
     assert!(
@@ -225,18 +214,7 @@ fn benchmarks_are_a_dot_plot() {
 /// every load measure per configuration, which Chromium draws.
 #[test]
 fn a_server_under_load_is_a_table_and_a_dot_plot() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("server.html");
-    let run = cargo_lto()
-        .current_dir(dir.path())
-        .arg("report")
-        .arg(repo().join("tests/data/measure-server.json"))
-        .args(["--format", "html", "-o"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{run:?}");
-    let html = std::fs::read_to_string(&out).unwrap();
+    let (dir, out, html) = report_of("measure-server.json");
     assert!(
         html.contains("server under load `api`"),
         "no table of the load"
@@ -271,4 +249,22 @@ fn dom_of(dir: &std::path::Path, out: &std::path::Path) -> Option<String> {
         .unwrap();
     assert!(dom.status.success(), "{dom:?}");
     Some(String::from_utf8(dom.stdout).unwrap())
+}
+
+/// `report --format html` of the stored document `tests/data/NAME`: its
+/// directory, the page's path, the page.
+fn report_of(name: &str) -> (tempfile::TempDir, std::path::PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("page.html");
+    let run = cargo_lto()
+        .current_dir(dir.path())
+        .arg("report")
+        .arg(repo().join("tests/data").join(name))
+        .args(["--format", "html", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{run:?}");
+    let html = std::fs::read_to_string(&out).unwrap();
+    (dir, out, html)
 }

@@ -475,3 +475,22 @@ fn a_load_over_the_timeout_is_stopped_and_named() {
     );
     assert_eq!(survivors(&dir), Vec::<String>::new());
 }
+
+#[test]
+fn recommend_and_check_read_the_server_series() {
+    let Some(s) = swept() else { return };
+    // fat executes half the instructions per request, judged; off more
+    let out = crate::common::succeeded(&s.dir, &["recommend", "--goal", "speed"]);
+    assert!(out.contains("Recommended for --goal speed: fat"), "{out}");
+    assert!(out.contains("`count instr/req` ×0.4"), "{out}");
+    // the gate judges each server measure, by its own direction
+    let latest = s.dir.join("target/cargo-lto/results/latest.json");
+    let latest = latest.to_str().unwrap();
+    let out = crate::common::succeeded(
+        &s.dir,
+        &["check", "--baseline", latest, "--max-runtime", "5", latest],
+    );
+    for row in ["load:api rps", "load:api cpu/req", "load:count instr/req"] {
+        assert!(out.contains(row), "{row}: {out}");
+    }
+}
