@@ -40,6 +40,8 @@ pub struct Request<'a> {
     /// The runs that trained it, written as the metadata's `train` table
     /// when the manifest has none.
     pub training: Vec<Workload>,
+    /// The server under load that trained it too.
+    pub server: Option<crate::results::serve::Server>,
     /// Where relative training paths were given from.
     pub cwd: PathBuf,
 }
@@ -106,6 +108,7 @@ pub fn run(req: &Request) -> Result<Outcome> {
             config: &req.config,
             profile: &req.profile,
             training: &req.training,
+            server: req.server.as_ref(),
             root: &req.root,
             cwd: &req.cwd,
         };
@@ -415,6 +418,7 @@ mod tests {
             cargo: PathBuf::from("cargo"),
             config: "x".into(),
             training: Vec::new(),
+            server: None,
             cwd: root.to_path_buf(),
         }
     }

@@ -20,6 +20,8 @@ pub struct Pipeline<'a> {
     pub profile: &'a str,
     /// The runs that trained it.
     pub training: &'a [Workload],
+    /// The server under load that trained it too (`measure --serve`).
+    pub server: Option<&'a crate::results::serve::Server>,
     /// The workspace root, and where relative training paths were given.
     pub root: &'a Path,
     pub cwd: &'a Path,
@@ -61,6 +63,8 @@ pub fn apply(p: &Pipeline, text: &mut String, label: &str) -> Result<Applied> {
                 format!("{{ {} }}", fields.join(", ")),
             ));
         }
+    } else if let Some(server) = p.server {
+        out.notes.push(server_note(server, has_server_table(text)));
     } else {
         out.notes.push(
             "nothing trained this configuration here: add a `train` table to [workspace.metadata.cargo-lto] (the keys of `workloads`), or give `--train` to `cargo lto build`".into(),
@@ -82,6 +86,45 @@ pub fn apply(p: &Pipeline, text: &mut String, label: &str) -> Result<Applied> {
             .push_str(&format!(" --base-profile {}", p.profile));
     }
     Ok(out)
+}
+
+/// Whether the manifest `text` has a `server` table in its cargo-lto
+/// metadata (the workspace's or the package's).
+fn has_server_table(text: &str) -> bool {
+    let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else {
+        return false;
+    };
+    ["workspace", "package"].iter().any(|top| {
+        doc.get(top)
+            .and_then(|t| t.get("metadata"))
+            .and_then(|m| m.get("cargo-lto"))
+            .and_then(|c| c.get("server"))
+            .is_some()
+    })
+}
+
+/// What trains a pipeline measured on a server: the manifest's `server`
+/// table, or the one to add (its keys as measured) for `cargo lto build`
+/// to train with.
+fn server_note(server: &crate::results::serve::Server, present: bool) -> String {
+    if present {
+        return "the metadata's [workspace.metadata.cargo-lto.server] table trains the build: its `train-load`, else its loads".into();
+    }
+    let command = if server.command.first().map(String::as_str) == Some("{bin}") {
+        format!("args = {:?}", shell_words::join(&server.command[1..]))
+    } else {
+        format!("command = {:?}", shell_words::join(&server.command))
+    };
+    let loads: Vec<String> = server
+        .loads
+        .iter()
+        .map(|l| format!("{} = {:?}", l.name, shell_words::join(&l.command)))
+        .collect();
+    format!(
+        "the server under load trained it (`measure --serve`), and `cargo lto build` trains with the metadata's server table: add [workspace.metadata.cargo-lto.server] with {command}, ready = {:?}, loads = {{ {} }}",
+        server.ready,
+        loads.join(", ")
+    )
 }
 
 /// A training run as the keys of a `train.NAME` table: paths relative to
@@ -152,6 +195,19 @@ mod tests {
     }
 
     #[test]
+    fn a_server_table_is_found_in_either_metadata() {
+        assert!(has_server_table(
+            "[workspace.metadata.cargo-lto.server]\nargs = \"x\"\n"
+        ));
+        assert!(has_server_table(
+            "[package]\nname = \"p\"\n[package.metadata.cargo-lto.server]\nargs = \"x\"\n"
+        ));
+        assert!(!has_server_table(
+            "[workspace.metadata.cargo-lto.train.a]\nargs = \"x\"\n"
+        ));
+    }
+
+    #[test]
     fn the_build_line_names_the_steps_on_and_a_custom_profile() {
         let settings = Settings::parse_list("lto=fat,pgo=on,bolt=off", "test").unwrap();
         let training = [workload(&["{bin}", "1"], false)];
@@ -160,6 +216,7 @@ mod tests {
             config: "rel",
             profile: "dist",
             training: &training,
+            server: None,
             root: Path::new("/ws"),
             cwd: Path::new("/ws"),
         };

@@ -24,6 +24,8 @@ struct Chosen {
     target: Option<String>,
     name: String,
     training: Vec<Workload>,
+    /// The server under load that trained it too.
+    server: Option<crate::results::serve::Server>,
 }
 
 impl Chosen {
@@ -46,6 +48,7 @@ impl Chosen {
             target: doc.project.target.clone(),
             name: name.to_string(),
             training,
+            server: doc.server.clone(),
         })
     }
 }
@@ -93,6 +96,7 @@ fn settings(args: &ApplyArgs, out: &mut impl Write) -> Result<Option<Chosen>> {
             target: None,
             name: name.to_string(),
             training: Vec::new(),
+            server: None,
         }));
     }
     let measured: Vec<String> = found
@@ -162,6 +166,7 @@ pub fn run(args: &ApplyArgs) -> Result<i32> {
         target,
         name,
         training,
+        server,
     }) = settings(args, &mut out)?
     else {
         return Ok(exit::OK);
@@ -209,6 +214,7 @@ pub fn run(args: &ApplyArgs) -> Result<i32> {
         cargo,
         config: name,
         training,
+        server,
         cwd: cwd.clone(),
     })?;
     out.write_all(outcome.diff.as_bytes())?;

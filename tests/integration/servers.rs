@@ -448,6 +448,13 @@ fn pgo_trains_a_server_that_does_not_handle_sigterm() {
     assert!(trained["pgo_coverage"].is_object(), "{trained}");
     assert_eq!(samples(series(&run.doc, "trained", "api rps")).len(), 2);
     assert_eq!(survivors(&dir), Vec::<String>::new());
+    // applied, it says what `cargo lto build` needs to train it the same way
+    let out = crate::common::succeeded(&dir, &["apply", "trained", "--dry-run"]);
+    assert!(
+        out.contains("add [workspace.metadata.cargo-lto.server] with args = \"--port {port}\"")
+            && out.contains("loads = { api = "),
+        "{out}"
+    );
 }
 
 #[test]
