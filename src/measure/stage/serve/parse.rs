@@ -176,7 +176,7 @@ fn h2load(output: &str) -> Figures {
     let rps = output.lines().find_map(|l| {
         let rest = l.trim().strip_prefix("finished in ")?;
         let (_, rest) = rest.split_once(", ")?;
-        number(rest.strip_suffix("")?.split(" req/s").next()?)
+        number(rest)
     });
     let requests = output.lines().find_map(|l| {
         let rest = l.trim().strip_prefix("requests:")?;
